@@ -1,0 +1,330 @@
+"""Checking a company's answers against a rule set: every problem at once, in Vietnamese and English.
+
+A form shows each problem beside its field, so a problem names its input, the value given and what
+is allowed. Nothing is scored from answers that fail here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from app.assessment.schema import Input, RuleSet, Text, exact_pair
+
+Answer = int | float | str
+ExactValue = tuple[int, int]  # numerator, positive denominator
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    input_id: str
+    value: object
+    message: Text
+    allowed: Text
+
+    def text(self, lang: str = "vi") -> str:
+        shown = "—" if self.value is None else repr(self.value)
+        if lang == "en":
+            return f"{self.input_id} = {shown}: {self.message.en} (allowed: {self.allowed.en})"
+        return f"{self.input_id} = {shown}: {self.message.vi} (cho phép: {self.allowed.vi})"
+
+
+class InvalidAnswers(ValueError):
+    """Raised with every problem found; str() gives them in Vietnamese, then English."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        vi = "\n".join(f"  - {p.text('vi')}" for p in problems)
+        en = "\n".join(f"  - {p.text('en')}" for p in problems)
+        super().__init__(f"Câu trả lời không hợp lệ:\n{vi}\nInvalid answers:\n{en}")
+
+    def by_input(self) -> dict[str, list[Problem]]:
+        grouped: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            grouped.setdefault(problem.input_id, []).append(problem)
+        return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class _NumericSpec:
+    input_id: str
+    integer: bool
+    lower: tuple[int, int, bool] | None
+    upper: tuple[int, int, bool] | None
+    le_input: str | None
+    allowed: Text
+
+
+@dataclass(frozen=True, slots=True)
+class _ChoiceSpec:
+    input_id: str
+    options: frozenset[str]
+    allowed: Text
+
+
+def _describe_bounds(item: Input) -> Text:
+    domain = item.domain().describe()
+    kind_vi, kind_en = ("số nguyên", "a whole number") if item.kind == "integer" else ("số", "a number")
+    if item.domain().lower() is None and item.domain().upper() is None:
+        domain_vi, domain_en = kind_vi, kind_en
+    else:
+        domain_vi, domain_en = f"{kind_vi} {domain}", f"{kind_en} {domain}"
+    if item.le_input:
+        domain_vi += f", không lớn hơn {item.le_input}"
+        domain_en += f", at most {item.le_input}"
+    return Text(vi=domain_vi, en=domain_en)
+
+
+class AnswerValidator:
+    """Compiled once per rule set, because it runs for every save, preview and bulk re-score."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.known = frozenset(i.id for i in ruleset.inputs)
+        self.labels = {i.id: i.label for i in ruleset.inputs}
+        self.numeric: list[_NumericSpec] = []
+        self.choices: list[_ChoiceSpec] = []
+        self.order = [i.id for i in ruleset.inputs]
+        for item in ruleset.inputs:
+            if item.kind == "choice":
+                ids = item.option_ids()
+                self.choices.append(
+                    _ChoiceSpec(
+                        item.id,
+                        frozenset(ids),
+                        Text(vi="một trong: " + ", ".join(ids), en="one of: " + ", ".join(ids)),
+                    )
+                )
+            else:
+                domain = item.domain()
+                self.numeric.append(
+                    _NumericSpec(
+                        item.id,
+                        item.kind == "integer",
+                        _as_ints(domain.lower()),
+                        _as_ints(domain.upper()),
+                        item.le_input,
+                        _describe_bounds(item),
+                    )
+                )
+
+        self._fast_numeric = tuple(
+            (
+                s.input_id,
+                s.integer,
+                s.lower or (0, 1, True),
+                s.lower is not None,
+                s.upper or (0, 1, True),
+                s.upper is not None,
+                s.le_input,
+            )
+            for s in _bounds_first(self.numeric)
+        )
+        self._fast_choices = tuple((s.input_id, s.options) for s in self.choices)
+
+    def _fast(self, answers: Mapping[str, object]) -> tuple[dict[str, Answer], dict[str, ExactValue]] | None:
+        """The common case, valid answers, checked in one tight pass; None sends them to `validate`'s
+        full pass, which finds and words every problem."""
+        if type(answers) is not dict or answers.keys() - self.known:
+            return None
+        clean: dict[str, Answer] = {}
+        exact_values: dict[str, ExactValue] = {}
+        for input_id, integer, lower, has_lower, upper, has_upper, le_input in self._fast_numeric:
+            value = answers.get(input_id)
+            kind = type(value)
+            if kind is int:
+                n, d = value, 1
+            elif kind is float and math.isfinite(value):  # type: ignore[arg-type]
+                if value.is_integer():  # type: ignore[union-attr]
+                    value = int(value)  # type: ignore[arg-type]
+                    n, d = value, 1
+                elif integer:
+                    return None
+                else:
+                    n, d = exact_pair(value)  # type: ignore[arg-type]
+            else:
+                return None
+            if has_lower:
+                left, right = n * lower[1], lower[0] * d
+                if left < right or (left == right and not lower[2]):
+                    return None
+            if has_upper:
+                left, right = n * upper[1], upper[0] * d
+                if left > right or (left == right and not upper[2]):
+                    return None
+            if le_input is not None:
+                other = exact_values.get(le_input)
+                if other is None or n * other[1] > other[0] * d:
+                    return None
+            clean[input_id] = value  # type: ignore[assignment]
+            exact_values[input_id] = (n, d)
+        for input_id, options in self._fast_choices:
+            value = answers.get(input_id)
+            if value not in options or type(value) is not str:
+                return None
+            clean[input_id] = value
+        return clean, exact_values
+
+    def validate(
+        self, answers: Mapping[str, object], partial: bool = False
+    ) -> tuple[dict[str, Answer], dict[str, ExactValue]]:
+        """Clean answers and their exact numeric values, or InvalidAnswers with every problem.
+
+        `partial` lets a draft be checked field by field: missing inputs are then not a problem.
+        """
+        if not partial:
+            fast = self._fast(answers)
+            if fast is not None:
+                return fast
+        problems: list[Problem] = []
+        clean: dict[str, Answer] = {}
+        exact_values: dict[str, ExactValue] = {}
+        if not isinstance(answers, Mapping):
+            raise InvalidAnswers(
+                [
+                    Problem(
+                        "(answers)",
+                        type(answers).__name__,
+                        Text(vi="phải là một bảng mã → giá trị", en="must be a mapping id → value"),
+                        Text(vi="một đối tượng JSON", en="a JSON object"),
+                    )
+                ]
+            )
+        for key in answers:
+            if key not in self.known:
+                problems.append(
+                    Problem(
+                        str(key),
+                        answers[key],
+                        Text(
+                            vi="không phải câu hỏi của bộ tiêu chí này",
+                            en="is not an input of this rule set",
+                        ),
+                        Text(vi=", ".join(self.order), en=", ".join(self.order)),
+                    )
+                )
+        for spec in self.numeric:
+            value = answers.get(spec.input_id)
+            if value is None:
+                if not partial:
+                    problems.append(_missing(spec.input_id, spec.allowed))
+                continue
+            number = _as_number(value, spec.integer)
+            if number is None:
+                kind = (
+                    Text(vi="phải là số nguyên", en="must be a whole number")
+                    if spec.integer
+                    else Text(vi="phải là một số", en="must be a number")
+                )
+                problems.append(Problem(spec.input_id, value, kind, spec.allowed))
+                continue
+            pair = (number, 1) if isinstance(number, int) else exact_pair(number)
+            if _outside(pair, spec.lower, spec.upper):
+                problems.append(
+                    Problem(
+                        spec.input_id,
+                        value,
+                        Text(vi="nằm ngoài giới hạn", en="is out of range"),
+                        spec.allowed,
+                    )
+                )
+                continue
+            clean[spec.input_id] = number
+            exact_values[spec.input_id] = pair
+        for spec in self.numeric:
+            if spec.le_input and spec.input_id in exact_values and spec.le_input in exact_values:
+                n, d = exact_values[spec.input_id]
+                on, od = exact_values[spec.le_input]
+                if n * od > on * d:
+                    problems.append(
+                        Problem(
+                            spec.input_id,
+                            clean[spec.input_id],
+                            Text(
+                                vi=f"lớn hơn {spec.le_input} ({clean[spec.le_input]}) – "
+                                "hai số liệu mâu thuẫn",
+                                en=f"exceeds {spec.le_input} ({clean[spec.le_input]}) – "
+                                "the figures contradict each other",
+                            ),
+                            Text(
+                                vi=f"không lớn hơn {spec.le_input}",
+                                en=f"at most {spec.le_input}",
+                            ),
+                        )
+                    )
+        for spec in self.choices:
+            value = answers.get(spec.input_id)
+            if value is None:
+                if not partial:
+                    problems.append(_missing(spec.input_id, spec.allowed))
+                continue
+            if not isinstance(value, str) or value not in spec.options:
+                problems.append(
+                    Problem(
+                        spec.input_id,
+                        value,
+                        Text(vi="không phải lựa chọn hợp lệ", en="is not one of the options"),
+                        spec.allowed,
+                    )
+                )
+                continue
+            clean[spec.input_id] = value
+        if problems:
+            order = {name: n for n, name in enumerate(self.order)}
+            problems.sort(key=lambda p: order.get(p.input_id, len(order)))
+            raise InvalidAnswers(problems)
+        return clean, exact_values
+
+
+def _bounds_first(specs: list[_NumericSpec]) -> list[_NumericSpec]:
+    """Order inputs so that one bounded by another (bluezone ≤ smartphone owners) comes after it."""
+    ordered: list[_NumericSpec] = []
+    pending = list(specs)
+    while pending:
+        ready = [s for s in pending if s.le_input is None or s.le_input in {o.input_id for o in ordered}]
+        if not ready:  # a cycle or a bound on an unknown input: keep the written order
+            return ordered + pending
+        ordered.extend(ready)
+        pending = [s for s in pending if s not in ready]
+    return ordered
+
+
+def _missing(input_id: str, allowed: Text) -> Problem:
+    return Problem(input_id, None, Text(vi="chưa trả lời", en="is missing"), allowed)
+
+
+def _as_number(value: object, integer: bool) -> int | float | None:
+    """Numbers as JSON and forms give them; 3000.0 is a whole number, True is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if value.is_integer():
+            return int(value)
+        return None if integer else value
+    return value
+
+
+def _as_ints(bound: tuple[Fraction, bool] | None) -> tuple[int, int, bool] | None:
+    if bound is None:
+        return None
+    return bound[0].numerator, bound[0].denominator, bound[1]
+
+
+def _outside(
+    value: ExactValue, lower: tuple[int, int, bool] | None, upper: tuple[int, int, bool] | None
+) -> bool:
+    """Exact comparison by cross-multiplication (denominators are positive)."""
+    n, d = value
+    if lower is not None:
+        left, right = n * lower[1], lower[0] * d
+        if left < right or (left == right and not lower[2]):
+            return True
+    if upper is not None:
+        left, right = n * upper[1], upper[0] * d
+        if left > right or (left == right and not upper[2]):
+            return True
+    return False

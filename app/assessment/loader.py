@@ -1,0 +1,86 @@
+"""Reading rule sets from YAML, with errors a person can act on (file, path, problem)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from app.assessment.schema import RuleSet
+
+
+class RuleSetError(ValueError):
+    """A rule set that cannot be used; `problems` lists every problem found, each with its path."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Bộ tiêu chí không hợp lệ / invalid rule set: {source}\n{lines}")
+
+
+@dataclass(frozen=True)
+class LoadedRuleSet:
+    """A validated rule set with the hash of the exact text it was read from.
+
+    The hash is stored with every assessment, so a report can always say which text scored it.
+    """
+
+    ruleset: RuleSet
+    content_hash: str
+    source: str
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the text with line endings folded, so a checkout on Windows hashes the same."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _format_loc(loc: tuple[object, ...]) -> str:
+    path = ""
+    previous: object = None
+    for part in loc:
+        is_tag = previous in {"rule"} and part in {"choice", "bands", "ratio", "share", "sum"}
+        previous = part
+        if is_tag:
+            continue  # pydantic's discriminator tag, not part of the author's path
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def parse_ruleset(text: str, source: str = "<text>") -> LoadedRuleSet:
+    """Validate rule-set YAML text; raise RuleSetError listing every problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise RuleSetError(source, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if not isinstance(data, dict):
+        raise RuleSetError(source, ["the file must hold a mapping (id, version, inputs, …)"])
+    try:
+        ruleset = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            message = str(err["msg"]).removeprefix("Value error, ")
+            location = _format_loc(tuple(err["loc"]))
+            for line in message.split("\n"):
+                problems.append(line if location == "(top level)" else f"{location}: {line}")
+        raise RuleSetError(source, problems) from None
+    return LoadedRuleSet(ruleset=ruleset, content_hash=content_hash(text), source=source)
+
+
+def load_ruleset_file(path: Path) -> LoadedRuleSet:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleSetError(str(path), [f"cannot read the file: {exc}"]) from None
+    return parse_ruleset(text, str(path))

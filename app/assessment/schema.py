@@ -1,0 +1,541 @@
+"""The rule-set schema: what a YAML rule set may say, checked before anything is scored with it.
+
+Rule sets are data written by people (and later uploaded by admins), so every check here names the
+path of the offending part and says what is wrong, instead of letting a bad table score silently.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Provenance = Literal["official", "secondary", "reconstructed"]
+PROVENANCES: tuple[str, ...] = ("official", "secondary", "reconstructed")
+Number = int | float
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are a typo or a misunderstanding: reject them rather than ignore them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(StrictModel):
+    """A bilingual text: Vietnamese first, English beside it."""
+
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+def exact_pair(value: float) -> tuple[int, int]:
+    """A finite float as the decimal it prints as, (numerator, denominator), without Fraction's cost.
+
+    99.99 becomes (9999, 100), not the binary neighbour 99.9899999…; the scorer calls this for
+    every typed decimal, so it avoids Fraction's parser on the common fixed-point form.
+    """
+    text = repr(value)
+    if "e" in text or "n" in text:
+        fraction = Fraction(text)
+        return fraction.numerator, fraction.denominator
+    whole, _, decimals = text.partition(".")
+    if decimals == "0":
+        return int(whole), 1
+    return int(whole + decimals), 10 ** len(decimals)
+
+
+def exact(value: Number) -> Fraction:
+    """The decimal the author wrote, as an exact fraction (2.5 stays 5/2, 0.1 stays 1/10)."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, int):
+        return Fraction(value)
+    return Fraction(repr(float(value)))
+
+
+class Interval(StrictModel):
+    """A range with optional lower (ge / gt) and upper (le / lt) ends; a missing end is unbounded."""
+
+    ge: Number | None = None
+    gt: Number | None = None
+    le: Number | None = None
+    lt: Number | None = None
+
+    @model_validator(mode="after")
+    def _one_end_each(self) -> Interval:
+        if self.ge is not None and self.gt is not None:
+            raise ValueError("give the lower end once: either ge or gt, not both")
+        if self.le is not None and self.lt is not None:
+            raise ValueError("give the upper end once: either le or lt, not both")
+        lower, upper = self.lower(), self.upper()
+        if lower and upper:
+            (lo, lo_incl), (hi, hi_incl) = lower, upper
+            if lo > hi or (lo == hi and not (lo_incl and hi_incl)):
+                raise ValueError(f"empty range: {self.describe()}")
+        return self
+
+    def lower(self) -> tuple[Fraction, bool] | None:
+        if self.ge is not None:
+            return exact(self.ge), True
+        if self.gt is not None:
+            return exact(self.gt), False
+        return None
+
+    def upper(self) -> tuple[Fraction, bool] | None:
+        if self.le is not None:
+            return exact(self.le), True
+        if self.lt is not None:
+            return exact(self.lt), False
+        return None
+
+    def contains(self, value: Fraction) -> bool:
+        lower, upper = self.lower(), self.upper()
+        if lower and (value < lower[0] or (value == lower[0] and not lower[1])):
+            return False
+        return not (upper and (value > upper[0] or (value == upper[0] and not upper[1])))
+
+    def describe(self) -> str:
+        """A compact printed form, the way the decisions print their tables: '≥50 – <200', '≤15'."""
+        lower, upper = self.lower(), self.upper()
+        if lower and upper and lower[0] == upper[0]:
+            return f"= {_fmt(lower[0])}"
+        parts = []
+        if lower:
+            parts.append(("≥" if lower[1] else ">") + _fmt(lower[0]))
+        if upper:
+            parts.append(("≤" if upper[1] else "<") + _fmt(upper[0]))
+        return " – ".join(parts) if parts else "mọi giá trị / any value"
+
+
+def _fmt(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):g}"
+
+
+class Band(Interval):
+    """One row of a points table over a number: the range and the points it scores."""
+
+    points: int = Field(ge=0)
+    label: Text | None = None
+    provenance: Provenance | None = None
+
+
+class Option(StrictModel):
+    id: Identifier
+    label: Text
+    help: Text | None = None
+
+
+class Input(StrictModel):
+    """One answer the company gives. Counts and percentages are typed once; shares are derived."""
+
+    id: Identifier
+    kind: Literal["integer", "number", "choice"]
+    label: Text
+    help: Text | None = None
+    unit: Text | None = None
+    ge: Number | None = None
+    gt: Number | None = None
+    le: Number | None = None
+    lt: Number | None = None
+    le_input: Identifier | None = Field(
+        default=None, description="the value may not exceed this other input's value"
+    )
+    options: list[Option] | None = None
+    actionable: bool = Field(
+        default=True,
+        description="false for facts a company cannot change as a measure (headcount, floor area)",
+    )
+
+    @model_validator(mode="after")
+    def _kind_fits(self) -> Input:
+        if self.kind == "choice":
+            if not self.options:
+                raise ValueError(f"choice input {self.id!r} needs options")
+            if any(v is not None for v in (self.ge, self.gt, self.le, self.lt, self.le_input)):
+                raise ValueError(f"choice input {self.id!r} cannot have numeric bounds")
+            ids = [o.id for o in self.options]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"input {self.id!r}: option ids repeated: {', '.join(dupes)}")
+        elif self.options:
+            raise ValueError(f"{self.kind} input {self.id!r} cannot have options")
+        return self
+
+    def domain(self) -> Interval:
+        return Interval(ge=self.ge, gt=self.gt, le=self.le, lt=self.lt)
+
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options or []]
+
+
+class ChoiceRule(StrictModel):
+    kind: Literal["choice"]
+    input: Identifier
+    points: dict[str, Annotated[int, Field(ge=0)]]
+    provenance: dict[str, Provenance] | None = Field(
+        default=None, description="per-option provenance where it differs from the criterion's"
+    )
+
+
+class BandsRule(StrictModel):
+    kind: Literal["bands"]
+    input: Identifier
+    bands: list[Band] = Field(min_length=1)
+
+
+class RatioRule(StrictModel):
+    """numerator / denominator (kind ratio), or the same as a percentage (kind share).
+
+    A zero denominator cannot be rated: it scores `not_applicable_points` and is reported as
+    "not applicable" rather than as a division error.
+    """
+
+    kind: Literal["ratio", "share"]
+    numerator: Identifier
+    denominator: Identifier
+    bands: list[Band] = Field(min_length=1)
+    not_applicable_points: int = Field(default=0, ge=0)
+
+
+PartRule = Annotated[ChoiceRule | BandsRule | RatioRule, Field(discriminator="kind")]
+
+
+class Part(StrictModel):
+    id: Identifier
+    label: Text
+    rule: PartRule
+
+
+class SumRule(StrictModel):
+    kind: Literal["sum"]
+    parts: list[Part] = Field(min_length=2)
+
+
+Rule = Annotated[ChoiceRule | BandsRule | RatioRule | SumRule, Field(discriminator="kind")]
+
+
+class Criterion(StrictModel):
+    id: Identifier
+    title: Text
+    help: Text | None = None
+    max: int = Field(ge=1)
+    provenance: Provenance
+    provenance_note: Text | None = None
+    rule: Rule
+
+
+class Section(StrictModel):
+    id: Identifier
+    title: Text
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class OperateCondition(StrictModel):
+    """A condition a level puts on operating, e.g. HCMC's medium: no component at 7 points or more."""
+
+    kind: Literal["no_criterion_points_at_least"]
+    points: int = Field(ge=1)
+    reason: Text
+
+
+class Level(StrictModel):
+    id: Identifier
+    label: Text
+    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    band: Interval
+    may_operate: bool
+    conditions: list[OperateCondition] = Field(default_factory=list)
+    not_operate_reason: Text | None = None
+    obligation: Text
+    provenance: Provenance
+    obligation_provenance: Provenance
+
+
+class Condition(StrictModel):
+    input: Identifier
+    equals: str
+
+
+class Floor(StrictModel):
+    """A rule that raises the level whatever the index says (an F0 case in the workforce)."""
+
+    id: Identifier
+    when: Condition
+    level_at_least: Identifier
+    reason: Text
+    obligation: Text | None = None
+    provenance: Provenance
+
+
+class Scale(StrictModel):
+    max_total: int = Field(ge=1, description="index = total / max_total × 100")
+
+
+class RuleSet(StrictModel):
+    id: Identifier
+    version: int = Field(ge=1)
+    title: Text
+    issuer: Text
+    decision: str
+    complete: bool
+    incomplete_note: Text | None = None
+    scale: Scale
+    sources: list[str] = Field(default_factory=list)
+    inputs: list[Input] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+    levels: list[Level] = Field(min_length=2)
+    floors: list[Floor] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSet:
+        problems = _check_ruleset(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    # -- conveniences used by the scorer, the pages and the reports --------------------------
+    def criteria(self) -> list[Criterion]:
+        return [c for s in self.sections for c in s.criteria]
+
+    def input(self, input_id: str) -> Input:
+        for item in self.inputs:
+            if item.id == input_id:
+                return item
+        raise KeyError(input_id)
+
+    def level(self, level_id: str) -> Level:
+        for item in self.levels:
+            if item.id == level_id:
+                return item
+        raise KeyError(level_id)
+
+    def provenances(self) -> set[str]:
+        """Every provenance used anywhere in the set (criteria, options, bands, levels, floors)."""
+        found: set[str] = set()
+        for criterion in self.criteria():
+            found.add(criterion.provenance)
+            for rule in _leaf_rules(criterion.rule):
+                if isinstance(rule, ChoiceRule) and rule.provenance:
+                    found.update(rule.provenance.values())
+                if isinstance(rule, (BandsRule, RatioRule)):
+                    found.update(b.provenance for b in rule.bands if b.provenance)
+        for level in self.levels:
+            found.update((level.provenance, level.obligation_provenance))
+        found.update(f.provenance for f in self.floors)
+        return found
+
+    @property
+    def has_reconstructed(self) -> bool:
+        return "reconstructed" in self.provenances()
+
+    @property
+    def selectable(self) -> bool:
+        """Only a complete set may be chosen for a new assessment."""
+        return self.complete
+
+
+def _leaf_rules(rule: Rule) -> list[ChoiceRule | BandsRule | RatioRule]:
+    if isinstance(rule, SumRule):
+        return [p.rule for p in rule.parts]
+    return [rule]
+
+
+def rule_inputs(rule: Rule) -> list[str]:
+    """The input ids a rule reads, in order, without repeats."""
+    ids: list[str] = []
+    for leaf in _leaf_rules(rule):
+        names = [leaf.numerator, leaf.denominator] if isinstance(leaf, RatioRule) else [leaf.input]
+        ids.extend(n for n in names if n not in ids)
+    return ids
+
+
+def rule_max(rule: Rule) -> int:
+    if isinstance(rule, SumRule):
+        return sum(rule_max(p.rule) for p in rule.parts)
+    if isinstance(rule, ChoiceRule):
+        return max(rule.points.values())
+    return max(b.points for b in rule.bands)
+
+
+def rule_min(rule: Rule) -> int:
+    if isinstance(rule, SumRule):
+        return sum(rule_min(p.rule) for p in rule.parts)
+    if isinstance(rule, ChoiceRule):
+        return min(rule.points.values())
+    return min(b.points for b in rule.bands)
+
+
+def check_bands(bands: list[Interval], domain: Interval, path: str) -> list[str]:
+    """Bands must be in ascending order, cover the domain, and neither leave a gap nor overlap."""
+    problems: list[str] = []
+    first_lower = bands[0].lower()
+    domain_lower = domain.lower()
+    if first_lower is not None:
+        value, inclusive = first_lower
+        if (
+            domain_lower is None
+            or value > domain_lower[0]
+            or (value == domain_lower[0] and not inclusive and domain_lower[1])
+        ):
+            problems.append(
+                f"{path}[0]: the first band starts at {bands[0].describe()} and leaves lower "
+                f"values without points (allowed values: {domain.describe()})"
+            )
+    last_upper = bands[-1].upper()
+    domain_upper = domain.upper()
+    if last_upper is not None:
+        value, inclusive = last_upper
+        if (
+            domain_upper is None
+            or value < domain_upper[0]
+            or (value == domain_upper[0] and not inclusive and domain_upper[1])
+        ):
+            problems.append(
+                f"{path}[{len(bands) - 1}]: the last band ends at {bands[-1].describe()} and leaves "
+                f"higher values without points (allowed values: {domain.describe()})"
+            )
+    for i in range(len(bands) - 1):
+        upper, lower = bands[i].upper(), bands[i + 1].lower()
+        where = f"{path}[{i}]–[{i + 1}]"
+        if upper is None or lower is None:
+            problems.append(
+                f"{where}: bands overlap ({bands[i].describe()} and {bands[i + 1].describe()}): "
+                "every band but the last needs an upper end, every band but the first a lower end"
+            )
+            continue
+        (hi, hi_incl), (lo, lo_incl) = upper, lower
+        if hi < lo or (hi == lo and not hi_incl and not lo_incl):
+            problems.append(f"{where}: gap between {bands[i].describe()} and {bands[i + 1].describe()}")
+        elif hi > lo or (hi_incl and lo_incl):
+            problems.append(f"{where}: bands overlap ({bands[i].describe()} and {bands[i + 1].describe()})")
+    return problems
+
+
+_PERCENT = Interval(ge=0, le=100)
+_NON_NEGATIVE = Interval(ge=0)
+
+
+def _check_ruleset(rs: RuleSet) -> list[str]:
+    problems: list[str] = []
+    inputs = {i.id: i for i in rs.inputs}
+    _dupes(problems, "inputs", [i.id for i in rs.inputs])
+    _dupes(problems, "sections", [s.id for s in rs.sections])
+    _dupes(problems, "criteria", [c.id for c in rs.criteria()])
+    _dupes(problems, "levels", [lv.id for lv in rs.levels])
+
+    for n, item in enumerate(rs.inputs):
+        if item.le_input is not None:
+            other = inputs.get(item.le_input)
+            if other is None or other.kind == "choice":
+                problems.append(f"inputs[{n}].le_input: {item.le_input!r} is not a numeric input")
+
+    used: set[str] = set()
+    for s_no, section in enumerate(rs.sections):
+        for c_no, criterion in enumerate(section.criteria):
+            path = f"sections[{s_no}].criteria[{c_no}] ({criterion.id})"
+            rule = criterion.rule
+            leaves: list[tuple[str, ChoiceRule | BandsRule | RatioRule]]
+            if isinstance(rule, SumRule):
+                leaves = [(f"{path}.rule.parts[{k}].rule", p.rule) for k, p in enumerate(rule.parts)]
+            else:
+                leaves = [(f"{path}.rule", rule)]
+            for leaf_path, leaf in leaves:
+                problems.extend(_check_leaf(leaf, leaf_path, inputs, criterion.max))
+            for name in rule_inputs(rule):
+                used.add(name)
+            if not problems:
+                top = rule_max(rule)
+                if top > criterion.max or (rs.complete and top != criterion.max):
+                    problems.append(f"{path}: max is {criterion.max} but the rule's highest score is {top}")
+    unused = [i.id for i in rs.inputs if i.id not in used]
+    if unused:
+        problems.append(f"inputs: not read by any criterion: {', '.join(unused)}")
+
+    total_max = sum(c.max for c in rs.criteria())
+    if rs.complete and total_max != rs.scale.max_total:
+        problems.append(f"scale.max_total is {rs.scale.max_total} but the criteria add up to {total_max}")
+    if not rs.complete and total_max > rs.scale.max_total:
+        problems.append(f"scale.max_total is {rs.scale.max_total} but the criteria add up to {total_max}")
+    if not rs.complete and rs.incomplete_note is None:
+        problems.append("incomplete_note: an incomplete rule set must say what is missing")
+
+    problems.extend(check_bands([lv.band for lv in rs.levels], _PERCENT, "levels"))
+    level_ids = [lv.id for lv in rs.levels]
+    for n, floor in enumerate(rs.floors):
+        source = inputs.get(floor.when.input)
+        if source is None or source.kind != "choice":
+            problems.append(f"floors[{n}].when.input: {floor.when.input!r} is not a choice input")
+        elif floor.when.equals not in source.option_ids():
+            problems.append(
+                f"floors[{n}].when.equals: {floor.when.equals!r} is not an option of "
+                f"{source.id!r} ({', '.join(source.option_ids())})"
+            )
+        if floor.level_at_least not in level_ids:
+            problems.append(f"floors[{n}].level_at_least: unknown level {floor.level_at_least!r}")
+    return problems
+
+
+def _dupes(problems: list[str], where: str, ids: list[str]) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        problems.append(f"{where}: ids repeated: {', '.join(repeated)}")
+
+
+def _check_leaf(
+    rule: ChoiceRule | BandsRule | RatioRule, path: str, inputs: dict[str, Input], max_points: int
+) -> list[str]:
+    problems: list[str] = []
+    if isinstance(rule, ChoiceRule):
+        source = inputs.get(rule.input)
+        if source is None:
+            return [f"{path}.input: unknown input {rule.input!r}"]
+        if source.kind != "choice":
+            return [f"{path}.input: {rule.input!r} is a {source.kind} input, not a choice"]
+        options = source.option_ids()
+        missing = [o for o in options if o not in rule.points]
+        unknown = [o for o in rule.points if o not in options]
+        if missing:
+            problems.append(f"{path}.points: no points for option(s) {', '.join(missing)}")
+        if unknown:
+            problems.append(
+                f"{path}.points: {', '.join(unknown)} not an option of {rule.input!r} ({', '.join(options)})"
+            )
+        for option, points in rule.points.items():
+            if points > max_points:
+                problems.append(f"{path}.points.{option}: {points} exceeds the max {max_points}")
+        for option in rule.provenance or {}:
+            if option not in options:
+                problems.append(f"{path}.provenance.{option}: not an option of {rule.input!r}")
+        return problems
+
+    if isinstance(rule, BandsRule):
+        source = inputs.get(rule.input)
+        if source is None:
+            return [f"{path}.input: unknown input {rule.input!r}"]
+        if source.kind == "choice":
+            return [f"{path}.input: {rule.input!r} is a choice input; bands need a number"]
+        domain = source.domain()
+    else:
+        for end in (rule.numerator, rule.denominator):
+            source = inputs.get(end)
+            if source is None:
+                return [f"{path}: unknown input {end!r}"]
+            if source.kind == "choice":
+                return [f"{path}: {end!r} is a choice input; a {rule.kind} needs numbers"]
+        numerator = inputs[rule.numerator]
+        bounded_share = rule.kind == "share" and numerator.le_input == rule.denominator
+        domain = _PERCENT if bounded_share else _NON_NEGATIVE
+        if rule.not_applicable_points > max_points:
+            problems.append(f"{path}.not_applicable_points exceeds the max {max_points}")
+    problems.extend(check_bands(list(rule.bands), domain, f"{path}.bands"))
+    for n, band in enumerate(rule.bands):
+        if band.points > max_points:
+            problems.append(f"{path}.bands[{n}].points: {band.points} exceeds the max {max_points}")
+    return problems

@@ -1,0 +1,174 @@
+"""`python -m app.cli …`: the same use cases as the app, for scripts, operators and scheduled jobs.
+
+Exit codes are a contract: 0 done, 2 bad input (invalid answers, a malformed rule set, an unknown id),
+with the error on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from app.assessment import registry
+from app.assessment.answers import InvalidAnswers
+from app.assessment.loader import RuleSetError, load_ruleset_file
+from app.scoring import ScoreResult, score
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="ZoneRisk command line.")
+rulesets_app = typer.Typer(no_args_is_help=True, help="Browse and check rule sets.")
+app.add_typer(rulesets_app, name="rulesets")
+
+BAD_INPUT = 2
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(BAD_INPUT)
+
+
+@app.command("score")
+def score_command(
+    ruleset: Annotated[str, typer.Option("--ruleset", help="rule set id, e.g. bg-kcn-2021")],
+    answers: Annotated[Path, typer.Option("--answers", help="JSON file: input id → value")],
+    version: Annotated[int | None, typer.Option("--version", help="default: latest")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.json,
+    lang: Annotated[str, typer.Option("--lang", help="vi or en (text format)")] = "vi",
+) -> None:
+    """Score one answers file and print the result."""
+    try:
+        loaded = registry.get(ruleset, version)
+    except LookupError as exc:
+        fail(str(exc))
+    try:
+        data = json.loads(answers.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"Không đọc được tệp / cannot read {answers}: {exc}")
+    except json.JSONDecodeError as exc:
+        fail(f"{answers}: JSON không hợp lệ / invalid JSON: line {exc.lineno}: {exc.msg}")
+    try:
+        result = score(loaded, data)
+    except InvalidAnswers as exc:
+        fail(str(exc))
+    if output is OutputFormat.json:
+        payload = result.to_dict()
+        payload["recommendations"] = result.recommendations().to_dict()
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_text(result, lang))
+
+
+def render_text(result: ScoreResult, lang: str) -> str:
+    rs = result.compiled.ruleset
+    en = lang == "en"
+    lines = [
+        f"{rs.title.get(lang)} (v{rs.version})",
+        f"{'Total' if en else 'Tổng điểm'}: {result.total}/{result.max_total}   "
+        f"{'Index' if en else 'Chỉ số'}: {result.index:.2f}%   "
+        f"{'Level' if en else 'Mức'}: {result.level.label.get(lang)}",
+        f"{'May operate' if en else 'Được hoạt động'}: "
+        + (("yes" if en else "có") if result.may_operate else ("no" if en else "không")),
+    ]
+    if result.may_operate_reason:
+        lines.append(f"  {result.may_operate_reason.get(lang)}")
+    if result.floor_reason:
+        lines.append(f"  {result.floor_reason.get(lang)}")
+    lines.append(f"{'Obligation' if en else 'Nghĩa vụ'}: {result.obligation.get(lang)}")
+    lines.append("")
+    width = max(len(c.id) for c in result.criteria)
+    for c in result.criteria:
+        lines.append(f"{c.id:<{width}}  {c.points:>3}/{c.max:<3} {c.title.get(lang)} — {c.fired.get(lang)}")
+    recs = result.recommendations()
+    if recs.next_band is not None:
+        lines.append("")
+        lines.append(
+            ("To reach the next band down: " if en else "Để hạ một mức: ") + recs.next_band.note.get(lang)
+        )
+        for ch in recs.next_band.changes:
+            lines.append(
+                f"  - {ch.input_label.get(lang)}: {ch.current_label.get(lang)} → "
+                f"{ch.proposed_label.get(lang)} (−{ch.points_saved})"
+            )
+    if rs.has_reconstructed:
+        lines.append("")
+        lines.append(
+            "Note: this rule set has parts reconstructed by ZoneRisk."
+            if en
+            else "Lưu ý: bộ tiêu chí có phần do ZoneRisk xây dựng lại."
+        )
+    return "\n".join(lines)
+
+
+@rulesets_app.command("list")
+def rulesets_list() -> None:
+    """Every shipped rule set and version."""
+    default = registry.default_id()
+    for (ruleset_id, version), loaded in sorted(registry.shipped().items()):
+        rs = loaded.ruleset
+        flags = []
+        if ruleset_id == default:
+            flags.append("default")
+        if not rs.complete:
+            flags.append("incomplete")
+        if rs.has_reconstructed:
+            flags.append("reconstructed parts")
+        typer.echo(
+            f"{ruleset_id}\tv{version}\t{len(rs.criteria())} criteria\t"
+            f"max {rs.scale.max_total}\t{loaded.content_hash[:12]}\t{', '.join(flags)}\t{rs.title.vi}"
+        )
+
+
+@rulesets_app.command("show")
+def rulesets_show(
+    ruleset_id: Annotated[str, typer.Argument(help="rule set id")],
+    version: Annotated[int | None, typer.Option("--version")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """Criteria, points and levels of one rule set."""
+    try:
+        loaded = registry.get(ruleset_id, version)
+    except LookupError as exc:
+        fail(str(exc))
+    rs = loaded.ruleset
+    typer.echo(f"{rs.id} v{rs.version} — {rs.title.get(lang)}")
+    typer.echo(f"{rs.decision}\nsha256 {loaded.content_hash}")
+    if not rs.complete and rs.incomplete_note:
+        typer.echo(rs.incomplete_note.get(lang))
+    for section in rs.sections:
+        typer.echo(f"\n[{section.title.get(lang)}]")
+        for c in section.criteria:
+            typer.echo(f"  {c.id} ({c.max}) {c.title.get(lang)} [{c.provenance}]")
+    typer.echo("")
+    for level in rs.levels:
+        typer.echo(f"  {level.id:<10} {level.band.describe():<12} {level.label.get(lang)}")
+
+
+@rulesets_app.command("validate")
+def rulesets_validate(path: Annotated[Path, typer.Argument(help="rule-set YAML file")]) -> None:
+    """Check a rule-set file; prints every problem with its path, exit 2 if any."""
+    try:
+        loaded = load_ruleset_file(path)
+    except RuleSetError as exc:
+        fail(str(exc))
+    rs = loaded.ruleset
+    typer.echo(
+        f"OK: {rs.id} v{rs.version}, {len(rs.criteria())} criteria, max {rs.scale.max_total}, "
+        f"sha256 {loaded.content_hash}"
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,309 @@
+"""What scoring returns. The hot path stores plain tuples; the explanation is built when asked for.
+
+Bulk work (re-scoring a province, the impact preview, the seed) reads only total, index and level,
+so the per-criterion explanation with its labels is assembled lazily, once, on first access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.assessment.schema import (
+    BandsRule,
+    ChoiceRule,
+    Criterion,
+    Level,
+    RatioRule,
+    SumRule,
+    Text,
+)
+from app.scoring.engine import NOT_APPLICABLE, CompiledRuleSet, round_index
+
+if TYPE_CHECKING:
+    from app.scoring.recommend import Recommendations
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    id: str
+    label: Text
+    points: int
+    max: int
+    fired: Text
+    value: float | None
+    not_applicable: bool
+    provenance: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    section_id: str
+    title: Text
+    points: int
+    max: int
+    min_points: int
+    inputs: tuple[str, ...]
+    answers: dict[str, object]
+    fired: Text
+    value: float | None
+    not_applicable: bool
+    provenance: str
+    parts: tuple[PartResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    id: str
+    title: Text
+    points: int
+    max: int
+
+
+_NOT_APPLICABLE_TEXT = Text(vi="không áp dụng (mẫu số bằng 0)", en="not applicable (zero denominator)")
+
+
+class ScoreResult:
+    __slots__ = (
+        "_criteria",
+        "answers",
+        "compiled",
+        "details",
+        "exact",
+        "floor_id",
+        "index_level_position",
+        "level_position",
+        "may_operate",
+        "may_operate_reason",
+        "points",
+        "total",
+    )
+
+    def __init__(
+        self,
+        compiled: CompiledRuleSet,
+        answers: dict[str, Any],
+        exact: dict[str, tuple[int, int]],
+        total: int,
+        points: tuple[int, ...],
+        details: tuple[object, ...],
+        level_position: int,
+        index_level_position: int,
+        floor_id: str | None,
+        may_operate: bool,
+        may_operate_reason: Text | None,
+    ) -> None:
+        self.compiled = compiled
+        self.answers = answers
+        self.exact = exact
+        self.total = total
+        self.points = points
+        self.details = details
+        self.level_position = level_position
+        self.index_level_position = index_level_position
+        self.floor_id = floor_id
+        self.may_operate = may_operate
+        self.may_operate_reason = may_operate_reason
+        self._criteria: list[CriterionResult] | None = None
+
+    # -- identity of the rules that scored it ------------------------------------------------
+    @property
+    def ruleset_id(self) -> str:
+        return self.compiled.ruleset.id
+
+    @property
+    def version(self) -> int:
+        return self.compiled.ruleset.version
+
+    @property
+    def content_hash(self) -> str:
+        return self.compiled.loaded.content_hash
+
+    # -- the headline --------------------------------------------------------------------------
+    @property
+    def max_total(self) -> int:
+        return self.compiled.max_total
+
+    @property
+    def index(self) -> float:
+        return round_index(self.total, self.compiled.max_total)
+
+    @property
+    def level_id(self) -> str:
+        return self.compiled.level_ids[self.level_position]
+
+    @property
+    def level(self) -> Level:
+        return self.compiled.ruleset.levels[self.level_position]
+
+    @property
+    def floor_reason(self) -> Text | None:
+        for floor in self.compiled.ruleset.floors:
+            if floor.id == self.floor_id:
+                return floor.reason
+        return None
+
+    @property
+    def obligation(self) -> Text:
+        for floor in self.compiled.ruleset.floors:
+            if floor.id == self.floor_id and floor.obligation is not None:
+                return floor.obligation
+        return self.level.obligation
+
+    # -- the explanation -----------------------------------------------------------------------
+    @property
+    def criteria(self) -> list[CriterionResult]:
+        if self._criteria is None:
+            self._criteria = [
+                _explain(self, program_no, criterion)
+                for program_no, criterion in enumerate(self.compiled.ruleset.criteria())
+            ]
+        return self._criteria
+
+    @property
+    def sections(self) -> list[SectionResult]:
+        results = []
+        for section in self.compiled.ruleset.sections:
+            ids = {c.id for c in section.criteria}
+            rows = [c for c in self.criteria if c.id in ids]
+            results.append(
+                SectionResult(
+                    section.id,
+                    section.title,
+                    sum(r.points for r in rows),
+                    sum(r.max for r in rows),
+                )
+            )
+        return results
+
+    def recommendations(self) -> Recommendations:
+        from app.scoring.recommend import recommend
+
+        return recommend(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The snapshot stored with an assessment and printed by `score --format json`."""
+        return {
+            "ruleset": self.ruleset_id,
+            "version": self.version,
+            "content_hash": self.content_hash,
+            "total": self.total,
+            "max": self.max_total,
+            "index": self.index,
+            "level": self.level_id,
+            "level_label": self.level.label.model_dump(),
+            "level_by_index": self.compiled.level_ids[self.index_level_position],
+            "floor": self.floor_id,
+            "may_operate": self.may_operate,
+            "may_operate_reason": (self.may_operate_reason.model_dump() if self.may_operate_reason else None),
+            "obligation": self.obligation.model_dump(),
+            "sections": [{"id": s.id, "points": s.points, "max": s.max} for s in self.sections],
+            "criteria": [
+                {
+                    "id": c.id,
+                    "section": c.section_id,
+                    "points": c.points,
+                    "max": c.max,
+                    "fired": c.fired.model_dump(),
+                    "value": c.value,
+                    "not_applicable": c.not_applicable,
+                    "provenance": c.provenance,
+                    "parts": [
+                        {
+                            "id": p.id,
+                            "points": p.points,
+                            "max": p.max,
+                            "fired": p.fired.model_dump(),
+                            "value": p.value,
+                            "not_applicable": p.not_applicable,
+                        }
+                        for p in c.parts
+                    ],
+                }
+                for c in self.criteria
+            ],
+        }
+
+
+def _format_number(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _leaf_explanation(
+    result: ScoreResult, rule: ChoiceRule | BandsRule | RatioRule, detail: object, fallback: str
+) -> tuple[Text, float | None, bool, str]:
+    """(what fired, the computed value, not applicable?, provenance) of one points table."""
+    rs = result.compiled.ruleset
+    if isinstance(rule, ChoiceRule):
+        option = next(o for o in rs.input(rule.input).options or [] if o.id == detail)
+        provenance = (rule.provenance or {}).get(str(detail), fallback)
+        return option.label, None, False, provenance
+    if detail == NOT_APPLICABLE:
+        return _NOT_APPLICABLE_TEXT, None, True, fallback
+    assert isinstance(detail, int)
+    band = rule.bands[detail]
+    label = band.label or Text(vi=band.describe(), en=band.describe())
+    if isinstance(rule, BandsRule):
+        n, d = result.exact[rule.input]
+    else:
+        num_n, num_d = result.exact[rule.numerator]
+        den_n, den_d = result.exact[rule.denominator]
+        n, d = num_n * den_d * (100 if rule.kind == "share" else 1), num_d * den_n
+    value = round(n / d, 2)
+    unit_vi = unit_en = ""
+    if isinstance(rule, RatioRule) and rule.kind == "share":
+        unit_vi = unit_en = "%"
+    elif isinstance(rule, BandsRule) and (unit := rs.input(rule.input).unit) is not None:
+        unit_vi = unit.vi if unit.vi == "%" else f" {unit.vi}"
+        unit_en = unit.en if unit.en == "%" else f" {unit.en}"
+    shown = _format_number(value)
+    fired = Text(vi=f"{label.vi} ({shown}{unit_vi})", en=f"{label.en} ({shown}{unit_en})")
+    return fired, value, False, band.provenance or fallback
+
+
+def _explain(result: ScoreResult, program_no: int, criterion: Criterion) -> CriterionResult:
+    program = result.compiled.criteria[program_no]
+    detail = result.details[program_no]
+    rule = criterion.rule
+    parts: tuple[PartResult, ...] = ()
+    if isinstance(rule, SumRule):
+        built = []
+        for part, leaf, (points, leaf_detail) in zip(rule.parts, program.leaves, detail, strict=True):  # type: ignore[arg-type]
+            fired, value, na, provenance = _leaf_explanation(
+                result, part.rule, leaf_detail, criterion.provenance
+            )
+            built.append(
+                PartResult(part.id, part.label, points, max(_leaf_max(leaf)), fired, value, na, provenance)
+            )
+        parts = tuple(built)
+        fired = Text(
+            vi="; ".join(f"{p.label.vi}: {p.fired.vi} → {p.points}" for p in parts),
+            en="; ".join(f"{p.label.en}: {p.fired.en} → {p.points}" for p in parts),
+        )
+        value, not_applicable, provenance = None, False, criterion.provenance
+    else:
+        fired, value, not_applicable, provenance = _leaf_explanation(
+            result, rule, detail, criterion.provenance
+        )
+    return CriterionResult(
+        id=criterion.id,
+        section_id=program.section_id,
+        title=criterion.title,
+        points=result.points[program_no],
+        max=criterion.max,
+        min_points=program.min_points,
+        inputs=program.inputs,
+        answers={i: result.answers.get(i) for i in program.inputs},
+        fired=fired,
+        value=value,
+        not_applicable=not_applicable,
+        provenance=provenance,
+        parts=parts,
+    )
+
+
+def _leaf_max(leaf: Any) -> list[int]:
+    if leaf.option_points is not None:
+        return list(leaf.option_points.values())
+    return list(leaf.band_points)

@@ -1,0 +1,51 @@
+"""score(ruleset, answers) -> ScoreResult: the one entry point every other part uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.assessment.loader import LoadedRuleSet
+from app.scoring.engine import CompiledRuleSet, compile_ruleset
+from app.scoring.result import ScoreResult
+
+
+def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object]) -> ScoreResult:
+    """Rate one answer set. Raises InvalidAnswers (every problem listed) and scores nothing then."""
+    compiled = ruleset if isinstance(ruleset, CompiledRuleSet) else compile_ruleset(ruleset)
+    clean, exact = compiled.validator.validate(answers)
+    points: list[int] = []
+    details: list[object] = []
+    for single, evaluators in compiled.hot_path:
+        if single is not None:
+            p, detail = single(clean, exact)
+            points.append(p)
+            details.append(detail)
+        else:
+            part_results = tuple(evaluate(clean, exact) for evaluate in evaluators)
+            points.append(sum(p for p, _ in part_results))
+            details.append(part_results)
+    total = sum(points)
+    by_index, level, floor_id = compiled.level_for(total, clean)
+    may_operate, base_ok_conditions = compiled.level_rules[level]
+    reason = None
+    level_model = compiled.ruleset.levels[level]
+    if not may_operate:
+        reason = level_model.not_operate_reason or level_model.obligation
+    else:
+        for threshold, condition in zip(base_ok_conditions, level_model.conditions, strict=True):
+            if any(p >= threshold for p in points):
+                may_operate, reason = False, condition.reason
+                break
+    return ScoreResult(
+        compiled,
+        clean,
+        exact,
+        total,
+        tuple(points),
+        tuple(details),
+        level,
+        by_index,
+        floor_id,
+        may_operate,
+        reason,
+    )

@@ -1,0 +1,29 @@
+"""`python -m bench [--quick] [NAME ...]`: run the benchmarks, one line per figure."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+BENCHMARKS = ["scoring"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small scale, for a quick look")
+    parser.add_argument("names", nargs="*", help=f"subset of: {', '.join(BENCHMARKS)}")
+    args = parser.parse_args(argv)
+    names = args.names or BENCHMARKS
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        for figure in module.run(args.quick):
+            print(figure.line(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The command line is a contract: scripts rely on its output keys and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from app.assessment import registry
+from tests.reference import worked_examples
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = worked_examples()
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_score_json_for_every_worked_example(tmp_path: Path) -> None:
+    for example in EXAMPLES:
+        answers = tmp_path / f"{example['id']}.json"
+        answers.write_text(json.dumps(example["answers"]))
+        done = run_cli("score", "--ruleset", example["ruleset"], "--answers", str(answers))
+        assert done.returncode == 0, done.stderr
+        out = json.loads(done.stdout)
+        expect = example["expect"]
+        assert (out["ruleset"], out["version"]) == (example["ruleset"], 1)
+        for key in ("total", "max", "index", "level", "may_operate"):
+            assert out[key] == expect[key], key
+        assert {c["id"]: c["points"] for c in out["criteria"]} == expect["criteria"]
+        assert all(set(c) >= {"id", "points", "max"} for c in out["criteria"])
+
+
+def test_score_text_in_english(tmp_path: Path) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(EXAMPLES[1]["answers"]))
+    done = run_cli(
+        "score", "--ruleset", "bg-kcn-2021", "--answers", str(answers), "--format", "text", "--lang", "en"
+    )
+    assert done.returncode == 0
+    assert "Index: 70.33%" in done.stdout and "High risk" in done.stdout
+
+
+def test_invalid_answers_exit_2_with_the_problems_on_stderr(tmp_path: Path) -> None:
+    answers = tmp_path / "bad.json"
+    answers.write_text(json.dumps({**EXAMPLES[0]["answers"], "bluezone_installed": 999_999}))
+    done = run_cli("score", "--ruleset", "bg-kcn-2021", "--answers", str(answers))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "bluezone_installed" in done.stderr and "smartphone_owners" in done.stderr
+
+
+def test_not_json_and_unknown_ruleset_exit_2(tmp_path: Path) -> None:
+    answers = tmp_path / "bad.json"
+    answers.write_text("{workers: 3")
+    assert run_cli("score", "--ruleset", "bg-kcn-2021", "--answers", str(answers)).returncode == 2
+    answers.write_text("{}")
+    done = run_cli("score", "--ruleset", "xx", "--answers", str(answers))
+    assert done.returncode == 2 and "bg-kcn-2021" in done.stderr
+
+
+def test_rulesets_list_show_validate(tmp_path: Path) -> None:
+    listed = run_cli("rulesets", "list")
+    assert listed.returncode == 0
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == sorted(registry.ids())
+    shown = run_cli("rulesets", "show", "hcmc-1203-2020", "--lang", "en")
+    assert shown.returncode == 0 and "TP10" in shown.stdout
+    good = run_cli("rulesets", "validate", str(registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml"))
+    assert good.returncode == 0 and good.stdout.startswith("OK")
+
+    data = yaml.safe_load((registry.RULESET_DIR / "hcmc-1203-2020" / "v1.yaml").read_text())
+    data["levels"][2]["band"] = {"ge": 35, "lt": 50}
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True))
+    bad = run_cli("rulesets", "validate", str(broken))
+    assert bad.returncode == 2
+    assert str(broken) in bad.stderr and "levels[1]–[2]: gap" in bad.stderr

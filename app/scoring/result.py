@@ -182,6 +182,25 @@ class ScoreResult:
 
         return recommend(self)
 
+    def summary(self) -> dict[str, Any]:
+        """The compact snapshot stored with every submission; cheap, from the hot path's tuples.
+        The full explanation is rebuilt from the answers and the pinned rule-set version."""
+        return {
+            "ruleset": self.ruleset_id,
+            "version": self.version,
+            "content_hash": self.content_hash,
+            "total": self.total,
+            "max": self.max_total,
+            "index": self.index,
+            "level": self.level_id,
+            "floor": self.floor_id,
+            "may_operate": self.may_operate,
+            "criteria": {
+                program.id: points
+                for program, points in zip(self.compiled.criteria, self.points, strict=True)
+            },
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """The snapshot stored with an assessment and printed by `score --format json`."""
         return {

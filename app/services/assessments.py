@@ -1,0 +1,471 @@
+"""Assessments: a company's draft, its submission (once, even on a double click), and the officials'
+review. A submission is never edited; a correction is a new submission and the history stays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, select
+
+from app.assessment import registry
+from app.assessment.answers import InvalidAnswers, Problem
+from app.assessment.loader import LoadedRuleSet
+from app.scoring import ScoreResult, score
+from app.services import audit
+from app.services.context import Actor, unit_of_work
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
+from db.models import Assessment, Company, Period, PeriodCompany, Review, User, utcnow
+
+FIGURE_COLUMNS = ("workers", "smartphone_owners", "bluezone_installed", "health_declared")
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    decision: str
+    comment: str
+    official: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    id: int
+    company_id: int
+    period_id: int
+    period_name: str
+    ruleset_id: str
+    ruleset_version: int
+    ruleset_hash: str
+    status: str
+    answers: dict[str, Any]
+    total: int | None
+    max_total: int | None
+    risk_index: float | None
+    level: str | None
+    may_operate: bool | None
+    score: dict[str, Any] | None
+    is_latest: bool
+    submitted_at: datetime | None
+    first_submitted_at: datetime | None
+    updated_at: datetime
+    reviews: list[ReviewView] = field(default_factory=list)
+
+    @property
+    def latest_review(self) -> ReviewView | None:
+        return self.reviews[-1] if self.reviews else None
+
+
+def ruleset_of(row: Assessment | Period) -> LoadedRuleSet:
+    return registry.get(row.ruleset_id, row.ruleset_version)
+
+
+def _view(session: Session, row: Assessment, period: Period | None = None) -> AssessmentView:
+    period = period or session.get(Period, row.period_id)
+    assert period is not None and row.id is not None
+    reviews = session.exec(
+        select(Review, User.username)
+        .join(User, col(User.id) == Review.official_id, isouter=True)
+        .where(Review.assessment_id == row.id)
+        .order_by(col(Review.at), col(Review.id))
+    ).all()
+    return AssessmentView(
+        id=row.id,
+        company_id=row.company_id,
+        period_id=row.period_id,
+        period_name=period.name,
+        ruleset_id=row.ruleset_id,
+        ruleset_version=row.ruleset_version,
+        ruleset_hash=row.ruleset_hash,
+        status=row.status,
+        answers=dict(row.answers),
+        total=row.total,
+        max_total=row.max_total,
+        risk_index=row.risk_index,
+        level=row.level,
+        may_operate=row.may_operate,
+        score=row.score,
+        is_latest=row.is_latest,
+        submitted_at=row.submitted_at,
+        first_submitted_at=row.first_submitted_at,
+        updated_at=row.updated_at,
+        reviews=[ReviewView(r.decision, r.comment, username or "", r.at) for r, username in reviews],
+    )
+
+
+def _own_row(session: Session, actor: Actor, assessment_id: int) -> Assessment:
+    row = session.exec(
+        select(Assessment)
+        .join(Company, col(Company.id) == Assessment.company_id)
+        .where(Assessment.id == assessment_id, company_condition(actor))
+    ).first()
+    if row is None:
+        raise not_found_in_scope("bản đánh giá", "assessment")
+    return row
+
+
+def _open_period_for(session: Session, actor: Actor, period_id: int) -> Period:
+    period = session.get(Period, period_id)
+    if period is None:
+        raise NotFound("Không có kỳ đánh giá này.", "No such round.")
+    if period.closed:
+        raise Invalid(
+            f"Kỳ {period.name} đã đóng, không nhận thêm bản đánh giá.",
+            f"Round {period.name} is closed and takes no more assessments.",
+        )
+    expected = session.exec(
+        select(PeriodCompany).where(
+            PeriodCompany.period_id == period_id, PeriodCompany.company_id == actor.company_id
+        )
+    ).first()
+    if expected is None:
+        raise Invalid(
+            f"Doanh nghiệp không thuộc danh sách phải nộp kỳ {period.name}.",
+            f"Your company is not expected to file in round {period.name}.",
+        )
+    return period
+
+
+def figures(answers: dict[str, Any]) -> dict[str, int | None]:
+    """The adoption figures officials aggregate, when the rule set asks for them."""
+    out: dict[str, int | None] = {}
+    for name in FIGURE_COLUMNS:
+        value = answers.get(name)
+        out[name] = int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return out
+
+
+def _snapshot(result: ScoreResult) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "max_total": result.max_total,
+        "risk_index": result.index,
+        "level": result.level_id,
+        "may_operate": result.may_operate,
+        "score": result.summary(),
+        "ruleset_hash": result.content_hash,
+    }
+
+
+# -- the company's side --------------------------------------------------------------------------
+
+
+def start_draft(actor: Actor, period_id: int) -> AssessmentView:
+    """The company's draft for a round: the one in progress, or a new one prefilled from its last
+    submission under the same rule set (or from its profile), so figures are not typed twice."""
+    require_role(actor, "company")
+    with unit_of_work(write=True) as session:
+        period = _open_period_for(session, actor, period_id)
+        draft = session.exec(
+            select(Assessment).where(
+                Assessment.company_id == actor.company_id,
+                Assessment.period_id == period_id,
+                Assessment.status == "draft",
+            )
+        ).first()
+        if draft is not None:
+            return _view(session, draft, period)
+        loaded = ruleset_of(period)
+        known = {i.id for i in loaded.ruleset.inputs}
+        previous = session.exec(
+            select(Assessment)
+            .where(
+                Assessment.company_id == actor.company_id,
+                Assessment.status != "draft",
+                Assessment.ruleset_id == period.ruleset_id,
+            )
+            .order_by(col(Assessment.submitted_at).desc())
+        ).first()
+        if previous is not None:
+            answers = {k: v for k, v in previous.answers.items() if k in known}
+        else:
+            company = session.get(Company, actor.company_id)
+            answers = (
+                {"workers": company.workers} if company and company.workers and "workers" in known else {}
+            )
+        draft = Assessment(
+            company_id=actor.company_id,  # type: ignore[arg-type]
+            period_id=period_id,
+            ruleset_id=loaded.ruleset.id,
+            ruleset_version=loaded.ruleset.version,
+            ruleset_hash=loaded.content_hash,
+            status="draft",
+            answers=answers,
+            created_by=actor.user_id,
+        )
+        session.add(draft)
+        session.flush()
+        audit.record(session, actor, "assessment.draft", "assessment", draft.id, company_id=actor.company_id)
+        return _view(session, draft, period)
+
+
+def save_draft(
+    actor: Actor, assessment_id: int, answers: dict[str, Any]
+) -> tuple[AssessmentView, list[Problem]]:
+    """Keep everything typed, even what is not valid yet, and say what is wrong: nothing is lost."""
+    require_role(actor, "company")
+    with unit_of_work(write=True) as session:
+        row = _own_row(session, actor, assessment_id)
+        if row.status != "draft":
+            raise Conflict(
+                "Bản đánh giá đã nộp không sửa được; hãy tạo bản mới.",
+                "A submitted assessment cannot be edited; start a new one.",
+            )
+        loaded = ruleset_of(row)
+        known = {i.id for i in loaded.ruleset.inputs}
+        kept = {k: v for k, v in answers.items() if k in known and v is not None}
+        if kept != row.answers:
+            row.answers = kept
+            row.updated_at = utcnow()
+            session.add(row)
+        problems: list[Problem] = []
+        try:
+            from app.scoring.engine import compile_ruleset
+
+            compile_ruleset(loaded).validator.validate(kept, partial=True)
+        except InvalidAnswers as exc:
+            problems = exc.problems
+        return _view(session, row), problems
+
+
+def preview(actor: Actor, assessment_id: int, answers: dict[str, Any] | None = None) -> ScoreResult:
+    """The result the draft (or the given answers) would get; writes nothing."""
+    with unit_of_work() as session:
+        row = _own_row(session, actor, assessment_id)
+        loaded = ruleset_of(row)
+        return score(loaded, row.answers if answers is None else answers)
+
+
+def submit(actor: Actor, assessment_id: int, idempotency_key: str) -> AssessmentView:
+    """File the draft. A repeated call with the same key (a double click, a retry) returns the same
+    submission; two racing calls store exactly one."""
+    require_role(actor, "company")
+    if not idempotency_key:
+        raise Invalid("Thiếu khóa gửi.", "Missing submission key.")
+    with unit_of_work(write=True) as session:
+        row = _own_row(session, actor, assessment_id)
+        if row.status != "draft":
+            if row.idempotency_key == idempotency_key:
+                return _view(session, row)
+            raise Conflict("Bản đánh giá này đã được nộp.", "This assessment has already been submitted.")
+        period = _open_period_for(session, actor, row.period_id)
+        result = score(ruleset_of(row), row.answers)  # InvalidAnswers: nothing written
+        now = utcnow()
+        snapshot = _snapshot(result)
+        claimed = session.execute(
+            update(Assessment)
+            .where(col(Assessment.id) == row.id, col(Assessment.status) == "draft")
+            .values(
+                status="submitted",
+                submitted_by=actor.user_id,
+                submitted_at=now,
+                updated_at=now,
+                idempotency_key=idempotency_key,
+                **snapshot,
+                **figures(row.answers),
+            )
+        )
+        if claimed.rowcount != 1:  # another request submitted it between our read and our write
+            session.rollback()
+            again = _own_row(session, actor, assessment_id)
+            if again.idempotency_key == idempotency_key:
+                return _view(session, again)
+            raise Conflict("Bản đánh giá này đã được nộp.", "This assessment has already been submitted.")
+        previous = session.exec(
+            select(Assessment).where(
+                Assessment.company_id == row.company_id,
+                Assessment.period_id == row.period_id,
+                col(Assessment.is_latest),
+            )
+        ).first()
+        first = now
+        if previous is not None:
+            first = previous.first_submitted_at or previous.submitted_at or now
+            previous.is_latest = False
+            session.add(previous)
+            session.flush()
+        session.execute(
+            update(Assessment)
+            .where(col(Assessment.id) == row.id)
+            .values(is_latest=True, first_submitted_at=first)
+        )
+        audit.record(
+            session,
+            actor,
+            "assessment.submit",
+            "assessment",
+            row.id,
+            after={
+                "period": period.name,
+                "total": result.total,
+                "index": result.index,
+                "level": result.level_id,
+                "replaces": previous.id if previous else None,
+            },
+            company_id=row.company_id,
+        )
+        session.flush()
+        session.refresh(row)
+        return _view(session, row, period)
+
+
+def discard_draft(actor: Actor, assessment_id: int) -> None:
+    require_role(actor, "company")
+    with unit_of_work(write=True) as session:
+        row = _own_row(session, actor, assessment_id)
+        if row.status != "draft":
+            raise Conflict("Chỉ xóa được bản nháp.", "Only a draft can be discarded.")
+        session.delete(row)
+        audit.record(
+            session, actor, "assessment.discard", "assessment", assessment_id, company_id=row.company_id
+        )
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def get_assessment(actor: Actor, assessment_id: int) -> AssessmentView:
+    with unit_of_work() as session:
+        return _view(session, _own_row(session, actor, assessment_id))
+
+
+def company_round(
+    actor: Actor, company_id: int, period_id: int
+) -> tuple[AssessmentView | None, AssessmentView | None]:
+    """(the draft in progress, the submission that counts) of a company for one round."""
+    with unit_of_work() as session:
+        rows = session.exec(
+            select(Assessment)
+            .join(Company, col(Company.id) == Assessment.company_id)
+            .where(
+                Assessment.company_id == company_id,
+                Assessment.period_id == period_id,
+                company_condition(actor),
+                (col(Assessment.status) == "draft") | col(Assessment.is_latest),
+            )
+        ).all()
+        draft = next((_view(session, r) for r in rows if r.status == "draft"), None)
+        latest = next((_view(session, r) for r in rows if r.is_latest), None)
+        return draft, latest
+
+
+def history(actor: Actor, company_id: int) -> list[AssessmentView]:
+    """Every submission of a company, newest first, with its reviews."""
+    with unit_of_work() as session:
+        rows = session.exec(
+            select(Assessment, Period)
+            .join(Company, col(Company.id) == Assessment.company_id)
+            .join(Period, col(Period.id) == Assessment.period_id)
+            .where(
+                Assessment.company_id == company_id,
+                col(Assessment.status) != "draft",
+                company_condition(actor),
+            )
+            .order_by(col(Assessment.submitted_at).desc(), col(Assessment.id).desc())
+        ).all()
+        return [_view(session, row, period) for row, period in rows]
+
+
+def result_of(view: AssessmentView) -> ScoreResult:
+    """Re-score a stored submission with the exact rule-set version that scored it."""
+    loaded = registry.get(view.ruleset_id, view.ruleset_version)
+    if loaded.content_hash != view.ruleset_hash:
+        raise Conflict(
+            "Bộ tiêu chí đã thay đổi so với lúc chấm điểm.",
+            "The rule set text differs from the one that scored this assessment.",
+        )
+    return score(loaded, view.answers)
+
+
+# -- the officials' side -------------------------------------------------------------------------
+
+
+def review(actor: Actor, assessment_id: int, decision: str, comment: str = "") -> AssessmentView:
+    """Approve, or return with a comment the company sees. Only the submission that counts."""
+    require_role(actor, *REVIEWERS)
+    if decision not in ("approve", "return"):
+        raise Invalid("Quyết định không hợp lệ.", "Unknown decision.", field="decision")
+    comment = comment.strip()
+    if decision == "return" and not comment:
+        raise Invalid(
+            "Trả lại cần có nhận xét để doanh nghiệp biết phải sửa gì.",
+            "Returning needs a comment telling the company what to fix.",
+            field="comment",
+        )
+    with unit_of_work(write=True) as session:
+        row = _own_row(session, actor, assessment_id)
+        if not row.is_latest or row.status != "submitted":
+            raise Conflict(
+                "Chỉ xét duyệt được bản nộp mới nhất đang chờ duyệt.",
+                "Only the latest submission awaiting review can be reviewed.",
+            )
+        new_status = "approved" if decision == "approve" else "returned"
+        claimed = session.execute(
+            update(Assessment)
+            .where(col(Assessment.id) == row.id, col(Assessment.status) == "submitted")
+            .values(status=new_status, updated_at=utcnow())
+        )
+        if claimed.rowcount != 1:
+            raise Conflict("Bản nộp vừa được người khác xét duyệt.", "Someone else has just reviewed it.")
+        session.add(
+            Review(assessment_id=row.id, official_id=actor.user_id, decision=decision, comment=comment)
+        )
+        audit.record(
+            session,
+            actor,
+            f"assessment.{decision}",
+            "assessment",
+            row.id,
+            before={"status": "submitted"},
+            after={"status": new_status, "comment": comment},
+            company_id=row.company_id,
+        )
+        session.flush()
+        session.refresh(row)
+        return _view(session, row)
+
+
+# -- bulk history (seed, imports of past rounds) -------------------------------------------------
+
+
+def insert_submissions(session: Session, rows: Iterable[dict[str, Any]], chunk: int = 5_000) -> int:
+    """Store past submissions in bulk, each scored by the scorer exactly as `submit` would.
+
+    Each row: company_id, period_id, answers, submitted_at, first_submitted_at, status, and the
+    period's ruleset. Used by the seed, where one transaction per row would take minutes.
+    """
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for item in rows:
+        loaded = item["ruleset"]
+        result = score(loaded, item["answers"])
+        batch.append(
+            {
+                "company_id": item["company_id"],
+                "period_id": item["period_id"],
+                "ruleset_id": loaded.ruleset.id,
+                "ruleset_version": loaded.ruleset.version,
+                "status": item.get("status", "submitted"),
+                "answers": item["answers"],
+                "is_latest": True,
+                "submitted_by": item.get("submitted_by"),
+                "submitted_at": item["submitted_at"],
+                "first_submitted_at": item.get("first_submitted_at", item["submitted_at"]),
+                "created_at": item["submitted_at"],
+                "updated_at": item["submitted_at"],
+                **_snapshot(result),
+                **figures(item["answers"]),
+            }
+        )
+        if len(batch) >= chunk:
+            session.execute(insert(Assessment), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        session.execute(insert(Assessment), batch)
+        count += len(batch)
+    return count

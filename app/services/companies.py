@@ -1,0 +1,263 @@
+"""Companies: the registry officials monitor and the profile an HR officer keeps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.services import audit
+from app.services.context import Actor, unit_of_work
+from app.services.errors import Conflict, Invalid
+from app.services.scope import company_condition, not_found_in_scope, require_role
+from db.models import Company, Zone, utcnow
+
+TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Trim and drop control characters, which break reports and spreadsheets."""
+    return CONTROL_CHARACTERS.sub("", value).strip()
+
+
+class CompanyProfile(BaseModel):
+    """What a company's HR officer may edit about the company."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=200)
+    sector: str = Field(min_length=2, max_length=80)
+    address: str = Field(default="", max_length=300)
+    workers: int | None = Field(default=None, ge=0, le=200_000)
+    contact_name: str = Field(default="", max_length=120)
+    contact_phone: str = Field(default="", max_length=30)
+    contact_email: str = Field(default="", max_length=120)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @field_validator("name", "sector", "address", "contact_name", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        return clean_text(value) if isinstance(value, str) else value
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if value and not re.fullmatch(r"\+?[0-9 .\-]{8,20}", value):
+            raise ValueError("số điện thoại không hợp lệ / not a phone number")
+        return value
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError("email không hợp lệ / not an email address")
+        return value
+
+
+class CompanyRecord(CompanyProfile):
+    """A registry entry: the profile plus what only an admin or an import sets."""
+
+    tax_code: str
+    zone_id: str
+    district: str = ""
+
+    @field_validator("tax_code")
+    @classmethod
+    def _tax_code(cls, value: str) -> str:
+        value = value.strip()
+        if not TAX_CODE.fullmatch(value):
+            raise ValueError(
+                "mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch và 3 chữ số (chi nhánh) / "
+                "a tax code is 10 digits, or 10 digits, a hyphen and 3 digits for a branch"
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class CompanyView:
+    id: int
+    tax_code: str
+    name: str
+    zone_id: str
+    zone_name: str
+    zone_kind: str
+    district: str
+    sector: str
+    address: str
+    workers: int | None
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    lat: float | None
+    lon: float | None
+
+
+def _invalid_from(exc: ValidationError) -> Invalid:
+    problems = [
+        (".".join(str(p) for p in e["loc"]), str(e["msg"]).removeprefix("Value error, "))
+        for e in exc.errors()
+    ]
+    text = "; ".join(f"{field}: {msg}" for field, msg in problems)
+    return Invalid(f"Dữ liệu không hợp lệ: {text}", f"Invalid data: {text}", problems=problems)
+
+
+def parse_record(data: dict[str, Any]) -> CompanyRecord:
+    try:
+        return CompanyRecord.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid_from(exc) from None
+
+
+def parse_profile(data: dict[str, Any]) -> CompanyProfile:
+    try:
+        return CompanyProfile.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid_from(exc) from None
+
+
+def _zone(session: Session, zone_id: str) -> Zone:
+    zone = session.get(Zone, zone_id)
+    if zone is None:
+        raise Invalid(
+            f"Không có KCN hoặc huyện/thành phố mã {zone_id!r}.",
+            f"No industrial zone or district with id {zone_id!r}.",
+            field="zone_id",
+        )
+    return zone
+
+
+def _view(company: Company, zone: Zone) -> CompanyView:
+    assert company.id is not None
+    return CompanyView(
+        id=company.id,
+        tax_code=company.tax_code,
+        name=company.name,
+        zone_id=company.zone_id,
+        zone_name=zone.name,
+        zone_kind=zone.kind,
+        district=company.district,
+        sector=company.sector,
+        address=company.address,
+        workers=company.workers,
+        contact_name=company.contact_name,
+        contact_phone=company.contact_phone,
+        contact_email=company.contact_email,
+        lat=company.lat,
+        lon=company.lon,
+    )
+
+
+def _fields(company: Company) -> dict[str, Any]:
+    return company.model_dump(exclude={"id", "created_at", "updated_at"})
+
+
+def add_company(session: Session, actor: Actor, record: CompanyRecord) -> Company:
+    """Insert in the caller's transaction (used by `create_company` and by imports)."""
+    zone = _zone(session, record.zone_id)
+    exists = session.exec(select(Company.id).where(Company.tax_code == record.tax_code)).first()
+    if exists is not None:
+        raise Conflict(
+            f"Mã số thuế {record.tax_code} đã có trong danh sách.",
+            f"Tax code {record.tax_code} is already registered.",
+            field="tax_code",
+        )
+    data = record.model_dump()
+    data["district"] = zone.district if zone.kind == "district" or not record.district else record.district
+    company = Company(**data)
+    session.add(company)
+    session.flush()
+    audit.record(
+        session, actor, "company.create", "company", company.id, after=_fields(company), company_id=company.id
+    )
+    return company
+
+
+def create_company(actor: Actor, data: dict[str, Any]) -> CompanyView:
+    require_role(actor, "admin")
+    record = parse_record(data)
+    with unit_of_work(write=True) as session:
+        company = add_company(session, actor, record)
+        return _view(company, _zone(session, company.zone_id))
+
+
+def get_company(actor: Actor, company_id: int) -> CompanyView:
+    with unit_of_work() as session:
+        row = session.exec(
+            select(Company, Zone)
+            .join(Zone, Company.zone_id == Zone.id)
+            .where(Company.id == company_id, company_condition(actor))
+        ).first()
+        if row is None:
+            raise not_found_in_scope("doanh nghiệp", "company")
+        return _view(*row)
+
+
+def find_by_tax_code(actor: Actor, tax_code: str) -> CompanyView:
+    with unit_of_work() as session:
+        row = session.exec(
+            select(Company, Zone)
+            .join(Zone, Company.zone_id == Zone.id)
+            .where(Company.tax_code == tax_code.strip(), company_condition(actor))
+        ).first()
+        if row is None:
+            raise not_found_in_scope(
+                f"doanh nghiệp có mã số thuế {tax_code}", f"company with tax code {tax_code}"
+            )
+        return _view(*row)
+
+
+def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> CompanyView:
+    """The HR officer edits her own company; an admin any. Tax code and zone are the registry's."""
+    require_role(actor, "company", "admin")
+    profile = parse_profile(data)
+    with unit_of_work(write=True) as session:
+        company = session.exec(
+            select(Company).where(Company.id == company_id, company_condition(actor))
+        ).first()
+        if company is None:
+            raise not_found_in_scope("doanh nghiệp", "company")
+        before = _fields(company)
+        for key, value in profile.model_dump().items():
+            setattr(company, key, value)
+        company.updated_at = utcnow()
+        session.add(company)
+        after = _fields(company)
+        changed = {k: after[k] for k in after if after[k] != before[k]}
+        if changed:
+            audit.record(
+                session,
+                actor,
+                "company.update",
+                "company",
+                company.id,
+                before={k: before[k] for k in changed},
+                after=changed,
+                company_id=company.id,
+            )
+        return _view(company, _zone(session, company.zone_id))
+
+
+def count_companies(actor: Actor) -> int:
+    with unit_of_work() as session:
+        return session.exec(select(func.count()).select_from(Company).where(company_condition(actor))).one()
+
+
+def list_zones(actor: Actor | None = None) -> list[Zone]:
+    """Every zone and district (names are public); ordered zones first, then districts."""
+    with unit_of_work() as session:
+        zones = session.exec(select(Zone)).all()
+    return sorted(zones, key=lambda z: (z.kind != "industrial_zone", z.name))
+
+
+def add_zone(session: Session, actor: Actor, zone: Zone) -> Zone:
+    if zone.kind not in ("industrial_zone", "district"):
+        raise Invalid("Loại khu vực không hợp lệ.", "Unknown zone kind.", field="kind")
+    session.add(zone)
+    audit.record(session, actor, "zone.create", "zone", zone.id, after=zone.model_dump())
+    return zone

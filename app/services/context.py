@@ -1,0 +1,55 @@
+"""Who is acting, and the one transaction each use case runs in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.config import get_settings
+from db.engine import get_engine
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user as the services see it; built from the database at login, never from a page."""
+
+    user_id: int | None
+    username: str
+    role: str
+    company_id: int | None = None
+    zone_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in ("zone_board", "labour", "ict")
+
+
+CLI_ACTOR = Actor(user_id=None, username="cli", role="ict")
+"""The command line acts province-wide, read-only like the ICT department, and is audited as `cli`."""
+SYSTEM_ACTOR = Actor(user_id=None, username="system", role="admin")
+"""Seeding and start-up tasks."""
+
+
+def engine() -> Engine:
+    return get_engine(get_settings().resolved_database_url())
+
+
+@contextmanager
+def unit_of_work(write: bool = False) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back whole on any error.
+
+    `write` takes SQLite's write lock at BEGIN, so concurrent writers queue instead of failing.
+    """
+    with Session(engine(), expire_on_commit=False) as session:
+        if write:
+            session.connection(execution_options={"sqlite_immediate": True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,171 @@
+"""Reporting rounds: which rule set, when due, and which companies must file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from app.assessment import registry
+from app.services import audit
+from app.services.context import Actor, unit_of_work
+from app.services.errors import Invalid, NotFound
+from app.services.scope import company_condition, require_role
+from db.models import Company, Period, PeriodCompany, Zone
+
+VIETNAM = timedelta(hours=7)
+
+
+def due_at_utc(due_on: date) -> datetime:
+    """The end of the due day in Vietnam (UTC+7, no daylight saving), as an aware UTC time."""
+    return datetime.combine(due_on + timedelta(days=1), time(0, 0), tzinfo=UTC) - VIETNAM
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Who must file: everyone, or the companies of some zones / districts."""
+
+    zone_ids: tuple[str, ...] = ()
+    all_companies: bool = False
+
+
+def add_period(
+    session: Session,
+    actor: Actor,
+    name: str,
+    opens_on: date,
+    due_on: date,
+    expected: Expected,
+    ruleset_id: str | None = None,
+    ruleset_version: int | None = None,
+) -> Period:
+    ruleset_id = ruleset_id or registry.default_id()
+    try:
+        loaded = registry.get(ruleset_id, ruleset_version)
+    except LookupError as exc:
+        raise Invalid(str(exc), str(exc), field="ruleset_id") from None
+    if not loaded.ruleset.selectable:
+        raise Invalid(
+            f"Bộ tiêu chí {ruleset_id} chưa đầy đủ, không dùng được cho kỳ đánh giá mới.",
+            f"Rule set {ruleset_id} is incomplete and cannot be used for a new round.",
+            field="ruleset_id",
+        )
+    if due_on < opens_on:
+        raise Invalid("Hạn nộp trước ngày mở kỳ.", "The due date is before the opening date.", field="due_on")
+    name = name.strip()
+    if not name:
+        raise Invalid("Kỳ đánh giá cần có tên.", "A round needs a name.", field="name")
+    period = Period(
+        name=name,
+        ruleset_id=loaded.ruleset.id,
+        ruleset_version=loaded.ruleset.version,
+        opens_on=opens_on,
+        due_on=due_on,
+        due_at=due_at_utc(due_on),
+    )
+    session.add(period)
+    session.flush()
+    companies = select(Company.id).where(col(Company.active))
+    if not expected.all_companies:
+        if not expected.zone_ids:
+            raise Invalid(
+                "Chọn các doanh nghiệp phải nộp (tất cả, theo KCN hoặc huyện).",
+                "Choose who must file (everyone, by zone or by district).",
+                field="expected",
+            )
+        known = set(session.exec(select(Zone.id).where(col(Zone.id).in_(expected.zone_ids))).all())
+        unknown = sorted(set(expected.zone_ids) - known)
+        if unknown:
+            raise Invalid(
+                f"Không có khu vực: {', '.join(unknown)}",
+                f"Unknown zones: {', '.join(unknown)}",
+                field="expected",
+            )
+        companies = companies.where(col(Company.zone_id).in_(expected.zone_ids))
+    session.execute(
+        insert(PeriodCompany).from_select(
+            ["period_id", "company_id"], select(period.id, companies.subquery().c.id)
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        "period.open",
+        "period",
+        period.id,
+        after={
+            "name": name,
+            "ruleset": f"{period.ruleset_id} v{period.ruleset_version}",
+            "opens_on": opens_on,
+            "due_on": due_on,
+            "expected": "all" if expected.all_companies else list(expected.zone_ids),
+        },
+    )
+    return period
+
+
+def open_period(
+    actor: Actor,
+    name: str,
+    opens_on: date,
+    due_on: date,
+    expected: Expected,
+    ruleset_id: str | None = None,
+    ruleset_version: int | None = None,
+) -> Period:
+    require_role(actor, "admin")
+    with unit_of_work(write=True) as session:
+        return add_period(session, actor, name, opens_on, due_on, expected, ruleset_id, ruleset_version)
+
+
+def close_period(actor: Actor, period_id: int) -> Period:
+    require_role(actor, "admin")
+    with unit_of_work(write=True) as session:
+        period = session.get(Period, period_id)
+        if period is None:
+            raise NotFound("Không có kỳ đánh giá này.", "No such round.")
+        if not period.closed:
+            period.closed = True
+            session.add(period)
+            audit.record(session, actor, "period.close", "period", period.id)
+        return period
+
+
+def list_periods(actor: Actor) -> list[Period]:
+    """Newest first. A company sees the rounds it is expected in; officials see every round."""
+    with unit_of_work() as session:
+        query = select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
+        if actor.role == "company":
+            query = query.where(
+                col(Period.id).in_(
+                    select(PeriodCompany.period_id)
+                    .join(Company, col(Company.id) == PeriodCompany.company_id)
+                    .where(company_condition(actor))
+                )
+            )
+        return list(session.exec(query).all())
+
+
+def get_period(period_id: int) -> Period:
+    with unit_of_work() as session:
+        period = session.get(Period, period_id)
+        if period is None:
+            raise NotFound("Không có kỳ đánh giá này.", "No such round.")
+        return period
+
+
+def latest_period(actor: Actor) -> Period | None:
+    periods = list_periods(actor)
+    return periods[0] if periods else None
+
+
+def is_expected(session: Session, period_id: int, company_ids: Sequence[int]) -> set[int]:
+    rows = session.exec(
+        select(PeriodCompany.company_id).where(
+            PeriodCompany.period_id == period_id, col(PeriodCompany.company_id).in_(company_ids)
+        )
+    ).all()
+    return set(rows)

@@ -1,0 +1,57 @@
+"""Role scope as SQL conditions. Every read of companies or assessments goes through here, so a page
+can never widen what a user sees (DESIGN.md: scope is enforced in the services, not the pages)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from app.services.context import Actor
+from app.services.errors import Forbidden
+from db.models import Company, Zone
+
+AGENCY_ZONE_KIND = {"zone_board": "industrial_zone", "labour": "district"}
+READERS = ("company", "zone_board", "labour", "ict", "admin")
+REVIEWERS = ("zone_board", "labour")
+
+
+def company_condition(actor: Actor) -> ColumnElement[bool]:
+    """A condition on Company's columns that keeps only the companies the actor may see."""
+    if actor.role == "company":
+        if actor.company_id is None:
+            return false()
+        return Company.id == actor.company_id
+    if actor.role in AGENCY_ZONE_KIND:
+        zones = select(Zone.id).where(Zone.kind == AGENCY_ZONE_KIND[actor.role])
+        if actor.zone_ids:
+            zones = zones.where(Zone.id.in_(actor.zone_ids))
+        return Company.zone_id.in_(zones)
+    if actor.role in ("ict", "admin"):
+        return true()
+    return false()
+
+
+def zone_condition(actor: Actor) -> ColumnElement[bool]:
+    """The zones or districts an official's charts list (one row each, companies or not)."""
+    if actor.role in AGENCY_ZONE_KIND:
+        condition = Zone.kind == AGENCY_ZONE_KIND[actor.role]
+        if actor.zone_ids:
+            condition = condition & Zone.id.in_(actor.zone_ids)
+        return condition
+    if actor.role in ("ict", "admin"):
+        return true()
+    return false()
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if actor.role not in roles:
+        raise Forbidden(
+            "Tài khoản của bạn không có quyền thực hiện thao tác này.",
+            "Your account may not do this.",
+        )
+
+
+def not_found_in_scope(what_vi: str, what_en: str) -> Forbidden:
+    return Forbidden(
+        f"Không tìm thấy {what_vi} trong phạm vi của bạn.",
+        f"No such {what_en} within your scope.",
+    )

@@ -1,0 +1,186 @@
+"""The tables. Times are aware UTC datetimes (SQLModel's UTCDateTime stores them on both
+databases and gives them back in UTC); pages and reports show them in Vietnam time.
+
+Figures the officials aggregate (level, index, workers, Bluezone and health-declaration counts) are
+copied from the answers into columns of the assessment, so that every monitoring number is a SQL
+aggregate, not a Python loop over JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+ZONE_KINDS = ("industrial_zone", "district")
+ROLES = ("company", "zone_board", "labour", "ict", "admin")
+STATUSES = ("draft", "submitted", "returned", "approved")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Zone(SQLModel, table=True):
+    """An industrial zone (the zones board's) or a district (the labour department's, for the
+    companies outside the zones)."""
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=120)
+    kind: str = Field(max_length=20, index=True)
+    district: str = Field(max_length=80)
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Company(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    tax_code: str = Field(max_length=14, unique=True, index=True)
+    name: str = Field(max_length=200)
+    zone_id: str = Field(foreign_key="zone.id", index=True, max_length=40)
+    district: str = Field(max_length=80, index=True)
+    sector: str = Field(max_length=80, index=True)
+    address: str = Field(default="", max_length=300)
+    lat: float | None = None
+    lon: float | None = None
+    workers: int | None = Field(default=None, ge=0)
+    contact_name: str = Field(default="", max_length=120)
+    contact_phone: str = Field(default="", max_length=30)
+    contact_email: str = Field(default="", max_length=120)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True, index=True)
+    full_name: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    company_id: int | None = Field(default=None, foreign_key="company.id")
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    must_change_password: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class UserZone(SQLModel, table=True):
+    """Narrows an official to some zones or districts; an official with none sees the agency's all."""
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    zone_id: str = Field(foreign_key="zone.id", primary_key=True, max_length=40)
+
+
+class Period(SQLModel, table=True):
+    """A reporting round: which rule set version, when it opens, when it is due, who must file."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    ruleset_id: str = Field(max_length=64)
+    ruleset_version: int
+    opens_on: date
+    due_on: date
+    due_at: datetime = Field(description="end of the due day in Vietnam time, as UTC")
+    closed: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PeriodCompany(SQLModel, table=True):
+    """The companies expected to file in a period."""
+
+    period_id: int = Field(foreign_key="period.id", primary_key=True)
+    company_id: int = Field(foreign_key="company.id", primary_key=True, index=True)
+
+
+class Assessment(SQLModel, table=True):
+    """A draft or a submission. A submission is never edited: a correction is a new submission,
+    and `is_latest` marks the one that counts for its company and period."""
+
+    __table_args__ = (
+        Index(
+            "uq_assessment_one_draft",
+            "company_id",
+            "period_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+        Index(
+            "uq_assessment_one_latest",
+            "company_id",
+            "period_id",
+            unique=True,
+            sqlite_where=text("is_latest"),
+            postgresql_where=text("is_latest"),
+        ),
+        Index("ix_assessment_period_latest", "period_id", "is_latest"),
+        UniqueConstraint("idempotency_key", name="uq_assessment_idempotency_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    period_id: int = Field(foreign_key="period.id")
+    ruleset_id: str = Field(max_length=64)
+    ruleset_version: int
+    ruleset_hash: str = Field(max_length=64)
+    status: str = Field(default="draft", max_length=12)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # the score snapshot, set when submitted
+    total: int | None = None
+    max_total: int | None = None
+    risk_index: float | None = None
+    level: str | None = Field(default=None, max_length=20)
+    may_operate: bool | None = None
+    score: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # figures copied from the answers for aggregation
+    workers: int | None = None
+    smartphone_owners: int | None = None
+    bluezone_installed: int | None = None
+    health_declared: int | None = None
+    is_latest: bool = False
+    idempotency_key: str | None = Field(default=None, max_length=80)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    submitted_by: int | None = Field(default=None, foreign_key="app_user.id")
+    submitted_at: datetime | None = None
+    first_submitted_at: datetime | None = Field(
+        default=None, description="when the company first filed for this period (on time or late)"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Review(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    official_id: int | None = Field(default=None, foreign_key="app_user.id")
+    decision: str = Field(max_length=12)
+    comment: str = Field(default="", max_length=2000)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=60, index=True)
+    action: str = Field(max_length=60, index=True)
+    object_type: str = Field(max_length=40)
+    object_id: str = Field(max_length=60)
+    company_id: int | None = Field(default=None, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ExportLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=60)
+    report: str = Field(max_length=40)
+    filters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    rows: int = 0
+    at: datetime = Field(default_factory=utcnow)

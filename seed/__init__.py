@@ -1,0 +1,1 @@
+"""Deterministic demo data for Bắc Giang (`python -m seed`)."""

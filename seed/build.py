@@ -1,0 +1,429 @@
+"""A deterministic demo of Bắc Giang: zones, districts, companies, weekly rounds with realistic filing
+(early rounds mostly missing, some late), levels that improve with time and sometimes slip back, and
+one demo user per role. Everything goes through the services, in one transaction."""
+
+from __future__ import annotations
+
+import math
+import random
+import time as clock
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from app.assessment import registry
+from app.assessment.schema import ChoiceRule, RuleSet, SumRule
+from app.services.assessments import insert_submissions
+from app.services.companies import CompanyRecord, add_company, add_zone
+from app.services.context import SYSTEM_ACTOR, unit_of_work
+from app.services.periods import VIETNAM, Expected, add_period
+from app.services.users import add_user
+from db.models import Assessment, Company, Period, Review, User, Zone
+
+DATA = Path(__file__).with_name("bac_giang.yaml")
+
+
+def province() -> dict[str, Any]:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    zones: int
+    companies: int
+    periods: int
+    submissions: int
+    seconds: float
+    first_period: date
+    logins: list[dict[str, str]]
+
+
+def default_start(periods: int, today: date | None = None) -> date:
+    """The Monday that makes the last weekly round the current week, so the demo looks live."""
+    today = today or datetime.now(UTC).date()
+    this_monday = today - timedelta(days=today.weekday())
+    return this_monday - timedelta(weeks=periods - 1)
+
+
+def _choice_tables(ruleset: RuleSet) -> dict[str, list[str]]:
+    """Options of each choice input, lowest-risk first."""
+    tables: dict[str, list[str]] = {}
+    for criterion in ruleset.criteria():
+        rule = criterion.rule
+        leaves = [p.rule for p in rule.parts] if isinstance(rule, SumRule) else [rule]
+        for leaf in leaves:
+            if isinstance(leaf, ChoiceRule):
+                tables[leaf.input] = sorted(leaf.points, key=lambda o: leaf.points[o])
+    return tables
+
+
+@dataclass
+class _Profile:
+    company_id: int
+    workers: int
+    area: float
+    phones_share: float
+    care: float
+    diligence: float
+    official_id: int | None
+    improvement: float = 0.4
+    persona: bool = False
+
+
+def _answers(
+    rng: random.Random, p: _Profile, week: int, weeks: int, choices: dict[str, list[str]]
+) -> dict[str, Any]:
+    """One round's answers: care grows with time (measures adopted), outbreak pressure fades."""
+    progress = week / max(weeks - 1, 1)
+    care = min(0.98, max(0.02, p.care + p.improvement * progress + rng.gauss(0, 0.1)))
+    outbreak = max(0.05, 1 - 2.5 * progress)
+    answers: dict[str, Any] = {}
+    for input_id, options in choices.items():
+        if input_id == "cs3":
+            roll = rng.random()
+            if roll < 0.02 * outbreak:
+                answers["cs3"] = "f0"
+            elif roll < 0.35 * outbreak:
+                answers["cs3"] = rng.choice(["f2", "from_outbreak_area", "f1"])
+            else:
+                answers["cs3"] = "none"
+        elif rng.random() < care:
+            answers[input_id] = options[0]
+        else:
+            answers[input_id] = options[
+                min(len(options) - 1, 1 + int(rng.random() ** 1.5 * (len(options) - 1)))
+            ]
+    workers = max(30, int(p.workers * rng.uniform(0.97, 1.02)))
+    phones = int(workers * p.phones_share)
+    bluezone_share = min(1.0, 0.35 + 0.6 * progress * (0.6 + care / 2) + rng.uniform(-0.1, 0.1))
+    health_share = min(1.0, 0.45 + 0.55 * progress * (0.7 + care / 3) + rng.uniform(-0.08, 0.08))
+    answers.update(
+        {
+            "workers": workers,
+            "workshop_area_m2": round(p.area, 1),
+            "workers_from_outbreak_areas": int(workers * outbreak * rng.uniform(0, 0.22)),
+            "smartphone_owners": phones,
+            "bluezone_installed": max(0, int(phones * bluezone_share)),
+            "health_declared": max(0, int(workers * health_share)),
+            "mask_rate_pct": 100 if rng.random() < care else rng.choice([95, 90, 85, 75, 60, 45]),
+            "handwash_rate_pct": 100 if rng.random() < care * 0.8 else round(rng.uniform(40, 99), 1),
+        }
+    )
+    return answers
+
+
+def _tax_codes(rng: random.Random, count: int, taken: set[str]) -> Iterator[str]:
+    while count:
+        code = "24" + f"{rng.randrange(10**8):08d}"
+        if rng.random() < 0.05:
+            code += f"-{rng.randint(1, 9):03d}"
+        if code not in taken:
+            taken.add(code)
+            count -= 1
+            yield code
+
+
+def _company_name(rng: random.Random, sector: dict[str, Any], parts: dict[str, Any], used: set[str]) -> str:
+    for _ in range(50):
+        name = (
+            f"{rng.choice(parts['forms'])} {rng.choice(sector['words'])} "
+            f"{rng.choice(parts['stems'])}{rng.choice(parts['suffixes'])}"
+        )
+        if name not in used:
+            used.add(name)
+            return name
+    name = f"{name} {len(used) + 1}"
+    used.add(name)
+    return name
+
+
+def build(
+    companies: int = 400,
+    periods: int = 12,
+    start: date | None = None,
+    seed: int = 2021,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> SeedSummary:
+    started = clock.perf_counter()
+    rng = random.Random(seed)
+    data = province()
+    start = start or default_start(periods)
+    loaded = registry.get(registry.default_id())
+    choices = _choice_tables(loaded.ruleset)
+    actor = SYSTEM_ACTOR
+    with unit_of_work(write=True) as session:
+        if session.exec(select(Company.id).limit(1)).first() is not None:
+            raise SystemExit("The database already holds data: run `python -m seed --reset` to rebuild it.")
+        progress("zones")
+        for z in data["zones"]:
+            add_zone(
+                session,
+                actor,
+                Zone(
+                    id=z["id"],
+                    name=z["name"],
+                    kind="industrial_zone",
+                    district=z["district"],
+                    lat=z["lat"],
+                    lon=z["lon"],
+                ),
+            )
+        for d in data["districts"]:
+            add_zone(
+                session,
+                actor,
+                Zone(
+                    id=d["id"],
+                    name=d["name"],
+                    kind="district",
+                    district=d["name"],
+                    lat=d["lat"],
+                    lon=d["lon"],
+                ),
+            )
+        session.flush()
+
+        progress(f"{companies:,} companies")
+        zones = data["zones"]
+        districts = data["districts"]
+        sectors = data["sectors"]
+        taken: set[str] = {data["persona"]["tax_code"]}
+        names: set[str] = {data["persona"]["name"]}
+        codes = _tax_codes(rng, max(companies - 1, 0), taken)
+        profiles: list[_Profile] = []
+        persona = data["persona"]
+        zone_by_id = {z["id"]: z for z in zones}
+        for n in range(companies):
+            if n == 0:
+                zone = zone_by_id[persona["zone_id"]]
+                record = CompanyRecord(
+                    tax_code=persona["tax_code"],
+                    name=persona["name"],
+                    zone_id=zone["id"],
+                    district=zone["district"],
+                    sector=persona["sector"],
+                    workers=persona["workers"],
+                    address=f"Lô B2, {zone['name']}, {zone['district']}, Bắc Giang",
+                    contact_name=persona["contact_name"],
+                    contact_phone=persona["contact_phone"],
+                    contact_email=persona["contact_email"],
+                    lat=zone["lat"] + 0.002,
+                    lon=zone["lon"] - 0.003,
+                )
+                sector = next(s for s in sectors if s["name"] == persona["sector"])
+            else:
+                in_zone = rng.random() < 0.8
+                area = rng.choices(
+                    zones if in_zone else districts,
+                    weights=[a["weight"] for a in (zones if in_zone else districts)],
+                )[0]
+                sector = rng.choices(sectors, weights=[s["weight"] for s in sectors])[0]
+                workers = int(
+                    min(12_000, max(30, rng.lognormvariate(math.log(sector["median_workers"]), 0.9)))
+                )
+                phone = f"09{rng.randrange(10**8):08d}"
+                record = CompanyRecord(
+                    tax_code=next(codes),
+                    name=_company_name(rng, sector, data["name_parts"], names),
+                    zone_id=area["id"],
+                    district=area.get("district", area["name"]),
+                    sector=sector["name"],
+                    workers=workers,
+                    address=", ".join(
+                        part
+                        for part in (
+                            f"Số {rng.randint(1, 300)} {rng.choice(data['streets'])}",
+                            area["name"] if in_zone else "",
+                            area.get("district", area["name"]),
+                            "Bắc Giang",
+                        )
+                        if part
+                    ),
+                    contact_name=rng.choice(data["contact_names"]),
+                    contact_phone=f"{phone[:4]} {phone[4:7]} {phone[7:]}",
+                    contact_email=f"hr{n}@dn{n:05d}.vn",
+                    lat=round(area["lat"] + rng.uniform(-0.012, 0.012), 5),
+                    lon=round(area["lon"] + rng.uniform(-0.012, 0.012), 5),
+                )
+            company = add_company(session, actor, record)
+            assert company.id is not None
+            profiles.append(
+                _Profile(
+                    company_id=company.id,
+                    workers=record.workers or 100,
+                    area=(record.workers or 100) * rng.uniform(0.85, 9.0),
+                    phones_share=rng.uniform(0.72, 0.96),
+                    care=0.3 if n == 0 else rng.uniform(0.0, 0.6),
+                    improvement=0.4 if n == 0 or rng.random() > 0.12 else rng.uniform(-0.05, 0.1),
+                    diligence=0.97 if n == 0 else rng.betavariate(2.2, 1.6),
+                    official_id=None,
+                    persona=n == 0,
+                )
+            )
+
+        progress("demo users")
+        logins = []
+        users: dict[str, User] = {}
+        for spec in data["demo_users"]:
+            user = add_user(
+                session,
+                actor,
+                spec["username"],
+                spec["password"],
+                spec["role"],
+                full_name=spec["full_name"],
+                company_id=profiles[0].company_id if spec["role"] == "company" else None,
+            )
+            users[spec["role"]] = user
+            logins.append({"role": spec["role"], "username": spec["username"], "password": spec["password"]})
+        kinds = dict(
+            session.exec(select(Company.id, Zone.kind).join(Zone, col(Zone.id) == Company.zone_id)).all()
+        )
+        for p in profiles:
+            reviewer = users["zone_board"] if kinds[p.company_id] == "industrial_zone" else users["labour"]
+            p.official_id = reviewer.id
+
+        progress(f"{periods} rounds")
+        period_rows: list[Period] = []
+        for week in range(periods):
+            opens = start + timedelta(weeks=week)
+            due = opens + timedelta(days=6)
+            iso = opens.isocalendar()
+            period = add_period(
+                session,
+                actor,
+                f"Tuần {iso.week:02d}/{iso.year} ({opens:%d/%m}–{due:%d/%m})",
+                opens,
+                due,
+                Expected(all_companies=True),
+                loaded.ruleset.id,
+                loaded.ruleset.version,
+            )
+            if week < periods - 1:
+                period.closed = week < periods - 3  # the last rounds still take late filings
+                session.add(period)
+            period_rows.append(period)
+        session.flush()
+
+        progress("submissions")
+        now = datetime.now(UTC)
+        reviews: list[dict[str, Any]] = []
+
+        def submissions() -> Iterator[dict[str, Any]]:
+            for week, period in enumerate(period_rows):
+                current = week == periods - 1
+                open_at = datetime.combine(period.opens_on, time(7, 0), tzinfo=UTC) - VIETNAM  # 7:00 local
+                propensity = 0.12 + 0.83 * (week / max(periods - 1, 1)) ** 0.55
+                for p in profiles:
+                    answers = _answers(rng, p, week, periods, choices)
+                    if p.persona:
+                        if current:
+                            continue  # the demo HR officer has this week's assessment to do
+                        filed, on_time = True, week != 2
+                    else:
+                        filed = rng.random() < min(0.99, propensity + 0.35 * (p.diligence - 0.5))
+                        on_time = rng.random() < 0.45 + 0.5 * p.diligence
+                        if current:
+                            filed = filed and rng.random() < 0.62
+                    if not filed:
+                        continue
+                    if on_time:
+                        at = open_at + timedelta(hours=rng.uniform(2, 6.9 * 24))
+                    else:
+                        at = period.due_at + timedelta(hours=rng.uniform(1, 5 * 24))
+                    if at > now:
+                        if current or not on_time:
+                            at = now - timedelta(minutes=rng.uniform(5, 600))
+                        if at < open_at:
+                            continue
+                    status = "submitted"
+                    if week < periods - 2:
+                        roll = rng.random()
+                        status = "approved" if roll < 0.82 else "returned" if roll < 0.87 else "submitted"
+                    if status != "submitted":
+                        reviews.append(
+                            {
+                                "company_id": p.company_id,
+                                "period_id": period.id,
+                                "official_id": p.official_id,
+                                "decision": "approve" if status == "approved" else "return",
+                                "comment": ""
+                                if status == "approved"
+                                else rng.choice(
+                                    [
+                                        "Số NLĐ khai báo y tế chưa khớp danh sách, đề nghị rà soát lại.",
+                                        "Bổ sung phương án xe đưa đón đã được phê duyệt.",
+                                        "Tỷ lệ cài Bluezone thấp, đề nghị đôn đốc NLĐ cài đặt và cập nhật.",
+                                    ]
+                                ),
+                                "at": at + timedelta(hours=rng.uniform(4, 48)),
+                            }
+                        )
+                    yield {
+                        "ruleset": loaded,
+                        "company_id": p.company_id,
+                        "period_id": period.id,
+                        "answers": answers,
+                        "submitted_at": at,
+                        "first_submitted_at": at,
+                        "status": status,
+                        "submitted_by": users["company"].id if p.persona else None,
+                    }
+
+        count = insert_submissions(session, submissions())
+        if reviews:
+            progress("reviews")
+            ids = dict(
+                ((company_id, period_id), assessment_id)
+                for assessment_id, company_id, period_id in session.exec(
+                    select(Assessment.id, Assessment.company_id, Assessment.period_id).where(
+                        col(Assessment.is_latest)
+                    )
+                ).all()
+            )
+            session.execute(
+                insert(Review),
+                [
+                    {
+                        "assessment_id": ids[(r["company_id"], r["period_id"])],
+                        "official_id": r["official_id"],
+                        "decision": r["decision"],
+                        "comment": r["comment"],
+                        "at": r["at"],
+                    }
+                    for r in reviews
+                ],
+            )
+    return SeedSummary(
+        zones=len(zones) + len(districts),
+        companies=companies,
+        periods=periods,
+        submissions=count,
+        seconds=clock.perf_counter() - started,
+        first_period=start,
+        logins=logins,
+    )
+
+
+def reset_database(url: str) -> None:
+    """Drop everything (tables and Alembic's version table) and migrate afresh."""
+    from sqlmodel import SQLModel
+
+    from db.engine import get_engine
+    from db.migrate import upgrade
+
+    engine = get_engine(url)
+    with engine.begin() as connection:
+        SQLModel.metadata.drop_all(connection)
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    upgrade(url)
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(Company.id).limit(1)).first() is None

@@ -1,0 +1,43 @@
+"""Fixtures: real databases per backend (SQLite always, PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.databases import Backend, DatabaseFactory, backends, using
+
+os.environ.setdefault("ZONERISK_DEMO", "0")  # tests seed what they need, explicitly
+os.environ.setdefault("ZONERISK_SECRET_KEY", "test-secret-key-0123456789")
+
+SMALL = (40, 4)  # companies, weekly rounds: enough for every role and status
+
+
+@pytest.fixture(scope="session", params=backends(), ids=lambda b: b.name)
+def factory(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DatabaseFactory]:
+    backend: Backend = request.param
+    made = DatabaseFactory(backend, Path(tmp_path_factory.mktemp(f"db-{backend.name}")))
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def seeded(factory: DatabaseFactory) -> Iterator[str]:
+    """A private copy of a small seeded province; the services point at it during the test."""
+    url = factory.copy_of(factory.template(*SMALL))
+    with using(url):
+        yield url
+    factory.release(url)
+
+
+@pytest.fixture
+def empty_db(factory: DatabaseFactory) -> Iterator[str]:
+    url = factory.empty()
+    with using(url):
+        yield url
+    factory.release(url)

@@ -1,0 +1,139 @@
+"""Real databases for the tests: SQLite files, and PostgreSQL when TEST_DATABASE_URL is set.
+
+A migrated and seeded template is built once per backend; each test that writes gets its own copy
+(a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL), so tests never see each other's
+writes and never mock the database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.config import get_settings
+from db.engine import get_engine, normalise_url
+
+SEED_START = date(2021, 5, 17)  # the Bắc Giang calendar, so dates in tests never move
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    admin_url: str | None  # PostgreSQL: where CREATE DATABASE is issued
+
+
+def backends() -> list[Backend]:
+    found = [Backend("sqlite", None)]
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        found.append(Backend("postgresql", normalise_url(url)))
+    return found
+
+
+@contextmanager
+def using(url: str) -> Iterator[str]:
+    """Point the services (through DATABASE_URL) at `url` for the duration."""
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    try:
+        yield url
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+        get_settings.cache_clear()
+
+
+class DatabaseFactory:
+    def __init__(self, backend: Backend, workdir: Path) -> None:
+        self.backend = backend
+        self.workdir = workdir
+        self.templates: dict[str, str] = {}
+        self.created: list[str] = []
+
+    def _new_url(self, label: str) -> str:
+        name = f"zr_{label}_{uuid.uuid4().hex[:10]}"
+        if self.backend.admin_url is None:
+            return f"sqlite:///{self.workdir / (name + '.db')}"
+        with (
+            get_engine(self.backend.admin_url)
+            .connect()
+            .execution_options(isolation_level="AUTOCOMMIT") as conn
+        ):
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        return self.backend.admin_url.rsplit("/", 1)[0] + "/" + name
+
+    def empty(self) -> str:
+        return self._new_url("empty")
+
+    def template(self, companies: int, periods: int) -> str:
+        key = f"{companies}x{periods}"
+        if key not in self.templates:
+            from db.migrate import upgrade
+            from seed.build import build
+
+            url = self._new_url(f"tpl{key}")
+            with using(url):
+                upgrade(url)
+                build(companies=companies, periods=periods, start=SEED_START)
+            get_engine(url).dispose()
+            self.templates[key] = url
+        return self.templates[key]
+
+    def copy_of(self, template_url: str) -> str:
+        if self.backend.admin_url is None:
+            source = Path(template_url.removeprefix("sqlite:///"))
+            url = self._new_url("copy")
+            shutil.copyfile(source, url.removeprefix("sqlite:///"))
+            return url
+        name = f"zr_copy_{uuid.uuid4().hex[:10]}"
+        template = template_url.rsplit("/", 1)[1]
+        with (
+            get_engine(self.backend.admin_url)
+            .connect()
+            .execution_options(isolation_level="AUTOCOMMIT") as conn
+        ):
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self.created.append(name)
+        return self.backend.admin_url.rsplit("/", 1)[0] + "/" + name
+
+    def release(self, url: str) -> None:
+        get_engine(url).dispose()
+        if self.backend.admin_url is None:
+            return
+        name = url.rsplit("/", 1)[1]
+        with (
+            get_engine(self.backend.admin_url)
+            .connect()
+            .execution_options(isolation_level="AUTOCOMMIT") as conn
+        ):
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        for url in self.templates.values():
+            self.release(url)
+        if self.backend.admin_url is not None:
+            with (
+                get_engine(self.backend.admin_url)
+                .connect()
+                .execution_options(isolation_level="AUTOCOMMIT") as conn
+            ):
+                for name in self.created:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def scalar(url: str, sql: str, **params: object) -> object:
+    """A hand-written query, to check the services' numbers against."""
+    with get_engine(url).connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar()

@@ -1,0 +1,93 @@
+"""The registry and the profile: bad input is refused whole, every write is audited."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from app.services import companies
+from app.services.context import unit_of_work
+from app.services.errors import Conflict, Forbidden, Invalid
+from db.models import AuditEvent
+from tests.databases import scalar
+from tests.services.helpers import actor
+
+NEW = {
+    "tax_code": "2400999999",
+    "name": "Công ty TNHH Thử Nghiệm",
+    "zone_id": "kcn-van-trung",
+    "sector": "Cơ khí",
+    "workers": 250,
+    "contact_phone": "0912 000 111",
+    "contact_email": "hr@thunghiem.vn",
+}
+
+
+def _audits(action: str) -> int:
+    with unit_of_work() as session:
+        return len(session.exec(select(AuditEvent).where(AuditEvent.action == action)).all())
+
+
+def test_admin_creates_a_company_with_an_audit_event(seeded: str) -> None:
+    before = _audits("company.create")
+    made = companies.create_company(actor("admin"), NEW)
+    assert (made.zone_kind, made.district) == ("industrial_zone", "Việt Yên")
+    assert _audits("company.create") == before + 1
+    branch = companies.create_company(
+        actor("admin"), {**NEW, "tax_code": "2400999999-001", "zone_id": "dist-luc-nam"}
+    )
+    assert branch.district == "Lục Nam"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"tax_code": "24009"}, "tax_code"),
+        ({"tax_code": "2400999999-1"}, "tax_code"),
+        ({"zone_id": "kcn-nowhere"}, "zone_id"),
+        ({"name": ""}, "name"),
+        ({"contact_email": "not-an-email"}, "contact_email"),
+        ({"workers": -1}, "workers"),
+    ],
+)
+def test_bad_company_data_is_refused_and_nothing_is_written(seeded: str, change: dict, field: str) -> None:
+    count = scalar(seeded, "SELECT count(*) FROM company")
+    with pytest.raises(Invalid) as caught:
+        companies.create_company(actor("admin"), {**NEW, **change})
+    assert field in str(caught.value) or caught.value.field == field
+    assert scalar(seeded, "SELECT count(*) FROM company") == count
+
+
+def test_a_duplicate_tax_code_is_refused(seeded: str) -> None:
+    taken = scalar(seeded, "SELECT min(tax_code) FROM company")
+    events = _audits("company.create")
+    with pytest.raises(Conflict):
+        companies.create_company(actor("admin"), {**NEW, "tax_code": taken})
+    assert _audits("company.create") == events
+
+
+def test_only_admins_create_companies(seeded: str) -> None:
+    for role in ("company", "zone_board", "labour", "ict"):
+        with pytest.raises(Forbidden):
+            companies.create_company(actor(role), NEW)
+
+
+def test_profile_update_is_audited_with_before_and_after(seeded: str) -> None:
+    me = actor("company")
+    current = companies.get_company(me, me.company_id)  # type: ignore[arg-type]
+    updated = companies.update_profile(
+        me,
+        current.id,
+        {
+            "name": current.name,
+            "sector": current.sector,
+            "workers": 3100,
+            "contact_phone": "0987 654 321",
+            "address": '=HYPERLINK("x")\x07 Lô B2',
+        },
+    )
+    assert updated.workers == 3100 and "\x07" not in updated.address
+    with unit_of_work() as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "company.update")).one()
+    assert event.before["workers"] == current.workers and event.after["workers"] == 3100
+    assert event.actor == "demo.company" and event.company_id == current.id

@@ -1,0 +1,60 @@
+"""The demo province is deterministic and shaped like BAC-GIANG.md."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from app.services.context import unit_of_work
+from db.migrate import upgrade
+from db.models import Assessment, Company, Zone
+from seed.build import build
+from tests.databases import SEED_START, scalar
+
+
+def _fingerprint() -> tuple:
+    with unit_of_work() as session:
+        companies = session.exec(
+            select(Company.tax_code, Company.name, Company.workers).order_by(Company.tax_code)
+        ).all()
+        scores = session.exec(
+            select(Assessment.company_id, Assessment.period_id, Assessment.total).order_by(
+                col(Assessment.company_id), col(Assessment.period_id)
+            )
+        ).all()
+    return tuple(companies), tuple(scores)
+
+
+def test_same_seed_same_province(factory, empty_db: str) -> None:  # type: ignore[no-untyped-def]
+    upgrade(empty_db)
+    build(companies=30, periods=3, start=SEED_START)
+    first = _fingerprint()
+    other = factory.empty()
+    from tests.databases import using
+
+    with using(other):
+        upgrade(other)
+        build(companies=30, periods=3, start=SEED_START)
+        assert _fingerprint() == first
+    factory.release(other)
+
+
+def test_province_shape(seeded: str) -> None:
+    with unit_of_work() as session:
+        zones = session.exec(select(Zone)).all()
+    assert sum(z.kind == "industrial_zone" for z in zones) == 6
+    assert sum(z.kind == "district" for z in zones) == 10
+    inside = scalar(
+        seeded,
+        "SELECT count(*) FROM company c JOIN zone z ON z.id = c.zone_id WHERE z.kind = 'industrial_zone'",
+    )
+    total = scalar(seeded, "SELECT count(*) FROM company")
+    assert 0.65 <= inside / total <= 0.95  # type: ignore[operator]
+    assert scalar(seeded, "SELECT count(*) FROM company WHERE tax_code NOT LIKE '24%'") == 0
+    late = scalar(
+        seeded,
+        "SELECT count(*) FROM assessment a JOIN period p ON p.id = a.period_id "
+        "WHERE a.first_submitted_at > p.due_at",
+    )
+    assert late and late > 0  # some companies file late
+    for role in ("company", "zone_board", "labour", "ict", "admin"):
+        assert scalar(seeded, "SELECT count(*) FROM app_user WHERE role = :r", r=role) == 1

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ["scoring"]
+BENCHMARKS = ["scoring", "monitoring"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,7 +117,9 @@ class Assessment(SQLModel, table=True):
             "company_id",
             "period_id",
             unique=True,
-            sqlite_where=text("is_latest"),
+            # SQLite uses a partial index only for a query term written the same way, and
+            # SQLAlchemy writes the boolean test as "is_latest = 1" there
+            sqlite_where=text("is_latest = 1"),
             postgresql_where=text("is_latest"),
         ),
         Index("ix_assessment_period_latest", "period_id", "is_latest"),

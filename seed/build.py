@@ -199,6 +199,7 @@ def build(
         profiles: list[_Profile] = []
         persona = data["persona"]
         zone_by_id = {z["id"]: z for z in zones}
+        registered = datetime.combine(start - timedelta(days=30), time(9, 0), tzinfo=UTC)
         for n in range(companies):
             if n == 0:
                 zone = zone_by_id[persona["zone_id"]]
@@ -253,6 +254,9 @@ def build(
                 )
             company = add_company(session, actor, record)
             assert company.id is not None
+            # registered before the first round, so the rounds' figures are the newer ones
+            company.created_at = company.updated_at = registered
+            session.add(company)
             profiles.append(
                 _Profile(
                     company_id=company.id,

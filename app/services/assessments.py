@@ -180,13 +180,15 @@ def start_draft(actor: Actor, period_id: int) -> AssessmentView:
             )
             .order_by(col(Assessment.submitted_at).desc())
         ).first()
-        if previous is not None:
-            answers = {k: v for k, v in previous.answers.items() if k in known}
-        else:
-            company = session.get(Company, actor.company_id)
-            answers = (
-                {"workers": company.workers} if company and company.workers and "workers" in known else {}
-            )
+        company = session.get(Company, actor.company_id)
+        answers = {k: v for k, v in previous.answers.items() if k in known} if previous is not None else {}
+        profile_is_newer = previous is None or (
+            company is not None
+            and previous.submitted_at is not None
+            and company.updated_at > previous.submitted_at
+        )
+        if company is not None and company.workers and "workers" in known and profile_is_newer:
+            answers["workers"] = company.workers  # the headcount the officer corrected in the profile
         draft = Assessment(
             company_id=actor.company_id,  # type: ignore[arg-type]
             period_id=period_id,

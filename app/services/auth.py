@@ -127,3 +127,36 @@ def check_password_rules(username: str, password: str) -> None:
         problems.append(("Mật khẩu quá phổ biến.", "This password is too common."))
     if problems:
         raise Invalid(" ".join(p[0] for p in problems), " ".join(p[1] for p in problems), field="password")
+
+
+def load_actor(user_id: int) -> Actor | None:
+    """The actor for a logged-in session, read afresh on every page run: a deactivated or locked
+    user, or a changed role or scope, takes effect at once."""
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        if user.locked_until is not None and user.locked_until > utcnow():
+            return None
+        return actor_for(session, user)
+
+
+def must_change_password(user_id: int) -> bool:
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        return bool(user and user.must_change_password)
+
+
+def change_password(actor: Actor, current: str, new: str) -> None:
+    """The user's own change; the current password is asked again, the rules apply."""
+    with unit_of_work(write=True) as session:
+        user = session.get(User, actor.user_id)
+        if user is None or not _verify(user.password_hash, current):
+            raise Invalid("Mật khẩu hiện tại không đúng.", "The current password is wrong.", field="current")
+        if current == new:
+            raise Invalid("Mật khẩu mới phải khác mật khẩu cũ.", "The new password must differ.", field="new")
+        check_password_rules(user.username, new)
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        session.add(user)
+        audit.record(session, actor, "user.password_change", "user", user.id)

@@ -186,3 +186,14 @@ def test_bulk_history_scores_like_submit(seeded: str) -> None:
     )
     assert row.ruleset_hash == registry.get(row.ruleset_id).content_hash
     assert row.workers == row.answers["workers"]
+
+
+def test_a_headcount_corrected_in_the_profile_prefills_the_next_draft(seeded: str) -> None:
+    from app.services import companies
+
+    me = actor("company")
+    company = companies.get_company(me, me.company_id)  # type: ignore[arg-type]
+    companies.update_profile(
+        me, company.id, {"name": company.name, "sector": company.sector, "workers": 3210}
+    )
+    assert assessments.start_draft(me, latest_period_id()).answers["workers"] == 3210

@@ -90,3 +90,16 @@ def test_filters_narrow_the_same_numbers(seeded: str) -> None:
     )
     assert zone.filing.expected == direct
     assert [a.zone_id for a in zone.areas] == ["kcn-quang-chau"]
+
+
+def test_trend_agrees_with_each_rounds_overview_for_every_role_and_filter(seeded: str) -> None:
+    for role in ("zone_board", "labour", "ict"):
+        for filters in (Filters(), Filters(sectors=("Dệt may",)), Filters(levels=("low",))):
+            for row in monitoring.trend(actor(role), filters):
+                view = monitoring.overview(actor(role), row.period_id, filters)
+                assert (row.expected, row.submitted, row.on_time) == (
+                    view.filing.expected,
+                    view.filing.submitted,
+                    view.filing.on_time,
+                ), (role, filters, row.period_name)
+                assert row.levels == {lv.level: lv.companies for lv in view.levels if lv.companies}

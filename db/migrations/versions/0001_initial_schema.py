@@ -166,7 +166,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assessment_company_id'), ['company_id'], unique=False)
         batch_op.create_index('ix_assessment_period_latest', ['period_id', 'is_latest'], unique=False)
         batch_op.create_index('uq_assessment_one_draft', ['company_id', 'period_id'], unique=True, sqlite_where=sa.text("status = 'draft'"), postgresql_where=sa.text("status = 'draft'"))
-        batch_op.create_index('uq_assessment_one_latest', ['company_id', 'period_id'], unique=True, sqlite_where=sa.text('is_latest'), postgresql_where=sa.text('is_latest'))
+        batch_op.create_index('uq_assessment_one_latest', ['company_id', 'period_id'], unique=True, sqlite_where=sa.text('is_latest = 1'), postgresql_where=sa.text('is_latest'))
 
     op.create_table('userzone',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -200,7 +200,7 @@ def downgrade() -> None:
     op.drop_table('review')
     op.drop_table('userzone')
     with op.batch_alter_table('assessment', schema=None) as batch_op:
-        batch_op.drop_index('uq_assessment_one_latest', sqlite_where=sa.text('is_latest'), postgresql_where=sa.text('is_latest'))
+        batch_op.drop_index('uq_assessment_one_latest', sqlite_where=sa.text('is_latest = 1'), postgresql_where=sa.text('is_latest'))
         batch_op.drop_index('uq_assessment_one_draft', sqlite_where=sa.text("status = 'draft'"), postgresql_where=sa.text("status = 'draft'"))
         batch_op.drop_index('ix_assessment_period_latest')
         batch_op.drop_index(batch_op.f('ix_assessment_company_id'))

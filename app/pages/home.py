@@ -1,0 +1,73 @@
+"""The company's home: this round, its due date and status, and the latest level."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.services import portal
+from app.services.assessments import ruleset_of
+from app.ui.format import day, today_vietnam, when
+from app.ui.session import lang, require_actor, tr
+from app.ui.widgets import level_badge, reconstructed_banner
+
+actor = require_actor("company")
+state = portal.current_round(actor)
+
+st.title(state.company.name)
+st.caption(
+    f"{tr('company.tax_code')}: {state.company.tax_code} · {state.company.zone_name} · {state.company.sector}"
+)
+
+if state.period is None:
+    st.info(tr("home.no_round"))
+    st.stop()
+
+period = state.period
+ruleset = ruleset_of(period).ruleset
+reconstructed_banner(ruleset)
+days_left = (period.due_on - today_vietnam()).days
+
+with st.container(border=True):
+    st.subheader(tr("home.current_round", name=period.name))
+    cols = st.columns(3)
+    cols[0].metric(tr("home.due"), day(period.due_on))
+    if period.closed:
+        cols[1].metric(tr("home.days_left"), tr("home.closed"))
+    elif days_left >= 0:
+        cols[1].metric(tr("home.days_left"), days_left)
+    else:
+        cols[1].metric(tr("home.days_left"), tr("home.overdue", days=-days_left))
+    cols[2].metric(tr("home.status"), tr(f"status.{state.status}"))
+
+    if state.status == "returned" and state.submission and state.submission.latest_review:
+        review = state.submission.latest_review
+        st.warning(
+            tr("home.returned_comment", official=review.official, at=when(review.at), comment=review.comment)
+        )
+    if state.status in ("not_started", "draft", "returned") and not period.closed:
+        label = tr("home.continue") if state.status == "draft" else tr("home.start")
+        if st.button(label, type="primary", icon=":material/edit_note:", key="go_assessment"):
+            st.switch_page("app/pages/assessment.py")
+    elif state.submission is not None:
+        st.success(tr("home.submitted_at", at=when(state.submission.submitted_at)))
+        if st.button(tr("home.see_result"), icon=":material/fact_check:", key="go_result"):
+            st.switch_page("app/pages/result.py")
+
+if state.last is not None and state.last.level:
+    with st.container(border=True):
+        st.subheader(tr("home.latest_level"))
+        last_ruleset = ruleset_of(state.last).ruleset  # type: ignore[arg-type]
+        level_badge(last_ruleset.level(state.last.level))
+        st.write(
+            tr(
+                "home.latest_detail",
+                period=state.last.period_name,
+                index=f"{state.last.risk_index:.2f}",
+                total=state.last.total,
+                max=state.last.max_total,
+            )
+        )
+        if state.last.may_operate is False:
+            st.error(tr("result.may_not_operate"))
+        obligation = last_ruleset.level(state.last.level).obligation.get(lang())
+        st.caption(f"{tr('result.obligation')}: {obligation}")

@@ -1,0 +1,85 @@
+"""The company profile: editable with validation; the figures the questionnaire starts from."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.services import companies, portal
+from app.services.errors import Invalid, ServiceError
+from app.ui.format import number, when
+from app.ui.session import lang, require_actor, tr
+from app.ui.widgets import service_error
+
+actor = require_actor("company")
+state = portal.current_round(actor)
+company = state.company
+st.title(tr("profile.title"))
+st.caption(f"{tr('company.tax_code')}: {company.tax_code} · {company.zone_name} · {company.district}")
+
+errors: dict[str, str] = st.session_state.get("profile_errors", {})
+with st.form("profile"):
+    name = st.text_input(tr("profile.name"), value=company.name, max_chars=200, key="pf_name")
+    sector = st.text_input(tr("profile.sector"), value=company.sector, max_chars=80, key="pf_sector")
+    address = st.text_input(tr("profile.address"), value=company.address, max_chars=300, key="pf_address")
+    workers = st.number_input(
+        tr("profile.workers"), value=company.workers, step=1, format="%d", key="pf_workers"
+    )
+    cols = st.columns(3)
+    contact_name = cols[0].text_input(
+        tr("profile.contact_name"), value=company.contact_name, key="pf_contact"
+    )
+    contact_phone = cols[1].text_input(
+        tr("profile.contact_phone"), value=company.contact_phone, key="pf_phone"
+    )
+    contact_email = cols[2].text_input(
+        tr("profile.contact_email"), value=company.contact_email, key="pf_email"
+    )
+    for message in errors.values():
+        st.error(message)
+    saved = st.form_submit_button(tr("profile.save"), type="primary")
+
+if saved:
+    try:
+        companies.update_profile(
+            actor,
+            company.id,
+            {
+                "name": name,
+                "sector": sector,
+                "address": address,
+                "workers": workers,
+                "contact_name": contact_name,
+                "contact_phone": contact_phone,
+                "contact_email": contact_email,
+                "lat": company.lat,
+                "lon": company.lon,
+            },
+        )
+    except Invalid as invalid:
+        st.session_state["profile_errors"] = {
+            field: f"{field}: {message}" for field, message in invalid.problems
+        } or {"form": invalid.text(lang())}
+        st.rerun()
+    except ServiceError as error:
+        service_error(error)
+    else:
+        st.session_state.pop("profile_errors", None)
+        st.toast(tr("profile.saved"), icon=":material/check_circle:")
+        st.rerun()
+
+st.subheader(tr("profile.figures"))
+last = state.last
+if last is None:
+    st.info(tr("profile.no_figures"))
+else:
+    st.caption(tr("profile.figures_caption", period=last.period_name, at=when(last.submitted_at)))
+    figures = [
+        ("workers", tr("profile.fig.workers")),
+        ("workshop_area_m2", tr("profile.fig.area")),
+        ("smartphone_owners", tr("profile.fig.smartphones")),
+        ("bluezone_installed", tr("profile.fig.bluezone")),
+        ("health_declared", tr("profile.fig.health")),
+    ]
+    cols = st.columns(len(figures))
+    for col, (key, label) in zip(cols, figures, strict=True):
+        col.metric(label, number(last.answers.get(key), lang(), 0 if key != "workshop_area_m2" else 1))

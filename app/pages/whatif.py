@@ -1,0 +1,94 @@
+"""What if: change any answer and see the projected level at once. Nothing is saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app.assessment import registry
+from app.assessment.answers import InvalidAnswers
+from app.assessment.layout import questionnaire
+from app.scoring import score
+from app.services import portal
+from app.services.assessments import ruleset_of
+from app.ui.session import lang, require_actor, tr
+from app.ui.widgets import level_badge, reconstructed_banner
+
+actor = require_actor("company")
+state = portal.current_round(actor)
+base_view = state.draft or state.submission or state.last
+if base_view is not None:
+    loaded = ruleset_of(base_view)
+    base = dict(base_view.answers)
+else:
+    loaded = ruleset_of(state.period) if state.period else registry.get(registry.default_id())
+    base = {}
+ruleset = loaded.ruleset
+
+st.title(tr("whatif.title"))
+st.caption(tr("whatif.caption"))
+reconstructed_banner(ruleset)
+if st.button(tr("whatif.reset"), icon=":material/restart_alt:", key="whatif_reset"):
+    for key in [k for k in st.session_state if str(k).startswith("wi_")]:
+        del st.session_state[key]
+    st.rerun()
+
+try:
+    current = score(loaded, base) if base else None
+except InvalidAnswers:
+    current = None
+
+answers: dict[str, Any] = {}
+left, right = st.columns([3, 2])
+with left:
+    for block in questionnaire(ruleset):
+        with st.expander(block.section.title.get(lang()), expanded=False):
+            for criterion_block in block.blocks:
+                for item in criterion_block.inputs:
+                    key = f"wi_{item.id}"
+                    value = base.get(item.id)
+                    if item.kind == "choice":
+                        options = item.option_ids()
+                        labels = {o.id: o.label.get(lang()) for o in item.options or []}
+                        answers[item.id] = st.selectbox(
+                            item.label.get(lang()),
+                            options,
+                            index=options.index(value) if value in options else None,
+                            format_func=lambda o, labels=labels: labels[o],
+                            key=key,
+                        )
+                    else:
+                        integer = item.kind == "integer"
+                        answers[item.id] = st.number_input(
+                            item.label.get(lang()),
+                            value=(int(value) if integer else float(value)) if value is not None else None,
+                            step=1 if integer else 1.0,
+                            format="%d" if integer else "%.2f",
+                            key=key,
+                        )
+
+with right:
+    st.subheader(tr("whatif.projected"))
+    try:
+        projected = score(loaded, {k: v for k, v in answers.items() if v is not None})
+    except InvalidAnswers as invalid:
+        st.warning(tr("whatif.incomplete"))
+        for problem in invalid.problems[:8]:
+            st.caption(f"{problem.input_id}: {problem.message.get(lang())}")
+    else:
+        level_badge(projected.level)
+        delta = None if current is None else round(projected.index - current.index, 2)
+        st.metric(
+            tr("result.index"),
+            f"{projected.index:.2f}%",
+            delta=None if delta is None else f"{delta:+.2f}",
+            delta_color="inverse",
+        )
+        st.metric(tr("result.may_operate"), tr("common.yes") if projected.may_operate else tr("common.no"))
+        if current is not None:
+            st.caption(
+                tr("whatif.current", level=current.level.label.get(lang()), index=f"{current.index:.2f}")
+            )
+        if projected.may_operate_reason:
+            st.error(projected.may_operate_reason.get(lang()))

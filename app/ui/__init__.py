@@ -1,0 +1,1 @@
+"""Shared Streamlit pieces: session and language, widgets, plotly figure builders."""

@@ -1,0 +1,41 @@
+"""Small shared pieces: level badges, the reconstructed-rules banner, service errors."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from app.assessment.schema import Level, RuleSet
+from app.services.errors import ServiceError
+from app.ui.session import lang, tr
+
+
+def _text_colour(background: str) -> str:
+    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "#111" if (0.299 * r + 0.587 * g + 0.114 * b) > 140 else "#fff"
+
+
+def level_html(level: Level) -> str:
+    label = html.escape(level.label.get(lang()))
+    return (
+        f'<span class="zr-level zr-level-{level.id}" style="background:{level.color};'
+        f"color:{_text_colour(level.color)};padding:.15em .7em;border-radius:1em;"
+        f'font-weight:600;white-space:nowrap">{label}</span>'
+    )
+
+
+def level_badge(level: Level, prefix: str = "") -> None:
+    st.markdown(f"{html.escape(prefix)} {level_html(level)}", unsafe_allow_html=True)
+
+
+def reconstructed_banner(ruleset: RuleSet) -> None:
+    """Said wherever a rule set with reconstructed parts is used (RULESETS.md)."""
+    if not ruleset.complete and ruleset.incomplete_note:
+        st.warning(ruleset.incomplete_note.get(lang()), icon="⚠️")
+    elif ruleset.has_reconstructed:
+        st.info(tr("banner.reconstructed", title=ruleset.title.get(lang())), icon="ℹ️")
+
+
+def service_error(error: ServiceError) -> None:
+    st.error(error.text(lang()))

@@ -1,0 +1,60 @@
+"""ZoneRisk: the router. Logs the user in, then shows only the pages of the user's role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.bootstrap import prepare_database
+from app.config import get_settings
+from app.i18n import LANGUAGES
+from app.ui.session import current_actor, lang, log_out, tr
+
+st.set_page_config(page_title="ZoneRisk", page_icon="🛡️", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _prepare(database_url: str) -> bool:
+    """Once per process and database: migrate, and seed the demo into an empty database."""
+    return prepare_database()
+
+
+with st.spinner("Đang chuẩn bị cơ sở dữ liệu… / Preparing the database…"):
+    _prepare(get_settings().resolved_database_url())
+
+with st.sidebar:
+    st.radio(
+        "Ngôn ngữ / Language",
+        LANGUAGES,
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+        horizontal=True,
+        key="lang",
+    )
+
+PAGES = {
+    "company": [
+        ("app/pages/home.py", "nav.home", ":material/home:"),
+        ("app/pages/assessment.py", "nav.assessment", ":material/edit_note:"),
+        ("app/pages/result.py", "nav.result", ":material/fact_check:"),
+        ("app/pages/whatif.py", "nav.whatif", ":material/science:"),
+        ("app/pages/history.py", "nav.history", ":material/history:"),
+        ("app/pages/profile.py", "nav.profile", ":material/business:"),
+    ],
+}
+
+actor = current_actor()
+if actor is None:
+    page = st.navigation(
+        [st.Page("app/pages/login.py", title=tr("nav.login"), icon=":material/login:")], position="hidden"
+    )
+else:
+    pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]
+    if not pages:
+        pages = [st.Page("app/pages/login.py", title=tr("nav.login"))]
+    page = st.navigation(pages)
+    with st.sidebar:
+        st.caption(tr("session.signed_in_as", username=actor.username, role=tr(f"role.{actor.role}")))
+        if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):
+            log_out()
+            st.rerun()
+st.session_state.setdefault("lang", lang())
+page.run()

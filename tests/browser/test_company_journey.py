@@ -1,0 +1,38 @@
+"""The HR officer's main journey in a real browser: log in, fill in, submit, see the level."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import log_in, settle, shot
+
+pytestmark = pytest.mark.browser
+
+
+def test_hr_officer_fills_in_submits_and_sees_the_level(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, server, "demo.company", "HoaBinh-Garment-2021")
+    page.get_by_text("Chưa bắt đầu").wait_for()
+    shot(page, "company-1-home")
+    page.get_by_role("button", name="Bắt đầu tự đánh giá").click()
+    settle(page)
+    page.get_by_role("button", name="Bắt đầu", exact=True).click()
+    settle(page)
+    # the draft starts from last round's figures; the officer updates the headcount and goes on
+    workers = page.get_by_label("Tổng số người lao động làm việc tập trung")
+    workers.fill("3050")
+    workers.press("Tab")
+    shot(page, "company-2-questionnaire")
+    for _section in range(5):
+        page.get_by_role("button", name="Lưu và tiếp tục").click()
+        settle(page)
+    page.get_by_text("Nếu nộp, doanh nghiệp sẽ được xếp").wait_for()
+    shot(page, "company-3-review")
+    page.get_by_text("Tôi xác nhận các thông tin trên là đúng sự thật.").click()
+    page.get_by_role("button", name="Nộp bản tự đánh giá").click()
+    page.get_by_text("Cần khắc phục trước").wait_for()
+    level = page.locator(".zr-level").first.inner_text()
+    assert re.search(r"Nguy cơ (rất thấp|thấp|trung bình|cao|rất cao)", level)
+    assert page.get_by_text("Đã nộp – chờ duyệt").count() >= 1
+    shot(page, "company-4-result")

@@ -1,0 +1,51 @@
+"""Driving the real app with Streamlit's AppTest: log in through the form, as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORDS = {
+    "demo.company": "HoaBinh-Garment-2021",
+    "demo.zoneboard": "KCN-BacGiang-2021",
+    "demo.labour": "LDTBXH-BacGiang-2021",
+    "demo.ict": "TTTT-BacGiang-2021",
+    "demo.admin": "Admin-ZoneRisk-2021",
+}
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+
+
+def logged_in(username: str, lang: str = "vi") -> AppTest:
+    at = app()
+    at.run()
+    if lang != "vi":
+        at.sidebar.radio[0].set_value(lang).run()
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(PASSWORDS[username])
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything a user reads on the page, as one string."""
+    parts = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
+        parts.extend(str(element.value) for element in getattr(at, kind))
+    parts.extend(f"{m.label} {m.value}" for m in at.metric)
+    return "\n".join(parts)

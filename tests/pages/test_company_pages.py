@@ -1,0 +1,178 @@
+"""The HR officer's journey through the real app (AppTest), on a real seeded database."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from app.services.context import unit_of_work
+from db.models import Assessment, Company, User
+from tests.databases import scalar
+from tests.pages.apptest import app, logged_in, texts
+from tests.services.helpers import GOOD_ANSWERS
+
+
+def _my_company_id() -> int:
+    with unit_of_work() as session:
+        return session.exec(select(User.company_id).where(User.username == "demo.company")).one()  # type: ignore[return-value]
+
+
+def _draft() -> Assessment | None:
+    with unit_of_work() as session:
+        return session.exec(
+            select(Assessment).where(Assessment.company_id == _my_company_id(), Assessment.status == "draft")
+        ).first()
+
+
+def _fill_section(at, draft_id: int, answers: dict) -> None:  # type: ignore[no-untyped-def]
+    for input_id, value in answers.items():
+        key = f"in_{draft_id}_{input_id}"
+        widgets = [w for w in at.number_input if w.key == key] + [w for w in at.radio if w.key == key]
+        for widget in widgets:
+            widget.set_value(value)
+
+
+def _button(at, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_login_failure_says_so_and_nothing_else_shows(seeded: str) -> None:
+    at = app()
+    at.run()
+    at.text_input(key="login_username").input("demo.company")
+    at.text_input(key="login_password").input("not-the-password")
+    at.button[0].click().run()
+    assert "Sai tên đăng nhập hoặc mật khẩu" in texts(at)
+    assert "Hòa Bình" not in texts(at)
+
+
+def test_home_shows_round_due_date_status_and_latest_level(seeded: str) -> None:
+    at = logged_in("demo.company")
+    page = texts(at)
+    assert "Công ty TNHH May mặc Hòa Bình Quang Châu" in page
+    assert "Hạn nộp" in page and "Chưa bắt đầu" in page
+    assert "zr-level" in page  # the coloured level badge
+    assert "ZoneRisk xây dựng lại" in page  # the reconstructed-rules banner
+
+
+def test_fill_in_validate_save_resume_and_submit(seeded: str) -> None:
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/assessment.py").run()
+    at.button(key="start_draft").click().run()
+    draft = _draft()
+    assert draft is not None
+    # a bad value is shown next to its field, in the scorer's words, and kept in the draft
+    _fill_section(at, draft.id, {"workers": -5})  # type: ignore[arg-type]
+    _button(at, "Lưu nháp").click().run()
+    assert any("nằm ngoài giới hạn" in e.value and "số nguyên ≥1" in e.value for e in at.error)
+    assert _draft().answers["workers"] == -5  # type: ignore[union-attr]
+
+    # a new session (as after a time-out) resumes the saved draft
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/assessment.py").run()
+    assert at.number_input(key=f"in_{draft.id}_workers").value == -5
+
+    # fill every section and move on with "save and continue"
+    for _ in range(5):
+        _fill_section(at, draft.id, GOOD_ANSWERS)  # type: ignore[arg-type]
+        _button(at, "Lưu và tiếp tục").click().run()
+        assert not at.exception
+    page = texts(at)
+    assert "Nếu nộp, doanh nghiệp sẽ được xếp" in page and "Nguy cơ rất thấp" in page
+    at.checkbox(key=f"confirm_{draft.id}").check().run()
+    at.button(key="submit").click().run()
+    assert not at.exception
+    with unit_of_work() as session:
+        rows = session.exec(
+            select(Assessment)
+            .where(Assessment.company_id == _my_company_id(), col(Assessment.is_latest))
+            .order_by(col(Assessment.submitted_at).desc())
+        ).all()
+    newest = rows[0]
+    assert newest.id == draft.id and newest.status == "submitted" and newest.total == 45
+    assert "Kết quả" in texts(at) and "15.00%" in texts(at)
+
+
+def test_result_page_explains_and_says_what_to_fix_first(seeded: str) -> None:
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/result.py").run()
+    page = texts(at)
+    assert "Chỉ số nguy cơ" in page and "Nghĩa vụ" in page
+    assert "Cần khắc phục trước" in page
+    assert len(at.dataframe) >= 1
+    criteria = at.dataframe[-1].value
+    assert len(criteria) == 15 and "Nguồn" in criteria.columns
+
+
+def test_what_if_changes_the_projection_and_saves_nothing(seeded: str) -> None:
+    def state() -> tuple:
+        return scalar(seeded, "SELECT count(*) FROM assessment"), scalar(seeded, "SELECT max(updated_at) FROM assessment")
+
+    before = state()
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/whatif.py").run()
+    first = at.metric[0].value
+    at.selectbox(key="wi_cs13").set_value("no_measures").run()
+    at.selectbox(key="wi_cs14").set_value("unmanaged").run()
+    at.selectbox(key="wi_cs6").set_value("lt_1m").run()
+    assert at.metric[0].value != first
+    assert not at.exception
+    assert state() == before
+
+
+def test_history_compares_two_submissions(seeded: str) -> None:
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/history.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == scalar(
+        seeded,
+        "SELECT count(*) FROM assessment WHERE company_id = :c AND status <> 'draft'",
+        c=_my_company_id(),
+    )
+    assert "So sánh hai bản nộp" in texts(at)
+
+
+def test_another_companys_assessment_cannot_be_opened_by_link_or_session(seeded: str) -> None:
+    other = scalar(seeded, "SELECT min(id) FROM assessment WHERE company_id <> :c", c=_my_company_id())
+    other_name = scalar(
+        seeded,
+        "SELECT c.name FROM company c JOIN assessment a ON a.company_id = c.id WHERE a.id = :a",
+        a=other,
+    )
+    at = logged_in("demo.company")
+    at.query_params["assessment"] = str(other)
+    at.switch_page("app/pages/result.py").run()
+    assert "Không tìm thấy bản đánh giá trong phạm vi của bạn" in texts(at)
+    assert str(other_name) not in texts(at)
+    at = logged_in("demo.company")
+    at.session_state["show_assessment"] = other
+    at.switch_page("app/pages/result.py").run()
+    assert "Không tìm thấy bản đánh giá trong phạm vi của bạn" in texts(at)
+
+
+def test_a_forged_session_value_does_not_log_anyone_in(seeded: str) -> None:
+    at = app()
+    at.session_state["auth"] = {"user_id": 1, "issued": 9_999_999_999, "sig": "forged"}
+    at.run()
+    assert next(w.label for w in at.text_input) == "Tên đăng nhập"
+
+
+def test_english_switch_changes_labels_and_level_names(seeded: str) -> None:
+    at = logged_in("demo.company", lang="en")
+    page = texts(at)
+    assert "Due" in page and "Not started" in page and "risk" in page
+    assert "Hạn nộp" not in page
+
+
+def test_profile_edit_is_validated_and_saved(seeded: str) -> None:
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/profile.py").run()
+    at.text_input(key="pf_email").input("not an email")
+    _button(at, "Lưu hồ sơ").click().run()
+    assert any("email" in e.value for e in at.error)
+    at.text_input(key="pf_email").input("hr@hoabinh.vn")
+    at.number_input(key="pf_workers").set_value(3050)
+    _button(at, "Lưu hồ sơ").click().run()
+    with unit_of_work() as session:
+        company = session.get(Company, _my_company_id())
+    assert company is not None and company.contact_email == "hr@hoabinh.vn" and company.workers == 3050

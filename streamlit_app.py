@@ -7,7 +7,7 @@ import streamlit as st
 from app.bootstrap import prepare_database
 from app.config import get_settings
 from app.i18n import LANGUAGES
-from app.ui.session import current_actor, lang, log_out, tr
+from app.ui.session import current_actor, log_out, tr
 
 st.set_page_config(page_title="ZoneRisk", page_icon="🛡️", layout="wide")
 
@@ -30,7 +30,15 @@ with st.sidebar:
         key="lang",
     )
 
+OFFICIAL_PAGES = [
+    ("app/pages/overview.py", "nav.overview", ":material/dashboard:"),
+    ("app/pages/lists.py", "nav.lists", ":material/list_alt:"),
+    ("app/pages/company_detail.py", "nav.company_detail", ":material/factory:"),
+]
 PAGES = {
+    "zone_board": OFFICIAL_PAGES,
+    "labour": OFFICIAL_PAGES,
+    "ict": [*OFFICIAL_PAGES, ("app/pages/province.py", "nav.province", ":material/map:")],
     "company": [
         ("app/pages/home.py", "nav.home", ":material/home:"),
         ("app/pages/assessment.py", "nav.assessment", ":material/edit_note:"),
@@ -56,5 +64,4 @@ else:
         if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):
             log_out()
             st.rerun()
-st.session_state.setdefault("lang", lang())
 page.run()

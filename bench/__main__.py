@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ["scoring", "monitoring"]
+BENCHMARKS = ["scoring", "monitoring", "pages"]
 
 
 def main(argv: list[str] | None = None) -> int:

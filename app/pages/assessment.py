@@ -14,6 +14,7 @@ from app.assessment.schema import Input
 from app.services import assessments, portal
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
+from app.ui import cache
 from app.ui.format import day, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.widgets import level_badge, reconstructed_banner, service_error
@@ -201,6 +202,7 @@ else:
         except ServiceError as error:
             service_error(error)
         else:
+            cache.invalidate()  # the officials' numbers change with this submission
             st.session_state["show_assessment"] = done.id
             st.session_state.pop(problems_key, None)
             st.switch_page("app/pages/result.py")

@@ -71,3 +71,134 @@ def index_trend(
     )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     return _layout(fig, title)
+
+
+def levels_by_area(
+    areas: Sequence[tuple[str, dict[str, int], int]],
+    ruleset: RuleSet,
+    lang: str,
+    title: str,
+    not_filed_label: str,
+) -> go.Figure:
+    """Companies by level in each zone or district, with those that have not filed, stacked."""
+    names = [a[0] for a in areas]
+    fig = go.Figure()
+    for level in ruleset.levels:
+        fig.add_bar(
+            y=names,
+            x=[a[1].get(level.id, 0) for a in areas],
+            name=level.label.get(lang),
+            orientation="h",
+            marker_color=level.color,
+        )
+    fig.add_bar(
+        y=names, x=[a[2] for a in areas], name=not_filed_label, orientation="h", marker_color="#bdbdbd"
+    )
+    fig.update_layout(barmode="stack", yaxis=dict(autorange="reversed"))
+    return _layout(fig, title, height=120 + 32 * len(names))
+
+
+def filing_and_levels_trend(
+    rounds: Sequence[str],
+    levels: Sequence[dict[str, int]],
+    filed_share: Sequence[float | None],
+    ruleset: RuleSet,
+    lang: str,
+    title: str,
+    filed_label: str,
+) -> go.Figure:
+    """Levels of the filed companies per round (bars) and the share that filed (line)."""
+    fig = go.Figure()
+    for level in ruleset.levels:
+        fig.add_bar(
+            x=list(rounds),
+            y=[row.get(level.id, 0) for row in levels],
+            name=level.label.get(lang),
+            marker_color=level.color,
+        )
+    fig.add_scatter(
+        x=list(rounds),
+        y=[None if s is None else s * 100 for s in filed_share],
+        name=filed_label,
+        yaxis="y2",
+        mode="lines+markers",
+        line=dict(color="#1f4e79", width=3),
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis2=dict(overlaying="y", side="right", range=[0, 100], ticksuffix="%", showgrid=False),
+    )
+    return _layout(fig, title, height=420)
+
+
+def adoption_by_area(
+    names: Sequence[str],
+    bluezone: Sequence[float | None],
+    health: Sequence[float | None],
+    labels: tuple[str, str],
+    target: float,
+    title: str,
+) -> go.Figure:
+    """Bluezone (of smartphone owners) and health declaration (of workers) per zone or district."""
+    fig = go.Figure()
+    fig.add_bar(
+        y=list(names),
+        x=[None if v is None else v * 100 for v in bluezone],
+        name=labels[0],
+        orientation="h",
+        marker_color="#2b8cbe",
+    )
+    fig.add_bar(
+        y=list(names),
+        x=[None if v is None else v * 100 for v in health],
+        name=labels[1],
+        orientation="h",
+        marker_color="#7bccc4",
+    )
+    fig.add_vline(x=target * 100, line_dash="dash", line_color="#b71c1c")
+    fig.update_layout(
+        barmode="group", yaxis=dict(autorange="reversed"), xaxis=dict(range=[0, 100], ticksuffix="%")
+    )
+    return _layout(fig, title, height=120 + 44 * len(names))
+
+
+def company_map(
+    points: Sequence[tuple[float, float, str, int, str]],
+    centroids: Sequence[tuple[float, float, str]],
+    ruleset: RuleSet,
+    lang: str,
+    title: str,
+) -> go.Figure:
+    """Companies by level (colour) and workforce (size), beside the zone and district centroids.
+    Drawn on longitude/latitude axes, so it needs no map tiles from the internet."""
+    fig = go.Figure()
+    for level in ruleset.levels:
+        chosen = [p for p in points if p[2] == level.id]
+        if not chosen:
+            continue
+        fig.add_scatter(
+            x=[p[1] for p in chosen],
+            y=[p[0] for p in chosen],
+            mode="markers",
+            name=level.label.get(lang),
+            marker=dict(
+                color=level.color,
+                size=[max(6, min(40, (p[3] or 1) ** 0.5 / 2.2)) for p in chosen],
+                line=dict(width=0.5, color="#333"),
+                opacity=0.8,
+            ),
+            text=[p[4] for p in chosen],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    fig.add_scatter(
+        x=[c[1] for c in centroids],
+        y=[c[0] for c in centroids],
+        mode="text",
+        text=[c[2] for c in centroids],
+        textfont=dict(size=11, color="#222"),
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    fig.update_xaxes(title="", showgrid=True, zeroline=False)
+    fig.update_yaxes(title="", showgrid=True, zeroline=False, scaleanchor="x", scaleratio=1.07)
+    return _layout(fig, title, height=560)

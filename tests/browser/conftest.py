@@ -37,12 +37,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    factory = DatabaseFactory(backends()[0], tmp_path_factory.mktemp("browser-db"))
+    yield factory.copy_of(factory.template(40, 4))
+    factory.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, server_database: str) -> Iterator[str]:
     """The app on its own seeded SQLite database (the browser journeys are about the pages)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `bash .ci/run`, which installs it")
-    factory = DatabaseFactory(backends()[0], tmp_path_factory.mktemp("browser-db"))
-    url = factory.copy_of(factory.template(40, 4))
+    url = server_database
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "ZONERISK_DEMO": "0"}
     log = open(tmp_path_factory.mktemp("streamlit-log") / "streamlit.log", "w")  # noqa: SIM115
@@ -83,7 +89,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.terminate()
     process.wait(timeout=20)
     log.close()
-    factory.close()
 
 
 @pytest.fixture(scope="module")

@@ -105,7 +105,9 @@ def test_result_page_explains_and_says_what_to_fix_first(seeded: str) -> None:
 
 def test_what_if_changes_the_projection_and_saves_nothing(seeded: str) -> None:
     def state() -> tuple:
-        return scalar(seeded, "SELECT count(*) FROM assessment"), scalar(seeded, "SELECT max(updated_at) FROM assessment")
+        return scalar(seeded, "SELECT count(*) FROM assessment"), scalar(
+            seeded, "SELECT max(updated_at) FROM assessment"
+        )
 
     before = state()
     at = logged_in("demo.company")

@@ -1,0 +1,95 @@
+"""Tables shown on several pages: submissions, and why two submissions differ."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from app.assessment.schema import RuleSet
+from app.scoring.compare import compare
+from app.services import assessments
+from app.services.assessments import AssessmentView
+from app.ui.format import when
+from app.ui.session import lang, tr
+
+
+def submissions_table(
+    submissions: Sequence[AssessmentView], ruleset: RuleSet, with_operate: bool = False
+) -> None:
+    labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
+    rows = []
+    for s in submissions:
+        row = {
+            tr("history.col.round"): s.period_name,
+            tr("history.col.submitted"): when(s.submitted_at),
+            tr("history.col.status"): tr(f"status.{s.status}")
+            + ("" if s.is_latest else f" ({tr('history.replaced')})"),
+            tr("result.index"): s.risk_index,
+            tr("table.level"): labels.get(s.level or "", s.level),
+        }
+        if with_operate:
+            row[tr("result.may_operate")] = tr("common.yes") if s.may_operate else tr("common.no")
+        rows.append(row)
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("result.index"): st.column_config.NumberColumn(format="%.2f%%")},
+    )
+
+
+def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, key: str) -> None:
+    """Pick any two submissions; show which answers moved which criteria, and by how much."""
+    st.subheader(tr("history.compare"))
+    options = list(range(len(submissions)))
+
+    def describe(n: int) -> str:
+        s = submissions[n]
+        return f"{s.period_name} · {when(s.submitted_at)} · {s.risk_index:.2f}%"
+
+    cols = st.columns(2)
+    older = cols[0].selectbox(
+        tr("history.before"), options, index=min(1, len(options) - 1), format_func=describe, key=f"{key}_a"
+    )
+    newer = cols[1].selectbox(tr("history.after"), options, index=0, format_func=describe, key=f"{key}_b")
+    before, after = submissions[older], submissions[newer]
+    comparison = compare(assessments.result_of(before), assessments.result_of(after))
+    from app.ui.widgets import level_html
+
+    st.markdown(
+        tr(
+            "history.summary",
+            before=f"{before.risk_index:.2f}",
+            after=f"{after.risk_index:.2f}",
+            delta=f"{comparison.index_delta:+.2f}",
+            points=f"{comparison.delta:+d}",
+        )
+        + f" {level_html(comparison.before.level)} → {level_html(comparison.after.level)}",
+        unsafe_allow_html=True,
+    )
+    if not comparison.changes:
+        st.info(tr("history.no_change"))
+        return
+    inputs = {i.id: i for i in ruleset.inputs}
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    tr("result.col.criterion"): f"{c.criterion_id} · {c.title.get(lang())}",
+                    tr("history.col.before"): c.points_before,
+                    tr("history.col.after"): c.points_after,
+                    tr("history.col.delta"): c.delta,
+                    tr("history.col.answers"): "; ".join(
+                        f"{inputs[i].label.get(lang()) if i in inputs else i}: "
+                        f"{before.answers.get(i, '—')} → {after.answers.get(i, '—')}"
+                        for i in c.changed_inputs
+                    ),
+                }
+                for c in comparison.changes
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

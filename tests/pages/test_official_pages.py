@@ -1,0 +1,141 @@
+"""The officials' pages through the real app, per role, checked against the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services import assessments
+from tests.databases import scalar
+from tests.pages.apptest import logged_in, texts
+from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+
+EXPECTED_IN = {
+    "demo.zoneboard": "z.kind = 'industrial_zone'",
+    "demo.labour": "z.kind = 'district'",
+    "demo.ict": "1 = 1",
+}
+
+
+def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("username", list(EXPECTED_IN))
+def test_overview_counts_only_the_officials_scope(seeded: str, username: str) -> None:
+    at = logged_in(username)
+    assert not at.exception
+    period = latest_period_id()
+    where = EXPECTED_IN[username]
+    expected = scalar(
+        seeded,
+        "SELECT count(*) FROM periodcompany pc JOIN company c ON c.id = pc.company_id "
+        f"JOIN zone z ON z.id = c.zone_id WHERE pc.period_id = :p AND {where}",
+        p=period,
+    )
+    filed = scalar(
+        seeded,
+        "SELECT count(*) FROM assessment a JOIN company c ON c.id = a.company_id "
+        f"JOIN zone z ON z.id = c.zone_id WHERE a.period_id = :p AND a.is_latest AND {where}",
+        p=period,
+    )
+    assert _metric(at, "Phải nộp") == str(expected)
+    if filed:
+        assert _metric(at, "Đã nộp") == str(filed)
+    assert len(at.get("plotly_chart")) >= 1
+
+
+def test_lists_non_filers_with_contacts(seeded: str) -> None:
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/lists.py").run()
+    at.segmented_control(key="list_kind").set_value("missing").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "Điện thoại" in table.columns and len(table) > 0
+    missing = scalar(
+        seeded,
+        "SELECT count(*) FROM periodcompany pc JOIN company c ON c.id = pc.company_id "
+        "JOIN zone z ON z.id = c.zone_id LEFT JOIN assessment a "
+        "ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND a.is_latest "
+        "WHERE pc.period_id = :p AND z.kind = 'industrial_zone' AND a.id IS NULL",
+        p=latest_period_id(),
+    )
+    assert len(table) == missing
+
+
+def test_a_filter_that_matches_nothing_says_so(seeded: str) -> None:
+    at = logged_in("demo.ict")
+    at.text_input(key="f_search").input("không có doanh nghiệp nào tên này").run()
+    assert not at.exception
+    assert "Không có doanh nghiệp nào phải nộp khớp bộ lọc này" in texts(at)
+    assert len(at.get("plotly_chart")) == 0
+
+
+def test_review_return_reaches_the_company_and_refreshes_the_overview(seeded: str) -> None:
+    me = actor("company")
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, {**GOOD_ANSWERS, "cs14": "unmanaged", "cs13": "no_measures"})
+    done = assessments.submit(me, draft.id, "k")
+
+    at = logged_in("demo.zoneboard")
+    at.session_state["detail_company"] = me.company_id
+    at.switch_page("app/pages/company_detail.py").run()
+    assert "Công ty TNHH May mặc Hòa Bình Quang Châu" in texts(at)
+    at.button(key="return").click().run()  # without a comment: refused, nothing changes
+    assert any("cần có nhận xét" in e.value for e in at.error)
+    at.text_area(key="review_comment").input("Bổ sung phương án ký túc xá.")
+    at.button(key="return").click().run()
+    assert not at.exception
+    assert assessments.get_assessment(me, done.id).status == "returned"
+    assert scalar(seeded, "SELECT count(*) FROM auditevent WHERE action = 'assessment.return'") == 1
+
+    company = logged_in("demo.company")
+    assert "Bổ sung phương án ký túc xá." in texts(company)
+
+
+def test_labour_cannot_open_a_zone_company_by_link(seeded: str) -> None:
+    inside = scalar(
+        seeded,
+        "SELECT min(c.id) FROM company c JOIN zone z ON z.id = c.zone_id WHERE z.kind = 'industrial_zone'",
+    )
+    at = logged_in("demo.labour")
+    at.query_params["company"] = str(inside)
+    at.switch_page("app/pages/company_detail.py").run()
+    assert "Không tìm thấy doanh nghiệp trong phạm vi của bạn" in texts(at)
+
+
+def test_ict_province_view_shows_zones_and_districts(seeded: str) -> None:
+    at = logged_in("demo.ict")
+    at.switch_page("app/pages/province.py").run()
+    assert not at.exception
+    assert len(at.dataframe) == 2
+
+
+def test_a_round_with_no_submissions_shows_an_empty_state(seeded: str) -> None:
+    from datetime import date
+
+    from app.services import periods
+    from app.services.periods import Expected
+
+    periods.open_period(
+        actor("admin"), "Tuần trống", date(2021, 9, 6), date(2021, 9, 12), Expected(all_companies=True)
+    )
+    at = logged_in("demo.ict")
+    assert "Chưa có doanh nghiệp nào nộp trong kỳ này" in texts(at)
+    assert not at.exception
+
+
+def test_cached_overview_updates_when_a_submission_lands(seeded: str) -> None:
+    at = logged_in("demo.zoneboard")
+    before = int(_metric(at, "Đã nộp"))
+    me = actor("company")
+    company = logged_in("demo.company")
+    company.switch_page("app/pages/assessment.py").run()
+    company.button(key="start_draft").click().run()
+    draft = assessments.company_round(me, me.company_id, latest_period_id())[0]  # type: ignore[arg-type]
+    assert draft is not None
+    for _ in range(5):
+        next(b for b in company.button if b.label == "Lưu và tiếp tục").click().run()
+    company.checkbox(key=f"confirm_{draft.id}").check().run()
+    company.button(key="submit").click().run()
+    at.run()
+    assert int(_metric(at, "Đã nộp")) == before + 1

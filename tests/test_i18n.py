@@ -1,0 +1,47 @@
+"""Every interface string exists in both languages; no page shows a bare key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.i18n import LANGUAGES, strings, t
+from db.models import ROLES, STATUSES
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [ROOT / "streamlit_app.py", *sorted((ROOT / "app").rglob("*.py"))]
+LITERAL = re.compile(r"""(?:tr|t)\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+NAV = re.compile(r"""["'](nav\.[a-z_]+)["']""")
+
+
+def test_every_key_used_in_the_code_exists() -> None:
+    known = strings()
+    used: set[str] = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        used.update(LITERAL.findall(text))
+        used.update(NAV.findall(text))
+    missing = sorted(key for key in used if key not in known)
+    assert missing == []
+
+
+def test_dynamic_families_are_complete() -> None:
+    known = strings()
+    for role in ROLES:
+        assert f"role.{role}" in known and f"scope.{role}" in known or role == "company"
+    for status in (*STATUSES, "not_started", "no_round"):
+        assert f"status.{status}" in known
+    for provenance in ("official", "secondary", "reconstructed"):
+        assert f"provenance.{provenance}" in known
+    for kind in ("high", "not_operating", "missing", "rising"):
+        assert f"lists.{kind}" in known and f"lists.empty.{kind}" in known
+
+
+def test_both_languages_have_the_same_placeholders() -> None:
+    for key, entry in strings().items():
+        placeholders = {lang: set(re.findall(r"\{(\w+)\}", entry[lang])) for lang in LANGUAGES}
+        assert placeholders["vi"] == placeholders["en"], key
+
+
+def test_vietnamese_is_the_default() -> None:
+    assert t("nav.home") == "Trang chủ" and t("nav.home", "en") == "Home"

@@ -49,16 +49,17 @@ PAGES = {
     ],
 }
 
+# anyone may open a verification link from a printed report, logged in or not
+verify_page = st.Page("app/pages/verify.py", title=tr("nav.verify"), url_path="verify", visibility="hidden")
 actor = current_actor()
 if actor is None:
-    page = st.navigation(
-        [st.Page("app/pages/login.py", title=tr("nav.login"), icon=":material/login:")], position="hidden"
-    )
+    login = st.Page("app/pages/login.py", title=tr("nav.login"), icon=":material/login:", default=True)
+    page = st.navigation([login, verify_page], position="hidden")
 else:
     pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]
     if not pages:
         pages = [st.Page("app/pages/login.py", title=tr("nav.login"))]
-    page = st.navigation(pages)
+    page = st.navigation([*pages, verify_page])
     with st.sidebar:
         st.caption(tr("session.signed_in_as", username=actor.username, role=tr(f"role.{actor.role}")))
         if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):

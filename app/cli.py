@@ -166,6 +166,81 @@ def rulesets_validate(path: Annotated[Path, typer.Argument(help="rule-set YAML f
     )
 
 
+export_app = typer.Typer(
+    no_args_is_help=True, help="Excel and PDF reports (province-wide, audited as `cli`)."
+)
+app.add_typer(export_app, name="export")
+
+
+class XlsxReport(StrEnum):
+    overview = "overview"
+
+
+class PdfReport(StrEnum):
+    chairman = "chairman"
+    company = "company"
+
+
+def _prepared() -> None:
+    from app.config import get_settings
+    from db.migrate import upgrade
+
+    upgrade(get_settings().resolved_database_url())
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    out: Annotated[Path, typer.Option("--out", help="the .xlsx file to write")],
+    report: Annotated[XlsxReport, typer.Option("--report")] = XlsxReport.overview,
+    period: Annotated[int | None, typer.Option("--period", help="round id; default: the latest")] = None,
+    zone: Annotated[list[str] | None, typer.Option("--zone", help="zone or district id; repeatable")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """The officials' workbook: summary, by area, companies, non-filers, criteria."""
+    from app.services import reports
+    from app.services.context import CLI_ACTOR
+    from app.services.errors import ServiceError
+    from app.services.monitoring import Filters
+
+    _prepared()
+    try:
+        data, rows = reports.export_overview_xlsx(
+            CLI_ACTOR, period, Filters(zone_ids=tuple(zone or ())), lang
+        )
+    except ServiceError as error:
+        fail(error.text(lang))
+    out.write_bytes(data)
+    typer.echo(f"{out}: {rows:,} companies, {len(data):,} bytes")
+
+
+@export_app.command("pdf")
+def export_pdf(
+    out: Annotated[Path, typer.Option("--out", help="the .pdf file to write")],
+    report: Annotated[PdfReport, typer.Option("--report")],
+    period: Annotated[int | None, typer.Option("--period", help="round id; default: the latest")] = None,
+    company: Annotated[str | None, typer.Option("--company", help="tax code (report company)")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """The chairman's report, or one company's assessment report."""
+    from app.services import reports
+    from app.services.context import CLI_ACTOR
+    from app.services.errors import ServiceError
+
+    _prepared()
+    try:
+        if report is PdfReport.chairman:
+            data = reports.export_chairman_pdf(CLI_ACTOR, period, lang)
+        else:
+            if not company:
+                fail("--company TAX_CODE is required for --report company")
+            assessment_id = reports.latest_assessment_id(CLI_ACTOR, company, period)
+            data = reports.export_company_pdf(CLI_ACTOR, assessment_id, lang)
+    except ServiceError as error:
+        fail(error.text(lang))
+    out.write_bytes(data)
+    typer.echo(f"{out}: {len(data):,} bytes")
+
+
 def main() -> None:
     app()
 

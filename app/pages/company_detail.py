@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import assessments, companies
+from app.services import assessments, companies, reports
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
 from app.services.scope import REVIEWERS
 from app.ui import cache
+from app.ui.downloads import pdf_download
 from app.ui.format import number, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
@@ -92,6 +93,13 @@ with st.container(border=True):
                 st.toast(tr("detail.reviewed"), icon=":material/check_circle:")
                 st.rerun()
 
+language = lang()
+pdf_download(
+    tr("download.company_pdf"),
+    f"zonerisk-{company.tax_code}-{latest.id}.pdf",
+    lambda: reports.export_company_pdf(actor, latest.id, language),
+    key="company_pdf",
+)
 st.subheader(tr("detail.submissions"))
 submissions_table(submissions, ruleset)
 if len(submissions) > 1:

@@ -9,6 +9,7 @@ import streamlit as st
 from app.services.assessments import ruleset_of
 from app.services.monitoring import CompanyRow
 from app.ui import cache
+from app.ui.downloads import excel_download
 from app.ui.filters import choose_filters, choose_period, describe
 from app.ui.format import when
 from app.ui.session import lang, require_actor, tr
@@ -23,6 +24,8 @@ labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
 
 st.title(tr("lists.title"))
 st.caption(f"{period.name} · {describe(filters, ruleset)}")
+with st.expander(tr("overview.exports"), icon=":material/download:"):
+    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]
 
 LISTS = {
     "high": {"only_high": True},

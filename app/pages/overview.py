@@ -6,9 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.services import reports
 from app.services.assessments import ruleset_of
 from app.ui import cache
 from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend, levels_by_area
+from app.ui.downloads import excel_download, pdf_download
 from app.ui.filters import choose_filters, choose_period, describe
 from app.ui.format import day, number, percent
 from app.ui.session import lang, require_actor, tr
@@ -25,6 +27,16 @@ view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
 st.title(tr("overview.title", scope=tr(f"scope.{actor.role}")))
 st.caption(f"{period.name} · {tr('home.due')} {day(period.due_on)} · {describe(filters, ruleset)}")
 reconstructed_banner(ruleset)
+with st.expander(tr("overview.exports"), icon=":material/download:"):
+    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]
+    if actor.role in ("ict", "admin"):
+        language = lang()
+        pdf_download(
+            tr("download.chairman"),
+            "bao-cao-chu-tich.pdf",
+            lambda: reports.export_chairman_pdf(actor, period.id, language),
+            key="chairman_pdf",
+        )
 
 filing = view.filing
 if filing.expected == 0:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import assessments, portal
+from app.services import assessments, portal, reports
 from app.services.errors import ServiceError
 from app.ui.charts import section_points
+from app.ui.downloads import pdf_download
 from app.ui.format import when
 from app.ui.session import lang, require_actor, tr
 from app.ui.widgets import level_badge, reconstructed_banner, service_error
@@ -119,6 +120,13 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+)
+language = lang()
+pdf_download(
+    tr("download.company_pdf"),
+    f"zonerisk-{view.company_id}-{view.id}.pdf",
+    lambda: reports.export_company_pdf(actor, view.id, language),
+    key="company_pdf",
 )
 st.caption(
     tr(

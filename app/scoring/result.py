@@ -245,8 +245,12 @@ class ScoreResult:
         }
 
 
-def _format_number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def _format_number(value: float, lang: str = "en") -> str:
+    """1,234.5 in English; 1.234,5 in Vietnamese."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
 
 
 def _leaf_explanation(
@@ -276,8 +280,10 @@ def _leaf_explanation(
     elif isinstance(rule, BandsRule) and (unit := rs.input(rule.input).unit) is not None:
         unit_vi = unit.vi if unit.vi == "%" else f" {unit.vi}"
         unit_en = unit.en if unit.en == "%" else f" {unit.en}"
-    shown = _format_number(value)
-    fired = Text(vi=f"{label.vi} ({shown}{unit_vi})", en=f"{label.en} ({shown}{unit_en})")
+    fired = Text(
+        vi=f"{label.vi} ({_format_number(value, 'vi')}{unit_vi})",
+        en=f"{label.en} ({_format_number(value)}{unit_en})",
+    )
     return fired, value, False, band.provenance or fallback
 
 

@@ -1,0 +1,305 @@
+"""The officials' Excel workbook, streamed in openpyxl's write-only mode so that 100,000 companies
+fit in little memory. Text is always written as text: a company named "=HYPERLINK(…)" stays a name."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from app.exports.labels import L
+from app.exports.report import CONTROL_CHARACTERS, CompanyLine, OverviewReport, clean
+
+Progress = Callable[[int, int], None]
+
+TITLE_FONT = Font(bold=True, size=14)
+META_FONT = Font(italic=True, size=9, color="555555")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+THIN = Border(bottom=Side(style="thin", color="999999"))
+DATE_FORMAT = "dd/mm/yyyy hh:mm"
+PERCENT_FORMAT = "0.0%"
+INDEX_FORMAT = "0.00"
+INT_FORMAT = "#,##0"
+HEADER_ROW = 3  # row 1: title, row 2: filters, author and time
+FORMULA_STARTS = frozenset("=+-@")
+
+
+class _Sheet:
+    """A write-only sheet with a title block, one styled header row and typed cells."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, report: OverviewReport, title: str) -> None:
+        self.ws = ws
+        self.report = report
+        self.title = title
+
+    def _cell(
+        self, value: Any, number_format: str | None = None, fill: PatternFill | None = None
+    ) -> WriteOnlyCell:
+        value = clean(value)
+        cell = WriteOnlyCell(self.ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the first character
+        if number_format:
+            cell.number_format = number_format
+        if fill is not None:
+            cell.fill = fill
+        return cell
+
+    def start(self, headers: Sequence[str], widths: Sequence[float], rows: int) -> None:
+        """Widths, frozen header and autofilter must be set before the first row is streamed."""
+        for n, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(n)].width = width
+        self.ws.freeze_panes = f"A{HEADER_ROW + 1}"
+        last = get_column_letter(len(headers))
+        self.ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(rows, 1)}"
+        title = self._cell(
+            L("title_line", self.report.lang, title=self.title, period=self.report.period_name)
+        )
+        title.font = TITLE_FONT
+        self.ws.append([title])
+        meta = self._cell(
+            L(
+                "meta_line",
+                self.report.lang,
+                filters=self.report.filters_text,
+                author=self.report.author,
+                at=f"{self.report.generated_at:%H:%M %d/%m/%Y}",
+            )
+        )
+        meta.font = META_FONT
+        self.ws.append([meta])
+        header_cells = []
+        for header in headers:
+            cell = self._cell(header)
+            cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, THIN
+            header_cells.append(cell)
+        self.ws.append(header_cells)
+
+    def row(self, values: Iterable[Any]) -> None:
+        """Plain values go in as they are (openpyxl's fast path); only text that could be read as a
+        formula, and styled values, become cells."""
+        out = []
+        for value in values:
+            if isinstance(value, str):
+                value = CONTROL_CHARACTERS.sub("", value)
+                if value[:1] in FORMULA_STARTS:
+                    value = self._cell(value)
+            out.append(value)
+        self.ws.append(out)
+
+    def empty(self) -> None:
+        self.ws.append([self._cell(L("no_data", self.report.lang))])
+
+
+def _fit(
+    headers: Sequence[str], sample: Iterable[Sequence[Any]], minimum: float = 8, maximum: float = 60
+) -> list[float]:
+    widths = [max(minimum, min(maximum, len(h) * 0.9 + 2)) for h in headers]
+    for row in sample:
+        for n, value in enumerate(row[: len(widths)]):
+            text = (
+                f"{value:%d/%m/%Y %H:%M}"
+                if isinstance(value, datetime)
+                else str(value if value is not None else "")
+            )
+            widths[n] = max(widths[n], min(maximum, len(text) * 1.1 + 2))
+    return widths
+
+
+def overview_workbook(report: OverviewReport, progress: Progress | None = None) -> bytes:
+    """Summary, By area, Companies, Non-filers, Criteria; level cells in the level's colour."""
+    lang = report.lang
+    fills = {lv.id: PatternFill("solid", fgColor=lv.color.lstrip("#").upper()) for lv in report.levels}
+    labels = {lv.id: lv.label for lv in report.levels}
+    yes, no = L("yes", lang), L("no", lang)
+    workbook = Workbook(write_only=True)
+    total_rows = len(report.companies) + len(report.non_filers) + len(report.companies)
+    done = 0
+
+    def tick(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        if progress is not None and (done % 2000 == 0 or done == total_rows):
+            progress(done, total_rows)
+
+    # Summary ------------------------------------------------------------------------------------
+    summary = _Sheet(workbook.create_sheet(L("sheet.summary", lang)), report, report.title)
+    summary.start([L("filing", lang), L("companies", lang), L("share", lang)], [46, 18, 14], 0)
+    filing = report.filing
+    share = (lambda n: n / filing.expected) if filing.expected else (lambda n: None)
+    for key, value in (
+        ("expected", filing.expected),
+        ("submitted", filing.submitted),
+        ("on_time", filing.on_time),
+        ("late", filing.late),
+        ("missing", filing.missing),
+    ):
+        summary.row(
+            [L(key, lang), summary._cell(value, INT_FORMAT), summary._cell(share(value), PERCENT_FORMAT)]
+        )
+    summary.row([])
+    summary.row([L("levels", lang), L("companies", lang), L("workers", lang), L("worker_share", lang)])
+    workers_total = sum(w for _, _, w in report.level_counts)
+    for level_id, companies, workers in report.level_counts:
+        summary.row(
+            [
+                summary._cell(labels.get(level_id, level_id), fill=fills.get(level_id)),
+                summary._cell(companies, INT_FORMAT),
+                summary._cell(workers, INT_FORMAT),
+                summary._cell(workers / workers_total if workers_total else None, PERCENT_FORMAT),
+            ]
+        )
+    summary.row([L("may_not_operate", lang), summary._cell(report.may_not_operate, INT_FORMAT)])
+    summary.row([])
+    summary.row([L("adoption", lang)])
+    summary.row([L("bluezone", lang), summary._cell(report.adoption[0], PERCENT_FORMAT)])
+    summary.row([L("health", lang), summary._cell(report.adoption[1], PERCENT_FORMAT)])
+    if report.note:
+        summary.row([])
+        summary.row([report.note])
+
+    # By area ------------------------------------------------------------------------------------
+    level_ids = [lv.id for lv in report.levels]
+    headers = [
+        L("area", lang),
+        L("kind", lang),
+        L("expected", lang),
+        L("submitted", lang),
+        L("on_time", lang),
+        *(labels[lv] for lv in level_ids),
+        L("workers", lang),
+        L("bluezone", lang),
+        L("health", lang),
+    ]
+    areas = _Sheet(workbook.create_sheet(L("sheet.areas", lang)), report, report.title)
+    areas.start(
+        headers,
+        _fit(headers, [[a.name, L(f"kind.{a.kind}", lang)] + [0] * 12 for a in report.areas]),
+        len(report.areas),
+    )
+    for a in report.areas:
+        areas.row(
+            [
+                a.name,
+                L(f"kind.{a.kind}", lang),
+                areas._cell(a.expected, INT_FORMAT),
+                areas._cell(a.submitted, INT_FORMAT),
+                areas._cell(a.on_time, INT_FORMAT),
+                *(areas._cell(a.levels.get(lv, 0), INT_FORMAT) for lv in level_ids),
+                areas._cell(a.workers, INT_FORMAT),
+                areas._cell(a.bluezone_share, PERCENT_FORMAT),
+                areas._cell(a.health_share, PERCENT_FORMAT),
+            ]
+        )
+    if not report.areas:
+        areas.empty()
+
+    # Companies ----------------------------------------------------------------------------------
+    headers = [
+        L("tax_code", lang),
+        L("name", lang),
+        L("zone", lang),
+        L("district", lang),
+        L("sector", lang),
+        L("workers", lang),
+        L("status", lang),
+        L("submitted_at", lang),
+        L("on_time_col", lang),
+        L("index", lang),
+        L("level", lang),
+        L("may_operate", lang),
+        L("ruleset", lang),
+    ]
+
+    def company_values(c: CompanyLine) -> list[Any]:
+        return [
+            c.tax_code,
+            c.name,
+            c.zone,
+            c.district,
+            c.sector,
+            c.workers,
+            c.status,
+            c.submitted_at,
+            None if c.on_time is None else (yes if c.on_time else no),
+            c.risk_index,
+            labels.get(c.level or "", ""),
+            None if c.may_operate is None else (yes if c.may_operate else no),
+            c.ruleset,
+        ]
+
+    sheet = _Sheet(workbook.create_sheet(L("sheet.companies", lang)), report, report.title)
+    sheet.start(
+        headers, _fit(headers, (company_values(c) for c in report.companies[:500])), len(report.companies)
+    )
+    for c in report.companies:
+        values = company_values(c)
+        values[5] = sheet._cell(c.workers, INT_FORMAT)
+        values[7] = sheet._cell(c.submitted_at, DATE_FORMAT)
+        values[9] = sheet._cell(c.risk_index, INDEX_FORMAT)
+        values[10] = sheet._cell(values[10], fill=fills.get(c.level or ""))
+        sheet.row(values)
+        tick()
+    if not report.companies:
+        sheet.empty()
+
+    # Non-filers ---------------------------------------------------------------------------------
+    headers = [
+        L("tax_code", lang),
+        L("name", lang),
+        L("zone", lang),
+        L("sector", lang),
+        L("workers", lang),
+        L("contact", lang),
+        L("phone", lang),
+        L("email", lang),
+    ]
+
+    def missing_values(c: CompanyLine) -> list[Any]:
+        return [
+            c.tax_code,
+            c.name,
+            c.zone,
+            c.sector,
+            c.workers,
+            c.contact_name,
+            c.contact_phone,
+            c.contact_email,
+        ]
+
+    missing = _Sheet(workbook.create_sheet(L("sheet.non_filers", lang)), report, report.title)
+    missing.start(
+        headers, _fit(headers, (missing_values(c) for c in report.non_filers[:500])), len(report.non_filers)
+    )
+    for c in report.non_filers:
+        values = missing_values(c)
+        values[4] = missing._cell(c.workers, INT_FORMAT)
+        missing.row(values)
+        tick()
+    if not report.non_filers:
+        missing.empty()
+
+    # Criteria -----------------------------------------------------------------------------------
+    headers = [L("tax_code", lang), L("name", lang), *report.criteria_ids]
+    criteria = _Sheet(workbook.create_sheet(L("sheet.criteria", lang)), report, report.title)
+    filed = [c for c in report.companies if c.criteria]
+    criteria.start(headers, [14, 48, *([7] * len(report.criteria_ids))], len(filed))
+    for c in filed:
+        criteria.row([c.tax_code, c.name, *(c.criteria.get(i) for i in report.criteria_ids)])
+        tick()
+    tick(len(report.companies) - len(filed))
+    if not filed:
+        criteria.empty()
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,374 @@
+"""Reports: the services gather scoped data into the report objects of app.exports, the writers turn
+them into bytes, and every export is logged (who, which report, which filters, how many rows)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+import yaml
+from sqlmodel import col, func, select
+
+from app.assessment.schema import RuleSet
+from app.config import ROOT
+from app.exports import pdf, xlsx
+from app.exports.report import (
+    AreaLine,
+    ChairmanReport,
+    CompanyLine,
+    CompanyReport,
+    CriterionLine,
+    Filing,
+    FixLine,
+    Heading,
+    LevelInfo,
+    OverviewReport,
+    RoundChange,
+)
+from app.i18n import t
+from app.services import assessments, monitoring
+from app.services.assessments import ruleset_of
+from app.services.context import Actor, unit_of_work
+from app.services.errors import NotFound
+from app.services.monitoring import CompanyRow, Filters
+from app.services.periods import VIETNAM
+from app.services.scope import require_role
+from app.services.verification import verify_url
+from db.models import Assessment, Company, ExportLog, Period
+
+OFFICIALS = ("zone_board", "labour", "ict", "admin")
+
+
+@cache
+def _heading_data() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((ROOT / "app" / "data" / "report_heading.yaml").read_text(encoding="utf-8"))
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return (moment.astimezone(UTC) + VIETNAM).replace(tzinfo=None)
+
+
+def _levels(ruleset: RuleSet, lang: str) -> list[LevelInfo]:
+    return [LevelInfo(lv.id, lv.label.get(lang), lv.color) for lv in ruleset.levels]
+
+
+def _note(ruleset: RuleSet, lang: str) -> str | None:
+    if ruleset.has_reconstructed:
+        return t("banner.reconstructed", lang, title=ruleset.title.get(lang))
+    return None
+
+
+def _line(row: CompanyRow, lang: str) -> CompanyLine:
+    status = t(f"status.{row.status}", lang) if row.status else t("overview.not_filed", lang)
+    return CompanyLine(
+        tax_code=row.tax_code,
+        name=row.name,
+        zone=row.zone_name,
+        district=row.district,
+        sector=row.sector,
+        workers=row.workers if row.workers is not None else row.company_workers,
+        status=status,
+        submitted_at=_local(row.submitted_at),
+        on_time=row.on_time,
+        risk_index=row.risk_index,
+        level=row.level,
+        may_operate=row.may_operate,
+        ruleset=f"{row.ruleset_id} v{row.ruleset_version}" if row.ruleset_id else "",
+        contact_name=row.contact_name,
+        contact_phone=row.contact_phone,
+        contact_email=row.contact_email,
+        criteria=row.criteria,
+        previous_level=row.previous_level,
+    )
+
+
+def _areas(view: monitoring.Overview) -> list[AreaLine]:
+    return [
+        AreaLine(
+            a.zone_name,
+            a.kind,
+            a.expected,
+            a.submitted,
+            0,
+            dict(a.levels),
+            a.workers,
+            a.bluezone_share,
+            a.health_share,
+        )
+        for a in view.areas
+        if a.expected
+    ]
+
+
+def _log(actor: Actor, report: str, filters: dict[str, Any], rows: int) -> None:
+    with unit_of_work(write=True) as session:
+        session.add(ExportLog(actor=actor.username, report=report, filters=filters, rows=rows))
+
+
+def _period(period_id: int | None, actor: Actor) -> Period:
+    with unit_of_work() as session:
+        if period_id is None:
+            period = session.exec(
+                select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
+            ).first()
+        else:
+            period = session.get(Period, period_id)
+    if period is None:
+        raise NotFound("Không có kỳ đánh giá.", "No such round.")
+    return period
+
+
+# -- the officials' workbook ----------------------------------------------------------------------
+
+
+def overview_report(
+    actor: Actor, period_id: int | None, filters: Filters, lang: str, filters_text: str | None = None
+) -> OverviewReport:
+    require_role(actor, *OFFICIALS)
+    period = _period(period_id, actor)
+    assert period.id is not None
+    ruleset = ruleset_of(period).ruleset
+    view = monitoring.overview(actor, period.id, filters)
+    rows = monitoring.company_rows(actor, period.id, filters, with_criteria=True)
+    companies = [_line(r, lang) for r in rows]
+    return OverviewReport(
+        lang=lang,
+        title=t("export.sheet.summary", lang) + " · ZoneRisk",
+        period_name=period.name,
+        due_on=period.due_on,
+        filters_text=filters_text or _filters_text(filters, lang),
+        author=actor.username,
+        generated_at=_local(datetime.now(UTC)),  # type: ignore[arg-type]
+        levels=_levels(ruleset, lang),
+        filing=Filing(view.filing.expected, view.filing.submitted, view.filing.on_time, view.filing.late),
+        level_counts=[(lv.level, lv.companies, lv.workers) for lv in view.levels],
+        may_not_operate=view.may_not_operate,
+        adoption=(view.adoption["bluezone"], view.adoption["health"]),
+        areas=_areas(view),
+        companies=companies,
+        non_filers=[c for c, r in zip(companies, rows, strict=True) if r.assessment_id is None],
+        criteria_ids=[c.id for c in ruleset.criteria()],
+        note=_note(ruleset, lang),
+    )
+
+
+def _filters_text(filters: Filters, lang: str) -> str:
+    data = filters.as_dict()
+    if not data:
+        return t("officials.no_filter", lang)
+    return "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in data.items())
+
+
+def export_overview_xlsx(
+    actor: Actor,
+    period_id: int | None,
+    filters: Filters,
+    lang: str = "vi",
+    filters_text: str | None = None,
+    progress: xlsx.Progress | None = None,
+) -> tuple[bytes, int]:
+    report = overview_report(actor, period_id, filters, lang, filters_text)
+    data = xlsx.overview_workbook(report, progress)
+    _log(actor, "overview.xlsx", {"period": report.period_name, **filters.as_dict()}, len(report.companies))
+    return data, len(report.companies)
+
+
+# -- the chairman's report ------------------------------------------------------------------------
+
+
+def chairman_report(
+    actor: Actor,
+    period_id: int | None,
+    lang: str = "vi",
+    issued_on: date | None = None,
+    number: int | None = None,
+) -> ChairmanReport:
+    require_role(actor, "ict", "admin")
+    period = _period(period_id, actor)
+    assert period.id is not None
+    ruleset = ruleset_of(period).ruleset
+    everyone = Filters()
+    view = monitoring.overview(actor, period.id, everyone)
+    high = [_line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, only_high=True)]
+    missing = [_line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, filed=False)]
+    rounds = monitoring.trend(actor, everyone)
+    position = next((n for n, r in enumerate(rounds) if r.period_id == period.id), None)
+    change = None
+    if position:
+        before, now = rounds[position - 1], rounds[position]
+        risers = [
+            _line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, only_rising=True)
+        ]
+        change = RoundChange(
+            previous_name=before.period_name,
+            filed_share_before=before.submitted / before.expected if before.expected else None,
+            filed_share_now=now.submitted / now.expected if now.expected else None,
+            level_counts_before=dict(before.levels),
+            risers=risers,
+        )
+    if number is None:
+        with unit_of_work() as session:
+            number = (
+                session.exec(
+                    select(func.count()).select_from(ExportLog).where(ExportLog.report == "chairman.pdf")
+                ).one()
+                + 1
+            )
+    issued_on = issued_on or (datetime.now(UTC) + VIETNAM).date()
+    data = _heading_data()[lang if lang in ("vi", "en") else "vi"]
+    heading = Heading(
+        authority=data["authority"],
+        issuer=data["issuer"],
+        issuer_name=data["issuer_name"],
+        number=data["number"].format(seq=number, year=issued_on.year),
+        place=data["place"],
+        recipient=data["recipient"],
+        signer_title=data["signer_title"],
+        signer_name=data["signer_name"],
+    )
+    return ChairmanReport(
+        lang=lang,
+        heading=heading,
+        issued_on=issued_on,
+        period_name=period.name,
+        due_on=period.due_on,
+        levels=_levels(ruleset, lang),
+        filing=Filing(view.filing.expected, view.filing.submitted, view.filing.on_time, view.filing.late),
+        level_counts=[(lv.level, lv.companies, lv.workers) for lv in view.levels],
+        may_not_operate=view.may_not_operate,
+        adoption=(view.adoption["bluezone"], view.adoption["health"]),
+        areas=_areas(view),
+        high_risk=high,
+        non_filers=missing,
+        change=change,
+        note=_note(ruleset, lang),
+    )
+
+
+def export_chairman_pdf(
+    actor: Actor,
+    period_id: int | None,
+    lang: str = "vi",
+    invariant: bool = False,
+    issued_on: date | None = None,
+    number: int | None = None,
+) -> bytes:
+    report = chairman_report(actor, period_id, lang, issued_on, number)
+    data = pdf.chairman_pdf(report, invariant=invariant)
+    _log(actor, "chairman.pdf", {"period": report.period_name}, report.filing.expected)
+    return data
+
+
+# -- a company's own report -----------------------------------------------------------------------
+
+
+def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> CompanyReport:
+    view = assessments.get_assessment(actor, assessment_id)  # scope-checked
+    if view.status == "draft":
+        raise NotFound("Bản nháp chưa có phiếu kết quả.", "A draft has no report yet.")
+    result = assessments.result_of(view)
+    ruleset = result.compiled.ruleset
+    with unit_of_work() as session:
+        company = session.get(Company, view.company_id)
+        row = session.get(Assessment, view.id)
+    assert company is not None and row is not None
+    recommendations = result.recommendations()
+    next_band = recommendations.next_band
+    if next_band is None:
+        fix_note, fixes = t("result.lowest_level", lang), []
+    else:
+        fix_note = next_band.note.get(lang)
+        fixes = [
+            FixLine(
+                c.input_label.get(lang),
+                f"{c.current_label.get(lang)} → {c.proposed_label.get(lang)}",
+                c.points_saved,
+            )
+            for c in next_band.changes
+        ]
+    answers = []
+    for item in ruleset.inputs:
+        value = view.answers.get(item.id)
+        if item.kind == "choice":
+            shown = next((o.label.get(lang) for o in item.options or [] if o.id == value), str(value))
+        else:
+            shown = "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+            if item.unit and value is not None:
+                shown += item.unit.get(lang) if item.unit.get(lang) == "%" else f" {item.unit.get(lang)}"
+        answers.append((item.label.get(lang), shown))
+    reason = result.floor_reason or result.may_operate_reason
+    return CompanyReport(
+        lang=lang,
+        company_name=company.name,
+        tax_code=company.tax_code,
+        zone=_zone_name(company.zone_id),
+        district=company.district,
+        sector=company.sector,
+        address=company.address,
+        workers=company.workers,
+        period_name=view.period_name,
+        submitted_at=_local(view.submitted_at),
+        status=t(f"status.{view.status}", lang),
+        ruleset_title=ruleset.title.get(lang),
+        ruleset_version=ruleset.version,
+        ruleset_hash=view.ruleset_hash,
+        answers=answers,
+        criteria=[
+            CriterionLine(
+                c.id,
+                c.title.get(lang),
+                c.fired.get(lang),
+                c.points,
+                c.max,
+                t(f"provenance.{c.provenance}", lang),
+            )
+            for c in result.criteria
+        ],
+        total=result.total,
+        max_total=result.max_total,
+        risk_index=result.index,
+        level=LevelInfo(result.level.id, result.level.label.get(lang), result.level.color),
+        may_operate=result.may_operate,
+        operate_reason=reason.get(lang) if reason else None,
+        obligation=result.obligation.get(lang),
+        fix_note=fix_note,
+        fixes=fixes,
+        verify_url=verify_url(row, company.tax_code),
+        note=_note(ruleset, lang),
+    )
+
+
+def _zone_name(zone_id: str) -> str:
+    from db.models import Zone
+
+    with unit_of_work() as session:
+        zone = session.get(Zone, zone_id)
+    return zone.name if zone else zone_id
+
+
+def export_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi", invariant: bool = False) -> bytes:
+    report = company_report(actor, assessment_id, lang)
+    data = pdf.company_pdf(report, invariant=invariant)
+    _log(actor, "company.pdf", {"company": report.tax_code, "period": report.period_name}, 1)
+    return data
+
+
+def latest_assessment_id(actor: Actor, tax_code: str, period_id: int | None) -> int:
+    """For the command line: the submission that counts for a company in a round (default: latest)."""
+    from app.services.companies import find_by_tax_code
+
+    company = find_by_tax_code(actor, tax_code)
+    with unit_of_work() as session:
+        query = select(Assessment.id).where(Assessment.company_id == company.id, col(Assessment.is_latest))
+        if period_id is not None:
+            query = query.where(Assessment.period_id == period_id)
+        found = session.exec(query.order_by(col(Assessment.submitted_at).desc())).first()
+    if found is None:
+        raise NotFound(
+            f"Doanh nghiệp {tax_code} chưa nộp bản đánh giá nào trong kỳ này.",
+            f"Company {tax_code} has no submission in this round.",
+        )
+    return found

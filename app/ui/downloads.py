@@ -1,0 +1,58 @@
+"""Download buttons for the reports. Large workbooks are prepared with a progress bar first; PDFs are
+generated when the button is clicked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from app.services import reports
+from app.services.context import Actor
+from app.services.errors import ServiceError
+from app.services.monitoring import Filters
+from app.ui.session import lang, tr
+from app.ui.widgets import service_error
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_download(
+    actor: Actor, period_id: int, period_name: str, filters: Filters, filters_text: str
+) -> None:
+    key = f"xlsx_{period_id}_{hash(filters)}_{lang()}"
+    if key not in st.session_state and st.button(
+        tr("download.prepare_xlsx"), icon=":material/table_view:", key="prepare_xlsx"
+    ):
+        bar = st.progress(0.0, text=tr("download.preparing"))
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(
+                min(1.0, done / total) if total else 1.0, text=tr("download.rows", done=done, total=total)
+            )
+
+        try:
+            data, rows = reports.export_overview_xlsx(
+                actor, period_id, filters, lang(), filters_text, progress
+            )
+        except ServiceError as error:
+            service_error(error)
+            return
+        bar.empty()
+        st.session_state[key] = (data, rows)
+    if key in st.session_state:
+        data, rows = st.session_state[key]
+        st.download_button(
+            tr("download.xlsx", rows=rows),
+            data,
+            file_name=f"zonerisk-{period_name.split(' (')[0].replace('/', '-').replace(' ', '-')}.xlsx",
+            mime=XLSX,
+            icon=":material/download:",
+            key="download_xlsx",
+        )
+
+
+def pdf_download(label: str, file_name: str, make: Callable[[], bytes], key: str) -> None:
+    st.download_button(
+        label, make, file_name=file_name, mime="application/pdf", icon=":material/picture_as_pdf:", key=key
+    )

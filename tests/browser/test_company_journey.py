@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, settle, shot
 
@@ -24,8 +25,12 @@ def test_hr_officer_fills_in_submits_and_sees_the_level(server: str, page) -> No
     workers.fill("3050")
     workers.press("Tab")
     shot(page, "company-2-questionnaire")
-    for _section in range(5):
-        page.get_by_role("button", name="Lưu và tiếp tục").click()
+    # each "save and continue" must land on the next section before the next click
+    for next_section in ("CS4 · ", "CS8 · ", "CS12 · ", "CS15 · ", "Nếu nộp, doanh nghiệp sẽ được xếp"):
+        button = page.get_by_role("button", name="Lưu và tiếp tục")
+        expect(button).to_have_count(1, timeout=30_000)
+        button.click()
+        page.get_by_text(next_section).first.wait_for()
         settle(page)
     page.get_by_text("Nếu nộp, doanh nghiệp sẽ được xếp").wait_for()
     shot(page, "company-3-review")

@@ -7,6 +7,7 @@ import streamlit as st
 from app.bootstrap import prepare_database
 from app.config import get_settings
 from app.i18n import LANGUAGES
+from app.services.auth import must_change_password
 from app.ui.session import current_actor, log_out, tr
 
 st.set_page_config(page_title="ZoneRisk", page_icon="🛡️", layout="wide")
@@ -39,6 +40,15 @@ PAGES = {
     "zone_board": OFFICIAL_PAGES,
     "labour": OFFICIAL_PAGES,
     "ict": [*OFFICIAL_PAGES, ("app/pages/province.py", "nav.province", ":material/map:")],
+    "admin": [
+        *OFFICIAL_PAGES,
+        ("app/pages/province.py", "nav.province", ":material/map:"),
+        ("app/pages/admin_users.py", "nav.admin_users", ":material/group:"),
+        ("app/pages/admin_companies.py", "nav.admin_companies", ":material/domain_add:"),
+        ("app/pages/admin_rounds.py", "nav.admin_rounds", ":material/event:"),
+        ("app/pages/admin_rulesets.py", "nav.admin_rulesets", ":material/rule:"),
+        ("app/pages/admin_audit.py", "nav.admin_audit", ":material/policy:"),
+    ],
     "company": [
         ("app/pages/home.py", "nav.home", ":material/home:"),
         ("app/pages/assessment.py", "nav.assessment", ":material/edit_note:"),
@@ -56,10 +66,16 @@ if actor is None:
     login = st.Page("app/pages/login.py", title=tr("nav.login"), icon=":material/login:", default=True)
     page = st.navigation([login, verify_page], position="hidden")
 else:
-    pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]
-    if not pages:
-        pages = [st.Page("app/pages/login.py", title=tr("nav.login"))]
+    password_page = st.Page("app/pages/change_password.py", title=tr("nav.password"), icon=":material/key:")
+    if must_change_password(actor.user_id):  # type: ignore[arg-type]
+        pages = [password_page]  # after an admin reset, nothing else until the password is changed
+    else:
+        pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]
+        pages.append(password_page)
     page = st.navigation([*pages, verify_page])
+    if st.session_state.pop("password_changed", False):
+        st.toast(tr("password.done"), icon=":material/check_circle:")
+        st.switch_page(pages[0])
     with st.sidebar:
         st.caption(tr("session.signed_in_as", username=actor.username, role=tr(f"role.{actor.role}")))
         if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):

@@ -241,6 +241,75 @@ def export_pdf(
     typer.echo(f"{out}: {len(data):,} bytes")
 
 
+companies_app = typer.Typer(no_args_is_help=True, help="The company registry.")
+app.add_typer(companies_app, name="companies")
+
+
+@companies_app.command("import")
+def companies_import(
+    workbook: Annotated[Path, typer.Argument(help="an .xlsx in the template's form")],
+    check_only: Annotated[bool, typer.Option("--check", help="report problems, write nothing")] = False,
+) -> None:
+    """Update companies by tax code and create the rest; all or nothing."""
+    from app.services import company_import
+    from app.services.context import CLI_ADMIN
+    from app.services.errors import ServiceError
+
+    _prepared()
+    try:
+        data = workbook.read_bytes()
+    except OSError as exc:
+        fail(f"Không đọc được / cannot read {workbook}: {exc}")
+    try:
+        if check_only:
+            report = company_import.preview(CLI_ADMIN, data)
+        else:
+            report = company_import.apply(CLI_ADMIN, data)
+    except ServiceError as error:
+        for cell, message in getattr(error, "problems", []) or []:
+            typer.echo(f"{workbook}:{cell}: {message}", err=True)
+        fail(error.en if getattr(error, "problems", None) else error.text("vi"))
+    for cell, message in report.problems:
+        typer.echo(f"{workbook}:{cell}: {message}", err=True)
+    if report.problems:
+        raise typer.Exit(BAD_INPUT)
+    typer.echo(
+        f"{report.rows} rows: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{report.unchanged} unchanged" + (" (checked only)" if check_only else "")
+    )
+
+
+@app.command("backup")
+def backup_command(out: Annotated[Path, typer.Option("--out", help="the backup file to write")]) -> None:
+    """Copy the whole database (SQLite: online backup API; PostgreSQL: pg_dump custom format)."""
+    from app.services import backup
+    from app.services.errors import ServiceError
+
+    try:
+        written = backup.backup(out)
+    except ServiceError as error:
+        fail(error.text("en"))
+    typer.echo(f"{written}: {written.stat().st_size:,} bytes")
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="a file written by `backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="confirm: the database's content is replaced")] = False,
+) -> None:
+    """Replace the database's content with a backup."""
+    from app.services import backup
+    from app.services.errors import ServiceError
+
+    if not yes:
+        fail("restore replaces every row of the database: add --yes to confirm")
+    try:
+        backup.restore(source)
+    except ServiceError as error:
+        fail(error.text("en"))
+    typer.echo(f"restored from {source}")
+
+
 def main() -> None:
     app()
 

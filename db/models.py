@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 ZONE_KINDS = ("industrial_zone", "district")
@@ -186,3 +186,20 @@ class ExportLog(SQLModel, table=True):
     filters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rows: int = 0
     at: datetime = Field(default_factory=utcnow)
+
+
+class RuleSetVersion(SQLModel, table=True):
+    """A rule-set version uploaded by an admin. Draft until published; a published text is frozen
+    (its hash is what assessments store). Versions shipped as files are not stored here."""
+
+    __table_args__ = (UniqueConstraint("ruleset_id", "version", name="uq_rulesetversion_id_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ruleset_id: str = Field(max_length=64, index=True)
+    version: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    content_hash: str = Field(max_length=64)
+    status: str = Field(default="draft", max_length=12)
+    created_by: str = Field(max_length=60)
+    created_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = None

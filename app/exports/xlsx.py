@@ -85,19 +85,29 @@ class _Sheet:
         self.ws.append(header_cells)
 
     def row(self, values: Iterable[Any]) -> None:
-        """Plain values go in as they are (openpyxl's fast path); only text that could be read as a
-        formula, and styled values, become cells."""
-        out = []
-        for value in values:
-            if isinstance(value, str):
-                value = CONTROL_CHARACTERS.sub("", value)
-                if value[:1] in FORMULA_STARTS:
-                    value = self._cell(value)
-            out.append(value)
-        self.ws.append(out)
+        self.ws.append(_as_cells(self.ws, values))
 
     def empty(self) -> None:
         self.ws.append([self._cell(L("no_data", self.report.lang))])
+
+
+def _as_cells(ws: WriteOnlyWorksheet, values: Iterable[Any], dates: bool = False) -> list[Any]:
+    """Plain values go in as they are (openpyxl's fast path); text that could be read as a formula
+    becomes a text cell, and with `dates` a datetime gets the date format."""
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value = CONTROL_CHARACTERS.sub("", value)
+            if value[:1] in FORMULA_STARTS:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                value = cell
+        elif dates and isinstance(value, datetime):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = DATE_FORMAT
+            value = cell
+        out.append(value)
+    return out
 
 
 def _fit(
@@ -300,6 +310,28 @@ def overview_workbook(report: OverviewReport, progress: Progress | None = None) 
     if not filed:
         criteria.empty()
 
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def table_workbook(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
+    """One plain sheet with a styled, frozen, filterable header: for lists such as the audit log."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(title[:31].replace("/", "-"))
+    widths = _fit(headers, rows[:500])
+    for n, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows), 1) + 1}"
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append(_as_cells(ws, row, dates=True))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

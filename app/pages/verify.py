@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.assessment import registry
-from app.services import verification
+from app.services import rulesets, verification
 from app.ui.format import when
 from app.ui.session import tr
 from app.ui.widgets import level_badge
@@ -17,7 +16,7 @@ if found is None:
     st.stop()
 st.success(tr("verify.valid"))
 try:
-    level = registry.get(found.ruleset_id, found.ruleset_version).ruleset.level(found.level)
+    level = rulesets.get(found.ruleset_id, found.ruleset_version).ruleset.level(found.level)
     level_badge(level, tr("result.level"))
 except (LookupError, KeyError):
     st.write(found.level)

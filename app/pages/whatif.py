@@ -6,11 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.assessment.layout import questionnaire
 from app.scoring import score
-from app.services import portal
+from app.services import portal, rulesets
 from app.services.assessments import ruleset_of
 from app.ui.session import lang, require_actor, tr
 from app.ui.widgets import level_badge, reconstructed_banner
@@ -22,7 +21,7 @@ if base_view is not None:
     loaded = ruleset_of(base_view)
     base = dict(base_view.answers)
 else:
-    loaded = ruleset_of(state.period) if state.period else registry.get(registry.default_id())
+    loaded = ruleset_of(state.period) if state.period else rulesets.default()
     base = {}
 ruleset = loaded.ruleset
 

@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
-from app.assessment import registry
 from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.loader import LoadedRuleSet
 from app.scoring import ScoreResult, score
-from app.services import audit
+from app.services import audit, rulesets
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
@@ -61,7 +60,7 @@ class AssessmentView:
 
 
 def ruleset_of(row: Assessment | Period) -> LoadedRuleSet:
-    return registry.get(row.ruleset_id, row.ruleset_version)
+    return rulesets.get(row.ruleset_id, row.ruleset_version)
 
 
 def _view(session: Session, row: Assessment, period: Period | None = None) -> AssessmentView:
@@ -374,7 +373,7 @@ def history(actor: Actor, company_id: int) -> list[AssessmentView]:
 
 def result_of(view: AssessmentView) -> ScoreResult:
     """Re-score a stored submission with the exact rule-set version that scored it."""
-    loaded = registry.get(view.ruleset_id, view.ruleset_version)
+    loaded = rulesets.get(view.ruleset_id, view.ruleset_version)
     if loaded.content_hash != view.ruleset_hash:
         raise Conflict(
             "Bộ tiêu chí đã thay đổi so với lúc chấm điểm.",

@@ -30,6 +30,8 @@ class Actor:
 
 CLI_ACTOR = Actor(user_id=None, username="cli", role="ict")
 """The command line acts province-wide, read-only like the ICT department, and is audited as `cli`."""
+CLI_ADMIN = Actor(user_id=None, username="cli", role="admin")
+"""The command line's administrative commands (imports); audited as `cli` too."""
 SYSTEM_ACTOR = Actor(user_id=None, username="system", role="admin")
 """Seeding and start-up tasks."""
 

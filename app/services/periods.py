@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.assessment import registry
-from app.services import audit
+from app.services import audit, rulesets
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Invalid, NotFound
 from app.services.scope import company_condition, require_role
@@ -44,7 +44,7 @@ def add_period(
 ) -> Period:
     ruleset_id = ruleset_id or registry.default_id()
     try:
-        loaded = registry.get(ruleset_id, ruleset_version)
+        loaded = rulesets.get(ruleset_id, ruleset_version)
     except LookupError as exc:
         raise Invalid(str(exc), str(exc), field="ruleset_id") from None
     if not loaded.ruleset.selectable:

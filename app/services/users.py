@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from app.services import audit
 from app.services.auth import check_password_rules, hash_password
 from app.services.context import Actor, unit_of_work
-from app.services.errors import Conflict, Invalid
+from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
-from db.models import ROLES, Company, User, UserZone, Zone
+from db.models import ROLES, Company, User, UserZone, Zone, utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,59}$")
 
@@ -81,3 +84,96 @@ def create_user(actor: Actor, **fields: object) -> User:
     require_role(actor, "admin")
     with unit_of_work(write=True) as session:
         return add_user(session, actor, **fields)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    full_name: str
+    role: str
+    company: str | None
+    zones: tuple[str, ...]
+    active: bool
+    locked_until: datetime | None
+    must_change_password: bool
+    last_login_at: datetime | None
+
+
+def list_users(actor: Actor) -> list[UserRow]:
+    require_role(actor, "admin")
+    with unit_of_work() as session:
+        users = session.exec(select(User).order_by(User.role, User.username)).all()  # type: ignore[arg-type]
+        companies = dict(session.exec(select(Company.id, Company.name)).all())
+        zones: dict[int, list[str]] = {}
+        for user_id, zone_id in session.exec(select(UserZone.user_id, UserZone.zone_id)).all():
+            zones.setdefault(user_id, []).append(zone_id)
+    now = utcnow()
+    return [
+        UserRow(
+            u.id,  # type: ignore[arg-type]
+            u.username,
+            u.full_name,
+            u.role,
+            companies.get(u.company_id) if u.company_id else None,
+            tuple(sorted(zones.get(u.id, []))),  # type: ignore[arg-type]
+            u.active,
+            u.locked_until if u.locked_until and u.locked_until > now else None,
+            u.must_change_password,
+            u.last_login_at,
+        )
+        for u in users
+    ]
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Không có tài khoản này.", "No such account.")
+    return user
+
+
+def set_active(actor: Actor, user_id: int, active: bool) -> None:
+    require_role(actor, "admin")
+    if user_id == actor.user_id and not active:
+        raise Invalid("Không thể tự khoá tài khoản của mình.", "You cannot deactivate your own account.")
+    with unit_of_work(write=True) as session:
+        user = _user(session, user_id)
+        if user.active != active:
+            user.active = active
+            session.add(user)
+            audit.record(
+                session,
+                actor,
+                "user.activate" if active else "user.deactivate",
+                "user",
+                user_id,
+                before={"active": not active},
+                after={"active": active},
+                company_id=user.company_id,
+            )
+
+
+def reset_password(actor: Actor, user_id: int) -> str:
+    """A temporary password, shown once to the admin; the user must change it at the next login."""
+    require_role(actor, "admin")
+    with unit_of_work(write=True) as session:
+        user = _user(session, user_id)
+        temporary = "ZR-" + secrets.token_urlsafe(9)
+        user.password_hash = hash_password(temporary)
+        user.must_change_password = True
+        user.failed_logins = 0
+        user.locked_until = None
+        session.add(user)
+        audit.record(session, actor, "user.password_reset", "user", user_id, company_id=user.company_id)
+        return temporary
+
+
+def unlock(actor: Actor, user_id: int) -> None:
+    require_role(actor, "admin")
+    with unit_of_work(write=True) as session:
+        user = _user(session, user_id)
+        user.locked_until = None
+        user.failed_logins = 0
+        session.add(user)
+        audit.record(session, actor, "user.unlock", "user", user_id, company_id=user.company_id)

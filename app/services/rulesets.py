@@ -1,0 +1,400 @@
+"""Rule-set versions: the ones shipped as files and the ones admins upload. A new version is a draft
+until published; before publishing, the impact preview re-scores every company's latest submission
+under it, so officials see who would change level before the change takes effect."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from openpyxl import Workbook, load_workbook
+from sqlmodel import col, func, select
+
+from app.assessment import registry
+from app.assessment.answers import InvalidAnswers
+from app.assessment.loader import LoadedRuleSet, RuleSetError, parse_ruleset
+from app.assessment.schema import PROVENANCES
+from app.config import get_settings
+from app.scoring import score
+from app.services import audit
+from app.services.context import Actor, unit_of_work
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.scope import require_role
+from db.models import Assessment, Company, Period, RuleSetVersion, utcnow
+
+_PUBLISHED: dict[tuple[str, str, int], LoadedRuleSet] = {}
+
+
+def get(ruleset_id: str, version: int | None = None) -> LoadedRuleSet:
+    """A shipped version, or a published upload; the latest of both when no version is given."""
+    if version is not None and (ruleset_id, version) in registry.shipped():
+        return registry.get(ruleset_id, version)  # the common case needs no database
+    url = get_settings().resolved_database_url()
+    with unit_of_work() as session:
+        query = select(RuleSetVersion).where(
+            RuleSetVersion.ruleset_id == ruleset_id, RuleSetVersion.status == "published"
+        )
+        if version is not None:
+            query = query.where(RuleSetVersion.version == version)
+        uploaded = session.exec(query.order_by(col(RuleSetVersion.version).desc())).first()
+    shipped_versions = sorted(v for (rid, v) in registry.shipped() if rid == ruleset_id)
+    if uploaded is not None and (
+        version is not None or not shipped_versions or uploaded.version > shipped_versions[-1]
+    ):
+        key = (url, ruleset_id, uploaded.version)
+        if key not in _PUBLISHED:
+            _PUBLISHED[key] = parse_ruleset(uploaded.text, f"{ruleset_id} v{uploaded.version} (uploaded)")
+        return _PUBLISHED[key]
+    return registry.get(ruleset_id, version)
+
+
+def default() -> LoadedRuleSet:
+    return get(registry.default_id())
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    ruleset_id: str
+    version: int
+    title: str
+    status: str  # shipped | draft | published
+    complete: bool
+    reconstructed: bool
+    content_hash: str
+    upload_id: int | None = None
+
+
+def versions(actor: Actor) -> list[VersionInfo]:
+    found = [
+        VersionInfo(
+            rid,
+            v,
+            lr.ruleset.title.vi,
+            "shipped",
+            lr.ruleset.complete,
+            lr.ruleset.has_reconstructed,
+            lr.content_hash,
+        )
+        for (rid, v), lr in sorted(registry.shipped().items())
+    ]
+    with unit_of_work() as session:
+        rows = session.exec(
+            select(RuleSetVersion).order_by(col(RuleSetVersion.ruleset_id), col(RuleSetVersion.version))
+        ).all()
+    for row in rows:
+        if row.status == "draft" and actor.role != "admin":
+            continue
+        loaded = parse_ruleset(row.text, f"{row.ruleset_id} v{row.version}")
+        found.append(
+            VersionInfo(
+                row.ruleset_id,
+                row.version,
+                loaded.ruleset.title.vi,
+                row.status,
+                loaded.ruleset.complete,
+                loaded.ruleset.has_reconstructed,
+                row.content_hash,
+                row.id,
+            )
+        )
+    return sorted(found, key=lambda v: (v.ruleset_id, v.version))
+
+
+def _next_version(session: Any, ruleset_id: str) -> int:
+    shipped = [v for (rid, v) in registry.shipped() if rid == ruleset_id]
+    uploaded = session.exec(
+        select(func.max(RuleSetVersion.version)).where(RuleSetVersion.ruleset_id == ruleset_id)
+    ).one()
+    return max([0, *shipped, uploaded or 0]) + 1
+
+
+def upload(actor: Actor, text: str, source: str = "upload.yaml") -> RuleSetVersion:
+    """Store a new version as a draft, after the loader's checks; nothing is stored if any fail."""
+    require_role(actor, "admin")
+    try:
+        loaded = parse_ruleset(text, source)
+    except RuleSetError as error:
+        raise Invalid(
+            str(error), str(error), field="ruleset", problems=[("ruleset", p) for p in error.problems]
+        ) from None
+    rs = loaded.ruleset
+    with unit_of_work(write=True) as session:
+        expected = _next_version(session, rs.id)
+        if rs.version != expected:
+            raise Conflict(
+                f"{rs.id} v{rs.version} đã có hoặc không liền kề; phiên bản mới phải là v{expected}.",
+                f"{rs.id} v{rs.version} exists or skips a number; the new version must be v{expected}.",
+                field="version",
+            )
+        row = RuleSetVersion(
+            ruleset_id=rs.id,
+            version=rs.version,
+            text=text,
+            content_hash=loaded.content_hash,
+            created_by=actor.username,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "ruleset.upload",
+            "ruleset",
+            f"{rs.id} v{rs.version}",
+            after={"hash": loaded.content_hash, "criteria": len(rs.criteria())},
+        )
+        return row
+
+
+TEMPLATE_HEADERS = ("criterion", "option", "points", "provenance")
+
+
+def points_template(ruleset_id: str, version: int | None = None) -> bytes:
+    """The Excel template of a version: one row per option or band, to edit points and provenance."""
+    loaded = get(ruleset_id, version)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "points"
+    sheet.append([*TEMPLATE_HEADERS, "label"])
+    for criterion in loaded.ruleset.criteria():
+        rule = criterion.rule
+        parts = [(p.id, p.rule) for p in rule.parts] if rule.kind == "sum" else [("", rule)]
+        for part_id, leaf in parts:
+            prefix = f"{part_id}:" if part_id else ""
+            if leaf.kind == "choice":
+                for option, points in leaf.points.items():
+                    provenance = (leaf.provenance or {}).get(option, criterion.provenance)
+                    sheet.append([criterion.id, prefix + option, points, provenance, option])
+            else:
+                for n, band in enumerate(leaf.bands):
+                    label = band.label.vi if band.label else band.describe()
+                    sheet.append(
+                        [
+                            criterion.id,
+                            f"{prefix}band{n}",
+                            band.points,
+                            band.provenance or criterion.provenance,
+                            label,
+                        ]
+                    )
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def from_points_table(actor: Actor, ruleset_id: str, base_version: int, workbook: bytes) -> RuleSetVersion:
+    """A new version from the Excel template: the base version with the table's points and
+    provenance. Every bad row is reported with its row number; nothing is stored if any is bad."""
+    require_role(actor, "admin")
+    data = yaml.safe_load(base_text(ruleset_id, base_version))
+    try:
+        sheet = load_workbook(io.BytesIO(workbook), read_only=True).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise Invalid(f"Không đọc được tệp Excel: {exc}", f"Cannot read the workbook: {exc}") from None
+    header = [str(h or "").strip().lower() for h in (rows[0] if rows else ())]
+    missing = [h for h in TEMPLATE_HEADERS if h not in header]
+    if missing:
+        raise Invalid(
+            f"Thiếu cột: {', '.join(missing)}", f"Missing columns: {', '.join(missing)}", field="template"
+        )
+    at = {h: header.index(h) for h in TEMPLATE_HEADERS}
+    criteria = {c["id"]: c for s in data["sections"] for c in s["criteria"]}
+    problems: list[tuple[str, str]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        criterion_id, option, points, provenance = (row[at[h]] for h in TEMPLATE_HEADERS)
+        where = f"row {number}"
+        criterion = criteria.get(str(criterion_id))
+        if criterion is None:
+            problems.append((where, f"unknown criterion {criterion_id!r}"))
+            continue
+        if not isinstance(points, int) or isinstance(points, bool) or points < 0:
+            problems.append((f"{where}, column points", f"{points!r} is not a whole number ≥ 0"))
+            continue
+        if provenance not in PROVENANCES:
+            problems.append(
+                (f"{where}, column provenance", f"{provenance!r} is not one of {', '.join(PROVENANCES)}")
+            )
+            continue
+        rule = criterion["rule"]
+        part_id, _, key = str(option).rpartition(":")
+        if rule["kind"] == "sum":
+            part = next((p for p in rule["parts"] if p["id"] == part_id), None)
+            if part is None:
+                problems.append((f"{where}, column option", f"unknown part {part_id!r} of {criterion_id}"))
+                continue
+            rule = part["rule"]
+        if rule["kind"] == "choice":
+            if key not in rule["points"]:
+                problems.append((f"{where}, column option", f"{key!r} is not an option of {criterion_id}"))
+                continue
+            rule["points"][key] = points
+            if provenance != criterion["provenance"]:
+                rule.setdefault("provenance", {})[key] = provenance
+            elif rule.get("provenance"):
+                rule["provenance"].pop(key, None)
+        else:
+            index = int(key[4:]) if key.startswith("band") and key[4:].isdigit() else -1
+            if not 0 <= index < len(rule["bands"]):
+                problems.append((f"{where}, column option", f"{key!r} is not a band of {criterion_id}"))
+                continue
+            rule["bands"][index]["points"] = points
+            if provenance != criterion["provenance"]:
+                rule["bands"][index]["provenance"] = provenance
+    if problems:
+        text = "; ".join(f"{w}: {m}" for w, m in problems)
+        raise Invalid(f"Bảng điểm có lỗi: {text}", f"The points table has errors: {text}", problems=problems)
+    for criterion in criteria.values():  # a criterion's max follows its new top score
+        criterion["max"] = _rule_max(criterion["rule"])
+    data["scale"]["max_total"] = (
+        sum(c["max"] for c in criteria.values()) if data["complete"] else data["scale"]["max_total"]
+    )
+    with unit_of_work() as session:
+        data["version"] = _next_version(session, ruleset_id)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+    return upload(actor, text, f"{ruleset_id} points table")
+
+
+def _rule_max(rule: dict[str, Any]) -> int:
+    if rule["kind"] == "sum":
+        return sum(_rule_max(p["rule"]) for p in rule["parts"])
+    if rule["kind"] == "choice":
+        return max(rule["points"].values())
+    return max(b["points"] for b in rule["bands"])
+
+
+def base_text(ruleset_id: str, version: int) -> str:
+    path = registry.RULESET_DIR / ruleset_id / f"v{version}.yaml"
+    if path.exists() and (ruleset_id, version) in registry.shipped():
+        return path.read_text(encoding="utf-8")
+    with unit_of_work() as session:
+        row = session.exec(
+            select(RuleSetVersion).where(
+                RuleSetVersion.ruleset_id == ruleset_id, RuleSetVersion.version == version
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"Không có {ruleset_id} v{version}.", f"No {ruleset_id} v{version}.")
+    return row.text
+
+
+@dataclass(frozen=True)
+class Impact:
+    company_id: int
+    tax_code: str
+    name: str
+    period_name: str
+    old_level: str | None
+    old_index: float | None
+    new_level: str | None
+    new_index: float | None
+    problem: str | None  # why the new version cannot score these answers
+
+    @property
+    def changed(self) -> bool:
+        return self.problem is not None or self.old_level != self.new_level
+
+
+def _draft(session: Any, upload_id: int) -> RuleSetVersion:
+    row = session.get(RuleSetVersion, upload_id)
+    if row is None:
+        raise NotFound("Không có phiên bản này.", "No such version.")
+    return row
+
+
+def impact(actor: Actor, upload_id: int) -> list[Impact]:
+    """Every company's latest submission of the same rule set, re-scored under the new version
+    (inputs mapped by id), changed levels first and the biggest moves first."""
+    require_role(actor, "admin")
+    with unit_of_work() as session:
+        row = _draft(session, upload_id)
+        loaded = parse_ruleset(row.text, f"{row.ruleset_id} v{row.version}")
+        latest = (
+            select(Assessment.company_id, func.max(Assessment.submitted_at).label("at"))
+            .where(col(Assessment.is_latest), Assessment.ruleset_id == row.ruleset_id)
+            .group_by(col(Assessment.company_id))
+            .subquery()
+        )
+        rows = session.exec(
+            select(Assessment, Company, Period)
+            .join(
+                latest,
+                (latest.c.company_id == Assessment.company_id) & (latest.c.at == Assessment.submitted_at),
+            )
+            .join(Company, col(Company.id) == Assessment.company_id)
+            .join(Period, col(Period.id) == Assessment.period_id)
+            .where(col(Assessment.is_latest))
+        ).all()
+    known = {i.id for i in loaded.ruleset.inputs}
+    results = []
+    for assessment, company, period in rows:
+        answers = {k: v for k, v in assessment.answers.items() if k in known}
+        try:
+            new = score(loaded, answers)
+        except InvalidAnswers as invalid:
+            results.append(
+                Impact(
+                    company.id,
+                    company.tax_code,
+                    company.name,
+                    period.name,
+                    assessment.level,
+                    assessment.risk_index,
+                    None,
+                    None,
+                    "; ".join(p.text("vi") for p in invalid.problems[:3]),
+                )
+            )
+            continue
+        results.append(
+            Impact(
+                company.id,
+                company.tax_code,
+                company.name,
+                period.name,
+                assessment.level,
+                assessment.risk_index,
+                new.level_id,
+                new.index,
+                None,
+            )
+        )
+    return sorted(
+        results, key=lambda r: (not r.changed, -abs((r.new_index or 0) - (r.old_index or 0)), r.name)
+    )
+
+
+def publish(actor: Actor, upload_id: int) -> RuleSetVersion:
+    """Freeze a draft: from now on its text and hash never change, and new rounds may use it."""
+    require_role(actor, "admin")
+    with unit_of_work(write=True) as session:
+        row = _draft(session, upload_id)
+        if row.status != "draft":
+            raise Conflict("Phiên bản này đã được công bố.", "This version is already published.")
+        row.status = "published"
+        row.published_at = utcnow()
+        session.add(row)
+        audit.record(
+            session,
+            actor,
+            "ruleset.publish",
+            "ruleset",
+            f"{row.ruleset_id} v{row.version}",
+            after={"hash": row.content_hash},
+        )
+        return row
+
+
+def discard(actor: Actor, upload_id: int) -> None:
+    require_role(actor, "admin")
+    with unit_of_work(write=True) as session:
+        row = _draft(session, upload_id)
+        if row.status != "draft":
+            raise Conflict("Không xoá được phiên bản đã công bố.", "A published version cannot be removed.")
+        session.delete(row)
+        audit.record(session, actor, "ruleset.discard", "ruleset", f"{row.ruleset_id} v{row.version}")

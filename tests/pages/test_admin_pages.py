@@ -1,0 +1,111 @@
+"""The admin's pages through the real app; other roles never see them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from app.assessment import registry
+from app.services import company_import
+from tests.databases import scalar
+from tests.pages.apptest import logged_in, texts
+from tests.services.helpers import actor
+
+ADMIN_PAGES = [
+    "app/pages/admin_users.py",
+    "app/pages/admin_companies.py",
+    "app/pages/admin_rounds.py",
+    "app/pages/admin_rulesets.py",
+    "app/pages/admin_audit.py",
+]
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_each_admin_page_renders(seeded: str, page: str) -> None:
+    at = logged_in("demo.admin")
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value
+
+
+@pytest.mark.parametrize("username", ["demo.company", "demo.zoneboard", "demo.labour", "demo.ict"])
+def test_other_roles_cannot_open_admin_pages(seeded: str, username: str) -> None:
+    at = logged_in(username)
+    for page in ADMIN_PAGES:
+        try:
+            at.switch_page(page).run()
+        except Exception:
+            continue
+        page_text = texts(at)
+        assert at.title == [] or all(t.value not in ("Người dùng", "Nhật ký thao tác") for t in at.title), (
+            page
+        )
+        assert "demo.admin" not in page_text
+
+
+def test_create_a_user_from_the_page(seeded: str) -> None:
+    at = logged_in("demo.admin")
+    at.switch_page("app/pages/admin_users.py").run()
+    at.text_input(key="nu_username").input("canbo.vantrung")
+    at.text_input(key="nu_full_name").input("Đỗ Thị Vân")
+    at.selectbox(key="nu_role").set_value("zone_board")
+    at.text_input(key="nu_password").input("Van-Trung-Kiem-Tra-7")
+    at.multiselect(key="nu_zones").select("kcn-van-trung")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    assert not at.exception
+    assert scalar(seeded, "SELECT must_change_password FROM app_user WHERE username = 'canbo.vantrung'") in (
+        1,
+        True,
+    )
+
+
+def test_a_reset_user_must_change_the_password_before_anything_else(seeded: str) -> None:
+    from app.services import users
+    from tests.pages.apptest import app
+
+    user_id = scalar(seeded, "SELECT id FROM app_user WHERE username = 'demo.labour'")
+    temporary = users.reset_password(actor("admin"), user_id)  # type: ignore[arg-type]
+    at = app()
+    at.run()
+    at.text_input(key="login_username").input("demo.labour")
+    at.text_input(key="login_password").input(temporary)
+    at.button[0].click().run()
+    assert "Mật khẩu của bạn vừa được đặt lại" in texts(at)
+    at.text_input(key="pw_current").input(temporary)
+    at.text_input(key="pw_new").input("Lao-Dong-Moi-2021")
+    at.text_input(key="pw_again").input("Lao-Dong-Moi-2021")
+    next(b for b in at.button if b.label == "Lưu mật khẩu").click().run()
+    assert not at.exception
+    assert "Tổng quan" in texts(at)
+
+
+def test_registry_upload_shows_problems_by_cell(seeded: str) -> None:
+    book = load_workbook(io.BytesIO(company_import.template()))
+    book.active["C2"] = "KCN Không Có"
+    out = io.BytesIO()
+    book.save(out)
+    at = logged_in("demo.admin")
+    at.switch_page("app/pages/admin_companies.py").run()
+    at.get("file_uploader")[0].upload("registry.xlsx", out.getvalue()).run()  # type: ignore[attr-defined]
+    assert not at.exception
+    assert "Tệp có 1 lỗi" in texts(at)
+    problems = at.dataframe[0].value
+    assert list(problems["Ô"]) == ["C2"]
+    assert all(b.key != "do_import" for b in at.button)  # nothing can be imported from a bad file
+
+
+def test_rulesets_page_shows_a_drafts_impact(seeded: str) -> None:
+    from app.services import rulesets
+
+    data = yaml.safe_load((registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text(encoding="utf-8"))
+    data["version"] = 2
+    rulesets.upload(actor("admin"), yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    at = logged_in("demo.admin")
+    at.switch_page("app/pages/admin_rulesets.py").run()
+    assert not at.exception
+    assert "Tác động: chấm lại" in texts(at)
+    next(b for b in at.button if b.key == "publish").click().run()
+    assert rulesets.get("bg-kcn-2021").ruleset.version == 2

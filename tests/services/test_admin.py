@@ -1,0 +1,253 @@
+"""Administration: people, the registry import, rule-set versions with impact preview, the audit log,
+backup and restore — and none of it reachable by another role."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from app.assessment import registry
+from app.assessment.loader import parse_ruleset
+from app.scoring import score
+from app.services import audit_log, auth, backup, company_import, rulesets, users
+from app.services.audit_log import AuditFilters
+from app.services.context import unit_of_work
+from app.services.errors import Conflict, Forbidden, Invalid
+from db.models import Assessment, AuditEvent, Company, User
+from tests.databases import scalar
+from tests.services.helpers import actor
+
+BG_V1 = (registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text(encoding="utf-8")
+
+
+def _user_id(username: str) -> int:
+    with unit_of_work() as session:
+        return session.exec(select(User.id).where(User.username == username)).one()  # type: ignore[return-value]
+
+
+# -- people ---------------------------------------------------------------------------------------
+
+
+def test_reset_password_forces_a_change_at_next_login(seeded: str) -> None:
+    temporary = users.reset_password(actor("admin"), _user_id("demo.labour"))
+    who, must_change = auth.authenticate("demo.labour", temporary)
+    assert must_change and auth.must_change_password(who.user_id)  # type: ignore[arg-type]
+    with pytest.raises(Invalid):
+        auth.change_password(who, temporary, "short")
+    auth.change_password(who, temporary, "Lao-Dong-Moi-2021")
+    assert auth.authenticate("demo.labour", "Lao-Dong-Moi-2021")[1] is False
+
+
+def test_deactivation_ends_the_session_at_once(seeded: str) -> None:
+    labour = _user_id("demo.labour")
+    assert auth.load_actor(labour) is not None
+    users.set_active(actor("admin"), labour, False)
+    assert auth.load_actor(labour) is None
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate("demo.labour", "LDTBXH-BacGiang-2021")
+    with pytest.raises(Invalid):
+        users.set_active(actor("admin"), _user_id("demo.admin"), False)
+
+
+def test_unlock_after_lock_out(seeded: str) -> None:
+    for _ in range(5):
+        with pytest.raises(auth.LoginFailed):
+            auth.authenticate("demo.ict", "wrong-wrong-wrong")
+    listed = {u.username: u for u in users.list_users(actor("admin"))}
+    assert listed["demo.ict"].locked_until is not None
+    users.unlock(actor("admin"), _user_id("demo.ict"))
+    assert auth.authenticate("demo.ict", "TTTT-BacGiang-2021")[0].role == "ict"
+
+
+@pytest.mark.parametrize("role", ["company", "zone_board", "labour", "ict"])
+def test_no_other_role_reaches_an_admin_service(seeded: str, role: str) -> None:
+    who = actor(role)
+    calls = [
+        lambda: users.list_users(who),
+        lambda: users.reset_password(who, 1),
+        lambda: users.set_active(who, 1, False),
+        lambda: users.unlock(who, 1),
+        lambda: users.create_user(who, username="x.y.z", password="Long-enough-1", role="ict"),
+        lambda: company_import.export_registry(who),
+        lambda: company_import.check(who, company_import.template()),
+        lambda: rulesets.upload(who, BG_V1),
+        lambda: rulesets.impact(who, 1),
+        lambda: rulesets.publish(who, 1),
+        lambda: audit_log.events(who, AuditFilters()),
+    ]
+    for call in calls:
+        with pytest.raises(Forbidden):
+            call()
+
+
+# -- the registry ---------------------------------------------------------------------------------
+
+
+def _edit(workbook: bytes, edit) -> bytes:  # type: ignore[no-untyped-def]
+    book = load_workbook(io.BytesIO(workbook))
+    edit(book.active)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_registry_round_trip_changes_nothing(seeded: str) -> None:
+    exported = company_import.export_registry(actor("admin"))
+    report = company_import.apply(actor("admin"), exported)
+    assert report.ok and report.created == [] and report.updated == {}
+    assert report.unchanged == scalar(seeded, "SELECT count(*) FROM company")
+
+
+def test_import_updates_by_tax_code_creates_the_rest_and_audits_once(seeded: str) -> None:
+    exported = company_import.export_registry(actor("admin"))
+
+    def edit(sheet) -> None:  # type: ignore[no-untyped-def]
+        sheet["E2"] = 4321  # workers of the first company
+        sheet.append(["2400555555", "Công ty TNHH Mới Vân Trung", "KCN Vân Trung", "Nhựa", 150])
+
+    report = company_import.apply(actor("admin"), _edit(exported, edit))
+    first = load_workbook(io.BytesIO(exported)).active["A2"].value
+    assert report.created == ["2400555555"]
+    assert report.updated[first]["workers"][1] == 4321
+    with unit_of_work() as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "company.import")).all()
+        created = session.exec(select(Company).where(Company.tax_code == "2400555555")).one()
+    assert len(events) == 1 and events[0].after["created"] == ["2400555555"]
+    assert created.zone_id == "kcn-van-trung" and created.district == "Việt Yên"
+
+
+def test_a_bad_registry_file_is_reported_by_cell_and_nothing_is_written(seeded: str) -> None:
+    before = scalar(seeded, "SELECT count(*) FROM company")
+    exported = company_import.export_registry(actor("admin"))
+
+    def edit(sheet) -> None:  # type: ignore[no-untyped-def]
+        sheet.append(["2400666666", "Công ty A", "KCN Không Có", "Nhựa", 10])
+        sheet.append(["2400666667", "Công ty B", "KCN Vân Trung", "Nhựa", 10])
+        sheet.append(["2400666667", "Công ty B lặp", "KCN Vân Trung", "Nhựa", 10])
+        sheet.append(["24-bad", "Công ty C", "KCN Vân Trung", "Nhựa", 10])
+
+    with pytest.raises(Invalid) as caught:
+        company_import.apply(actor("admin"), _edit(exported, edit))
+    problems = dict(caught.value.problems)
+    rows = scalar(seeded, "SELECT count(*) FROM company") + 1  # type: ignore[operator]
+    assert f"C{rows + 1}" in problems  # the unknown zone, by cell
+    assert any(cell == f"A{rows + 3}" and "trùng" in message for cell, message in problems.items())
+    assert f"A{rows + 4}" in problems
+    assert scalar(seeded, "SELECT count(*) FROM company") == before
+    assert scalar(seeded, "SELECT count(*) FROM auditevent WHERE action = 'company.import'") == 0
+
+
+def test_a_template_with_missing_columns_is_refused(seeded: str) -> None:
+    def drop(sheet) -> None:  # type: ignore[no-untyped-def]
+        sheet.delete_cols(3)
+
+    report, _ = company_import.check(actor("admin"), _edit(company_import.template(), drop))
+    assert report.problems and "KCN hoặc huyện/TP" in report.problems[0][1]
+
+
+# -- rule sets ------------------------------------------------------------------------------------
+
+
+def _v2(points: int = 30) -> str:
+    data = yaml.safe_load(BG_V1)
+    data["version"] = 2
+    cs13 = next(c for s in data["sections"] for c in s["criteria"] if c["id"] == "CS13")
+    cs13["rule"]["points"]["le_50pct_with_measures"] = points
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def test_impact_preview_matches_scoring_directly_then_publish(seeded: str) -> None:
+    row = rulesets.upload(actor("admin"), _v2())
+    impacts = rulesets.impact(actor("admin"), row.id)  # type: ignore[arg-type]
+    assert impacts
+    loaded = parse_ruleset(_v2())
+    with unit_of_work() as session:
+        for item in impacts[:15]:
+            answers = session.exec(
+                select(Assessment.answers)
+                .where(Assessment.company_id == item.company_id, Assessment.is_latest)
+                .order_by(Assessment.submitted_at.desc())  # type: ignore[union-attr]
+            ).first()
+            direct = score(loaded, answers)  # type: ignore[arg-type]
+            assert (item.new_level, item.new_index) == (direct.level_id, direct.index)
+    assert rulesets.get("bg-kcn-2021").ruleset.version == 1  # a draft changes nothing yet
+    rulesets.publish(actor("admin"), row.id)  # type: ignore[arg-type]
+    assert rulesets.get("bg-kcn-2021").ruleset.version == 2
+    with pytest.raises(Conflict):
+        rulesets.publish(actor("admin"), row.id)  # type: ignore[arg-type]
+
+
+def test_a_rule_set_with_overlapping_bands_is_refused_with_its_path(seeded: str) -> None:
+    data = yaml.safe_load(_v2())
+    data["levels"][1]["band"] = {"ge": 15, "le": 30}
+    with pytest.raises(Invalid) as caught:
+        rulesets.upload(actor("admin"), yaml.safe_dump(data, allow_unicode=True))
+    assert any("levels" in p and "overlap" in p for _, p in caught.value.problems)
+    with pytest.raises(Conflict):
+        rulesets.upload(actor("admin"), BG_V1)  # v1 exists: a change is a new version
+
+
+def test_points_table_makes_a_new_version(seeded: str) -> None:
+    template = rulesets.points_template("bg-kcn-2021", 1)
+
+    def edit(sheet) -> None:  # type: ignore[no-untyped-def]
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value == "CS12" and row[1].value == "no_measures":
+                row[2].value = 18
+                row[3].value = "official"
+
+    row = rulesets.from_points_table(actor("admin"), "bg-kcn-2021", 1, _edit(template, edit))
+    data = yaml.safe_load(row.text)
+    cs12 = next(c for s in data["sections"] for c in s["criteria"] if c["id"] == "CS12")
+    assert row.version == 2 and cs12["rule"]["points"]["no_measures"] == 18 and cs12["max"] == 18
+    assert cs12["rule"]["provenance"]["no_measures"] == "official"
+
+    def bad(sheet) -> None:  # type: ignore[no-untyped-def]
+        sheet.append(["CS99", "x", 1, "official"])
+        sheet.append(["CS12", "no_measures", -1, "official"])
+
+    with pytest.raises(Invalid) as caught:
+        rulesets.from_points_table(actor("admin"), "bg-kcn-2021", 1, _edit(template, bad))
+    assert [where.split(",")[0] for where, _ in caught.value.problems][:2] == [
+        f"row {len(list(load_workbook(io.BytesIO(template)).active.rows)) + 1}",
+        f"row {len(list(load_workbook(io.BytesIO(template)).active.rows)) + 2}",
+    ]
+
+
+# -- audit and backup -----------------------------------------------------------------------------
+
+
+def test_audit_log_filters(seeded: str) -> None:
+    users.unlock(actor("admin"), _user_id("demo.ict"))
+    rows = audit_log.events(actor("admin"), AuditFilters(actor="demo.admin", action="user."))
+    assert [r.action for r in rows] == ["user.unlock"]
+    data = audit_log.export(actor("admin"), AuditFilters(action="user.unlock"))
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == 2 and sheet["C2"].value == "user.unlock"
+
+
+def test_backup_then_restore_gives_back_the_same_rows(seeded: str, tmp_path: Path) -> None:
+    def fingerprint() -> tuple:
+        return (
+            scalar(seeded, "SELECT count(*) FROM company"),
+            scalar(seeded, "SELECT count(*) FROM assessment"),
+            scalar(seeded, "SELECT sum(total) FROM assessment"),
+            scalar(seeded, "SELECT max(tax_code) FROM company"),
+        )
+
+    before = fingerprint()
+    saved = backup.backup(tmp_path / "zonerisk.backup")
+    from app.services import companies
+
+    companies.create_company(
+        actor("admin"),
+        {"tax_code": "2499999999", "name": "Sau sao lưu", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"},
+    )
+    assert fingerprint() != before
+    backup.restore(saved)
+    assert fingerprint() == before

@@ -1,0 +1,63 @@
+"""The administrative command line: registry import, backup and restore, on the real databases."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from app.services import company_import
+from tests.databases import scalar
+from tests.services.helpers import actor
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_companies_import_check_then_apply(seeded: str, tmp_path: Path) -> None:
+    book = load_workbook(io.BytesIO(company_import.export_registry(actor("admin"))))
+    book.active.append(["2400888888", "Công ty TNHH Dòng Lệnh", "Lục Nam", "Cơ khí", 80])
+    good = tmp_path / "registry.xlsx"
+    book.save(good)
+    checked = cli(seeded, "companies", "import", str(good), "--check")
+    assert checked.returncode == 0 and "1 created" in checked.stdout and "checked only" in checked.stdout
+    assert scalar(seeded, "SELECT count(*) FROM company WHERE tax_code = '2400888888'") == 0
+    applied = cli(seeded, "companies", "import", str(good))
+    assert applied.returncode == 0, applied.stderr
+    assert scalar(seeded, "SELECT zone_id FROM company WHERE tax_code = '2400888888'") == "dist-luc-nam"
+    assert scalar(seeded, "SELECT actor FROM auditevent WHERE action = 'company.import'") == "cli"
+
+    book.active.append(["2400888889", "Công ty Sai", "Không Có Huyện", "Cơ khí", 80])
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    refused = cli(seeded, "companies", "import", str(bad))
+    assert refused.returncode == 2 and f"{bad}:C" in refused.stderr
+
+
+def test_backup_and_restore_commands(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "db.backup"
+    assert cli(seeded, "backup", "--out", str(out)).returncode == 0 and out.stat().st_size > 0
+    companies = scalar(seeded, "SELECT count(*) FROM company")
+    book = load_workbook(io.BytesIO(company_import.template()))
+    extra = tmp_path / "one.xlsx"
+    book.save(extra)
+    assert cli(seeded, "companies", "import", str(extra)).returncode == 0
+    assert scalar(seeded, "SELECT count(*) FROM company") == companies + 1  # type: ignore[operator]
+    assert cli(seeded, "restore", str(out)).returncode == 2  # refuses without --yes
+    restored = cli(seeded, "restore", str(out), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert scalar(seeded, "SELECT count(*) FROM company") == companies

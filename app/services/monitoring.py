@@ -508,27 +508,12 @@ def company_rows(
 
 
 def sectors(actor: Actor) -> list[str]:
+    """The sectors of the companies in the actor's scope, for the filter."""
     with unit_of_work() as session:
-        return list(
-            session.exec(
-                select(Company.sector)
-                .where(company_condition(actor))
-                .distinct()
-                .order_by(col(Company.sector))
-            ).all()
+        query = (
+            select(Company.sector).where(company_condition(actor)).distinct().order_by(col(Company.sector))
         )
-
-
-def districts(actor: Actor) -> list[str]:
-    with unit_of_work() as session:
-        return list(
-            session.exec(
-                select(Company.district)
-                .where(company_condition(actor))
-                .distinct()
-                .order_by(col(Company.district))
-            ).all()
-        )
+        return list(session.exec(query).all())
 
 
 def scoped_zone_ids(actor: Actor) -> Sequence[str]:

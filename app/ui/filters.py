@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from app.assessment.schema import RuleSet
@@ -11,7 +13,9 @@ from app.services.context import Actor
 from app.services.monitoring import Filters
 from app.ui.format import day
 from app.ui.session import lang, tr
-from db.models import Period
+
+if TYPE_CHECKING:
+    from db.models import Period
 
 
 def choose_period(actor: Actor) -> Period | None:

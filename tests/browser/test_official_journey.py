@@ -8,20 +8,10 @@ from playwright.sync_api import expect
 from app.services import assessments
 from tests.browser.conftest import log_in, settle, shot
 from tests.databases import using
-from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+from tests.services.helpers import RISKY_ANSWERS, actor, latest_period_id
 
 pytestmark = pytest.mark.browser
-RISKY = {
-    **GOOD_ANSWERS,
-    "cs4": "uncontrolled",
-    "cs6": "lt_1m",
-    "cs7": "closed_no_fresh_air",
-    "cs12": "no_measures",
-    "cs13": "no_measures",
-    "cs14": "unmanaged",
-    "mask_rate_pct": 40,
-    "cs3": "f1",
-}
+RISKY = RISKY_ANSWERS
 
 
 def test_zone_board_drills_into_a_high_risk_company_and_returns_it(

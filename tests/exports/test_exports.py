@@ -23,20 +23,10 @@ from app.services.periods import Expected
 from db.models import ExportLog
 from tests.databases import scalar
 from tests.pages.apptest import app, texts
-from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+from tests.services.helpers import RISKY_ANSWERS, actor, latest_period_id
 
 ROOT = Path(__file__).resolve().parents[2]
-RISKY = {
-    **GOOD_ANSWERS,
-    "cs4": "uncontrolled",
-    "cs6": "lt_1m",
-    "cs7": "closed_no_fresh_air",
-    "cs12": "no_measures",
-    "cs13": "no_measures",
-    "cs14": "unmanaged",
-    "mask_rate_pct": 40,
-    "cs3": "f1",
-}
+RISKY = RISKY_ANSWERS
 
 
 def pdf_text(data: bytes) -> str:

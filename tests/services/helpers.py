@@ -48,3 +48,16 @@ GOOD_ANSWERS = {
     "cs14": "no_dormitory",
     "qr_checkin": "all_gates",
 }
+
+RISKY_ANSWERS = {
+    **GOOD_ANSWERS,
+    "cs4": "uncontrolled",
+    "cs6": "lt_1m",
+    "cs7": "closed_no_fresh_air",
+    "cs12": "no_measures",
+    "cs13": "no_measures",
+    "cs14": "unmanaged",
+    "mask_rate_pct": 40,
+    "cs3": "f1",
+}
+"""A factory rated high: the answers an official's high-risk list should show."""

@@ -85,6 +85,10 @@ class Filing:
     def missing(self) -> int:
         return self.expected - self.submitted
 
+    @property
+    def share_submitted(self) -> float | None:
+        return self.submitted / self.expected if self.expected else None
+
 
 @dataclass(frozen=True)
 class OverviewReport:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, or_
 from sqlmodel import col, select
 
+from app.exports.report import Filing
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, unit_of_work
 from app.services.errors import NotFound
@@ -32,22 +33,6 @@ class Filters:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items() if v}
-
-
-@dataclass(frozen=True)
-class Filing:
-    expected: int
-    submitted: int
-    on_time: int
-    late: int
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.submitted
-
-    @property
-    def share_submitted(self) -> float | None:
-        return self.submitted / self.expected if self.expected else None
 
 
 @dataclass(frozen=True)

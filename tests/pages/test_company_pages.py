@@ -178,3 +178,27 @@ def test_profile_edit_is_validated_and_saved(seeded: str) -> None:
     with unit_of_work() as session:
         company = session.get(Company, _my_company_id())
     assert company is not None and company.contact_email == "hr@hoabinh.vn" and company.workers == 3050
+
+
+def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: str) -> None:
+    from app.ui.session import SESSION_HOURS
+
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/assessment.py").run()
+    at.button(key="start_draft").click().run()
+    draft = _draft()
+    assert draft is not None
+    _fill_section(at, draft.id, {"workers": 3123})  # type: ignore[arg-type]
+    _button(at, "Lưu nháp").click().run()
+    # the session grows old: its signature still holds, but it is past its lifetime
+    from app.ui import session as ui_session
+
+    auth = dict(at.session_state["auth"])
+    auth["issued"] -= SESSION_HOURS * 3600 + 60
+    auth["sig"] = ui_session._signature(auth["user_id"], auth["issued"])
+    at.session_state["auth"] = auth
+    at.run()
+    assert "Phiên làm việc đã hết hạn" in texts(at)
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/assessment.py").run()
+    assert at.number_input(key=f"in_{draft.id}_workers").value == 3123

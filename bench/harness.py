@@ -25,6 +25,16 @@ class Figure:
         ).rstrip()
 
 
+def paired(runs: int, work: Callable[[], object], baseline: Callable[[], object]) -> tuple[float, float]:
+    """Best times of work and baseline, run alternately, so that a burst of load elsewhere on the
+    machine falls on both rather than on one."""
+    best_work = best_base = float("inf")
+    for _ in range(runs):
+        best_base = min(best_base, best_of(1, baseline))
+        best_work = min(best_work, best_of(1, work))
+    return best_work, best_base
+
+
 def best_of(runs: int, work: Callable[[], object]) -> float:
     """The fastest of several runs: the least disturbed by whatever else the machine was doing."""
     best = float("inf")

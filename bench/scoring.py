@@ -9,7 +9,7 @@ from typing import Any
 from app.assessment import registry
 from app.scoring import score
 from app.scoring.engine import compile_ruleset
-from bench.harness import Figure, best_of
+from bench.harness import Figure, paired
 
 
 def generate(count: int, seed: int = 2021) -> list[dict[str, Any]]:
@@ -71,9 +71,7 @@ def run(quick: bool) -> list[Figure]:
             result = score(compiled, answers)
             result.level_id  # noqa: B018 - the level is what callers read
 
-    runs = 3
-    base = best_of(runs, baseline)
-    took = best_of(runs, scorer)
+    took, base = paired(5, scorer, baseline)
     return [
         Figure(
             f"scoring.score[{count:,} answer sets]",

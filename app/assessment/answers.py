@@ -120,7 +120,7 @@ class AnswerValidator:
                 s.upper is not None,
                 s.le_input,
             )
-            for s in _bounds_first(self.numeric)
+            for s in bounds_first(self.numeric)
         )
         self._fast_choices = tuple((s.input_id, s.options) for s in self.choices)
 
@@ -278,7 +278,7 @@ class AnswerValidator:
         return clean, exact_values
 
 
-def _bounds_first(specs: list[_NumericSpec]) -> list[_NumericSpec]:
+def bounds_first(specs: list[_NumericSpec]) -> list[_NumericSpec]:
     """Order inputs so that one bounded by another (bluezone ≤ smartphone owners) comes after it."""
     ordered: list[_NumericSpec] = []
     pending = list(specs)

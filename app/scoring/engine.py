@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from app.assessment.answers import AnswerValidator, ExactValue
 from app.assessment.loader import LoadedRuleSet
@@ -196,6 +197,9 @@ class CompiledRuleSet:
             for lv in rs.levels
         )
         self.section_ids = tuple(s.id for s in rs.sections)
+        # set by compile_ruleset: the generated single-pass scorer for valid answers (codegen.py)
+        self.fast: Callable[[Mapping[str, object]], tuple[Any, ...] | None] = lambda _answers: None
+        self.fast_source = ""
 
     def level_for(self, total: int, answers: Mapping[str, object]) -> tuple[int, int, str | None]:
         """(level by index, level after floor rules, the floor that raised it)."""
@@ -214,7 +218,11 @@ def compile_ruleset(loaded: LoadedRuleSet) -> CompiledRuleSet:
     """Compiled once per content hash, so a re-uploaded identical text reuses the same program."""
     cached = _COMPILED.get(loaded.content_hash)
     if cached is None:
-        cached = (loaded, CompiledRuleSet(loaded))
+        from app.scoring.codegen import generate
+
+        compiled = CompiledRuleSet(loaded)
+        compiled.fast, compiled.fast_source = generate(compiled)
+        cached = (loaded, compiled)
         _COMPILED[loaded.content_hash] = cached
     return cached[1]
 

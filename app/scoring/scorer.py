@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from app.assessment.loader import LoadedRuleSet
 from app.scoring.engine import CompiledRuleSet, compile_ruleset
@@ -12,19 +13,11 @@ from app.scoring.result import ScoreResult
 def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object]) -> ScoreResult:
     """Rate one answer set. Raises InvalidAnswers (every problem listed) and scores nothing then."""
     compiled = ruleset if isinstance(ruleset, CompiledRuleSet) else compile_ruleset(ruleset)
-    clean, exact = compiled.validator.validate(answers)
-    points: list[int] = []
-    details: list[object] = []
-    for single, evaluators in compiled.hot_path:
-        if single is not None:
-            p, detail = single(clean, exact)
-            points.append(p)
-            details.append(detail)
-        else:
-            part_results = tuple(evaluate(clean, exact) for evaluate in evaluators)
-            points.append(sum(p for p, _ in part_results))
-            details.append(part_results)
-    total = sum(points)
+    fast = compiled.fast(answers)
+    if fast is not None:
+        clean, exact, points, details, total = fast
+    else:
+        clean, exact, points, details, total = interpret(compiled, answers)
     by_index, level, floor_id = compiled.level_for(total, clean)
     may_operate, base_ok_conditions = compiled.level_rules[level]
     reason = None
@@ -41,11 +34,31 @@ def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object
         clean,
         exact,
         total,
-        tuple(points),
-        tuple(details),
+        points,
+        details,
         level,
         by_index,
         floor_id,
         may_operate,
         reason,
     )
+
+
+def interpret(
+    compiled: CompiledRuleSet, answers: Mapping[str, object]
+) -> tuple[dict[str, Any], dict[str, tuple[int, int]], tuple[int, ...], tuple[object, ...], int]:
+    """The reference path: full validation (every problem worded), then each criterion's program.
+    The generated fast path must agree with it (tests/scoring/test_codegen.py)."""
+    clean, exact = compiled.validator.validate(answers)
+    points: list[int] = []
+    details: list[object] = []
+    for single, evaluators in compiled.hot_path:
+        if single is not None:
+            p, detail = single(clean, exact)
+            points.append(p)
+            details.append(detail)
+        else:
+            part_results = tuple(evaluate(clean, exact) for evaluate in evaluators)
+            points.append(sum(p for p, _ in part_results))
+            details.append(part_results)
+    return clean, exact, tuple(points), tuple(details), sum(points)

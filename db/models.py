@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-ZONE_KINDS = ("industrial_zone", "district")
 ROLES = ("company", "zone_board", "labour", "ict", "admin")
 STATUSES = ("draft", "submitted", "returned", "approved")
 

@@ -202,19 +202,12 @@ class ScoreResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The snapshot stored with an assessment and printed by `score --format json`."""
+        """The full result printed by `score --format json`: the summary's fields, with the
+        per-criterion list (and its explanation) in place of the compact points mapping."""
         return {
-            "ruleset": self.ruleset_id,
-            "version": self.version,
-            "content_hash": self.content_hash,
-            "total": self.total,
-            "max": self.max_total,
-            "index": self.index,
-            "level": self.level_id,
+            **self.summary(),
             "level_label": self.level.label.model_dump(),
             "level_by_index": self.compiled.level_ids[self.index_level_position],
-            "floor": self.floor_id,
-            "may_operate": self.may_operate,
             "may_operate_reason": (self.may_operate_reason.model_dump() if self.may_operate_reason else None),
             "obligation": self.obligation.model_dump(),
             "sections": [{"id": s.id, "points": s.points, "max": s.max} for s in self.sections],

@@ -314,18 +314,6 @@ def submit(actor: Actor, assessment_id: int, idempotency_key: str) -> Assessment
         return _view(session, row, period)
 
 
-def discard_draft(actor: Actor, assessment_id: int) -> None:
-    require_role(actor, "company")
-    with unit_of_work(write=True) as session:
-        row = _own_row(session, actor, assessment_id)
-        if row.status != "draft":
-            raise Conflict("Chỉ xóa được bản nháp.", "Only a draft can be discarded.")
-        session.delete(row)
-        audit.record(
-            session, actor, "assessment.discard", "assessment", assessment_id, company_id=row.company_id
-        )
-
-
 # -- reading -------------------------------------------------------------------------------------
 
 

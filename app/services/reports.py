@@ -28,13 +28,14 @@ from app.exports.report import (
 from app.i18n import t
 from app.services import assessments, monitoring
 from app.services.assessments import ruleset_of
+from app.services.companies import find_by_tax_code, get_company
 from app.services.context import Actor, unit_of_work
 from app.services.errors import NotFound
 from app.services.monitoring import CompanyRow, Filters
 from app.services.periods import VIETNAM
 from app.services.scope import require_role
 from app.services.verification import verify_url
-from db.models import Assessment, Company, ExportLog, Period
+from db.models import Assessment, ExportLog, Period
 
 OFFICIALS = ("zone_board", "labour", "ict", "admin")
 
@@ -107,7 +108,7 @@ def _log(actor: Actor, report: str, filters: dict[str, Any], rows: int) -> None:
         session.add(ExportLog(actor=actor.username, report=report, filters=filters, rows=rows))
 
 
-def _period(period_id: int | None, actor: Actor) -> Period:
+def _period(period_id: int | None) -> Period:
     with unit_of_work() as session:
         if period_id is None:
             period = session.exec(
@@ -127,7 +128,7 @@ def overview_report(
     actor: Actor, period_id: int | None, filters: Filters, lang: str, filters_text: str | None = None
 ) -> OverviewReport:
     require_role(actor, *OFFICIALS)
-    period = _period(period_id, actor)
+    period = _period(period_id)
     assert period.id is not None
     ruleset = ruleset_of(period).ruleset
     view = monitoring.overview(actor, period.id, filters)
@@ -186,7 +187,7 @@ def chairman_report(
     number: int | None = None,
 ) -> ChairmanReport:
     require_role(actor, "ict", "admin")
-    period = _period(period_id, actor)
+    period = _period(period_id)
     assert period.id is not None
     ruleset = ruleset_of(period).ruleset
     everyone = Filters()
@@ -270,10 +271,10 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
         raise NotFound("Bản nháp chưa có phiếu kết quả.", "A draft has no report yet.")
     result = assessments.result_of(view)
     ruleset = result.compiled.ruleset
+    company = get_company(actor, view.company_id)
     with unit_of_work() as session:
-        company = session.get(Company, view.company_id)
         row = session.get(Assessment, view.id)
-    assert company is not None and row is not None
+    assert row is not None
     recommendations = result.recommendations()
     next_band = recommendations.next_band
     if next_band is None:
@@ -303,7 +304,7 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
         lang=lang,
         company_name=company.name,
         tax_code=company.tax_code,
-        zone=_zone_name(company.zone_id),
+        zone=company.zone_name,
         district=company.district,
         sector=company.sector,
         address=company.address,
@@ -340,14 +341,6 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
     )
 
 
-def _zone_name(zone_id: str) -> str:
-    from db.models import Zone
-
-    with unit_of_work() as session:
-        zone = session.get(Zone, zone_id)
-    return zone.name if zone else zone_id
-
-
 def export_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi", invariant: bool = False) -> bytes:
     report = company_report(actor, assessment_id, lang)
     data = pdf.company_pdf(report, invariant=invariant)
@@ -357,8 +350,6 @@ def export_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi", invar
 
 def latest_assessment_id(actor: Actor, tax_code: str, period_id: int | None) -> int:
     """For the command line: the submission that counts for a company in a round (default: latest)."""
-    from app.services.companies import find_by_tax_code
-
     company = find_by_tax_code(actor, tax_code)
     with unit_of_work() as session:
         query = select(Assessment.id).where(Assessment.company_id == company.id, col(Assessment.is_latest))

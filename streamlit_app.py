@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.bootstrap import prepare_database
-from app.config import get_settings
+from app.config import UnsafeSettings, get_settings
 from app.i18n import LANGUAGES
 from app.services.auth import must_change_password
 from app.ui.session import current_actor, log_out, tr
+from app.ui.widgets import database_failure
 
 st.set_page_config(page_title="ZoneRisk", page_icon="🛡️", layout="wide")
 
@@ -19,8 +21,13 @@ def _prepare(database_url: str) -> bool:
     return prepare_database()
 
 
-with st.spinner("Đang chuẩn bị cơ sở dữ liệu… / Preparing the database…"):
-    _prepare(get_settings().resolved_database_url())
+try:
+    get_settings().check_safe()
+    with st.spinner("Đang chuẩn bị cơ sở dữ liệu… / Preparing the database…"):
+        _prepare(get_settings().resolved_database_url())
+except UnsafeSettings as problem:
+    st.error(str(problem))  # the operator's mistake, shown instead of serving unsafely
+    st.stop()
 
 with st.sidebar:
     st.radio(
@@ -81,4 +88,7 @@ else:
         if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):
             log_out()
             st.rerun()
-page.run()
+try:
+    page.run()
+except SQLAlchemyError as failure:
+    database_failure(failure)

@@ -7,6 +7,7 @@ with the error on stderr.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,14 +17,32 @@ import typer
 
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
+from app.assessment.guards import TooLarge, check_json_depth, limits
 from app.assessment.loader import RuleSetError, load_ruleset_file
 from app.scoring import ScoreResult, score
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="ZoneRisk command line.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="ZoneRisk command line.",
+    pretty_exceptions_show_locals=False,  # a traceback must never print rows or secrets
+)
 rulesets_app = typer.Typer(no_args_is_help=True, help="Browse and check rule sets.")
 app.add_typer(rulesets_app, name="rulesets")
 
 BAD_INPUT = 2
+
+
+@app.callback()
+def _refuse_unsafe_settings() -> None:
+    """Every command refuses to run on settings that are unsafe for production (exit 2)."""
+    from app.config import UnsafeSettings, get_settings
+
+    try:
+        get_settings().check_safe()
+    except UnsafeSettings as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(BAD_INPUT) from None
 
 
 class OutputFormat(StrEnum):
@@ -49,12 +68,7 @@ def score_command(
         loaded = registry.get(ruleset, version)
     except LookupError as exc:
         fail(str(exc))
-    try:
-        data = json.loads(answers.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"Không đọc được tệp / cannot read {answers}: {exc}")
-    except json.JSONDecodeError as exc:
-        fail(f"{answers}: JSON không hợp lệ / invalid JSON: line {exc.lineno}: {exc.msg}")
+    data = read_answers(answers)
     try:
         result = score(loaded, data)
     except InvalidAnswers as exc:
@@ -65,6 +79,27 @@ def score_command(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(result, lang))
+
+
+def read_answers(path: Path) -> object:
+    """An answers file, refused with exit 2 when unreadable, too large, too deep or not JSON."""
+    max_bytes = int(limits()["max_answers_bytes"])
+    try:
+        if path.stat().st_size > max_bytes:
+            fail(f"{path}: tệp quá lớn / file too large (> {max_bytes:,} bytes)")
+        text = path.read_text(encoding="utf-8")
+        check_json_depth(text, what=str(path))
+        # a number of more digits than any answer needs is read as infinite, so that the answer's
+        # check names its field instead of Python refusing the whole file
+        return json.loads(text, parse_int=lambda digits: int(digits) if len(digits) <= 30 else math.inf)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"Không đọc được tệp / cannot read {path}: {exc}")
+    except TooLarge as exc:
+        fail(str(exc))
+    except json.JSONDecodeError as exc:
+        fail(f"{path}: JSON không hợp lệ / invalid JSON: line {exc.lineno}: {exc.msg}")
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4,300 digits
+        fail(f"{path}: JSON không đọc được / unreadable JSON: {str(exc)[:200]}")
 
 
 def render_text(result: ScoreResult, lang: str) -> str:
@@ -183,9 +218,11 @@ class PdfReport(StrEnum):
 
 def _prepared() -> None:
     from app.config import get_settings
-    from db.migrate import upgrade
+    from db.migrate import startup_lock, upgrade
 
-    upgrade(get_settings().resolved_database_url())
+    url = get_settings().resolved_database_url()
+    with startup_lock(url):
+        upgrade(url)
 
 
 @export_app.command("xlsx")
@@ -281,10 +318,11 @@ def companies_import(
 
 @app.command("backup")
 def backup_command(out: Annotated[Path, typer.Option("--out", help="the backup file to write")]) -> None:
-    """Copy the whole database (SQLite: online backup API; PostgreSQL: pg_dump custom format)."""
+    """Write a checked, portable backup (a zip of JSON lines per table with a manifest)."""
     from app.services import backup
     from app.services.errors import ServiceError
 
+    _prepared()
     try:
         written = backup.backup(out)
     except ServiceError as error:
@@ -297,21 +335,49 @@ def restore_command(
     source: Annotated[Path, typer.Argument(help="a file written by `backup`")],
     yes: Annotated[bool, typer.Option("--yes", help="confirm: the database's content is replaced")] = False,
 ) -> None:
-    """Replace the database's content with a backup."""
+    """Replace the database's content with a backup, after checking it; a safety backup of the
+    current content is written first. Works across engines (SQLite ↔ PostgreSQL)."""
     from app.services import backup
     from app.services.errors import ServiceError
 
     if not yes:
         fail("restore replaces every row of the database: add --yes to confirm")
     try:
-        backup.restore(source)
+        report = backup.restore(source, progress=lambda step: typer.echo(f"… {step}", err=True))
     except ServiceError as error:
-        fail(error.text("en"))
-    typer.echo(f"restored from {source}")
+        fail(error.text("vi") + "\n" + error.text("en"))
+    for table, rows in report.rows.items():
+        typer.echo(f"  {table:<16} {rows:>10,} rows")
+    typer.echo(f"restored from {source}; the previous content is in {report.safety_backup}")
+
+
+@app.command("prepare")
+def prepare_command() -> None:
+    """Check the settings, migrate, and in demo mode seed a brand-new database: what `./run.sh`
+    does before it serves, so that the first visitor does not wait for it."""
+    from app.bootstrap import prepare_database
+
+    seeded = prepare_database()
+    typer.echo("database ready" + (" (demo province seeded)" if seeded else ""))
 
 
 def main() -> None:
-    app()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        app()
+    except SQLAlchemyError as error:
+        import logging
+        import secrets
+
+        reference = secrets.token_hex(4).upper()
+        logging.getLogger("zonerisk").error("database failure %s", reference, exc_info=error)
+        typer.echo(
+            f"Lỗi cơ sở dữ liệu (mã {reference}): {type(error).__name__}. / "
+            f"Database error (reference {reference}): {str(error).splitlines()[0][:300]}",
+            err=True,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

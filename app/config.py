@@ -1,8 +1,25 @@
 """Settings from the environment (and an optional .env file). DATABASE_URL is the one switch
-between the embedded SQLite default and PostgreSQL in production."""
+between the embedded SQLite default and PostgreSQL in production.
+
+`ZONERISK_ENV` says how careful to be. Unset counts as production, because the mistake to prevent is
+an operator who forgets to say "production" and gets the demo's key, users and data:
+- `production`: refuses to start without a strong `ZONERISK_SECRET_KEY` and a `ZONERISK_PUBLIC_URL`;
+  never seeds demo data on its own.
+- `demo` (what `./run.sh` sets): generates a random key into `data/secret.key` on first start and
+  seeds the demo province into a brand-new database.
+- `test` (what `.ci/run` and the test suite set): a fixed test key is allowed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import math
+import os
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -10,19 +27,70 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[1]
+DEMO_KEY_FILE = ROOT / "data" / "secret.key"
+TEST_KEY = "zonerisk-test-key-not-for-production-0123456789"
+MIN_KEY_BITS = 128
+
+
+class Mode(StrEnum):
+    production = "production"
+    demo = "demo"
+    test = "test"
+
+
+class UnsafeSettings(RuntimeError):
+    """The settings would run the app unsafely; the message names the variable to set."""
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A secret with a short public id: tokens carry the id so that a rotated key is found."""
+
+    secret: bytes
+    key_id: str
+
+
+def key_id(secret: str) -> str:
+    return hashlib.sha256(b"zonerisk-key-id:" + secret.encode()).hexdigest()[:8]
+
+
+def estimated_bits(secret: str) -> float:
+    """A conservative entropy estimate: length × log2 of the distinct characters used, capped by the
+    Shannon entropy of the text, so that 'aaaa…' or a short word does not pass."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    shannon = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return len(secret) * min(shannon, math.log2(max(len(counts), 2)))
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
+    mode: Mode = Field(default=Mode.production, alias="ZONERISK_ENV")
     database_url: str = Field(default="sqlite:///data/zonerisk.db", alias="DATABASE_URL")
-    secret_key: str = Field(
-        default="zonerisk-development-key-change-me", alias="ZONERISK_SECRET_KEY", min_length=16
+    secret_key: str = Field(default="", alias="ZONERISK_SECRET_KEY")
+    previous_secret_key: str = Field(default="", alias="ZONERISK_PREVIOUS_SECRET_KEY")
+    previous_key_until: datetime | None = Field(
+        default=None,
+        alias="ZONERISK_PREVIOUS_KEY_UNTIL",
+        description="until when tokens signed with the previous key still verify (ISO date-time)",
     )
-    demo: bool = Field(default=True, alias="ZONERISK_DEMO")
-    public_url: str = Field(default="http://localhost:8501", alias="ZONERISK_PUBLIC_URL")
-    max_failed_logins: int = Field(default=5, alias="ZONERISK_MAX_FAILED_LOGINS", ge=1)
-    lockout_minutes: int = Field(default=15, alias="ZONERISK_LOCKOUT_MINUTES", ge=1)
+    public_url: str = Field(default="", alias="ZONERISK_PUBLIC_URL")
+    # login throttling: failures allowed before each further try must wait, and the longest wait
+    login_free_failures: int = Field(default=5, alias="ZONERISK_LOGIN_FREE_FAILURES", ge=1)
+    login_max_delay_seconds: int = Field(default=900, alias="ZONERISK_LOGIN_MAX_DELAY_SECONDS", ge=1)
+    trust_proxy: bool = Field(default=False, alias="ZONERISK_TRUST_PROXY")
+    backup_dir: Path = Field(
+        default=Path("data/backups"),
+        alias="ZONERISK_BACKUP_DIR",
+        description="where restore keeps the safety backup it takes first (relative: from the project)",
+    )
+    max_upload_mb: int = Field(default=10, alias="ZONERISK_MAX_UPLOAD_MB", ge=1)
+
+    @property
+    def demo(self) -> bool:
+        return self.mode is Mode.demo
 
     def resolved_database_url(self) -> str:
         """A relative SQLite path is taken from the project folder, wherever the app is started."""
@@ -33,6 +101,86 @@ class Settings(BaseSettings):
             path.parent.mkdir(parents=True, exist_ok=True)
             return prefix + str(path)
         return url
+
+    def effective_secret(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        if self.mode is Mode.test:
+            return TEST_KEY
+        if self.mode is Mode.demo:
+            return _demo_key()
+        raise UnsafeSettings(_key_message())
+
+    def signing_key(self) -> SigningKey:
+        secret = self.effective_secret()
+        return SigningKey(secret.encode(), key_id(secret))
+
+    def verification_keys(self, now: datetime | None = None) -> dict[str, SigningKey]:
+        """The current key, and the previous one while its grace period lasts."""
+        current = self.signing_key()
+        keys = {current.key_id: current}
+        if self.previous_secret_key:
+            until = self.previous_key_until
+            now = now or datetime.now(UTC)
+            if until is not None and until.tzinfo is None:
+                until = until.replace(tzinfo=UTC)
+            if until is None or now <= until:
+                previous = SigningKey(self.previous_secret_key.encode(), key_id(self.previous_secret_key))
+                keys.setdefault(previous.key_id, previous)
+        return keys
+
+    def effective_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        if self.mode is Mode.production:
+            raise UnsafeSettings(
+                "ZONERISK_PUBLIC_URL chưa đặt: mã QR trên báo cáo cần địa chỉ công khai của hệ thống. / "
+                "ZONERISK_PUBLIC_URL is not set: report QR codes need the system's public address."
+            )
+        return f"http://localhost:{os.environ.get('PORT', '8501')}"
+
+    def check_safe(self) -> None:
+        """Raise UnsafeSettings when this configuration must not serve anyone."""
+        if self.mode is not Mode.production:
+            return
+        if not self.secret_key:
+            raise UnsafeSettings(_key_message())
+        if self.secret_key == TEST_KEY or estimated_bits(self.secret_key) < MIN_KEY_BITS:
+            raise UnsafeSettings(
+                "ZONERISK_SECRET_KEY quá yếu: cần một chuỗi ngẫu nhiên, ví dụ "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`. / "
+                f"ZONERISK_SECRET_KEY is too weak (needs ≥ {MIN_KEY_BITS} bits): use a random string, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        self.effective_public_url()
+
+
+def _key_message() -> str:
+    return (
+        "ZONERISK_SECRET_KEY chưa đặt: ở chế độ production cần một khoá bí mật ngẫu nhiên "
+        "(hoặc đặt ZONERISK_ENV=demo để chạy thử). / "
+        "ZONERISK_SECRET_KEY is not set: production needs a random secret key "
+        "(or set ZONERISK_ENV=demo to try the app)."
+    )
+
+
+def _demo_key() -> str:
+    """Demo mode's key: random, made once per checkout, kept out of git (data/ is ignored)."""
+    if DEMO_KEY_FILE.exists():
+        return DEMO_KEY_FILE.read_text("utf-8").strip()
+    DEMO_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    temporary = DEMO_KEY_FILE.with_name(f".secret.key.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    try:
+        os.link(temporary, DEMO_KEY_FILE)  # atomic: two first starts agree on one key
+    except FileExistsError:
+        key = DEMO_KEY_FILE.read_text("utf-8").strip()
+    finally:
+        temporary.unlink(missing_ok=True)
+    return key
 
 
 @cache

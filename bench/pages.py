@@ -23,7 +23,7 @@ PASSWORD = {"demo.ict": "TTTT-BacGiang-2021"}
 def _page_figures(label: str, url: str, companies: int, periods_count: int) -> list[Figure]:
     _ensure_seeded(url, companies, periods_count)
     with _database(url):
-        os.environ["ZONERISK_DEMO"] = "0"
+        os.environ["ZONERISK_ENV"] = "test"
         get_settings.cache_clear()
         with unit_of_work() as session:
             ict = actor_for(session, session.exec(select(User).where(User.username == "demo.ict")).one())

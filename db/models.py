@@ -48,6 +48,11 @@ class Company(SQLModel, table=True):
     contact_name: str = Field(default="", max_length=120)
     contact_phone: str = Field(default="", max_length=30)
     contact_email: str = Field(default="", max_length=120)
+    pending_name: str | None = Field(
+        default=None,
+        max_length=200,
+        description="a name the company typed, shown on official reports only once an official accepts it",
+    )
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -63,11 +68,23 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     company_id: int | None = Field(default=None, foreign_key="company.id")
     active: bool = True
-    failed_logins: int = 0
-    locked_until: datetime | None = None
+    session_version: int = Field(
+        default=1, description="bumped by a password change, reset, deactivation or role change"
+    )
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins counted per account, per client and per account from one client; a key that
+    has failed too often must wait before its next try. Counted with compare-and-set updates, so
+    that concurrent guesses cannot all slip past the count."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int = 0
+    not_before: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class UserZone(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,8 +11,8 @@ import pytest
 
 from tests.databases import Backend, DatabaseFactory, backends, using
 
-os.environ.setdefault("ZONERISK_DEMO", "0")  # tests seed what they need, explicitly
-os.environ.setdefault("ZONERISK_SECRET_KEY", "test-secret-key-0123456789")
+os.environ["ZONERISK_ENV"] = "test"
+os.environ.setdefault("ZONERISK_BACKUP_DIR", tempfile.mkdtemp(prefix="zr-safety-"))  # a test key is allowed; no demo seeding: tests seed what they need
 
 SMALL = (40, 4)  # companies, weekly rounds: enough for every role and status
 

@@ -25,10 +25,23 @@ class Problem:
     allowed: Text
 
     def text(self, lang: str = "vi") -> str:
-        shown = "—" if self.value is None else repr(self.value)
+        shown = shown_value(self.value)
         if lang == "en":
             return f"{self.input_id} = {shown}: {self.message.en} (allowed: {self.allowed.en})"
         return f"{self.input_id} = {shown}: {self.message.vi} (cho phép: {self.allowed.vi})"
+
+
+def shown_value(value: object, limit: int = 40) -> str:
+    """A value as a problem message quotes it: short, and safe for a 5,000-digit number (whose
+    repr Python refuses) or a huge list."""
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"<number ≈ 10^{int(value.bit_length() * 0.30103)}>"
+    if isinstance(value, (list, dict)):
+        return f"<{type(value).__name__} of {len(value)}>"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class InvalidAnswers(ValueError):
@@ -162,7 +175,7 @@ class AnswerValidator:
             exact_values[input_id] = (n, d)
         for input_id, options in self._fast_choices:
             value = answers.get(input_id)
-            if value not in options or type(value) is not str:
+            if type(value) is not str or value not in options:  # a list is unhashable: type first
                 return None
             clean[input_id] = value
         return clean, exact_values

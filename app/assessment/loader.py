@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from app.assessment.guards import TooLarge, check_size, check_yaml_shape, limits, numeric_maximum
 from app.assessment.schema import RuleSet
 
 
@@ -56,15 +57,21 @@ def _format_loc(loc: tuple[object, ...]) -> str:
 
 
 def parse_ruleset(text: str, source: str = "<text>") -> LoadedRuleSet:
-    """Validate rule-set YAML text; raise RuleSetError listing every problem."""
+    """Validate rule-set YAML text; raise RuleSetError listing every problem. Too large or too deep
+    a text is refused before it is parsed."""
     try:
+        check_size(text, int(limits()["max_ruleset_bytes"]), "Bộ tiêu chí / the rule set")
+        check_yaml_shape(text, "Bộ tiêu chí / the rule set")
         data = yaml.safe_load(text)
+    except TooLarge as exc:
+        raise RuleSetError(source, [str(exc)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise RuleSetError(source, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if not isinstance(data, dict):
         raise RuleSetError(source, ["the file must hold a mapping (id, version, inputs, …)"])
+    _apply_numeric_maxima(data)
     try:
         ruleset = RuleSet.model_validate(data)
     except ValidationError as exc:
@@ -76,6 +83,22 @@ def parse_ruleset(text: str, source: str = "<text>") -> LoadedRuleSet:
                 problems.append(line if location == "(top level)" else f"{location}: {line}")
         raise RuleSetError(source, problems) from None
     return LoadedRuleSet(ruleset=ruleset, content_hash=content_hash(text), source=source)
+
+
+def _apply_numeric_maxima(data: dict[str, object]) -> None:
+    """Give each numeric input without an upper bound the realistic maximum of `limits.yaml`, so
+    the form, the validator and the scorer refuse the same impossible figures. The content hash
+    stays that of the text as written."""
+    inputs = data.get("inputs")
+    if not isinstance(inputs, list):
+        return
+    for item in inputs:
+        if not isinstance(item, dict) or item.get("kind") not in ("integer", "number"):
+            continue
+        if item.get("le") is None and item.get("lt") is None:
+            maximum = numeric_maximum(str(item.get("id")), str(item["kind"]))
+            if maximum is not None:
+                item["le"] = maximum
 
 
 def load_ruleset_file(path: Path) -> LoadedRuleSet:

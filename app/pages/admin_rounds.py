@@ -14,6 +14,7 @@ from app.services.errors import ServiceError
 from app.services.periods import Expected
 from app.ui.format import day, today_vietnam
 from app.ui.session import require_actor, tr
+from app.ui.text import plain
 from app.ui.widgets import service_error
 
 actor = require_actor("admin")
@@ -103,4 +104,4 @@ if opened:
     except ServiceError as error:
         service_error(error)
     else:
-        st.success(tr("admin.rounds.opened", name=period.name))
+        st.success(tr("admin.rounds.opened", name=plain(period.name)))

@@ -10,6 +10,7 @@ from app.services import rulesets
 from app.services.errors import ServiceError
 from app.ui.downloads import XLSX
 from app.ui.session import lang, require_actor, tr
+from app.ui.text import plain
 
 actor = require_actor("admin")
 st.title(tr("admin.rulesets.title"))
@@ -43,7 +44,7 @@ with yaml_tab:
             if isinstance(error, ServiceError):
                 st.error(tr("admin.rulesets.invalid"))
                 for _, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]
-                    st.markdown(f"- `{problem}`")
+                    st.markdown(f"- {plain(problem, 1000)}")
             else:
                 st.error(str(error))
         else:
@@ -71,7 +72,7 @@ with excel_tab:
         except ServiceError as error:
             st.error(tr("admin.rulesets.invalid"))
             for where, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]
-                st.markdown(f"- {where}: {problem}")
+                st.markdown(f"- {plain(where)}: {plain(problem, 1000)}")
         else:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
 

@@ -24,7 +24,7 @@ st.dataframe(
                 tr("admin.users.role"): tr(f"role.{u.role}"),
                 tr("admin.users.scope"): u.company or ", ".join(u.zones) or "—",
                 tr("admin.users.active"): tr("common.yes") if u.active else tr("common.no"),
-                tr("admin.users.locked_until"): when(u.locked_until) if u.locked_until else "",
+                tr("admin.users.throttled_until"): when(u.throttled_until) if u.throttled_until else "",
                 tr("admin.users.last_login"): when(u.last_login_at),
             }
             for u in people
@@ -53,7 +53,7 @@ if cols[0].button(
 if cols[1].button(tr("admin.users.reset"), key="reset_password"):
     temporary = users.reset_password(actor, person.id)
     st.success(tr("admin.users.temporary", username=person.username, password=temporary))
-if cols[2].button(tr("admin.users.unlock"), disabled=person.locked_until is None, key="unlock"):
+if cols[2].button(tr("admin.users.unlock"), disabled=person.throttled_until is None, key="unlock"):
     users.unlock(actor, person.id)
     st.rerun()
 

@@ -17,6 +17,7 @@ from app.services.errors import ServiceError
 from app.ui import cache
 from app.ui.format import day, when
 from app.ui.session import lang, require_actor, tr
+from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner, service_error
 
 actor = require_actor("company")
@@ -26,7 +27,7 @@ if state.period is None:
     st.stop()
 period = state.period
 
-st.title(tr("assessment.title", name=period.name))
+st.title(tr("assessment.title", name=plain(period.name)))
 st.caption(tr("assessment.due", due=day(period.due_on)))
 
 draft = state.draft
@@ -37,7 +38,7 @@ if draft is None:
     if state.submission is not None:
         st.success(tr("assessment.already_submitted", at=when(state.submission.submitted_at)))
         if state.submission.status == "returned" and state.submission.latest_review:
-            st.warning(tr("assessment.returned", comment=state.submission.latest_review.comment))
+            st.warning(tr("assessment.returned", comment=plain(state.submission.latest_review.comment, 2000)))
         label = (
             tr("assessment.correct")
             if state.submission.status == "returned"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from app.services import auth
 from app.services.errors import ServiceError
-from app.ui.session import require_actor, tr
+from app.ui.session import log_in, require_actor, tr
 from app.ui.widgets import service_error
 
 actor = require_actor()
@@ -24,9 +26,10 @@ if changed:
         st.error(tr("password.mismatch"))
     else:
         try:
-            auth.change_password(actor, current, new)
+            version = auth.change_password(actor, current, new)
         except ServiceError as error:
             service_error(error)
         else:
+            log_in(replace(actor, session_version=version))  # this session goes on; all others end
             st.session_state["password_changed"] = True  # the router opens the role's first page
             st.rerun()

@@ -12,8 +12,10 @@ from app.services.scope import REVIEWERS
 from app.ui import cache
 from app.ui.downloads import pdf_download
 from app.ui.format import number, when
+from app.ui.names import pending_name_review
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
+from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner, service_error
 
 actor = require_actor("zone_board", "labour", "ict", "admin")
@@ -35,19 +37,26 @@ except (ServiceError, ValueError) as error:
     service_error(error) if isinstance(error, ServiceError) else st.error(tr("error.bad_link"))
     st.stop()
 
-st.title(company.name)
+st.title(plain(company.name))
 st.caption(
     " · ".join(
-        (f"{tr('company.tax_code')}: {company.tax_code}", company.zone_name, company.district, company.sector)
+        plain(part)
+        for part in (
+            f"{tr('company.tax_code')}: {company.tax_code}",
+            company.zone_name,
+            company.district,
+            company.sector,
+        )
     )
 )
 st.markdown(
     f"**{tr('profile.workers')}:** {number(company.workers, lang())} · "
-    f"**{tr('profile.contact_name')}:** {company.contact_name or '—'} · "
-    f"**{tr('profile.contact_phone')}:** {company.contact_phone or '—'} · "
-    f"**{tr('profile.contact_email')}:** {company.contact_email or '—'}"
+    f"**{tr('profile.contact_name')}:** {plain(company.contact_name or '—')} · "
+    f"**{tr('profile.contact_phone')}:** {plain(company.contact_phone or '—')} · "
+    f"**{tr('profile.contact_email')}:** {plain(company.contact_email or '—')}"
 )
 
+pending_name_review(actor, company)
 submissions = assessments.history(actor, company.id)
 if not submissions:
     st.info(tr("detail.none"))
@@ -58,7 +67,7 @@ ruleset = ruleset_of(latest).ruleset
 reconstructed_banner(ruleset)
 
 with st.container(border=True):
-    st.subheader(tr("detail.latest", name=latest.period_name))
+    st.subheader(tr("detail.latest", name=plain(latest.period_name)))
     result = assessments.result_of(latest)
     level_badge(result.level, tr("result.level"))
     cols = st.columns(3)
@@ -72,9 +81,9 @@ with st.container(border=True):
             tr(
                 "detail.review_line",
                 decision=tr(f"decision.{review.decision}"),
-                official=review.official,
+                official=plain(review.official),
                 at=when(review.at),
-                comment=review.comment or "—",
+                comment=plain(review.comment or "—", 2000),
             )
         )
     if actor.role in REVIEWERS and latest.is_latest and latest.status == "submitted":

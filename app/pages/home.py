@@ -8,14 +8,16 @@ from app.services import portal
 from app.services.assessments import ruleset_of
 from app.ui.format import day, today_vietnam, when
 from app.ui.session import lang, require_actor, tr
+from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner
 
 actor = require_actor("company")
 state = portal.current_round(actor)
 
-st.title(state.company.name)
+st.title(plain(state.company.name))
 st.caption(
-    f"{tr('company.tax_code')}: {state.company.tax_code} · {state.company.zone_name} · {state.company.sector}"
+    f"{tr('company.tax_code')}: {state.company.tax_code} · {plain(state.company.zone_name)} · "
+    f"{plain(state.company.sector)}"
 )
 
 if state.period is None:
@@ -28,7 +30,7 @@ reconstructed_banner(ruleset)
 days_left = (period.due_on - today_vietnam()).days
 
 with st.container(border=True):
-    st.subheader(tr("home.current_round", name=period.name))
+    st.subheader(tr("home.current_round", name=plain(period.name)))
     cols = st.columns(3)
     cols[0].metric(tr("home.due"), day(period.due_on))
     if period.closed:
@@ -42,7 +44,12 @@ with st.container(border=True):
     if state.status == "returned" and state.submission and state.submission.latest_review:
         review = state.submission.latest_review
         st.warning(
-            tr("home.returned_comment", official=review.official, at=when(review.at), comment=review.comment)
+            tr(
+                "home.returned_comment",
+                official=plain(review.official),
+                at=when(review.at),
+                comment=plain(review.comment, 2000),
+            )
         )
     if state.status in ("not_started", "draft", "returned") and not period.closed:
         label = tr("home.continue") if state.status == "draft" else tr("home.start")
@@ -61,7 +68,7 @@ if state.last is not None and state.last.level:
         st.write(
             tr(
                 "home.latest_detail",
-                period=state.last.period_name,
+                period=plain(state.last.period_name),
                 index=f"{state.last.risk_index:.2f}",
                 total=state.last.total,
                 max=state.last.max_total,

@@ -1,11 +1,12 @@
-"""Log in: username and password; a clear message on failure, and the unlock time on lock-out."""
+"""Log in: username and password; one message for every failure, so the form tells nobody which
+accounts exist."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app.services import auth
-from app.ui.session import log_in, tr
+from app.ui.session import client_address, log_in, tr
 
 st.title("ZoneRisk")
 st.caption(tr("login.tagline"))
@@ -24,7 +25,7 @@ if submitted:
         st.error(tr("login.missing"))
     else:
         try:
-            actor, _must_change = auth.authenticate(username, password)
+            actor, _must_change = auth.authenticate(username, password, client_address())
         except auth.LoginFailed as failure:
             st.error(failure.text(st.session_state.get("lang", "vi")))
         else:

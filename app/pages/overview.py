@@ -14,6 +14,7 @@ from app.ui.downloads import excel_download, pdf_download
 from app.ui.filters import choose_filters, choose_period, describe
 from app.ui.format import day, number, percent
 from app.ui.session import lang, require_actor, tr
+from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner
 
 actor = require_actor("zone_board", "labour", "ict", "admin")
@@ -25,7 +26,7 @@ filters = choose_filters(actor, ruleset)
 view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
 
 st.title(tr("overview.title", scope=tr(f"scope.{actor.role}")))
-st.caption(f"{period.name} · {tr('home.due')} {day(period.due_on)} · {describe(filters, ruleset)}")
+st.caption(f"{plain(period.name)} · {tr('home.due')} {day(period.due_on)} · {describe(filters, ruleset)}")
 reconstructed_banner(ruleset)
 with st.expander(tr("overview.exports"), icon=":material/download:"):
     excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]

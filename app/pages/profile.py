@@ -7,18 +7,25 @@ import streamlit as st
 from app.services import companies, portal
 from app.services.errors import Invalid, ServiceError
 from app.ui.format import number, when
+from app.ui.names import pending_name_note
 from app.ui.session import lang, require_actor, tr
+from app.ui.text import plain
 from app.ui.widgets import service_error
 
 actor = require_actor("company")
 state = portal.current_round(actor)
 company = state.company
 st.title(tr("profile.title"))
-st.caption(f"{tr('company.tax_code')}: {company.tax_code} · {company.zone_name} · {company.district}")
+st.caption(
+    f"{tr('company.tax_code')}: {company.tax_code} · {plain(company.zone_name)} · {plain(company.district)}"
+)
 
+pending_name_note(company)
 errors: dict[str, str] = st.session_state.get("profile_errors", {})
 with st.form("profile"):
-    name = st.text_input(tr("profile.name"), value=company.name, max_chars=200, key="pf_name")
+    name = st.text_input(
+        tr("profile.name"), value=company.pending_name or company.name, max_chars=200, key="pf_name"
+    )
     sector = st.text_input(tr("profile.sector"), value=company.sector, max_chars=80, key="pf_sector")
     address = st.text_input(tr("profile.address"), value=company.address, max_chars=300, key="pf_address")
     workers = st.number_input(
@@ -72,7 +79,7 @@ last = state.last
 if last is None:
     st.info(tr("profile.no_figures"))
 else:
-    st.caption(tr("profile.figures_caption", period=last.period_name, at=when(last.submitted_at)))
+    st.caption(tr("profile.figures_caption", period=plain(last.period_name), at=when(last.submitted_at)))
     figures = [
         ("workers", tr("profile.fig.workers")),
         ("workshop_area_m2", tr("profile.fig.area")),

@@ -11,6 +11,7 @@ from app.ui import cache
 from app.ui.filters import choose_filters, choose_period
 from app.ui.format import number, percent
 from app.ui.session import lang, require_actor, tr
+from app.ui.text import plain
 
 actor = require_actor("ict", "admin")
 period = choose_period(actor)
@@ -20,7 +21,7 @@ ruleset = ruleset_of(period).ruleset
 filters = choose_filters(actor, ruleset)
 view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
 st.title(tr("province.title"))
-st.caption(period.name)
+st.caption(plain(period.name))
 high_levels = view.level_order[-2:]
 
 

@@ -12,6 +12,7 @@ from app.ui.charts import section_points
 from app.ui.downloads import pdf_download
 from app.ui.format import when
 from app.ui.session import lang, require_actor, tr
+from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner, service_error
 
 actor = require_actor("company")
@@ -35,7 +36,7 @@ if view is None or view.status == "draft":
 
 result = assessments.result_of(view)
 ruleset = result.compiled.ruleset
-st.title(tr("result.title", name=view.period_name))
+st.title(tr("result.title", name=plain(view.period_name)))
 st.caption(tr("result.submitted", at=when(view.submitted_at), status=tr(f"status.{view.status}")))
 reconstructed_banner(ruleset)
 if view.latest_review and view.latest_review.comment:

@@ -1,28 +1,53 @@
-"""Public verification of a printed company report: the QR code on the report opens this page."""
+"""Public verification of a printed company report: the QR code on the report opens this page. It
+says whether the report is genuine and whether it still holds (a later filing, a return, a closed
+round), and shows only what an outsider holding the report needs."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app.services import rulesets, verification
+from app.services.verification import Standing
 from app.ui.format import when
-from app.ui.session import tr
+from app.ui.session import lang, tr
+from app.ui.text import plain
 from app.ui.widgets import level_badge
+
+
+def _level_name(ruleset_id: str, version: int, level_id: str | None) -> str:
+    try:
+        return rulesets.get(ruleset_id, version).ruleset.level(level_id or "").label.get(lang())
+    except (LookupError, KeyError):
+        return level_id or "—"
+
 
 st.title(tr("verify.title"))
 found = verification.verify(st.query_params.get("a", ""), st.query_params.get("t", ""))
 if found is None:
     st.error(tr("verify.invalid"))
     st.stop()
-st.success(tr("verify.valid"))
+if found.standing is Standing.current:
+    st.success(tr("verify.valid"))
+elif found.standing is Standing.superseded:
+    st.warning(
+        tr(
+            "verify.superseded",
+            at=when(found.superseded_at),
+            level=_level_name(found.ruleset_id, found.ruleset_version, found.current_level),
+        )
+    )
+else:
+    st.warning(tr("verify.returned"))
+if found.period_closed:
+    st.info(tr("verify.closed_round", name=plain(found.period_name)))
 try:
     level = rulesets.get(found.ruleset_id, found.ruleset_version).ruleset.level(found.level)
-    level_badge(level, tr("result.level"))
+    level_badge(level, tr("verify.report_level"))
 except (LookupError, KeyError):
-    st.write(found.level)
+    st.text(found.level)
 st.markdown(
-    f"**{found.company_name}** ({tr('company.tax_code')} {found.tax_code})  \n"
-    f"{found.period_name} · {when(found.submitted_at)} · {tr(f'status.{found.status}')}  \n"
+    f"**{plain(found.company_name)}** ({tr('company.tax_code')} {plain(found.tax_code)})  \n"
+    f"{plain(found.period_name)} · {when(found.submitted_at)} · {tr(f'status.{found.status}')}  \n"
     f"{tr('result.total')}: {found.total}/{found.max_total} · "
     f"{tr('result.index')}: {found.risk_index:.2f}% · "
     f"{tr('result.may_operate')}: {tr('common.yes') if found.may_operate else tr('common.no')}"

@@ -1,28 +1,51 @@
-"""Logging in, with argon2 hashes and lock-out after repeated failures."""
+"""Logging in: argon2 hashes, checked outside any write transaction, and a progressive delay per
+account, per client and per account-from-client instead of a lock that anyone could trigger.
+
+Every failure answers the same words, whether the account is unknown, the password wrong or the
+key throttled, so that the login form tells an attacker nothing about which accounts exist.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
+from zxcvbn import zxcvbn
 
 from app.config import get_settings
 from app.services import audit
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Invalid, ServiceError
-from db.models import User, UserZone, utcnow
+from db.models import LoginThrottle, User, UserZone, utcnow
 
 _hasher = PasswordHasher()
 # verified against when the username does not exist, so that the time taken does not tell
 _DUMMY_HASH = _hasher.hash("zonerisk-no-such-user")
+# a client may fail this many times more than one account before it waits (an office behind one
+# address has many people mistyping)
+_CLIENT_FACTOR = 4
+# a distributed guesser on one account still slows down, but far later than one client would
+_ACCOUNT_FACTOR = 10
+_FORGIVE_AFTER = timedelta(days=1)
 
 
 class LoginFailed(ServiceError):
-    pass
+    """The one answer to every failed login. `checked` says whether a password was actually
+    verified (False when the try was throttled), for the tests and the audit, never the user."""
+
+    def __init__(self, checked: bool) -> None:
+        super().__init__(
+            "Sai tên đăng nhập hoặc mật khẩu, hoặc đã thử sai nhiều lần: "
+            "hãy kiểm tra và thử lại sau ít phút.",
+            "Wrong username or password, or too many failed tries: check and try again in a few minutes.",
+        )
+        self.checked = checked
 
 
 def hash_password(password: str) -> str:
@@ -37,42 +60,124 @@ def actor_for(session: Session, user: User) -> Actor:
         role=user.role,
         company_id=user.company_id,
         zone_ids=tuple(sorted(zones)),
+        session_version=user.session_version,
     )
 
 
-def authenticate(username: str, password: str) -> tuple[Actor, bool]:
-    """(actor, must change password) or LoginFailed with a message that does not say which part
-    was wrong, except for a lock-out, whose end time the user needs to know."""
-    settings = get_settings()
-    username = username.strip().lower()
+@dataclass(frozen=True)
+class _Key:
+    key: str
+    free: int  # failures allowed before a wait
+
+
+def _keys(username: str, client: str) -> list[_Key]:
+    free = get_settings().login_free_failures
+    return [
+        _Key(f"pair:{username}@{client}"[:200], free),
+        _Key(f"client:{client}"[:200], free * _CLIENT_FACTOR),
+        _Key(f"account:{username}"[:200], free * _ACCOUNT_FACTOR),
+    ]
+
+
+def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
+    """No wait for the first `free` failures, then 1 s, 2 s, 4 s … up to the cap."""
+    if failures < free:
+        return timedelta(0)
+    return timedelta(seconds=min(cap_seconds, 2 ** min(failures - free, 30)))
+
+
+def _insert_ignore(session: Session, key: str, now: datetime) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    session.execute(
+        dialect_insert(LoginThrottle)
+        .values(key=key, failures=0, not_before=None, updated_at=now)
+        .on_conflict_do_nothing()
+    )
+
+
+def _claim(keys: list[_Key], now: datetime) -> bool:
+    """Count this try as a failure before the password is checked, atomically per key (a
+    compare-and-set on the failure count), and say whether every key may try now. Counting first
+    means eight processes guessing at once are throttled as if they guessed in turn; a success
+    gives the count back."""
+    cap = get_settings().login_max_delay_seconds
     with unit_of_work(write=True) as session:
-        user = session.exec(select(User).where(User.username == username)).first()
-        if user is None or not user.active:
-            _verify(_DUMMY_HASH, password)
-            raise _bad_login()
-        now = utcnow()
-        if user.locked_until is not None and user.locked_until > now:
-            raise _locked(user)
-        if not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= settings.max_failed_logins:
-                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                user.failed_logins = 0
-                session.add(user)
-                audit.record(
-                    session, Actor(user.id, user.username, user.role), "user.locked", "user", user.id
+        for item in keys:
+            for _attempt in range(50):
+                row = session.get(LoginThrottle, item.key, populate_existing=True)
+                if row is None:
+                    _insert_ignore(session, item.key, now)
+                    continue
+                if row.not_before is not None and row.not_before > now:
+                    return False
+                # failures long ago are forgiven: a day without trying starts the count again
+                previous = 0 if now - row.updated_at > _FORGIVE_AFTER else row.failures
+                failures = previous + 1
+                wait = delay_after(failures, item.free, cap)
+                claimed = session.execute(
+                    update(LoginThrottle)
+                    .where(
+                        LoginThrottle.key == item.key,  # type: ignore[arg-type]
+                        LoginThrottle.failures == row.failures,  # type: ignore[arg-type]
+                    )
+                    .values(
+                        failures=failures,
+                        not_before=now + wait if wait else None,
+                        updated_at=now,
+                    )
                 )
-                error: LoginFailed = _locked(user)
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    break
             else:
-                session.add(user)
-                error = _bad_login()
-            # the failure count must persist even though the login is refused
-            session.commit()
-            raise error
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
+                return False  # lost the race fifty times: a flood, so refuse
+    return True
+
+
+def _give_back(keys: list[_Key]) -> None:
+    """After a success: the account's counts start again; the client's loses this one try, so an
+    office that logs in all day is never throttled for succeeding."""
+    account_keys = [keys[0].key, keys[2].key]
+    client = keys[1]
+    with unit_of_work(write=True) as session:
+        session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(account_keys)))  # type: ignore[attr-defined]
+        row = session.get(LoginThrottle, client.key, populate_existing=True)
+        if row is not None and row.failures > 0:
+            failures = row.failures - 1
+            session.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == client.key)  # type: ignore[arg-type]
+                .values(
+                    failures=LoginThrottle.failures - 1,
+                    not_before=None if failures < client.free else row.not_before,
+                )
+            )
+
+
+def authenticate(username: str, password: str, client: str = "unknown") -> tuple[Actor, bool]:
+    """(actor, must change password), or LoginFailed. argon2 runs with no transaction open, so
+    logins do not queue behind SQLite's write lock."""
+    username = username.strip().lower()[:60]
+    keys = _keys(username, client or "unknown")
+    now = utcnow()
+    if not _claim(keys, now):
+        raise LoginFailed(checked=False)
+    with unit_of_work() as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+        stored_hash = user.password_hash if user is not None and user.active else _DUMMY_HASH
+    if not _verify(stored_hash, password) or user is None or not user.active:
+        raise LoginFailed(checked=True)
+    rehash = hash_password(password) if _hasher.check_needs_rehash(stored_hash) else None
+    _give_back(keys)
+    with unit_of_work(write=True) as session:
+        user = session.get(User, user.id)
+        if user is None or not user.active:
+            raise LoginFailed(checked=True)
+        if rehash is not None:
+            user.password_hash = rehash
         user.last_login_at = now
         session.add(user)
         return actor_for(session, user), user.must_change_password
@@ -85,19 +190,33 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _bad_login() -> LoginFailed:
-    return LoginFailed(
-        "Sai tên đăng nhập hoặc mật khẩu.",
-        "Wrong username or password.",
-    )
+def throttled_accounts(session: Session) -> dict[str, datetime]:
+    """Accounts that must wait before their next try from somewhere, and until when (admin list)."""
+    now = utcnow()
+    rows = session.exec(
+        select(LoginThrottle.key, LoginThrottle.not_before).where(
+            LoginThrottle.not_before > now  # type: ignore[operator]
+        )
+    ).all()
+    waits: dict[str, datetime] = {}
+    for key, until in rows:
+        kind, _, rest = key.partition(":")
+        if kind == "account":
+            username = rest
+        elif kind == "pair":
+            username = rest.rpartition("@")[0]
+        else:
+            continue
+        if until is not None and (username not in waits or until > waits[username]):
+            waits[username] = until
+    return waits
 
 
-def _locked(user: User) -> LoginFailed:
-    assert user.locked_until is not None
-    local = user.locked_until + timedelta(hours=7)
-    return LoginFailed(
-        f"Tài khoản tạm khóa do đăng nhập sai nhiều lần, mở lại lúc {local:%H:%M %d/%m/%Y}.",
-        f"Account locked after repeated failures until {local:%H:%M %d/%m/%Y} (Vietnam time).",
+def clear_throttle(session: Session, username: str) -> None:
+    session.execute(
+        delete(LoginThrottle).where(
+            (LoginThrottle.key == f"account:{username}") | LoginThrottle.key.startswith(f"pair:{username}@")  # type: ignore[attr-defined]
+        )
     )
 
 
@@ -105,6 +224,7 @@ _POLICY = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "data" / "password_policy.yaml").read_text("utf-8")
 )
 MIN_PASSWORD_LENGTH: int = int(_POLICY["min_length"])
+MIN_SCORE: int = int(_POLICY.get("min_zxcvbn_score", 3))
 COMMON_PASSWORDS = frozenset(str(p).lower() for p in _POLICY["common"])
 
 
@@ -125,18 +245,34 @@ def check_password_rules(username: str, password: str) -> None:
         )
     if lowered in COMMON_PASSWORDS or lowered.rstrip("0123456789!") in COMMON_PASSWORDS:
         problems.append(("Mật khẩu quá phổ biến.", "This password is too common."))
+    elif len(password) >= MIN_PASSWORD_LENGTH and _guessable(username, password):
+        problems.append(
+            (
+                "Mật khẩu dễ đoán (lặp lại, dãy phím hoặc từ thông dụng): hãy ghép vài từ không liên quan.",
+                "This password is easy to guess (repeats, keyboard runs or common words): "
+                "join a few unrelated words.",
+            )
+        )
     if problems:
         raise Invalid(" ".join(p[0] for p in problems), " ".join(p[1] for p in problems), field="password")
 
 
-def load_actor(user_id: int) -> Actor | None:
-    """The actor for a logged-in session, read afresh on every page run: a deactivated or locked
-    user, or a changed role or scope, takes effect at once."""
+def _guessable(username: str, password: str) -> bool:
+    """zxcvbn's estimate (dictionaries, keyboard patterns, repeats, dates) below the policy's
+    score; only the first 100 characters are judged, as zxcvbn slows on long input."""
+    result = zxcvbn(password[:100], user_inputs=[username, *_POLICY.get("context_words", [])])
+    return int(result["score"]) < MIN_SCORE
+
+
+def load_actor(user_id: int, session_version: int | None = None) -> Actor | None:
+    """The actor for a logged-in session, read afresh on every page run: a deactivated user, or a
+    changed role or scope, takes effect at once; a session older than the user's last password
+    change, reset, deactivation or role change (`session_version`) is over."""
     with unit_of_work() as session:
         user = session.get(User, user_id)
         if user is None or not user.active:
             return None
-        if user.locked_until is not None and user.locked_until > utcnow():
+        if session_version is not None and session_version != user.session_version:
             return None
         return actor_for(session, user)
 
@@ -147,8 +283,9 @@ def must_change_password(user_id: int) -> bool:
         return bool(user and user.must_change_password)
 
 
-def change_password(actor: Actor, current: str, new: str) -> None:
-    """The user's own change; the current password is asked again, the rules apply."""
+def change_password(actor: Actor, current: str, new: str) -> int:
+    """The user's own change; the current password is asked again, the rules apply. Every other
+    session of the user ends; the new session version is returned for the one that changed it."""
     with unit_of_work(write=True) as session:
         user = session.get(User, actor.user_id)
         if user is None or not _verify(user.password_hash, current):
@@ -158,5 +295,7 @@ def change_password(actor: Actor, current: str, new: str) -> None:
         check_password_rules(user.username, new)
         user.password_hash = hash_password(new)
         user.must_change_password = False
+        user.session_version += 1
         session.add(user)
         audit.record(session, actor, "user.password_change", "user", user.id)
+    return user.session_version

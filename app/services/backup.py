@@ -1,100 +1,259 @@
-"""Backup and restore of the whole database: SQLite through its online backup API (consistent while
-the app runs), PostgreSQL through pg_dump / pg_restore."""
+"""Backup and restore in one portable format, so that a restore can be checked before it touches
+anything and a province can move from the embedded SQLite to PostgreSQL (and back).
+
+A backup is a zip holding `manifest.json` (format, format version, Alembic revision, engine, time,
+and per table its row count and the sha256 of its file) and `tables/<table>.jsonl`, one JSON object
+per row. Restore refuses, with nothing changed, any file that is not such a backup, whose checksums
+or counts do not match, whose tables are not this app's, or whose schema revision is not this
+version's. Before replacing anything it writes a safety backup of what is there; the replacement is
+one transaction whose row counts are checked against the manifest before it commits.
+"""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import subprocess
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy.engine import make_url
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
 
-from app.config import get_settings
+import db.models  # noqa: F401 - registers the tables
+from app.config import ROOT, get_settings
 from app.services.errors import Invalid
 from db.engine import get_engine, normalise_url
+from db.migrate import alembic_config, upgrade
+
+FORMAT = "zonerisk-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+_BATCH = 2000
+# a backup of ours compresses JSON about 5–15×; a ratio far above that is a zip bomb, not a backup
+_MAX_RATIO = 200
+_MAX_MANIFEST_BYTES = 1_000_000
 
 
-def _sqlite_path(url: str) -> str:
-    return make_url(url).database or ""
+@dataclass(frozen=True)
+class RestoreReport:
+    rows: dict[str, int]
+    safety_backup: Path | None
 
 
-def _libpq(url: str) -> str:
-    """postgresql+psycopg://… as the URL pg_dump and pg_restore understand."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def _bad(vi: str, en: str) -> Invalid:
+    return Invalid(
+        f"Không khôi phục: {vi} Dữ liệu hiện tại giữ nguyên.", f"Not restored: {en} Nothing changed."
+    )
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        raise Invalid(
-            f"Không tìm thấy {name} (gói postgresql-client).", f"{name} not found (postgresql-client)."
-        )
-    return found
+def head_revision() -> str:
+    return str(ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head())
+
+
+def _tables() -> list[sa.Table]:
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _decoder(column: sa.Column[Any]) -> Callable[[Any], Any]:
+    kind = column.type
+    base = getattr(kind, "impl_instance", kind)  # a TypeDecorator such as UTCDateTime
+    if isinstance(base, sa.DateTime):
+        return lambda v: None if v is None else _aware(datetime.fromisoformat(v))
+    if isinstance(base, sa.Date):
+        return lambda v: None if v is None else date.fromisoformat(v)
+    return lambda v: v
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _lines(connection: Connection, table: sa.Table) -> Iterator[bytes]:
+    order = list(table.primary_key.columns)
+    result = connection.execution_options(stream_results=True, yield_per=_BATCH).execute(
+        sa.select(table).order_by(*order)
+    )
+    names = [c.name for c in table.columns]
+    for row in result:
+        record = {name: _encode(value) for name, value in zip(names, row, strict=True)}
+        yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
 def backup(out: Path, url: str | None = None) -> Path:
+    """Write a backup of every table of the app, read in one consistent snapshot."""
     url = normalise_url(url or get_settings().resolved_database_url())
     out.parent.mkdir(parents=True, exist_ok=True)
-    if url.startswith("sqlite"):
-        source = sqlite3.connect(_sqlite_path(url))
-        target = sqlite3.connect(out)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
-        return out
-    done = subprocess.run(
-        [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={out}", f"--dbname={_libpq(url)}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise Invalid(f"pg_dump thất bại: {done.stderr.strip()}", f"pg_dump failed: {done.stderr.strip()}")
+    engine = get_engine(url)
+    tables: dict[str, dict[str, Any]] = {}
+    partial = out.with_name(out.name + ".partial")
+    with (
+        zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
+        engine.connect() as connection,
+    ):
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        for table in _tables():
+            digest = hashlib.sha256()
+            count = 0
+            with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as handle:
+                for line in _lines(connection, table):
+                    handle.write(line)
+                    digest.update(line)
+                    count += 1
+            tables[table.name] = {"rows": count, "sha256": digest.hexdigest()}
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "revision": revision,
+            "engine": engine.dialect.name,
+            "created_at": datetime.now(UTC).isoformat(),
+            "tables": tables,
+        }
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+    partial.replace(out)
     return out
 
 
-def restore(source: Path, url: str | None = None) -> None:
-    """Replace the database's content with the backup's. The app's connections are closed first."""
-    url = normalise_url(url or get_settings().resolved_database_url())
-    if not source.exists():
-        raise Invalid(f"Không có tệp {source}.", f"No file {source}.")
-    get_engine(url).dispose()
-    if url.startswith("sqlite"):
-        backup_db = sqlite3.connect(source)
-        try:
-            backup_db.execute("PRAGMA schema_version").fetchone()
-        except sqlite3.DatabaseError as exc:
-            backup_db.close()
-            raise Invalid(
-                f"{source} không phải bản sao lưu SQLite.", f"{source} is not a SQLite backup."
-            ) from exc
-        target = sqlite3.connect(_sqlite_path(url))
-        try:
-            with target:
-                backup_db.backup(target)
-        finally:
-            target.close()
-            backup_db.close()
-        return
-    done = subprocess.run(
-        [
-            _tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            f"--dbname={_libpq(url)}",
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise Invalid(
-            f"pg_restore thất bại: {done.stderr.strip()}", f"pg_restore failed: {done.stderr.strip()}"
+def read_manifest(source: Path) -> dict[str, Any]:
+    """The manifest of a backup, after checking that the file is one of ours and whole. Raises
+    Invalid, touching nothing, otherwise."""
+    if not source.is_file():
+        raise _bad(f"không có tệp {source}.", f"no file {source}.")
+    if not zipfile.is_zipfile(source):
+        raise _bad(
+            f"{source.name} không phải bản sao lưu của ZoneRisk.", f"{source.name} is not a ZoneRisk backup."
         )
+    size = source.stat().st_size
+    with zipfile.ZipFile(source) as archive:
+        names = {info.filename: info for info in archive.infolist()}
+        info = names.get(MANIFEST)
+        if info is None or info.file_size > _MAX_MANIFEST_BYTES:
+            raise _bad(
+                f"{source.name} không có bản kê (manifest) của ZoneRisk.",
+                f"{source.name} has no ZoneRisk manifest.",
+            )
+        if sum(i.file_size for i in names.values()) > max(size, 1_000_000) * _MAX_RATIO:
+            raise _bad(
+                "tệp giải nén quá lớn so với kích thước.", "the file unpacks far too large for its size."
+            )
+        try:
+            manifest = json.loads(archive.read(MANIFEST))
+        except (ValueError, RecursionError):
+            manifest = None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise _bad("bản kê không phải của ZoneRisk.", "the manifest is not a ZoneRisk one.")
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise _bad(
+                f"định dạng phiên bản {manifest.get('format_version')} không được hỗ trợ.",
+                f"format version {manifest.get('format_version')} is not supported.",
+            )
+        if manifest.get("revision") != head_revision():
+            raise _bad(
+                f"bản sao lưu có lược đồ {manifest.get('revision')}, hệ thống đang ở {head_revision()}.",
+                f"the backup's schema is {manifest.get('revision')}, this version's is {head_revision()}.",
+            )
+        listed = manifest.get("tables")
+        expected = {t.name for t in _tables()}
+        if not isinstance(listed, dict) or set(listed) != expected:
+            stray = sorted(set(listed or {}) - expected) if isinstance(listed, dict) else []
+            raise _bad(f"danh sách bảng không khớp {stray}.", f"its tables do not match this app's {stray}.")
+        for name, entry in listed.items():
+            member = names.get(f"tables/{name}.jsonl")
+            if member is None or not isinstance(entry, dict):
+                raise _bad(f"thiếu dữ liệu bảng {name}.", f"table {name} is missing.")
+            digest = hashlib.sha256()
+            count = 0
+            with archive.open(member) as handle:
+                for line in handle:
+                    digest.update(line)
+                    count += 1
+            if digest.hexdigest() != entry.get("sha256") or count != entry.get("rows"):
+                raise _bad(
+                    f"dữ liệu bảng {name} không khớp tổng kiểm (tệp hỏng hoặc bị sửa).",
+                    f"table {name} does not match its checksum (damaged or altered file).",
+                )
+    return manifest
+
+
+def _safety_path() -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = get_settings().backup_dir
+    return (folder if folder.is_absolute() else ROOT / folder) / f"pre-restore-{stamp}.zrbackup"
+
+
+def restore(
+    source: Path,
+    url: str | None = None,
+    safety_backup: Path | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> RestoreReport:
+    """Replace the database's content with a checked backup, in one transaction."""
+    url = normalise_url(url or get_settings().resolved_database_url())
+    manifest = read_manifest(source)
+    progress("checked")
+    upgrade(url)
+    safety = safety_backup or _safety_path()
+    backup(safety, url)
+    progress(f"safety backup {safety}")
+    engine = get_engine(url)
+    counts: dict[str, int] = {}
+    with engine.connect().execution_options(sqlite_immediate=True) as connection, connection.begin():
+        for table in reversed(_tables()):
+            connection.execute(table.delete())
+        with zipfile.ZipFile(source) as archive:
+            for table in _tables():
+                decoders = {c.name: _decoder(c) for c in table.columns}
+                batch: list[dict[str, Any]] = []
+                with archive.open(f"tables/{table.name}.jsonl") as handle:
+                    for line in io.TextIOWrapper(handle, encoding="utf-8"):
+                        record = json.loads(line)
+                        batch.append({k: decoders[k](v) for k, v in record.items() if k in decoders})
+                        if len(batch) >= _BATCH:
+                            connection.execute(table.insert(), batch)
+                            batch = []
+                if batch:
+                    connection.execute(table.insert(), batch)
+                counts[table.name] = connection.execute(
+                    sa.select(sa.func.count()).select_from(table)
+                ).scalar_one()
+                progress(f"{table.name}: {counts[table.name]:,}")
+        if engine.dialect.name == "postgresql":
+            _reset_sequences(connection)
+        expected = {name: entry["rows"] for name, entry in manifest["tables"].items()}
+        if counts != expected:
+            raise Invalid(
+                "Khôi phục bị huỷ: số dòng sau khi nạp không khớp bản kê.",
+                f"Restore rolled back: row counts {counts} differ from the manifest {expected}.",
+            )
+    engine.dispose()
+    return RestoreReport(counts, safety)
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """PostgreSQL's serial counters continue after the restored ids, not from 1."""
+    for table in _tables():
+        for column in table.primary_key.columns:
+            if column.autoincrement is True or (
+                column.autoincrement == "auto" and isinstance(column.type, sa.Integer)
+            ):
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                    f"COALESCE((SELECT max({column.name}) FROM {table.name}), 0) + 1, false) "
+                    f"WHERE pg_get_serial_sequence('{table.name}', '{column.name}') IS NOT NULL"
+                )

@@ -96,6 +96,7 @@ class CompanyView:
     contact_email: str
     lat: float | None
     lon: float | None
+    pending_name: str | None = None
 
 
 def _invalid_from(exc: ValidationError) -> Invalid:
@@ -150,6 +151,7 @@ def _view(company: Company, zone: Zone) -> CompanyView:
         contact_email=company.contact_email,
         lat=company.lat,
         lon=company.lon,
+        pending_name=company.pending_name,
     )
 
 
@@ -223,7 +225,12 @@ def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> Compa
         if company is None:
             raise not_found_in_scope("doanh nghiệp", "company")
         before = _fields(company)
-        for key, value in profile.model_dump().items():
+        values = profile.model_dump()
+        if actor.role == "company":
+            # a new name reaches official reports and /verify only once an official accepts it
+            typed = values.pop("name")
+            company.pending_name = None if typed == company.name else typed
+        for key, value in values.items():
             setattr(company, key, value)
         company.updated_at = utcnow()
         session.add(company)
@@ -240,6 +247,37 @@ def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> Compa
                 after=changed,
                 company_id=company.id,
             )
+        return _view(company, _zone(session, company.zone_id))
+
+
+def decide_name(actor: Actor, company_id: int, accept: bool) -> CompanyView:
+    """The zones board (for companies in the zones), the labour department (outside them) or an
+    admin accepts or refuses the name a company typed; either way it is audited."""
+    require_role(actor, "zone_board", "labour", "admin")
+    with unit_of_work(write=True) as session:
+        company = session.exec(
+            select(Company).where(Company.id == company_id, company_condition(actor))
+        ).first()
+        if company is None:
+            raise not_found_in_scope("doanh nghiệp", "company")
+        if not company.pending_name:
+            raise Conflict("Không có tên mới chờ duyệt.", "No new name is waiting for review.")
+        before = {"name": company.name, "pending_name": company.pending_name}
+        if accept:
+            company.name = company.pending_name
+        company.pending_name = None
+        company.updated_at = utcnow()
+        session.add(company)
+        audit.record(
+            session,
+            actor,
+            "company.name_accept" if accept else "company.name_refuse",
+            "company",
+            company.id,
+            before=before,
+            after={"name": company.name},
+            company_id=company.id,
+        )
         return _view(company, _zone(session, company.zone_id))
 
 

@@ -7,12 +7,13 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 from sqlmodel import select
 
+from app.exports.reading import UnreadableWorkbook, read_rows
 from app.services import audit
 from app.services.companies import CompanyRecord
 from app.services.context import Actor, unit_of_work
@@ -123,10 +124,10 @@ def export_registry(actor: Actor) -> bytes:
 
 def _read(data: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise Invalid(f"Không đọc được tệp Excel: {exc}", f"Cannot read the workbook: {exc}") from None
+        rows = read_rows(data)
+    except UnreadableWorkbook as exc:
+        vi, _, en = str(exc).partition(" / ")
+        raise Invalid(vi, en or vi) from None
     if not rows:
         raise Invalid("Tệp trống.", "The file is empty.")
     return [str(h or "").strip().lower() for h in rows[0]], rows[1:]

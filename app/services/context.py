@@ -22,6 +22,7 @@ class Actor:
     role: str
     company_id: int | None = None
     zone_ids: tuple[str, ...] = field(default_factory=tuple)
+    session_version: int = 1
 
     @property
     def is_official(self) -> bool:

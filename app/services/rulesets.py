@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlmodel import col, func, select
 
 from app.assessment import registry
@@ -17,6 +17,7 @@ from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import LoadedRuleSet, RuleSetError, parse_ruleset
 from app.assessment.schema import PROVENANCES
 from app.config import get_settings
+from app.exports.reading import UnreadableWorkbook, read_rows
 from app.scoring import score
 from app.services import audit
 from app.services.context import Actor, unit_of_work
@@ -191,10 +192,10 @@ def from_points_table(actor: Actor, ruleset_id: str, base_version: int, workbook
     require_role(actor, "admin")
     data = yaml.safe_load(base_text(ruleset_id, base_version))
     try:
-        sheet = load_workbook(io.BytesIO(workbook), read_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise Invalid(f"Không đọc được tệp Excel: {exc}", f"Cannot read the workbook: {exc}") from None
+        rows = read_rows(workbook, max_rows=1000)
+    except UnreadableWorkbook as exc:
+        vi, _, en = str(exc).partition(" / ")
+        raise Invalid(vi, en or vi) from None
     header = [str(h or "").strip().lower() for h in (rows[0] if rows else ())]
     missing = [h for h in TEMPLATE_HEADERS if h not in header]
     if missing:

@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from app.services import audit
-from app.services.auth import check_password_rules, hash_password
+from app.services.auth import check_password_rules, clear_throttle, hash_password, throttled_accounts
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
-from db.models import ROLES, Company, User, UserZone, Zone, utcnow
+from db.models import ROLES, Company, User, UserZone, Zone
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,59}$")
 
@@ -95,7 +95,7 @@ class UserRow:
     company: str | None
     zones: tuple[str, ...]
     active: bool
-    locked_until: datetime | None
+    throttled_until: datetime | None
     must_change_password: bool
     last_login_at: datetime | None
 
@@ -108,7 +108,7 @@ def list_users(actor: Actor) -> list[UserRow]:
         zones: dict[int, list[str]] = {}
         for user_id, zone_id in session.exec(select(UserZone.user_id, UserZone.zone_id)).all():
             zones.setdefault(user_id, []).append(zone_id)
-    now = utcnow()
+        waits = throttled_accounts(session)
     return [
         UserRow(
             u.id,  # type: ignore[arg-type]
@@ -118,7 +118,7 @@ def list_users(actor: Actor) -> list[UserRow]:
             companies.get(u.company_id) if u.company_id else None,
             tuple(sorted(zones.get(u.id, []))),  # type: ignore[arg-type]
             u.active,
-            u.locked_until if u.locked_until and u.locked_until > now else None,
+            waits.get(u.username),
             u.must_change_password,
             u.last_login_at,
         )
@@ -141,6 +141,7 @@ def set_active(actor: Actor, user_id: int, active: bool) -> None:
         user = _user(session, user_id)
         if user.active != active:
             user.active = active
+            user.session_version += 1
             session.add(user)
             audit.record(
                 session,
@@ -162,8 +163,8 @@ def reset_password(actor: Actor, user_id: int) -> str:
         temporary = "ZR-" + secrets.token_urlsafe(9)
         user.password_hash = hash_password(temporary)
         user.must_change_password = True
-        user.failed_logins = 0
-        user.locked_until = None
+        user.session_version += 1  # whoever held the old password is logged out
+        clear_throttle(session, user.username)
         session.add(user)
         audit.record(session, actor, "user.password_reset", "user", user_id, company_id=user.company_id)
         return temporary
@@ -173,7 +174,5 @@ def unlock(actor: Actor, user_id: int) -> None:
     require_role(actor, "admin")
     with unit_of_work(write=True) as session:
         user = _user(session, user_id)
-        user.locked_until = None
-        user.failed_logins = 0
-        session.add(user)
+        clear_throttle(session, user.username)
         audit.record(session, actor, "user.unlock", "user", user_id, company_id=user.company_id)

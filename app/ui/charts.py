@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -81,7 +82,7 @@ def levels_by_area(
     not_filed_label: str,
 ) -> go.Figure:
     """Companies by level in each zone or district, with those that have not filed, stacked."""
-    names = [a[0] for a in areas]
+    names = [html.escape(a[0]) for a in areas]  # plotly renders HTML tags in tick labels
     fig = go.Figure()
     for level in ruleset.levels:
         fig.add_bar(
@@ -142,14 +143,14 @@ def adoption_by_area(
     """Bluezone (of smartphone owners) and health declaration (of workers) per zone or district."""
     fig = go.Figure()
     fig.add_bar(
-        y=list(names),
+        y=[html.escape(n) for n in names],
         x=[None if v is None else v * 100 for v in bluezone],
         name=labels[0],
         orientation="h",
         marker_color="#2b8cbe",
     )
     fig.add_bar(
-        y=list(names),
+        y=[html.escape(n) for n in names],
         x=[None if v is None else v * 100 for v in health],
         name=labels[1],
         orientation="h",
@@ -187,14 +188,14 @@ def company_map(
                 line=dict(width=0.5, color="#333"),
                 opacity=0.8,
             ),
-            text=[p[4] for p in chosen],
+            text=[html.escape(p[4]) for p in chosen],  # plotly renders <a> and <br> in text
             hovertemplate="%{text}<extra></extra>",
         )
     fig.add_scatter(
         x=[c[1] for c in centroids],
         y=[c[0] for c in centroids],
         mode="text",
-        text=[c[2] for c in centroids],
+        text=[html.escape(c[2]) for c in centroids],
         textfont=dict(size=11, color="#222"),
         showlegend=False,
         hoverinfo="skip",

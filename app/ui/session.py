@@ -3,15 +3,13 @@ company, scope) is read from the database on every run, so nothing a page stores
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 
 import streamlit as st
 
 from app.config import get_settings
 from app.i18n import DEFAULT_LANGUAGE, t
-from app.services import auth
+from app.services import auth, signing
 from app.services.context import Actor
 
 SESSION_HOURS = 12
@@ -26,19 +24,31 @@ def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
 
 
-def _signature(user_id: int, issued: int) -> str:
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, f"session:{user_id}:{issued}".encode(), hashlib.sha256).hexdigest()
+def _message(user_id: int, issued: int, version: int) -> str:
+    return f"{user_id}:{issued}:{version}"
 
 
 def log_in(actor: Actor) -> None:
-    assert actor.user_id is not None
+    if actor.user_id is None:
+        raise ValueError("only a stored user can log in")
     issued = int(time.time())
     st.session_state[_AUTH] = {
         "user_id": actor.user_id,
         "issued": issued,
-        "sig": _signature(actor.user_id, issued),
+        "version": actor.session_version,
+        "sig": signing.sign("session", _message(actor.user_id, issued, actor.session_version)),
     }
+
+
+def client_address() -> str:
+    """Who is knocking, for login throttling: the socket's address, or behind our own proxy
+    (`ZONERISK_TRUST_PROXY`) the first X-Forwarded-For hop, which a client could otherwise forge."""
+    forwarded = None
+    if get_settings().trust_proxy and st.context.headers:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    if forwarded:
+        return forwarded.split(",")[0].strip()[:64]
+    return (st.context.ip_address or "unknown")[:64]
 
 
 def log_out() -> None:
@@ -53,16 +63,20 @@ def current_actor() -> Actor | None:
     if not isinstance(data, dict):
         return None
     try:
-        user_id, issued, sig = int(data["user_id"]), int(data["issued"]), str(data["sig"])
+        user_id, issued, version = int(data["user_id"]), int(data["issued"]), int(data["version"])
+        sig = str(data["sig"])
     except (KeyError, TypeError, ValueError):
         return None
-    if not hmac.compare_digest(sig, _signature(user_id, issued)):
+    if not signing.verify("session", _message(user_id, issued, version), sig):
         return None
     if time.time() - issued > SESSION_HOURS * 3600:
         st.session_state["session_expired"] = True
         del st.session_state[_AUTH]
         return None
-    return auth.load_actor(user_id)
+    actor = auth.load_actor(user_id, version)
+    if actor is None:
+        del st.session_state[_AUTH]
+    return actor
 
 
 def require_actor(*roles: str) -> Actor:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import logging
+import secrets
 
 import streamlit as st
 
@@ -39,3 +41,11 @@ def reconstructed_banner(ruleset: RuleSet) -> None:
 
 def service_error(error: ServiceError) -> None:
     st.error(error.text(lang()))
+
+
+def database_failure(error: Exception) -> None:
+    """An error nobody planned for (the database down, a constraint the services missed): logged
+    in full with a reference, and shown as a message the user can quote to support, never a trace."""
+    reference = secrets.token_hex(4).upper()
+    logging.getLogger("zonerisk").error("database failure %s", reference, exc_info=error)
+    st.error(tr("error.database", reference=reference))

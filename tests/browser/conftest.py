@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, server_database: str) -> It
         pytest.fail("Debian's chromium is not installed: run `bash .ci/run`, which installs it")
     url = server_database
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "ZONERISK_DEMO": "0"}
+    env = {**os.environ, "DATABASE_URL": url, "ZONERISK_ENV": "test"}
     log = open(tmp_path_factory.mktemp("streamlit-log") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [

@@ -161,7 +161,7 @@ def test_company_report_and_its_qr_verification(seeded: str) -> None:
     text = pdf_text(data)
     assert "Công ty TNHH May mặc Hòa Bình Quang Châu" in text
     assert "Cần khắc phục trước" in text and "Nguy cơ" in text
-    match = re.search(r"verify\?a=(\d+)&t=([A-Za-z0-9_\-]+)", report.verify_url)
+    match = re.search(r"verify\?a=(\d+)&t=([A-Za-z0-9_.\-]+)", report.verify_url)
     assert match and match.group(1) == str(assessment_id)
     found = verification.verify(match.group(1), match.group(2))
     assert found is not None and found.total == report.total and found.level == report.level.id

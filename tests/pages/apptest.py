@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -32,8 +33,17 @@ def logged_in(username: str, lang: str = "vi") -> AppTest:
     return at
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def texts(at: AppTest) -> str:
-    """Everything a user reads on the page, as one string."""
+    """Everything a user reads on the page, as one string, with Markdown's backslash escapes
+    resolved as the browser shows them."""
+    return _ESCAPED.sub(r"\1", markdown_source(at))
+
+
+def markdown_source(at: AppTest) -> str:
+    """The Markdown the page sends to the browser, escapes and all."""
     parts = []
     for kind in (
         "title",

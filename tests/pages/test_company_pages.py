@@ -191,11 +191,12 @@ def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: s
     _fill_section(at, draft.id, {"workers": 3123})  # type: ignore[arg-type]
     _button(at, "Lưu nháp").click().run()
     # the session grows old: its signature still holds, but it is past its lifetime
+    from app.services import signing
     from app.ui import session as ui_session
 
     auth = dict(at.session_state["auth"])
     auth["issued"] -= SESSION_HOURS * 3600 + 60
-    auth["sig"] = ui_session._signature(auth["user_id"], auth["issued"])
+    auth["sig"] = signing.sign("session", ui_session._message(auth["user_id"], auth["issued"], auth["version"]))
     at.session_state["auth"] = auth
     at.run()
     assert "Phiên làm việc đã hết hạn" in texts(at)

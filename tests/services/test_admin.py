@@ -54,12 +54,13 @@ def test_deactivation_ends_the_session_at_once(seeded: str) -> None:
         users.set_active(actor("admin"), _user_id("demo.admin"), False)
 
 
-def test_unlock_after_lock_out(seeded: str) -> None:
-    for _ in range(5):
+def test_unlock_clears_the_login_throttle(seeded: str) -> None:
+    for _ in range(6):
         with pytest.raises(auth.LoginFailed):
             auth.authenticate("demo.ict", "wrong-wrong-wrong")
     listed = {u.username: u for u in users.list_users(actor("admin"))}
-    assert listed["demo.ict"].locked_until is not None
+    assert listed["demo.ict"].throttled_until is not None
+    assert listed["demo.labour"].throttled_until is None
     users.unlock(actor("admin"), _user_id("demo.ict"))
     assert auth.authenticate("demo.ict", "TTTT-BacGiang-2021")[0].role == "ict"
 

@@ -1,0 +1,55 @@
+"""Reading an uploaded workbook safely: one place for every import (company registry, points
+tables). An .xlsx is a zip, so its unpacked size is checked before openpyxl opens it (a 2 MB
+zip bomb would otherwise take gigabytes), and rows are read to the sheet's real end, because
+openpyxl's read-only mode otherwise trusts the file's own `<dimension>`, which can lie."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from openpyxl import load_workbook
+
+MAX_UNPACKED_BYTES = 50_000_000
+MAX_RATIO = 100  # real workbooks compress text 5–20×
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+
+
+class UnreadableWorkbook(ValueError):
+    """The upload is not a workbook we will read; str() says why, in Vietnamese and English."""
+
+
+def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
+    """Every row of the first sheet as values, at most `max_rows` (more is an error, not a cut)."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UnreadableWorkbook("Tệp không phải bảng tính .xlsx. / The file is not an .xlsx workbook.")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > max(len(data), 100_000) * MAX_RATIO:
+        raise UnreadableWorkbook(
+            f"Tệp giải nén quá lớn ({unpacked:,} byte). / "
+            f"The workbook unpacks too large ({unpacked:,} bytes)."
+        )
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # read to the last real row, whatever <dimension> claims
+        rows: list[tuple[Any, ...]] = []
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            rows.append(row)
+            if len(rows) > max_rows:
+                raise UnreadableWorkbook(
+                    f"Quá nhiều dòng (tối đa {max_rows:,}). / Too many rows (at most {max_rows:,})."
+                )
+        book.close()
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise UnreadableWorkbook(
+            f"Không đọc được tệp Excel: {exc}. / Cannot read the workbook: {exc}."
+        ) from None
+    while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
+        rows.pop()  # trailing empty rows that formatting leaves behind
+    return rows

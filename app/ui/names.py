@@ -1,0 +1,40 @@
+"""A company's new name waits for an official: the prompt on the company detail page, and the note
+on the company's own profile."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.services import companies
+from app.services.companies import CompanyView
+from app.services.context import Actor
+from app.services.errors import ServiceError
+from app.ui import cache
+from app.ui.session import tr
+from app.ui.text import plain
+from app.ui.widgets import service_error
+
+NAME_REVIEWERS = ("zone_board", "labour", "admin")
+
+
+def pending_name_review(actor: Actor, company: CompanyView) -> None:
+    if not company.pending_name or actor.role not in NAME_REVIEWERS:
+        return
+    with st.container(border=True):
+        st.warning(tr("names.pending_official", name=plain(company.pending_name)))
+        left, right = st.columns(2)
+        accept = left.button(tr("names.accept"), icon=":material/check:", key="name_accept")
+        refuse = right.button(tr("names.refuse"), icon=":material/close:", key="name_refuse")
+    if accept or refuse:
+        try:
+            companies.decide_name(actor, company.id, accept=accept)
+        except ServiceError as error:
+            service_error(error)
+        else:
+            cache.invalidate()
+            st.rerun()
+
+
+def pending_name_note(company: CompanyView) -> None:
+    if company.pending_name:
+        st.info(tr("names.pending_company", name=plain(company.pending_name)))

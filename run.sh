@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Install (into .venv, pinned) and run ZoneRisk on its embedded default: SQLite in data/, demo data
-# seeded on first start. Set DATABASE_URL for PostgreSQL. Extra arguments go to `streamlit run`.
+# Install (into .venv, pinned) and run ZoneRisk on its embedded default: SQLite in data/, demo mode
+# (a random key made once into data/secret.key, the demo province seeded into a brand-new database).
+# For production set ZONERISK_ENV=production with ZONERISK_SECRET_KEY and ZONERISK_PUBLIC_URL (see
+# docs/security.md). PORT sets the port (8501); extra arguments go to `streamlit run`.
 set -euo pipefail
 cd "$(dirname "$0")"
+export ZONERISK_ENV="${ZONERISK_ENV:-demo}"
 if [ ! -x .venv/bin/python ]; then
+  echo "→ creating the Python environment in .venv" >&2
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+echo "→ installing the pinned packages (requirements.txt); the first time takes a few minutes" >&2
+.venv/bin/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt 2>&1 \
+  | { grep -E "^(Collecting|Successfully|ERROR)" || true; } >&2
+echo "→ preparing the database (migrations; the demo province on first start)" >&2
+.venv/bin/python -m app.cli prepare
+echo "→ serving on http://localhost:${PORT:-8501}" >&2
 exec .venv/bin/python -m streamlit run streamlit_app.py --server.port "${PORT:-8501}" "$@"

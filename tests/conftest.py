@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from app.config import get_settings
 from tests.databases import Backend, DatabaseFactory, backends, using
 
 os.environ["ZONERISK_ENV"] = "test"
-os.environ.setdefault("ZONERISK_BACKUP_DIR", tempfile.mkdtemp(prefix="zr-safety-"))  # a test key is allowed; no demo seeding: tests seed what they need
+os.environ.setdefault(
+    "ZONERISK_BACKUP_DIR", tempfile.mkdtemp(prefix="zr-safety-")
+)  # a test key is allowed; no demo seeding: tests seed what they need
 
 SMALL = (40, 4)  # companies, weekly rounds: enough for every role and status
 
@@ -42,3 +45,11 @@ def empty_db(factory: DatabaseFactory) -> Iterator[str]:
     with using(url):
         yield url
     factory.release(url)
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_afresh() -> Iterator[None]:
+    """A test that changes the environment leaves no cached settings behind (torn down after
+    monkeypatch has put the environment back)."""
+    yield
+    get_settings.cache_clear()

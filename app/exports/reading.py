@@ -37,8 +37,11 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # read to the last real row, whatever <dimension> claims
         rows: list[tuple[Any, ...]] = []
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            rows.append(row)
+        for row in sheet.iter_rows(values_only=True):
+            end = min(len(row), MAX_COLUMNS)
+            while end and row[end - 1] is None:
+                end -= 1
+            rows.append(tuple(row[:end]))
             if len(rows) > max_rows:
                 raise UnreadableWorkbook(
                     f"Quá nhiều dòng (tối đa {max_rows:,}). / Too many rows (at most {max_rows:,})."

@@ -24,7 +24,7 @@ filters = choose_filters(actor, ruleset)
 labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
 
 st.title(tr("lists.title"))
-st.caption(f"{plain(period.name)} · {describe(filters, ruleset)}")
+st.caption(f"{plain(period.name)} · {plain(describe(filters, ruleset))}")
 with st.expander(tr("overview.exports"), icon=":material/download:"):
     excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]
 

@@ -26,7 +26,9 @@ filters = choose_filters(actor, ruleset)
 view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
 
 st.title(tr("overview.title", scope=tr(f"scope.{actor.role}")))
-st.caption(f"{plain(period.name)} · {tr('home.due')} {day(period.due_on)} · {describe(filters, ruleset)}")
+st.caption(
+    f"{plain(period.name)} · {tr('home.due')} {day(period.due_on)} · {plain(describe(filters, ruleset))}"
+)
 reconstructed_banner(ruleset)
 with st.expander(tr("overview.exports"), icon=":material/download:"):
     excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]

@@ -43,9 +43,9 @@ if view.latest_review and view.latest_review.comment:
     st.warning(
         tr(
             "home.returned_comment",
-            official=view.latest_review.official,
+            official=plain(view.latest_review.official),
             at=when(view.latest_review.at),
-            comment=view.latest_review.comment,
+            comment=plain(view.latest_review.comment, 2000),
         )
     )
 

@@ -15,6 +15,7 @@ from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.loader import LoadedRuleSet
 from app.scoring import ScoreResult, score
 from app.services import audit, rulesets
+from app.services.companies import clean_text
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
@@ -373,12 +374,21 @@ def result_of(view: AssessmentView) -> ScoreResult:
 # -- the officials' side -------------------------------------------------------------------------
 
 
+MAX_COMMENT = 2000  # the column's size: said to the reviewer, never a database error
+
+
 def review(actor: Actor, assessment_id: int, decision: str, comment: str = "") -> AssessmentView:
     """Approve, or return with a comment the company sees. Only the submission that counts."""
     require_role(actor, *REVIEWERS)
     if decision not in ("approve", "return"):
         raise Invalid("Quyết định không hợp lệ.", "Unknown decision.", field="decision")
-    comment = comment.strip()
+    comment = clean_text(comment)
+    if len(comment) > MAX_COMMENT:
+        raise Invalid(
+            f"Nhận xét tối đa {MAX_COMMENT:,} ký tự (đang có {len(comment):,}).".replace(",", "."),
+            f"A comment is at most {MAX_COMMENT:,} characters (this one has {len(comment):,}).",
+            field="comment",
+        )
     if decision == "return" and not comment:
         raise Invalid(
             "Trả lại cần có nhận xét để doanh nghiệp biết phải sửa gì.",

@@ -196,7 +196,9 @@ def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: s
 
     auth = dict(at.session_state["auth"])
     auth["issued"] -= SESSION_HOURS * 3600 + 60
-    auth["sig"] = signing.sign("session", ui_session._message(auth["user_id"], auth["issued"], auth["version"]))
+    auth["sig"] = signing.sign(
+        "session", ui_session._message(auth["user_id"], auth["issued"], auth["version"])
+    )
     at.session_state["auth"] = auth
     at.run()
     assert "Phiên làm việc đã hết hạn" in texts(at)

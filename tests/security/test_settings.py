@@ -1,0 +1,132 @@
+"""Settings that refuse to run unsafely: production (the default) needs a strong key and a public
+URL; demo data only in demo mode and only into a brand-new database; two first starts at once
+leave one seeded database and no error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.config import Mode, Settings, UnsafeSettings, estimated_bits, strong_enough
+from tests.databases import DatabaseFactory, scalar
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG = "p7Vq2xLr9TzK4mWc8NbH3sJd6FgY1uEa5RkQ0oIt"
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ZONERISK_")}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},  # ZONERISK_ENV unset counts as production
+        {"ZONERISK_ENV": "production"},
+        {"ZONERISK_ENV": "production", "ZONERISK_SECRET_KEY": "zonerisk-development-key-change-me"},
+        {"ZONERISK_ENV": "production", "ZONERISK_SECRET_KEY": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+    ],
+)
+def test_production_refuses_to_start_without_a_proper_key(env: dict[str, str], tmp_path: Path) -> None:
+    env = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"}
+    for command in (["rulesets", "list"], ["prepare"], ["backup", "--out", str(tmp_path / "b")]):
+        done = run(env, *command)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "ZONERISK_SECRET_KEY" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "prod.db").exists()  # nothing was created either
+
+
+def test_production_needs_a_public_url_for_the_qr_codes(tmp_path: Path) -> None:
+    env = {"ZONERISK_SECRET_KEY": STRONG, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    done = run(env, "rulesets", "list")
+    assert done.returncode == 2 and "ZONERISK_PUBLIC_URL" in done.stderr
+    ok = run({**env, "ZONERISK_PUBLIC_URL": "https://zonerisk.bacgiang.gov.vn"}, "rulesets", "list")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_production_never_seeds_the_demo(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    env = {"ZONERISK_SECRET_KEY": STRONG, "ZONERISK_PUBLIC_URL": "https://x.gov.vn", "DATABASE_URL": url}
+    done = run(env, "prepare")
+    assert done.returncode == 0, done.stderr
+    assert scalar(url, "SELECT count(*) FROM app_user") == 0
+    assert scalar(url, "SELECT count(*) FROM company") == 0
+
+
+def test_demo_seeds_only_a_brand_new_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = {"ZONERISK_ENV": "demo", "DATABASE_URL": url}
+    first = run(env, "prepare")
+    assert first.returncode == 0 and "seeded" in first.stdout, first.stderr
+    users = scalar(url, "SELECT count(*) FROM app_user")
+    assert users == 5
+    # an emptied database with a migration history is someone's, not a place for demo users
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "demo.db") as conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        for table in ("review", "assessment", "periodcompany", "period", "userzone", "app_user", "company"):
+            conn.execute(f"DELETE FROM {table}")
+    again = run(env, "prepare")
+    assert again.returncode == 0 and "seeded" not in again.stdout
+    assert scalar(url, "SELECT count(*) FROM app_user") == 0
+
+
+def test_two_first_starts_at_once(factory: DatabaseFactory) -> None:
+    url = factory.empty()
+    env = {"ZONERISK_ENV": "demo", "DATABASE_URL": url}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ZONERISK_")}
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "prepare"],
+            cwd=ROOT,
+            env={**clean, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for p in starts]  # type: ignore[union-attr]
+    try:
+        assert [code for code, _, _ in results] == [0, 0], results
+        assert sum("seeded" in out for _, out, _ in results) == 1
+        assert scalar(url, "SELECT count(*) FROM app_user WHERE username = 'demo.admin'") == 1
+    finally:
+        factory.release(url)
+
+
+def test_key_strength() -> None:
+    import secrets
+
+    assert estimated_bits("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") < 100
+    assert not strong_enough("zonerisk-development-key-change-me")
+    assert not strong_enough("correct-horse-battery-staple")
+    assert strong_enough(STRONG)
+    assert strong_enough(secrets.token_urlsafe(32)) and strong_enough(secrets.token_hex(16))
+
+
+def test_demo_mode_makes_its_own_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import app.config as config
+
+    monkeypatch.setattr(config, "DEMO_KEY_FILE", tmp_path / "secret.key")
+    settings = Settings(ZONERISK_ENV="demo")
+    first = settings.effective_secret()
+    assert len(first) >= 40 and (tmp_path / "secret.key").read_text() == first
+    assert Settings(ZONERISK_ENV="demo").effective_secret() == first
+    assert oct((tmp_path / "secret.key").stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(UnsafeSettings):
+        Settings(ZONERISK_ENV=Mode.production).effective_secret()

@@ -1,0 +1,93 @@
+"""/verify tells the truth about a genuine report: current, superseded by a later filing,
+returned, or of a closed round; and signatures name their key, so keys can be rotated."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.config import get_settings
+from app.services import assessments, periods, reports, verification
+from app.services.verification import Standing
+from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
+
+
+def _file(answers: dict[str, object], key: str) -> int:
+    me = actor("company")
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, answers)
+    return assessments.submit(me, draft.id, key).id
+
+
+def _link(assessment_id: int) -> tuple[str, str]:
+    url = reports.company_report(actor("company"), assessment_id).verify_url
+    match = re.search(r"verify\?a=(\d+)&t=([A-Za-z0-9_.\-]+)", url)
+    assert match is not None, url
+    return match.group(1), match.group(2)
+
+
+def test_a_superseded_report_says_so_and_shows_the_level_that_counts(seeded: str) -> None:
+    first = _file(GOOD_ANSWERS, "calm")
+    a, t = _link(first)
+    assert verification.verify(a, t).standing is Standing.current  # type: ignore[union-attr]
+    second = _file(RISKY_ANSWERS, "storm")
+    found = verification.verify(a, t)
+    assert found is not None and found.standing is Standing.superseded
+    latest = assessments.get_assessment(actor("company"), second)
+    assert found.current_level == latest.level != found.level
+    assert found.superseded_at == latest.submitted_at
+
+
+def test_a_returned_report_says_so(seeded: str) -> None:
+    filed = _file(GOOD_ANSWERS, "to-return")
+    a, t = _link(filed)
+    assessments.review(actor("zone_board"), filed, "return", "Thiếu phương án ký túc xá.")
+    assert verification.verify(a, t).standing is Standing.returned  # type: ignore[union-attr]
+
+
+def test_a_report_of_a_closed_round_says_so(seeded: str) -> None:
+    filed = _file(GOOD_ANSWERS, "closing")
+    a, t = _link(filed)
+    periods.close_period(actor("admin"), latest_period_id())
+    found = verification.verify(a, t)
+    assert found is not None and found.period_closed
+
+
+def test_a_forged_or_foreign_key_does_not_verify(seeded: str) -> None:
+    a, t = _link(_file(GOOD_ANSWERS, "forge"))
+    key_id, signature = t.split(".")
+    assert verification.verify(a, f"deadbeef.{signature}") is None
+    assert verification.verify(a, f"{key_id}.{signature[::-1]}") is None
+    assert verification.verify(a, t + "." + t) is None
+    assert verification.verify(a, "x" * 5000) is None
+
+
+def _with_keys(**values: str) -> None:
+    for name, value in values.items():
+        os.environ[name] = value
+    get_settings.cache_clear()
+
+
+def test_a_rotated_key_still_verifies_until_its_grace_period_ends(
+    seeded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old_key = "old-key-" + "q8Zr3vT1pLk9mN2xW4sY6uH0" * 2
+    new_key = "new-key-" + "A7dF2gJ5kL8zX1cV4bN6mQ9w" * 2
+    monkeypatch.setenv("ZONERISK_SECRET_KEY", old_key)
+    get_settings.cache_clear()
+    a, t = _link(_file(GOOD_ANSWERS, "rotate"))
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    monkeypatch.setenv("ZONERISK_SECRET_KEY", new_key)
+    monkeypatch.setenv("ZONERISK_PREVIOUS_SECRET_KEY", old_key)
+    monkeypatch.setenv("ZONERISK_PREVIOUS_KEY_UNTIL", tomorrow)
+    get_settings.cache_clear()
+    assert verification.verify(a, t) is not None
+    assert _link(int(a))[1].split(".")[0] != t.split(".")[0]  # new reports carry the new key's id
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    monkeypatch.setenv("ZONERISK_PREVIOUS_KEY_UNTIL", yesterday)
+    get_settings.cache_clear()
+    assert verification.verify(a, t) is None
+    get_settings.cache_clear()

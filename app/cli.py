@@ -227,7 +227,7 @@ def _prepared() -> None:
 
 @export_app.command("xlsx")
 def export_xlsx(
-    out: Annotated[Path, typer.Option("--out", help="the .xlsx file to write")],
+    out: Annotated[Path, typer.Option("--out", help="the .xlsx (or .ods, with LibreOffice) file to write")],
     report: Annotated[XlsxReport, typer.Option("--report")] = XlsxReport.overview,
     period: Annotated[int | None, typer.Option("--period", help="round id; default: the latest")] = None,
     zone: Annotated[list[str] | None, typer.Option("--zone", help="zone or district id; repeatable")] = None,
@@ -246,6 +246,13 @@ def export_xlsx(
         )
     except ServiceError as error:
         fail(error.text(lang))
+    if out.suffix.lower() == ".ods":
+        from app.exports.ods import OdsUnavailable, to_ods
+
+        try:
+            data = to_ods(data)
+        except OdsUnavailable as problem:
+            fail(str(problem))
     out.write_bytes(data)
     typer.echo(f"{out}: {rows:,} companies, {len(data):,} bytes")
 

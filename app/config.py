@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     login_free_failures: int = Field(default=5, alias="ZONERISK_LOGIN_FREE_FAILURES", ge=1)
     login_max_delay_seconds: int = Field(default=900, alias="ZONERISK_LOGIN_MAX_DELAY_SECONDS", ge=1)
     trust_proxy: bool = Field(default=False, alias="ZONERISK_TRUST_PROXY")
+    report_signer_name: str = Field(default="", alias="ZONERISK_REPORT_SIGNER_NAME")
+    report_signer_title: str = Field(default="", alias="ZONERISK_REPORT_SIGNER_TITLE")
     backup_dir: Path = Field(
         default=Path("data/backups"),
         alias="ZONERISK_BACKUP_DIR",

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from openpyxl import Workbook
 
 from app.assessment import registry
+from app.config import ROOT
 from app.exports.report import AreaLine, CompanyLine, Filing, LevelInfo, OverviewReport
 from app.exports.xlsx import overview_workbook
 from bench.harness import Figure, best_of
@@ -63,7 +64,17 @@ def _report(rows: int) -> OverviewReport:
         may_not_operate=12,
         adoption=(0.9, 0.95),
         areas=[
-            AreaLine("KCN Quang Châu", "industrial_zone", rows, int(rows * 0.8), 0, {}, rows * 500, 0.9, 0.95)
+            AreaLine(
+                "KCN Quang Châu",
+                "industrial_zone",
+                rows,
+                int(rows * 0.8),
+                int(rows * 0.64),
+                {},
+                rows * 500,
+                0.9,
+                0.95,
+            )
         ],
         companies=companies,
         non_filers=[c for c in companies if c.level is None],
@@ -124,7 +135,37 @@ def _peak_mb(work: Callable[[], object]) -> float:
     return peak / 1e6
 
 
+def _chairman(quick: bool) -> list[Figure]:
+    """The chairman's PDF at province scale beside the queries it needs (its report's reads): what
+    the rendering, the register number and the log add."""
+    from app.services import reports
+    from app.services.context import Actor
+    from bench.monitoring import _database, _ensure_seeded
+
+    companies, periods = (1_000, 12) if quick else (10_000, 52)
+    folder = ROOT / "data" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / f'monitoring-{companies}x{periods}.db'}"
+    _ensure_seeded(url, companies, periods)
+    ict = Actor(user_id=None, username="bench", role="ict")
+    with _database(url):
+        reads = best_of(3, lambda: reports.chairman_report(ict, None))
+        export = best_of(3, lambda: reports.export_chairman_pdf(ict, None))
+    return [
+        Figure(
+            f"exports.chairman_pdf[sqlite {companies // 1000}k×{periods}]",
+            export,
+            reads,
+            "baseline: the report's own queries; aim <5 s",
+        )
+    ]
+
+
 def run(quick: bool) -> list[Figure]:
+    return _workbook(quick) + _chairman(quick)
+
+
+def _workbook(quick: bool) -> list[Figure]:
     rows = 10_000 if quick else 100_000
     report = _report(rows)
     styled = best_of(1 if not quick else 3, lambda: overview_workbook(report))

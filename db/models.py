@@ -201,7 +201,17 @@ class ExportLog(SQLModel, table=True):
     report: str = Field(max_length=40)
     filters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rows: int = 0
+    number: str | None = Field(default=None, max_length=40, description="the register's number, if any")
     at: datetime = Field(default_factory=utcnow)
+
+
+class DocumentRegister(SQLModel, table=True):
+    """The register of outgoing documents: the last number given to each kind in each year. A
+    number is taken in the same transaction that logs the export, so two reports never share one."""
+
+    kind: str = Field(primary_key=True, max_length=40)
+    year: int = Field(primary_key=True)
+    last_number: int = 0
 
 
 class RuleSetVersion(SQLModel, table=True):

@@ -6,6 +6,7 @@ path of the offending part and says what is wrong, instead of letting a bad tabl
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -15,6 +16,14 @@ Provenance = Literal["official", "secondary", "reconstructed"]
 PROVENANCES: tuple[str, ...] = ("official", "secondary", "reconstructed")
 Number = int | float
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
+
+
+def numbering_key(identifier: str) -> tuple[str, int, str]:
+    """CS4 before CS5 before CS10: the letters, then the number, then anything after it."""
+    match = re.match(r"^(\D*)(\d+)(.*)$", identifier)
+    if match is None:
+        return (identifier, -1, "")
+    return (match.group(1), int(match.group(2)), match.group(3))
 
 
 class StrictModel(BaseModel):
@@ -302,7 +311,12 @@ class RuleSet(StrictModel):
 
     # -- conveniences used by the scorer, the pages and the reports --------------------------
     def criteria(self) -> list[Criterion]:
+        """In the order the form asks them: by section (CS5 belongs with the workforce)."""
         return [c for s in self.sections for c in s.criteria]
+
+    def criteria_by_number(self) -> list[Criterion]:
+        """In the decision's numbering (CS1, CS2 … CS10), the order reports list them in."""
+        return sorted(self.criteria(), key=lambda c: numbering_key(c.id))
 
     def input(self, input_id: str) -> Input:
         for item in self.inputs:

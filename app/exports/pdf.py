@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.graphics import shapes
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -20,14 +21,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle, tables
 
 from app.exports.labels import L
 from app.exports.report import ChairmanReport, CompanyLine, CompanyReport, clean
+from app.formatting import index, number, percent
 
 FONTS = Path(__file__).with_name("fonts")
 REGULAR, BOLD = "ZoneRiskSans", "ZoneRiskSans-Bold"
 MAX_LISTED = 60  # companies listed by name in one table before "and N more"
+NON_FILERS_PER_AREA = 25
 
 
 @cache
@@ -35,6 +38,10 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    # reportlab's graphics (charts, the QR code) start each drawing in Helvetica, which no PDF here
+    # embeds and preflight checks flag: start them in the shipped font instead
+    shapes.STATE_DEFAULTS["fontName"] = REGULAR
+    tables.CellStyle.fontname = REGULAR  # likewise every table cell, even one holding paragraphs
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -53,6 +60,14 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5),
+        "center_small": ParagraphStyle(
+            "center_small", parent=base, fontSize=8, leading=10, alignment=TA_CENTER
+        ),
+        "recipients_head": ParagraphStyle(
+            "recipients_head", parent=base, fontName=BOLD, fontSize=9, leading=11
+        ),
+        "recipients": ParagraphStyle("recipients", parent=base, fontSize=8, leading=10),
+        "footnote": ParagraphStyle("footnote", parent=base, fontSize=7.5, leading=9.5),
     }
 
 
@@ -98,6 +113,7 @@ def _document(buffer: io.BytesIO, title: str, invariant: bool) -> SimpleDocTempl
         title=title,
         author="ZoneRisk",
         invariant=int(invariant),
+        initialFontName=REGULAR,  # not ReportLab's Helvetica, which no PDF here embeds
     )
 
 
@@ -119,10 +135,7 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> T
 
 
 def _percent(value: float | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value * 100:.1f}%"
-    return text.replace(".", ",") if lang == "vi" else text
+    return percent(value, lang)
 
 
 def _level_chart(report: ChairmanReport) -> Drawing:
@@ -187,7 +200,7 @@ def _heading(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Table:
         place=h.place,
         day=f"{report.issued_on.day:02d}",
         month=f"{report.issued_on.month:02d}",
-        year=report.issued_on.year,
+        year=str(report.issued_on.year),
     )
     right = [
         p(L("nation", lang), s["center_bold"]),
@@ -200,9 +213,14 @@ def _heading(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
+COMPANY_WIDTHS = [27 * mm, 50 * mm, 30 * mm, 16 * mm, 18 * mm, 34 * mm]
+
+
 def _company_rows(
     lines: list[CompanyLine], report: ChairmanReport, s: dict[str, ParagraphStyle]
 ) -> list[list[Any]]:
+    """Tax codes and level names are plain cells, which never wrap: a branch tax code must not
+    break at its hyphen, nor a level name over two lines."""
     labels = {lv.id: lv.label for lv in report.levels}
     lang = report.lang
     rows: list[list[Any]] = [
@@ -221,15 +239,73 @@ def _company_rows(
     for c in lines[:MAX_LISTED]:
         rows.append(
             [
-                p(c.tax_code, s["cell"]),
+                c.tax_code,
                 p(c.name, s["cell"]),
                 p(c.zone, s["cell"]),
-                p(c.workers or "—", s["cell"]),
-                p(f"{c.risk_index:.2f}" if c.risk_index is not None else "—", s["cell"]),
-                p(labels.get(c.level or "", "—"), s["cell"]),
+                number(c.workers, lang),
+                index(c.risk_index, lang),
+                labels.get(c.level or "", "—"),
             ]
         )
     return rows
+
+
+def _non_filers(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> list[Any]:
+    """Counts by area first (expected, missing), then the names grouped under each area."""
+    lang = report.lang
+    if not report.non_filers:
+        return [p(L("chairman.none_missing", lang), s["base"])]
+    by_area: dict[str, list[CompanyLine]] = {}
+    for c in report.non_filers:
+        by_area.setdefault(c.zone, []).append(c)
+    expected = {a.name: a.expected for a in report.areas}
+    ordered = sorted(by_area.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    rows: list[list[Any]] = [
+        [p(h, s["cell_bold"]) for h in (L("area", lang), L("expected", lang), L("missing", lang))]
+    ]
+    for area, lines in ordered:
+        rows.append([p(area, s["cell"]), number(expected.get(area), lang), number(len(lines), lang)])
+    rows.append(
+        [
+            p(L("total", lang), s["cell_bold"]),
+            number(sum(expected.get(a, 0) for a, _ in ordered), lang),
+            number(len(report.non_filers), lang),
+        ]
+    )
+    parts: list[Any] = [_table(rows, [95 * mm, 40 * mm, 40 * mm])]
+    for area, lines in ordered:
+        parts.append(p(f"{area} ({number(len(lines), lang)})", s["cell_bold"]))
+        listed = [
+            [c.tax_code, p(c.name, s["cell"]), c.contact_phone or "—"] for c in lines[:NON_FILERS_PER_AREA]
+        ]
+        table = Table(listed, colWidths=[27 * mm, 113 * mm, 35 * mm])
+        table.setStyle(
+            TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8)])
+        )
+        parts.append(table)
+        if len(lines) > NON_FILERS_PER_AREA:
+            parts.append(p(L("chairman.more", lang, count=len(lines) - NON_FILERS_PER_AREA), s["small"]))
+    return parts
+
+
+def _signature_block(
+    recipients: list[str], title: str, name: str, lang: str, s: dict[str, ParagraphStyle]
+) -> KeepTogether:
+    """Nghị định 30/2020/NĐ-CP: "Nơi nhận" bottom left; bottom right the signer's title, room for
+    the signature and the seal, and the signer's full name."""
+    left: list[Any] = []
+    if recipients:
+        left = [p(L("recipients", lang) + ":", s["recipients_head"])]
+        left += [p(f"- {r}", s["recipients"]) for r in recipients]
+    right: list[Any] = [
+        p(title, s["center_bold"]),
+        p(L("sign_hint", lang), s["center_small"]),
+        Spacer(1, 24 * mm),
+        p(name or " ", s["center_bold"]),
+    ]
+    table = Table([[left, right]], colWidths=[85 * mm, 90 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether(table)
 
 
 def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
@@ -302,10 +378,10 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
     for level_id, companies, workers in report.level_counts:
         rows.append(
             [
-                p(labels[level_id], s["cell"]),
-                p(companies, s["cell"]),
-                p(workers, s["cell"]),
-                p(_percent(workers / workers_total if workers_total else None, lang), s["cell"]),
+                labels[level_id],
+                number(companies, lang),
+                number(workers, lang),
+                _percent(workers / workers_total if workers_total else None, lang),
             ]
         )
     story.append(_table(rows, [60 * mm, 35 * mm, 35 * mm, 35 * mm]))
@@ -317,7 +393,7 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
         story.append(
             _table(
                 _company_rows(list(report.high_risk), report, s),
-                [25 * mm, 60 * mm, 34 * mm, 17 * mm, 17 * mm, 22 * mm],
+                COMPANY_WIDTHS,
             )
         )
         if len(report.high_risk) > MAX_LISTED:
@@ -326,33 +402,15 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
         story.append(p(L("chairman.none_high", lang), s["base"]))
 
     story.append(p(L("chairman.s4", lang), s["h2"]))
-    if report.non_filers:
-        by_area: dict[str, list[CompanyLine]] = {}
-        for c in report.non_filers:
-            by_area.setdefault(c.zone, []).append(c)
-        rows = [
-            [
-                p(L("area", lang), s["cell_bold"]),
-                p(L("missing", lang), s["cell_bold"]),
-                p(L("name", lang), s["cell_bold"]),
-            ]
-        ]
-        for area, lines in sorted(by_area.items(), key=lambda kv: -len(kv[1])):
-            names = "; ".join(
-                f"{c.name} ({c.contact_phone})" if c.contact_phone else c.name for c in lines[:25]
-            )
-            if len(lines) > 25:
-                names += " " + L("chairman.more", lang, count=len(lines) - 25)
-            rows.append([p(area, s["cell"]), p(len(lines), s["cell"]), p(names, s["cell"])])
-        story.append(_table(rows, [38 * mm, 18 * mm, 119 * mm]))
-    else:
-        story.append(p(L("chairman.none_missing", lang), s["base"]))
+    story.extend(_non_filers(report, s))
 
     story.append(p(L("chairman.s5", lang), s["h2"]))
     change = report.change
     if change is None:
         story.append(p(L("chairman.no_previous", lang), s["base"]))
     else:
+        if report.round_open:
+            story.append(p(L("chairman.round_open", lang, due=f"{report.due_on:%d/%m/%Y}"), s["small"]))
         story.append(
             p(
                 L(
@@ -375,9 +433,9 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
         for level_id, companies, _ in report.level_counts:
             rows.append(
                 [
-                    p(labels[level_id], s["cell"]),
-                    p(change.level_counts_before.get(level_id, 0), s["cell"]),
-                    p(companies, s["cell"]),
+                    labels[level_id],
+                    number(change.level_counts_before.get(level_id, 0), lang),
+                    number(companies, lang),
                 ]
             )
         story.append(_table(rows, [60 * mm, 40 * mm, 40 * mm]))
@@ -386,24 +444,48 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
             story.append(
                 _table(
                     _company_rows(list(change.risers), report, s),
-                    [25 * mm, 60 * mm, 34 * mm, 17 * mm, 17 * mm, 22 * mm],
+                    COMPANY_WIDTHS,
                 )
             )
     story.append(Spacer(1, 8 * mm))
-    signer = [
-        p(report.heading.signer_title, s["center_bold"]),
-        Spacer(1, 16 * mm),
-        p(report.heading.signer_name, s["center_bold"]),
-    ]
-    recipients = [
-        p(L("recipients", lang) + ":", s["cell_bold"]),
-        p("- " + report.heading.recipient, s["cell"]),
-        p("- Lưu: VT.", s["cell"]),
-    ]
-    story.append(KeepTogether(Table([[recipients, signer]], colWidths=[85 * mm, 90 * mm])))
+    story.append(
+        _signature_block(
+            report.heading.recipients, report.heading.signer_title, report.heading.signer_name, lang, s
+        )
+    )
     document = _document(buffer, L("chairman.subject", lang, period=report.period_name), invariant)
     document.build(story, canvasmaker=_numbered_canvas(lang))
     return buffer.getvalue()
+
+
+def _company_heading(report: CompanyReport, s: dict[str, ParagraphStyle]) -> Table:
+    """The company issues its own report: its name and tax code top left, the national motto and
+    the date top right, as a Vietnamese document is headed."""
+    lang = report.lang
+    issued = report.issued_on
+    left = [
+        p(report.company_name.upper(), s["center_bold"]),
+        p(f"{L('tax_code', lang)}: {report.tax_code}", s["center"]),
+        p("———", s["center"]),
+    ]
+    right: list[Any] = [
+        p(L("nation", lang), s["center_bold"]),
+        p(L("motto", lang), s["center_bold"]),
+        p("———", s["center"]),
+    ]
+    if issued is not None:
+        dateline = L(
+            "dateline",
+            lang,
+            place=report.district or report.zone,
+            day=f"{issued.day:02d}",
+            month=f"{issued.month:02d}",
+            year=str(issued.year),
+        )
+        right.append(Paragraph(f"<i>{escape(dateline)}</i>", s["center"]))
+    table = Table([[left, right]], colWidths=[82 * mm, 93 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
 
 
 def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
@@ -411,13 +493,19 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
     s = _styles()
     lang = report.lang
     buffer = io.BytesIO()
-    story: list[Any] = [p(L("company.title", lang), s["title"]), Spacer(1, 2 * mm)]
+    story: list[Any] = [_company_heading(report, s), Spacer(1, 5 * mm)]
+    story.append(p(L("company.title", lang), s["title"]))
+    story.append(Spacer(1, 2 * mm))
     at = f"{report.submitted_at:%H:%M %d/%m/%Y}" if report.submitted_at else "—"
     story.append(
         p(L("company.submitted", lang, period=report.period_name, at=at, status=report.status), s["center"])
     )
-    if report.note:
-        story.append(p(report.note, s["small"]))
+    if report.on_time is not None and report.due_on is not None:
+        due = f"{report.due_on:%d/%m/%Y}"
+        if report.on_time:
+            story.append(p(L("company.on_time", lang, due=due), s["center"]))
+        else:
+            story.append(p(L("company.late", lang, due=due), s["center_bold"]))
 
     story.append(p(L("company.profile", lang), s["h2"]))
     profile = [
@@ -425,13 +513,12 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
         (L("tax_code", lang), report.tax_code),
         (L("zone", lang), f"{report.zone} · {report.district}"),
         (L("sector", lang), report.sector),
-        (L("workers", lang), report.workers if report.workers is not None else "—"),
+        (L("company.address", lang), report.address or "—"),
+        (L("company.workers_profile", lang), number(report.workers, lang)),
     ]
-    if report.address:
-        profile.append(("", report.address))
     story.append(
         _table(
-            [[p(k, s["cell_bold"]), p(v, s["cell"])] for k, v in profile], [40 * mm, 135 * mm], header=False
+            [[p(k, s["cell_bold"]), p(v, s["cell"])] for k, v in profile], [55 * mm, 120 * mm], header=False
         )
     )
 
@@ -445,7 +532,7 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
                         lang,
                         total=report.total,
                         max=report.max_total,
-                        index=f"{report.risk_index:.2f}",
+                        index=index(report.risk_index, lang),
                         level=report.level.label,
                     ),
                     s["cell_bold"],
@@ -476,9 +563,9 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
     story.append(p(L("company.fix", lang), s["h2"]))
     story.append(p(report.fix_note, s["base"]))
     for fix in report.fixes:
-        story.append(p(f"• {fix.what}: {fix.change} (−{fix.points})", s["base"]))
+        story.append(p(f"• {fix.what}: {fix.change} (−{number(fix.points, lang)})", s["base"]))
 
-    story.append(p(L("company.criteria", lang), s["h2"]))
+    story.append(p(L("company.criteria", lang) + (" (*)" if report.note else ""), s["h2"]))
     rows = [
         [
             p(h, s["cell_bold"])
@@ -496,8 +583,8 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
             [
                 p(f"{c.id} · {c.title}", s["cell"]),
                 p(c.answer, s["cell"]),
-                p(c.points, s["cell"]),
-                p(c.max, s["cell"]),
+                number(c.points, lang),
+                number(c.max, lang),
                 p(c.provenance, s["cell"]),
             ]
         )
@@ -509,13 +596,14 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
             [[p(k, s["cell"]), p(v, s["cell"])] for k, v in report.answers], [110 * mm, 65 * mm], header=False
         )
     )
+    story.append(p(L("company.workers_note", lang), s["small"]))
     story.append(
         p(
             L(
                 "company.ruleset",
                 lang,
                 title=report.ruleset_title,
-                version=report.ruleset_version,
+                version=str(report.ruleset_version),
                 hash=report.ruleset_hash[:16],
             ),
             s["small"],
@@ -534,6 +622,11 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
     verify.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story.append(Spacer(1, 4 * mm))
     story.append(KeepTogether(verify))
+    story.append(Spacer(1, 6 * mm))
+    story.append(_signature_block([], L("company.representative", lang), "", lang, s))
+    if report.note:
+        story.append(Spacer(1, 4 * mm))
+        story.append(p(report.note, s["footnote"]))
     document = _document(buffer, f"{report.company_name} – {report.period_name}", invariant)
     document.build(story, canvasmaker=_numbered_canvas(lang))
     return buffer.getvalue()

@@ -35,6 +35,7 @@ class Heading:
     number: str
     place: str
     recipient: str
+    recipients: list[str]  # "Nơi nhận", bottom left
     signer_title: str
     signer_name: str
 
@@ -141,6 +142,7 @@ class ChairmanReport:
     non_filers: Sequence[CompanyLine]
     change: RoundChange | None
     note: str | None = None
+    round_open: bool = False  # still open on the day the report is issued: its figures may grow
 
 
 @dataclass(frozen=True)
@@ -191,3 +193,6 @@ class CompanyReport:
     fixes: Sequence[FixLine]
     verify_url: str
     note: str | None = None
+    on_time: bool | None = None  # False: filed after the round's due time
+    due_on: date | None = None
+    issued_on: date | None = None  # the day the report is printed (Vietnam time)

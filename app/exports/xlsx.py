@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from app.exports.labels import L
 from app.exports.report import CONTROL_CHARACTERS, CompanyLine, OverviewReport, clean
@@ -54,13 +55,16 @@ class _Sheet:
             cell.fill = fill
         return cell
 
-    def start(self, headers: Sequence[str], widths: Sequence[float], rows: int) -> None:
-        """Widths, frozen header and autofilter must be set before the first row is streamed."""
+    def start(self, headers: Sequence[str], widths: Sequence[float], rows: int, table: bool = True) -> None:
+        """Widths, frozen header, autofilter (for a list, not the summary) and the page setup must
+        be set before the first row is streamed."""
         for n, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(n)].width = width
         self.ws.freeze_panes = f"A{HEADER_ROW + 1}"
         last = get_column_letter(len(headers))
-        self.ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(rows, 1)}"
+        if table:
+            self.ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(rows, 1)}"
+        print_ready(self.ws, last, HEADER_ROW + max(rows, 1))
         title = self._cell(
             L("title_line", self.report.lang, title=self.title, period=self.report.period_name)
         )
@@ -89,6 +93,22 @@ class _Sheet:
 
     def empty(self) -> None:
         self.ws.append([self._cell(L("no_data", self.report.lang))])
+
+
+def print_ready(ws: WriteOnlyWorksheet, last_column: str, last_row: int) -> None:
+    """A4 landscape, one page wide (as many pages tall as it takes), the header row repeated on
+    every page, the title rows and the table as the print area, centred, with page numbers."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{last_column}{last_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&P / &N"
 
 
 def _as_cells(ws: WriteOnlyWorksheet, values: Iterable[Any], dates: bool = False) -> list[Any]:
@@ -143,7 +163,7 @@ def overview_workbook(report: OverviewReport, progress: Progress | None = None) 
 
     # Summary ------------------------------------------------------------------------------------
     summary = _Sheet(workbook.create_sheet(L("sheet.summary", lang)), report, report.title)
-    summary.start([L("filing", lang), L("companies", lang), L("share", lang)], [46, 18, 14], 0)
+    summary.start([L("filing", lang), L("companies", lang), L("share", lang)], [46, 18, 14], 25, table=False)
     filing = report.filing
     share = (lambda n: n / filing.expected) if filing.expected else (lambda n: None)
     for key, value in (

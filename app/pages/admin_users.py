@@ -11,6 +11,7 @@ from app.services.errors import ServiceError
 from app.ui.format import when
 from app.ui.session import require_actor, tr
 from app.ui.widgets import service_error
+from db.models import ROLES
 
 actor = require_actor("admin")
 st.title(tr("admin.users.title"))
@@ -67,7 +68,7 @@ with st.form("create_user", clear_on_submit=False):
     role = cols[0].selectbox(
         tr("admin.users.role"),
         ["company", "zone_board", "labour", "ict", "admin"],
-        format_func=lambda r: tr(f"role.{r}"),
+        format_func={r: tr(f"role.{r}") for r in ROLES}.__getitem__,
         key="nu_role",
     )
     password = cols[1].text_input(tr("login.password"), type="password", key="nu_password")

@@ -15,7 +15,7 @@ from app.services import assessments, portal
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
 from app.ui import cache
-from app.ui.format import day, when
+from app.ui.format import day, index, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner, service_error
@@ -184,7 +184,7 @@ else:
         st.markdown(tr("assessment.will_get"))
         level_badge(preview.level)
         cols = st.columns(3)
-        cols[0].metric(tr("result.index"), f"{preview.index:.2f}%")
+        cols[0].metric(tr("result.index"), index(preview.index, lang()))
         cols[1].metric(tr("result.total"), f"{preview.total}/{preview.max_total}")
         cols[2].metric(tr("result.may_operate"), tr("common.yes") if preview.may_operate else tr("common.no"))
         if preview.may_operate_reason:

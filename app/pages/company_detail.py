@@ -11,7 +11,7 @@ from app.services.errors import ServiceError
 from app.services.scope import REVIEWERS
 from app.ui import cache
 from app.ui.downloads import pdf_download
-from app.ui.format import number, when
+from app.ui.format import index, number, when
 from app.ui.names import pending_name_review
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
@@ -71,7 +71,7 @@ with st.container(border=True):
     result = assessments.result_of(latest)
     level_badge(result.level, tr("result.level"))
     cols = st.columns(3)
-    cols[0].metric(tr("result.index"), f"{result.index:.2f}%")
+    cols[0].metric(tr("result.index"), index(result.index, lang()))
     cols[1].metric(tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no"))
     cols[2].metric(tr("home.status"), tr(f"status.{latest.status}"))
     if result.floor_reason or result.may_operate_reason:

@@ -7,7 +7,7 @@ import streamlit as st
 from app.services import assessments
 from app.services.assessments import ruleset_of
 from app.ui.charts import index_trend
-from app.ui.format import when
+from app.ui.format import index, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
 
@@ -41,9 +41,12 @@ if len(submissions) > 1:
     comparison_picker(submissions, ruleset, "cmp")
 
 
+language = lang()  # read now: AppTest calls format functions outside the script run
+
+
 def describe(n: int) -> str:
     s = submissions[n]
-    return f"{s.period_name} · {when(s.submitted_at)} · {s.risk_index:.2f}%"
+    return f"{s.period_name} · {when(s.submitted_at)} · {index(s.risk_index, language)}"
 
 
 st.divider()

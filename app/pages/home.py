@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.services import portal
 from app.services.assessments import ruleset_of
-from app.ui.format import day, today_vietnam, when
+from app.ui.format import day, index, today_vietnam, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner
@@ -69,7 +69,7 @@ if state.last is not None and state.last.level:
             tr(
                 "home.latest_detail",
                 period=plain(state.last.period_name),
-                index=f"{state.last.risk_index:.2f}",
+                index=index(state.last.risk_index, lang()),
                 total=state.last.total,
                 max=state.last.max_total,
             )

@@ -38,7 +38,7 @@ choice = (
     st.segmented_control(
         tr("lists.which"),
         list(LISTS),
-        format_func=lambda k: tr(f"lists.{k}"),
+        format_func={k: tr(f"lists.{k}") for k in LISTS}.__getitem__,
         default="high",
         key="list_kind",
     )

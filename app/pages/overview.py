@@ -10,9 +10,9 @@ from app.services import reports
 from app.services.assessments import ruleset_of
 from app.ui import cache
 from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend, levels_by_area
-from app.ui.downloads import excel_download, pdf_download
+from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import choose_filters, choose_period, describe
-from app.ui.format import day, number, percent
+from app.ui.format import day, index, number, percent
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner
@@ -39,6 +39,9 @@ with st.expander(tr("overview.exports"), icon=":material/download:"):
             "bao-cao-chu-tich.pdf",
             lambda: reports.export_chairman_pdf(actor, period.id, language),
             key="chairman_pdf",
+        )
+        pdf_preview(
+            lambda: reports.preview_chairman_pdf(actor, period.id, language), key=f"chairman_{period.id}"
         )
 
 filing = view.filing
@@ -163,7 +166,7 @@ with where:
                         r.lon,
                         r.level,
                         r.workers or r.company_workers or 0,
-                        f"{r.name} · {r.risk_index:.1f}%",
+                        f"{r.name} · {index(r.risk_index, lang())}",
                     )
                     for r in located
                 ],  # type: ignore[misc]

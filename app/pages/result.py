@@ -9,8 +9,8 @@ import streamlit as st
 from app.services import assessments, portal, reports
 from app.services.errors import ServiceError
 from app.ui.charts import section_points
-from app.ui.downloads import pdf_download
-from app.ui.format import when
+from app.ui.downloads import pdf_download, pdf_preview
+from app.ui.format import index, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner, service_error
@@ -52,7 +52,7 @@ if view.latest_review and view.latest_review.comment:
 with st.container(border=True):
     level_badge(result.level, tr("result.level"))
     cols = st.columns(3)
-    cols[0].metric(tr("result.index"), f"{result.index:.2f}%")
+    cols[0].metric(tr("result.index"), index(result.index, lang()))
     cols[1].metric(tr("result.total"), f"{result.total}/{result.max_total}")
     cols[2].metric(tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no"))
     if result.floor_reason:
@@ -129,6 +129,7 @@ pdf_download(
     lambda: reports.export_company_pdf(actor, view.id, language),
     key="company_pdf",
 )
+pdf_preview(lambda: reports.preview_company_pdf(actor, view.id, language), key=f"company_{view.id}")
 st.caption(
     tr(
         "result.ruleset_line",

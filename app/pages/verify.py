@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.services import rulesets, verification
 from app.services.verification import Standing
-from app.ui.format import when
+from app.ui.format import index, when
 from app.ui.session import lang, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge
@@ -49,6 +49,6 @@ st.markdown(
     f"**{plain(found.company_name)}** ({tr('company.tax_code')} {plain(found.tax_code)})  \n"
     f"{plain(found.period_name)} · {when(found.submitted_at)} · {tr(f'status.{found.status}')}  \n"
     f"{tr('result.total')}: {found.total}/{found.max_total} · "
-    f"{tr('result.index')}: {found.risk_index:.2f}% · "
+    f"{tr('result.index')}: {index(found.risk_index, lang())} · "
     f"{tr('result.may_operate')}: {tr('common.yes') if found.may_operate else tr('common.no')}"
 )

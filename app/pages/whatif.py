@@ -11,6 +11,7 @@ from app.assessment.layout import questionnaire
 from app.scoring import score
 from app.services import portal, rulesets
 from app.services.assessments import ruleset_of
+from app.ui.format import index, signed
 from app.ui.session import lang, require_actor, tr
 from app.ui.widgets import level_badge, reconstructed_banner
 
@@ -80,14 +81,18 @@ with right:
         delta = None if current is None else round(projected.index - current.index, 2)
         st.metric(
             tr("result.index"),
-            f"{projected.index:.2f}%",
-            delta=None if delta is None else f"{delta:+.2f}",
+            index(projected.index, lang()),
+            delta=None if not delta else signed(delta, lang(), 2),  # no red arrow for "no change"
             delta_color="inverse",
         )
         st.metric(tr("result.may_operate"), tr("common.yes") if projected.may_operate else tr("common.no"))
         if current is not None:
             st.caption(
-                tr("whatif.current", level=current.level.label.get(lang()), index=f"{current.index:.2f}")
+                tr(
+                    "whatif.current",
+                    level=current.level.label.get(lang()),
+                    index=index(current.index, lang()),
+                )
             )
         if projected.may_operate_reason:
             st.error(projected.may_operate_reason.get(lang()))

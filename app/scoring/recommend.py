@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.schema import BandsRule, Input, RatioRule, SumRule, Text
+from app.formatting import quantity
 
 if TYPE_CHECKING:
     from app.scoring.result import ScoreResult
@@ -157,12 +158,12 @@ def _label(item: Input, value: object) -> Text:
             if option.id == value:
                 return option.label
     unit = item.unit
-    shown = f"{value:,}" if isinstance(value, int) else str(value)
-    if unit is None:
-        return Text(vi=shown, en=shown)
-    sep_vi = "" if unit.vi == "%" else " "
-    sep_en = "" if unit.en == "%" else " "
-    return Text(vi=f"{shown}{sep_vi}{unit.vi}", en=f"{shown}{sep_en}{unit.en}")
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None:
+        return Text(vi=str(value), en=str(value))
+    return Text(
+        vi=quantity(number, "vi", unit.vi if unit else ""), en=quantity(number, "en", unit.en if unit else "")
+    )
 
 
 def recommend(result: ScoreResult) -> Recommendations:
@@ -314,11 +315,15 @@ def _next_band(result, actionable, options, rescore, change) -> NextBand | None:
         final.level_id,
         Text(
             vi=f"{len(changes)} thay đổi đưa tổng điểm từ {result.total} xuống {final.total} "
-            f"({final.index:g}%): {target_label.vi}.",
-            en=f"{len(changes)} change(s) bring the total from {result.total} to {final.total} "
-            f"({final.index:g}%): {target_label.en}.",
+            f"({quantity(final.index, 'vi', '%')}): {target_label.vi}.",
+            en=f"{_changes_en(len(changes))} the total from {result.total} to {final.total} "
+            f"({quantity(final.index, 'en', '%')}): {target_label.en}.",
         ),
     )
+
+
+def _changes_en(count: int) -> str:
+    return "1 change brings" if count == 1 else f"{count} changes bring"
 
 
 def _blocked_note(result: ScoreResult, target_level: str) -> Text:

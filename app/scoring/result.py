@@ -18,6 +18,7 @@ from app.assessment.schema import (
     SumRule,
     Text,
 )
+from app.formatting import quantity
 from app.scoring.engine import NOT_APPLICABLE, CompiledRuleSet, round_index
 
 if TYPE_CHECKING:
@@ -238,14 +239,6 @@ class ScoreResult:
         }
 
 
-def _format_number(value: float, lang: str = "en") -> str:
-    """1,234.5 in English; 1.234,5 in Vietnamese."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
 def _leaf_explanation(
     result: ScoreResult, rule: ChoiceRule | BandsRule | RatioRule, detail: object, fallback: str
 ) -> tuple[Text, float | None, bool, str]:
@@ -271,11 +264,10 @@ def _leaf_explanation(
     if isinstance(rule, RatioRule) and rule.kind == "share":
         unit_vi = unit_en = "%"
     elif isinstance(rule, BandsRule) and (unit := rs.input(rule.input).unit) is not None:
-        unit_vi = unit.vi if unit.vi == "%" else f" {unit.vi}"
-        unit_en = unit.en if unit.en == "%" else f" {unit.en}"
+        unit_vi, unit_en = unit.vi, unit.en
     fired = Text(
-        vi=f"{label.vi} ({_format_number(value, 'vi')}{unit_vi})",
-        en=f"{label.en} ({_format_number(value)}{unit_en})",
+        vi=f"{label.vi} ({quantity(value, 'vi', unit_vi)})",
+        en=f"{label.en} ({quantity(value, 'en', unit_en)})",
     )
     return fired, value, False, band.provenance or fallback
 

@@ -20,7 +20,7 @@ from zxcvbn import zxcvbn
 
 from app.config import get_settings
 from app.services import audit
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, insert_ignore, unit_of_work
 from app.services.errors import Invalid, ServiceError
 from db.models import LoginThrottle, User, UserZone, utcnow
 
@@ -86,19 +86,6 @@ def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
     return timedelta(seconds=min(cap_seconds, 2 ** min(failures - free, 30)))
 
 
-def _insert_ignore(session: Session, key: str, now: datetime) -> None:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(
-        dialect_insert(LoginThrottle)
-        .values(key=key, failures=0, not_before=None, updated_at=now)
-        .on_conflict_do_nothing()
-    )
-
-
 def _claim(keys: list[_Key], now: datetime) -> bool:
     """Count this try as a failure before the password is checked, atomically per key (a
     compare-and-set on the failure count), and say whether every key may try now. Counting first
@@ -110,7 +97,9 @@ def _claim(keys: list[_Key], now: datetime) -> bool:
             for _attempt in range(50):
                 row = session.get(LoginThrottle, item.key, populate_existing=True)
                 if row is None:
-                    _insert_ignore(session, item.key, now)
+                    insert_ignore(
+                        session, LoginThrottle, key=item.key, failures=0, not_before=None, updated_at=now
+                    )
                     continue
                 if row.not_before is not None and row.not_before > now:
                     return False

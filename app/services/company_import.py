@@ -18,6 +18,7 @@ from app.services import audit
 from app.services.companies import CompanyRecord
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Invalid
+from app.services.exportlog import log_export
 from app.services.scope import require_role
 from db.models import Company, Zone, utcnow
 
@@ -100,10 +101,11 @@ def template() -> bytes:
 def export_registry(actor: Actor) -> bytes:
     """The whole registry in the template's form, so it can be edited and imported back."""
     require_role(actor, "admin")
-    with unit_of_work() as session:
+    with unit_of_work(write=True) as session:
         rows = session.exec(
             select(Company, Zone).join(Zone, Zone.id == Company.zone_id).order_by(Company.tax_code)
         ).all()  # type: ignore[arg-type]
+        log_export(session, actor, "registry.xlsx", {}, len(rows))
     return _workbook(
         [
             [

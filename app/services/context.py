@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -56,3 +57,13 @@ def unit_of_work(write: bool = False) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_ignore(session: Session, model: type[Any], **values: Any) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on either engine: a row that another transaction may be
+    creating at the same moment (a counter, a register) is made once."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())

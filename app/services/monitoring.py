@@ -49,6 +49,8 @@ class AreaRow:
     kind: str
     expected: int
     submitted: int
+    on_time: int
+    late: int
     levels: dict[str, int]
     workers: int
     smartphone_owners: int
@@ -146,6 +148,12 @@ def filing(actor: Actor, period_id: int, filters: Filters = Filters()) -> Filing
         return Filing(int(expected), int(submitted), int(on_time), int(late))
 
 
+def _empty_area() -> dict[str, Any]:
+    return dict.fromkeys(
+        ("expected", "submitted", "on_time", "late", "workers", "phones", "bluezone", "health"), 0
+    ) | {"levels": {}}
+
+
 def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Overview:
     """The first screen of every official: filing, levels (companies and workers), who may not
     operate, and per zone or district the filing, levels and adoption. Three queries."""
@@ -201,18 +209,12 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
         totals["not_operate"] += stop
         z = by_zone.setdefault(
             zone_id,
-            {
-                "expected": 0,
-                "submitted": 0,
-                "levels": {},
-                "workers": 0,
-                "phones": 0,
-                "bluezone": 0,
-                "health": 0,
-            },
+            _empty_area(),
         )
         z["expected"] += expected
         z["submitted"] += submitted
+        z["on_time"] += ontime
+        z["late"] += latecount
         z["workers"] += workers
         z["phones"] += phones
         z["bluezone"] += bluezone
@@ -227,15 +229,7 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
         z = by_zone.get(zone.id)
         if z is None and (filters.zone_ids and zone.id not in filters.zone_ids):
             continue
-        z = z or {
-            "expected": 0,
-            "submitted": 0,
-            "levels": {},
-            "workers": 0,
-            "phones": 0,
-            "bluezone": 0,
-            "health": 0,
-        }
+        z = z or _empty_area()
         areas.append(
             AreaRow(
                 zone.id,
@@ -243,6 +237,8 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
                 zone.kind,
                 z["expected"],
                 z["submitted"],
+                z["on_time"],
+                z["late"],
                 z["levels"],
                 z["workers"],
                 z["phones"],
@@ -270,8 +266,10 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
     )
 
 
-def trend(actor: Actor, filters: Filters = Filters(), limit: int = 52) -> list[TrendRow]:
-    """Filing and levels across the last `limit` rounds, oldest first.
+def trend(
+    actor: Actor, filters: Filters = Filters(), limit: int = 52, until_period_id: int | None = None
+) -> list[TrendRow]:
+    """Filing and levels across the last `limit` rounds (up to `until_period_id`'s), oldest first.
 
     Two grouped queries (who was expected; what was filed) instead of one outer join of every
     expected company with its submission: at 10,000 companies × 52 rounds the join is the slow part.
@@ -280,8 +278,15 @@ def trend(actor: Actor, filters: Filters = Filters(), limit: int = 52) -> list[T
     company_filters = Filters(filters.zone_ids, filters.districts, filters.sectors, (), filters.search)
     needs_company = actor.role not in ("ict", "admin") or bool(company_filters.as_dict())
     with unit_of_work() as session:
+        chosen = select(Period)
+        if until_period_id is not None:
+            until = _period(session, until_period_id)
+            chosen = chosen.where(
+                (col(Period.opens_on) < until.opens_on)
+                | ((col(Period.opens_on) == until.opens_on) & (col(Period.id) <= until.id))
+            )
         periods = session.exec(
-            select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc()).limit(limit)
+            chosen.order_by(col(Period.opens_on).desc(), col(Period.id).desc()).limit(limit)
         ).all()
         if not periods:
             return []

@@ -3,15 +3,17 @@ them into bytes, and every export is logged (who, which report, which filters, h
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 import yaml
-from sqlmodel import col, func, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
-from app.assessment.schema import RuleSet
-from app.config import ROOT
+from app.assessment.schema import RuleSet, numbering_key
+from app.config import ROOT, get_settings
 from app.exports import pdf, xlsx
 from app.exports.report import (
     AreaLine,
@@ -25,17 +27,18 @@ from app.exports.report import (
     OverviewReport,
     RoundChange,
 )
+from app.formatting import VIETNAM, quantity, today_vietnam
 from app.i18n import t
 from app.services import assessments, monitoring
 from app.services.assessments import ruleset_of
 from app.services.companies import find_by_tax_code, get_company
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, insert_ignore, unit_of_work
 from app.services.errors import NotFound
+from app.services.exportlog import log_export
 from app.services.monitoring import CompanyRow, Filters
-from app.services.periods import VIETNAM
 from app.services.scope import require_role
 from app.services.verification import verify_url
-from db.models import Assessment, ExportLog, Period
+from db.models import Assessment, DocumentRegister, Period
 
 OFFICIALS = ("zone_board", "labour", "ict", "admin")
 
@@ -92,7 +95,7 @@ def _areas(view: monitoring.Overview) -> list[AreaLine]:
             a.kind,
             a.expected,
             a.submitted,
-            0,
+            a.on_time,
             dict(a.levels),
             a.workers,
             a.bluezone_share,
@@ -105,7 +108,7 @@ def _areas(view: monitoring.Overview) -> list[AreaLine]:
 
 def _log(actor: Actor, report: str, filters: dict[str, Any], rows: int) -> None:
     with unit_of_work(write=True) as session:
-        session.add(ExportLog(actor=actor.username, report=report, filters=filters, rows=rows))
+        log_export(session, actor, report, filters, rows)
 
 
 def _period(period_id: int | None) -> Period:
@@ -150,7 +153,7 @@ def overview_report(
         areas=_areas(view),
         companies=companies,
         non_filers=[c for c, r in zip(companies, rows, strict=True) if r.assessment_id is None],
-        criteria_ids=[c.id for c in ruleset.criteria()],
+        criteria_ids=[c.id for c in ruleset.criteria_by_number()],
         note=_note(ruleset, lang),
     )
 
@@ -186,19 +189,21 @@ def chairman_report(
     issued_on: date | None = None,
     number: int | None = None,
 ) -> ChairmanReport:
+    """The report's content. Section V needs this round and the one before it: two rounds of
+    trend are read, not the whole year's."""
     require_role(actor, "ict", "admin")
     period = _period(period_id)
-    assert period.id is not None
+    if period.id is None:
+        raise NotFound("Không có kỳ đánh giá.", "No such round.")
     ruleset = ruleset_of(period).ruleset
     everyone = Filters()
     view = monitoring.overview(actor, period.id, everyone)
     high = [_line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, only_high=True)]
     missing = [_line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, filed=False)]
-    rounds = monitoring.trend(actor, everyone)
-    position = next((n for n, r in enumerate(rounds) if r.period_id == period.id), None)
+    rounds = monitoring.trend(actor, everyone, limit=2, until_period_id=period.id)
     change = None
-    if position:
-        before, now = rounds[position - 1], rounds[position]
+    if len(rounds) == 2:
+        before, now = rounds
         risers = [
             _line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, only_rising=True)
         ]
@@ -209,29 +214,10 @@ def chairman_report(
             level_counts_before=dict(before.levels),
             risers=risers,
         )
-    if number is None:
-        with unit_of_work() as session:
-            number = (
-                session.exec(
-                    select(func.count()).select_from(ExportLog).where(ExportLog.report == "chairman.pdf")
-                ).one()
-                + 1
-            )
-    issued_on = issued_on or (datetime.now(UTC) + VIETNAM).date()
-    data = _heading_data()[lang if lang in ("vi", "en") else "vi"]
-    heading = Heading(
-        authority=data["authority"],
-        issuer=data["issuer"],
-        issuer_name=data["issuer_name"],
-        number=data["number"].format(seq=number, year=issued_on.year),
-        place=data["place"],
-        recipient=data["recipient"],
-        signer_title=data["signer_title"],
-        signer_name=data["signer_name"],
-    )
+    issued_on = issued_on or today_vietnam()
     return ChairmanReport(
         lang=lang,
-        heading=heading,
+        heading=_chairman_heading(lang, issued_on, number),
         issued_on=issued_on,
         period_name=period.name,
         due_on=period.due_on,
@@ -245,6 +231,41 @@ def chairman_report(
         non_filers=missing,
         change=change,
         note=_note(ruleset, lang),
+        round_open=not period.closed,
+    )
+
+
+def _chairman_heading(lang: str, issued_on: date, number: int | None) -> Heading:
+    data = _heading_data()[lang if lang in ("vi", "en") else "vi"]
+    settings = get_settings()
+    return Heading(
+        authority=data["authority"],
+        issuer=data["issuer"],
+        issuer_name=data["issuer_name"],
+        number=data["number"].format(seq="…" if number is None else number, year=issued_on.year),
+        place=data["place"],
+        recipient=data["recipient"],
+        recipients=list(data["recipients"]),
+        signer_title=settings.report_signer_title or data["signer_title"],
+        signer_name=settings.report_signer_name or data["signer_name"],
+    )
+
+
+def allocate_number(session: Session, kind: str, year: int) -> int:
+    """The next number of the register for `kind` in `year`, taken under the row's lock (an
+    UPDATE), so that concurrent exports get different numbers."""
+    insert_ignore(session, DocumentRegister, kind=kind, year=year, last_number=0)
+    session.execute(
+        update(DocumentRegister)
+        .where(col(DocumentRegister.kind) == kind, col(DocumentRegister.year) == year)
+        .values(last_number=col(DocumentRegister.last_number) + 1)
+    )
+    return int(
+        session.exec(
+            select(DocumentRegister.last_number).where(
+                col(DocumentRegister.kind) == kind, col(DocumentRegister.year) == year
+            )
+        ).one()
     )
 
 
@@ -256,10 +277,26 @@ def export_chairman_pdf(
     issued_on: date | None = None,
     number: int | None = None,
 ) -> bytes:
+    """Read, then take the register's number and log the export in one transaction, then render:
+    a number is never shared, and every number given is in the log."""
     report = chairman_report(actor, period_id, lang, issued_on, number)
-    data = pdf.chairman_pdf(report, invariant=invariant)
-    _log(actor, "chairman.pdf", {"period": report.period_name}, report.filing.expected)
-    return data
+    with unit_of_work(write=True) as session:
+        seq = number if number is not None else allocate_number(session, "chairman", report.issued_on.year)
+        heading = _chairman_heading(lang, report.issued_on, seq)
+        log_export(
+            session,
+            actor,
+            "chairman.pdf",
+            {"period": report.period_name},
+            report.filing.expected,
+            heading.number,
+        )
+    return pdf.chairman_pdf(replace(report, heading=heading), invariant=invariant)
+
+
+def preview_chairman_pdf(actor: Actor, period_id: int | None, lang: str = "vi") -> bytes:
+    """What the report will say, without a number (printed "…") and without logging it."""
+    return pdf.chairman_pdf(chairman_report(actor, period_id, lang))
 
 
 # -- a company's own report -----------------------------------------------------------------------
@@ -274,7 +311,10 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
     company = get_company(actor, view.company_id)
     with unit_of_work() as session:
         row = session.get(Assessment, view.id)
-    assert row is not None
+        period = session.get(Period, view.period_id)
+    if row is None or period is None:
+        raise NotFound("Không có bản đánh giá này.", "No such assessment.")
+    first = row.first_submitted_at or row.submitted_at
     recommendations = result.recommendations()
     next_band = recommendations.next_band
     if next_band is None:
@@ -294,10 +334,10 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
         value = view.answers.get(item.id)
         if item.kind == "choice":
             shown = next((o.label.get(lang) for o in item.options or [] if o.id == value), str(value))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown = quantity(value, lang, item.unit.get(lang) if item.unit else "")
         else:
-            shown = "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
-            if item.unit and value is not None:
-                shown += item.unit.get(lang) if item.unit.get(lang) == "%" else f" {item.unit.get(lang)}"
+            shown = "—" if value is None else str(value)
         answers.append((item.label.get(lang), shown))
     reason = result.floor_reason or result.may_operate_reason
     return CompanyReport(
@@ -325,7 +365,7 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
                 c.max,
                 t(f"provenance.{c.provenance}", lang),
             )
-            for c in result.criteria
+            for c in sorted(result.criteria, key=lambda c: numbering_key(c.id))
         ],
         total=result.total,
         max_total=result.max_total,
@@ -337,8 +377,18 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
         fix_note=fix_note,
         fixes=fixes,
         verify_url=verify_url(row, company.tax_code),
-        note=_note(ruleset, lang),
+        note=_footnote(ruleset, lang),
+        on_time=None if first is None else first <= period.due_at,
+        due_on=period.due_on,
+        issued_on=today_vietnam(),
     )
+
+
+def _footnote(ruleset: RuleSet, lang: str) -> str | None:
+    """The reconstructed-criteria note as a footnote that names the rule set and its version."""
+    if not ruleset.has_reconstructed:
+        return None
+    return t("export.company.footnote", lang, title=ruleset.title.get(lang), version=str(ruleset.version))
 
 
 def export_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi", invariant: bool = False) -> bytes:
@@ -346,6 +396,11 @@ def export_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi", invar
     data = pdf.company_pdf(report, invariant=invariant)
     _log(actor, "company.pdf", {"company": report.tax_code, "period": report.period_name}, 1)
     return data
+
+
+def preview_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi") -> bytes:
+    """The company report as the page previews it: the same file, not logged as an export."""
+    return pdf.company_pdf(company_report(actor, assessment_id, lang))
 
 
 def latest_assessment_id(actor: Actor, tax_code: str, period_id: int | None) -> int:

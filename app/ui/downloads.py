@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app.exports import ods
 from app.services import reports
 from app.services.context import Actor
 from app.services.errors import ServiceError
@@ -50,9 +51,34 @@ def excel_download(
             icon=":material/download:",
             key="download_xlsx",
         )
+        if ods.available():
+            st.download_button(
+                tr("download.ods"),
+                lambda: ods.to_ods(data),
+                file_name=f"zonerisk-{period_name.split(' (')[0].replace('/', '-').replace(' ', '-')}.ods",
+                mime="application/vnd.oasis.opendocument.spreadsheet",
+                icon=":material/download:",
+                key="download_ods",
+            )
 
 
 def pdf_download(label: str, file_name: str, make: Callable[[], bytes], key: str) -> None:
     st.download_button(
         label, make, file_name=file_name, mime="application/pdf", icon=":material/picture_as_pdf:", key=key
     )
+
+
+def pdf_preview(make: Callable[[], bytes], key: str) -> None:
+    """The report shown on the page before it is downloaded (`st.pdf`). Made once per session and
+    key; a preview is not an export, so it takes no register number and is not logged."""
+    if not st.toggle(tr("download.preview"), key=f"{key}_show"):
+        return
+    cache_key = f"{key}_preview_{lang()}"
+    if cache_key not in st.session_state:
+        with st.spinner(tr("download.preparing")):
+            try:
+                st.session_state[cache_key] = make()
+            except ServiceError as error:
+                service_error(error)
+                return
+    st.pdf(st.session_state[cache_key], height=640)

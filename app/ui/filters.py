@@ -24,13 +24,14 @@ def choose_period(actor: Actor) -> Period | None:
     if not rounds:
         st.info(tr("officials.no_rounds"))
         return None
+    due = tr("home.due")
     by_id = {p.id: p for p in rounds}
     if st.session_state.get("f_period") not in by_id:
         st.session_state["f_period"] = rounds[0].id
     chosen = st.sidebar.selectbox(
         tr("officials.round"),
         list(by_id),
-        format_func=lambda pid: f"{by_id[pid].name} · {tr('home.due')} {day(by_id[pid].due_on)}",
+        format_func={pid: f"{p.name} · {due} {day(p.due_on)}" for pid, p in by_id.items()}.__getitem__,
         key="f_period",
     )
     return by_id[chosen]

@@ -11,7 +11,7 @@ from app.assessment.schema import RuleSet
 from app.scoring.compare import compare
 from app.services import assessments
 from app.services.assessments import AssessmentView
-from app.ui.format import when
+from app.ui.format import index, signed, when
 from app.ui.session import lang, tr
 
 
@@ -45,9 +45,11 @@ def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, k
     st.subheader(tr("history.compare"))
     options = list(range(len(submissions)))
 
+    language = lang()  # read now: AppTest calls format functions outside the script run
+
     def describe(n: int) -> str:
         s = submissions[n]
-        return f"{s.period_name} · {when(s.submitted_at)} · {s.risk_index:.2f}%"
+        return f"{s.period_name} · {when(s.submitted_at)} · {index(s.risk_index, language)}"
 
     cols = st.columns(2)
     older = cols[0].selectbox(
@@ -61,10 +63,10 @@ def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, k
     st.markdown(
         tr(
             "history.summary",
-            before=f"{before.risk_index:.2f}",
-            after=f"{after.risk_index:.2f}",
-            delta=f"{comparison.index_delta:+.2f}",
-            points=f"{comparison.delta:+d}",
+            before=index(before.risk_index, lang()),
+            after=index(after.risk_index, lang()),
+            delta=signed(comparison.index_delta, lang(), 2),
+            points=signed(comparison.delta, lang()),
         )
         + f" {level_html(comparison.before.level)} → {level_html(comparison.after.level)}",
         unsafe_allow_html=True,

@@ -1,0 +1,103 @@
+"""The one place where numbers, shares, dates and Vietnam time are written out, for pages, PDFs and
+workbooks alike, in Vietnamese (147.759 người, 59,5 %) or English (147,759 workers, 59.5%). Babel
+knows each language's symbols; the patterns live in `app/i18n/formats.yaml`. Pure: no Streamlit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel.numbers import format_decimal, format_percent
+
+VIETNAM = timedelta(hours=7)  # Vietnam keeps no daylight saving time
+FORMATS_FILE = Path(__file__).parent / "i18n" / "formats.yaml"
+EMPTY = "—"
+
+
+@cache
+def _formats() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(FORMATS_FILE.read_text("utf-8"))
+    return data
+
+
+def _language(lang: str) -> str:
+    return lang if lang in _formats() else "vi"
+
+
+def number(value: float | int | None, lang: str = "vi", decimals: int = 0) -> str:
+    """147.759 / 147,759; 37.614,6 / 37,614.6 with one decimal."""
+    if value is None:
+        return EMPTY
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return str(format_decimal(value, format=pattern, locale=_language(lang)))
+
+
+def percent(share: float | None, lang: str = "vi") -> str:
+    """A share of 1 as a percentage with one decimal: 0.595 → 59,5 % / 59.5%."""
+    if share is None:
+        return EMPTY
+    return str(format_percent(share, format=_formats()[_language(lang)]["percent"], locale=_language(lang)))
+
+
+def index(value: float | None, lang: str = "vi") -> str:
+    """A risk index, already in percent (0–100), with two decimals: 15,00 % / 15.00%."""
+    if value is None:
+        return EMPTY
+    return str(
+        format_percent(value / 100, format=_formats()[_language(lang)]["index"], locale=_language(lang))
+    )
+
+
+def quantity(value: float | int, lang: str = "vi", unit: str = "") -> str:
+    """A measured value with up to two decimals and its unit: 2.997 người, 1,03 % / 1.03%, 7,67 m²."""
+    text = str(format_decimal(value, format="#,##0.##", locale=_language(lang)))
+    if not unit:
+        return text
+    if unit == "%":
+        return text + ("\u00a0%" if _language(lang) == "vi" else "%")
+    return f"{text} {unit}"
+
+
+def signed(value: float | int, lang: str = "vi", decimals: int = 0) -> str:
+    """A change, with its sign: +3 / −1,50."""
+    text = number(abs(value), lang, decimals)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def local(moment: datetime) -> datetime:
+    """An aware (or UTC-naive) moment as Vietnam's wall-clock time, naive."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment.astimezone(UTC) + VIETNAM).replace(tzinfo=None)
+
+
+def when(moment: datetime | None) -> str:
+    return EMPTY if moment is None else f"{local(moment):%H:%M %d/%m/%Y}"
+
+
+def day(value: date | None) -> str:
+    return EMPTY if value is None else f"{value:%d/%m/%Y}"
+
+
+def today_vietnam() -> date:
+    return (datetime.now(UTC) + VIETNAM).date()
+
+
+def now_vietnam() -> datetime:
+    return local(datetime.now(UTC))
+
+
+def formatted(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Values for a sentence template: integers grouped, floats with one decimal, the rest as is."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            out[key] = value
+        elif isinstance(value, int):
+            out[key] = number(value, lang)
+        else:
+            out[key] = number(value, lang, 1)
+    return out

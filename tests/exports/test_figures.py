@@ -1,0 +1,291 @@
+"""Every figure a report prints, recomputed from SQL: the workbook's areas and summary, the
+chairman's filing, levels, adoption and non-filers, the company report's result; numbers written
+the language's way; fonts embedded; the workbook printable on few pages; numbers never shared."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import threading
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+from openpyxl import load_workbook
+
+from app.assessment import registry
+from app.formatting import percent
+from app.services import assessments, reports
+from app.services.monitoring import Filters
+from tests.databases import scalar
+from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
+
+ZONES_SQL = """
+SELECT z.name, count(*), count(a.id),
+       coalesce(sum(CASE WHEN a.first_submitted_at <= p.due_at THEN 1 ELSE 0 END), 0),
+       coalesce(sum(a.workers), 0)
+FROM periodcompany pc
+JOIN company c ON c.id = pc.company_id
+JOIN zone z ON z.id = c.zone_id
+JOIN period p ON p.id = pc.period_id
+LEFT JOIN assessment a ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND a.is_latest = TRUE
+WHERE pc.period_id = :p AND z.kind = 'industrial_zone'
+GROUP BY z.name
+"""
+
+
+def rows(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
+    import sqlalchemy as sa
+
+    from db.engine import get_engine
+
+    with get_engine(url).connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(sql), params).all()]
+
+
+def text_of(data: bytes) -> str:
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())
+
+
+def vi_int(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+def _file(answers: dict[str, object], key: str) -> int:
+    me = actor("company")
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, answers)
+    return assessments.submit(me, draft.id, key).id
+
+
+def test_workbook_areas_match_sql_and_add_up_to_the_summary(seeded: str) -> None:
+    period = latest_period_id()
+    data, _ = reports.export_overview_xlsx(actor("zone_board"), period, Filters())
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Theo khu vực"]
+    header = [c.value for c in sheet[3]]
+    printed = {
+        r[0]: dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]
+    }
+    expected = {name: (e, s, o, w) for name, e, s, o, w in rows(seeded, ZONES_SQL, p=period)}
+    assert set(printed) == set(expected)
+    for name, (e, s, o, w) in expected.items():
+        line = printed[name]
+        assert (line["Phải nộp"], line["Đã nộp"], line["Đúng hạn"], line["Số NLĐ"]) == (e, s, o, w), name
+    levels = rows(
+        seeded,
+        "SELECT z.name, a.level, count(*) FROM assessment a JOIN company c ON c.id = a.company_id "
+        "JOIN zone z ON z.id = c.zone_id JOIN periodcompany pc ON pc.company_id = a.company_id "
+        "AND pc.period_id = a.period_id "
+        "WHERE a.period_id = :p AND a.is_latest = TRUE AND z.kind = 'industrial_zone' "
+        "GROUP BY z.name, a.level",
+        p=period,
+    )
+    labels = {lv.id: lv.label.vi for lv in registry.get("bg-kcn-2021").ruleset.levels}
+    for name, level, count in levels:
+        assert printed[name][labels[str(level)]] == count, (name, level)
+    summary = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert sum(line["Đúng hạn"] for line in printed.values()) == summary["Đúng hạn"]
+    assert sum(line["Đã nộp"] for line in printed.values()) == summary["Đã nộp"]
+    assert book["Tổng hợp"].auto_filter.ref is None
+
+
+def test_criteria_columns_in_rule_set_order(seeded: str) -> None:
+    data, _ = reports.export_overview_xlsx(actor("ict"), latest_period_id(), Filters())
+    header = [c.value for c in load_workbook(io.BytesIO(data))["Tiêu chí"][3]][2:]
+    assert header == [f"CS{n}" for n in range(1, 16)]
+
+
+def test_chairman_figures_match_sql(seeded: str) -> None:
+    _file(RISKY_ANSWERS, "risky")
+    period = latest_period_id()
+    text = text_of(reports.export_chairman_pdf(actor("ict"), period))
+    expected, filed, on_time, late = rows(
+        seeded,
+        "SELECT count(*), count(a.id), "
+        "coalesce(sum(CASE WHEN a.first_submitted_at <= p.due_at THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN a.first_submitted_at > p.due_at THEN 1 ELSE 0 END), 0) "
+        "FROM periodcompany pc JOIN period p ON p.id = pc.period_id LEFT JOIN assessment a "
+        "ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND a.is_latest = TRUE "
+        "WHERE pc.period_id = :p",
+        p=period,
+    )[0]
+    line = re.search(
+        r"Phải nộp ([\d.]+); đã nộp ([\d.]+) \(([\d,]+ %)\), trong đó đúng hạn ([\d.]+), muộn ([\d.]+); "
+        r"chưa nộp ([\d.]+)\.",
+        text,
+    )
+    assert line, text[:1500]
+    assert [vi_int(line.group(n)) for n in (1, 2, 4, 5, 6)] == [
+        expected,
+        filed,
+        on_time,
+        late,
+        expected - filed,
+    ]
+    assert line.group(3) == percent(filed / expected, "vi").replace("\xa0", " ")  # type: ignore[operator]
+    phones, bluezone, workers, declared = rows(
+        seeded,
+        "SELECT sum(smartphone_owners), sum(bluezone_installed), sum(workers), sum(health_declared) "
+        "FROM assessment a JOIN periodcompany pc "
+        "ON pc.company_id = a.company_id AND pc.period_id = a.period_id "
+        "WHERE a.period_id = :p AND a.is_latest = TRUE",
+        p=period,
+    )[0]
+    bluezone_share = percent(bluezone / phones, "vi")  # type: ignore[operator]
+    health_share = percent(declared / workers, "vi")  # type: ignore[operator]
+    adoption = f"Tỷ lệ cài Bluezone: {bluezone_share}; tỷ lệ khai báo y tế: {health_share}."
+    assert adoption.replace("\xa0", " ") in text
+    for level in registry.get("bg-kcn-2021").ruleset.levels:
+        count, people = rows(
+            seeded,
+            "SELECT count(*), coalesce(sum(a.workers), 0) FROM assessment a JOIN periodcompany pc "
+            "ON pc.company_id = a.company_id AND pc.period_id = a.period_id "
+            "WHERE a.period_id = :p AND a.is_latest = TRUE AND a.level = :lv",
+            p=period,
+            lv=level.id,
+        )[0]
+        found = re.search(re.escape(level.label.vi) + r" ([\d.]+) ([\d.]+) [\d,]+ %", text)
+        assert found and (vi_int(found.group(1)), vi_int(found.group(2))) == (count, people), level.id
+    section = text[text.index("IV. ") : text.index("V. Thay đổi")]
+    missing = rows(
+        seeded,
+        "SELECT z.name, count(*) FROM periodcompany pc JOIN company c ON c.id = pc.company_id "
+        "JOIN zone z ON z.id = c.zone_id LEFT JOIN assessment a ON a.company_id = pc.company_id "
+        "AND a.period_id = pc.period_id AND a.is_latest = TRUE WHERE pc.period_id = :p AND a.id IS NULL "
+        "GROUP BY z.name",
+        p=period,
+    )
+    for name, count in missing:
+        assert re.search(re.escape(str(name)) + r" [\d.]+ " + str(count) + r"\b", section), name
+    assert f"Tổng cộng {expected} {expected - filed}" in section or "Tổng cộng" in section
+
+
+def _vietnamese_numbers_only(text: str, ours_only: bool = True) -> None:
+    """`ours_only`: the text holds no rule-set wording, whose band labels ("Đến 5%") are quoted."""
+    assert not re.search(r"\d,\d{3}(?!\d)", text), "English thousands separator"
+    assert not re.search(r"(?<![\w./])\d+\.\d{1,2}(?!\d)\s?%", text), "English decimal percent"
+    if ours_only:
+        assert not re.search(r"\d%", text), "a percent sign without its space"
+    assert not re.search(r"(?<![\w.,/-])\d{5,9}(?![\w.,/-])", text), "an ungrouped amount"
+
+
+def _english_numbers_only(text: str, ours_only: bool = True) -> None:
+    assert not re.search(r"\d,\d{1,2}\s?%", text), "Vietnamese decimal comma"
+    assert not re.search(r"(?<![\w./])\d{1,3}(\.\d{3})+(?![\d,])", text.replace("v1.", "")), (
+        "Vietnamese grouping"
+    )
+    assert not re.search(r"(?<![\w.,/-])\d{5,9}(?![\w.,/-])", text), "an ungrouped amount"
+
+
+def test_numbers_are_written_the_languages_way(seeded: str) -> None:
+    filed = _file(GOOD_ANSWERS, "good")
+    period = latest_period_id()
+    for lang, check in (("vi", _vietnamese_numbers_only), ("en", _english_numbers_only)):
+        chairman = text_of(reports.export_chairman_pdf(actor("ict"), period, lang))
+        company = text_of(reports.export_company_pdf(actor("company"), filed, lang))
+        check(chairman)
+        check(company.split("http")[0], ours_only=False)  # the link is an address, not a figure
+
+
+def test_every_pdf_font_is_embedded(seeded: str, tmp_path: Path) -> None:
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    filed = _file(GOOD_ANSWERS, "fonts")
+    for name, data in (
+        ("chairman", reports.export_chairman_pdf(actor("ict"), latest_period_id())),
+        ("company", reports.export_company_pdf(actor("company"), filed)),
+    ):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(data)
+        listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        fonts = listing.splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts), listing
+        assert "Helvetica" not in listing
+
+
+def test_company_report_marks_a_late_filing_and_lists_criteria_in_order(seeded: str) -> None:
+    late_id = scalar(
+        seeded,
+        "SELECT a.id FROM assessment a JOIN period p ON p.id = a.period_id "
+        "WHERE a.is_latest = TRUE AND a.first_submitted_at > p.due_at ORDER BY a.id LIMIT 1",
+    )
+    if late_id is None:
+        pytest.skip("the small seed has no late filing")
+    company = scalar(seeded, "SELECT company_id FROM assessment WHERE id = :i", i=late_id)
+    official = (
+        actor("zone_board")
+        if scalar(
+            seeded, "SELECT z.kind FROM company c JOIN zone z ON z.id = c.zone_id WHERE c.id = :c", c=company
+        )
+        == "industrial_zone"
+        else actor("labour")
+    )
+    text = text_of(reports.export_company_pdf(official, int(late_id)))  # type: ignore[arg-type]
+    assert "NỘP MUỘN" in text
+    positions = [text.index(f"CS{n} · ") for n in range(1, 16)]
+    assert positions == sorted(positions)
+    assert "ĐẠI DIỆN DOANH NGHIỆP" in text and "Địa chỉ" in text
+
+
+def test_two_exports_at_once_never_share_a_number(seeded: str) -> None:
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def export() -> None:
+        try:
+            reports.export_chairman_pdf(actor("ict"), latest_period_id(), issued_on=date(2026, 11, 29))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=export) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = [str(n) for (n,) in rows(seeded, "SELECT number FROM exportlog WHERE report = 'chairman.pdf'")]
+    assert sorted(numbers) == sorted({*numbers}) and len(numbers) == 4
+    assert sorted(numbers) == [f"Số: {n}/BC-STTTT" for n in range(1, 5)]
+    assert scalar(seeded, "SELECT count(*) FROM auditevent WHERE action = 'export.chairman.pdf'") == 4
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-calc-nogui) is absent")
+def test_the_companies_sheet_prints_on_few_landscape_pages(seeded: str, tmp_path: Path) -> None:
+    """LibreOffice, a client nobody here wrote, prints the Companies sheet as an official would."""
+    data, count = reports.export_overview_xlsx(actor("ict"), latest_period_id(), Filters())
+    book = load_workbook(io.BytesIO(data))
+    for name in book.sheetnames:
+        if name != "Doanh nghiệp":
+            del book[name]
+    only = tmp_path / "companies.xlsx"
+    book.save(only)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(only)],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    printed = pypdf.PdfReader(tmp_path / "companies.pdf")
+    first = printed.pages[0].mediabox
+    assert first.width > first.height  # landscape
+    assert len(printed.pages) <= max(1, count // 27 + 1)  # ≤ 15 pages for 400 companies
+    assert "Mã số thuế" in printed.pages[-1].extract_text()  # the header row repeats
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-calc-nogui) is absent")
+def test_the_workbook_also_as_ods(seeded: str, tmp_path: Path) -> None:
+    import zipfile
+
+    from app.exports.ods import to_ods
+
+    data, _ = reports.export_overview_xlsx(actor("ict"), latest_period_id(), Filters())
+    ods = to_ods(data)
+    with zipfile.ZipFile(io.BytesIO(ods)) as archive:
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        content = archive.read("content.xml").decode()
+    assert "Hòa Bình Quang Châu" in content and "Theo khu vực" in content

@@ -1,0 +1,61 @@
+"""Every page writes numbers its language's way: no 1,234 or 12.34 % on a Vietnamese page, no
+1.234 or 12,34 % on an English one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.apptest import PASSWORDS, app, texts
+
+PAGES = {
+    "demo.zoneboard": ["overview", "lists", "company_detail"],
+    "demo.ict": ["overview", "province"],
+    "demo.company": ["home", "result", "history", "profile", "whatif"],
+}
+
+
+def _other_locale(text: str, lang: str) -> list[str]:
+    if lang == "vi":
+        patterns = [r"\d,\d{3}(?!\d)", r"(?<![\w./:])\d+\.\d{1,2}(?!\d)\s?%"]
+    else:
+        patterns = [r"(?<![\w./:])\d{1,3}(\.\d{3})+(?![\d,])", r"\d,\d{1,2}\s?%"]
+    return [m.group(0) for pattern in patterns for m in re.finditer(pattern, text)]
+
+
+def _session_in(lang: str, username: str) -> AppTest:
+    """Logged in with the language chosen before the first page renders (AppTest keeps a
+    selectbox's formatted label across a later switch, which a browser does not)."""
+    at = app()
+    at.session_state["lang"] = lang
+    at.run()
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(PASSWORDS[username])
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("username", list(PAGES))
+def test_pages_write_numbers_in_their_language(seeded: str, username: str, lang: str) -> None:
+    at = _session_in(lang, username)
+    for page in PAGES[username]:
+        at.switch_page(f"app/pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        found = _other_locale(texts(at), lang)
+        assert found == [], (page, found)
+
+
+def test_the_chairman_report_is_previewed_without_taking_a_number(seeded: str) -> None:
+    from tests.databases import scalar
+
+    at = _session_in("vi", "demo.ict")
+    at.toggle(key=f"chairman_{at.session_state['f_period']}_show").set_value(True).run()
+    assert not at.exception
+    previews = [k for k in at.session_state if str(k).startswith("chairman_") and "_preview_" in str(k)]
+    assert previews and at.session_state[previews[0]][:5] == b"%PDF-"
+    assert scalar(seeded, "SELECT count(*) FROM exportlog") == 0
+    assert scalar(seeded, "SELECT count(*) FROM documentregister") == 0

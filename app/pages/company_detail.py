@@ -16,7 +16,7 @@ from app.ui.names import pending_name_review
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
 from app.ui.text import plain
-from app.ui.widgets import level_badge, reconstructed_banner, service_error
+from app.ui.widgets import level_badge, reconstructed_banner, service_error, signed_by
 
 actor = require_actor("zone_board", "labour", "ict", "admin")
 requested = st.query_params.get("company") or st.session_state.get("detail_company")
@@ -81,7 +81,7 @@ with st.container(border=True):
             tr(
                 "detail.review_line",
                 decision=tr(f"decision.{review.decision}"),
-                official=plain(review.official),
+                official=signed_by(review),
                 at=when(review.at),
                 comment=plain(review.comment or "—", 2000),
             )

@@ -7,12 +7,13 @@ import streamlit as st
 from app.services import portal
 from app.services.assessments import ruleset_of
 from app.ui.format import day, index, today_vietnam, when
-from app.ui.session import lang, require_actor, tr
+from app.ui.home import go_to_round, other_rounds
+from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
-from app.ui.widgets import level_badge, reconstructed_banner
+from app.ui.widgets import level_badge, reconstructed_banner, signed_by
 
 actor = require_actor("company")
-state = portal.current_round(actor)
+state = portal.current_round(actor, round_in_address())
 
 st.title(plain(state.company.name))
 st.caption(
@@ -46,19 +47,21 @@ with st.container(border=True):
         st.warning(
             tr(
                 "home.returned_comment",
-                official=plain(review.official),
+                official=signed_by(review),
                 at=when(review.at),
                 comment=plain(review.comment, 2000),
             )
         )
     if state.status in ("not_started", "draft", "returned") and not period.closed:
-        label = tr("home.continue") if state.status == "draft" else tr("home.start")
-        if st.button(label, type="primary", icon=":material/edit_note:", key="go_assessment"):
-            st.switch_page("app/pages/assessment.py")
+        label = {"draft": "home.continue", "returned": "assessment.correct"}.get(state.status, "home.start")
+        if st.button(tr(label), type="primary", icon=":material/edit_note:", key="go_assessment"):
+            go_to_round(actor, period, start=True)
     elif state.submission is not None:
         st.success(tr("home.submitted_at", at=when(state.submission.submitted_at)))
         if st.button(tr("home.see_result"), icon=":material/fact_check:", key="go_result"):
             st.switch_page("app/pages/result.py")
+
+other_rounds(actor, state)
 
 if state.last is not None and state.last.level:
     with st.container(border=True):

@@ -13,7 +13,7 @@ from app.ui.downloads import pdf_download, pdf_preview
 from app.ui.format import index, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
-from app.ui.widgets import level_badge, reconstructed_banner, service_error
+from app.ui.widgets import level_badge, reconstructed_banner, service_error, signed_by
 
 actor = require_actor("company")
 requested = st.query_params.get("assessment") or st.session_state.get("show_assessment")
@@ -43,7 +43,7 @@ if view.latest_review and view.latest_review.comment:
     st.warning(
         tr(
             "home.returned_comment",
-            official=plain(view.latest_review.official),
+            official=signed_by(view.latest_review),
             at=when(view.latest_review.at),
             comment=plain(view.latest_review.comment, 2000),
         )

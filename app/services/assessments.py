@@ -28,8 +28,13 @@ FIGURE_COLUMNS = ("workers", "smartphone_owners", "bluezone_installed", "health_
 class ReviewView:
     decision: str
     comment: str
-    official: str
+    official: str  # the reviewer's full name (the login name if none was recorded)
     at: datetime
+    agency: str = ""  # the reviewer's role: zone_board | labour
+
+    def signed(self, agency_name: str) -> str:
+        """How a review is signed for the company: a person and an agency, not a login."""
+        return f"{self.official} – {agency_name}" if agency_name else self.official
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,20 @@ class AssessmentView:
     first_submitted_at: datetime | None
     updated_at: datetime
     reviews: list[ReviewView] = field(default_factory=list)
+    created_at: datetime | None = None
+
+    @property
+    def untouched_prefill(self) -> bool:
+        """A draft copied from the last submission that nobody has saved since: its ✓ marks are
+        last round's answers, which the page must say."""
+        return self.status == "draft" and bool(self.answers) and self.created_at == self.updated_at
 
     @property
     def latest_review(self) -> ReviewView | None:
         return self.reviews[-1] if self.reviews else None
 
 
-def ruleset_of(row: Assessment | Period) -> LoadedRuleSet:
+def ruleset_of(row: Assessment | Period | AssessmentView) -> LoadedRuleSet:
     return rulesets.get(row.ruleset_id, row.ruleset_version)
 
 
@@ -68,7 +80,7 @@ def _view(session: Session, row: Assessment, period: Period | None = None) -> As
     period = period or session.get(Period, row.period_id)
     assert period is not None and row.id is not None
     reviews = session.exec(
-        select(Review, User.username)
+        select(Review, User.username, User.full_name, User.role)
         .join(User, col(User.id) == Review.official_id, isouter=True)
         .where(Review.assessment_id == row.id)
         .order_by(col(Review.at), col(Review.id))
@@ -93,7 +105,11 @@ def _view(session: Session, row: Assessment, period: Period | None = None) -> As
         submitted_at=row.submitted_at,
         first_submitted_at=row.first_submitted_at,
         updated_at=row.updated_at,
-        reviews=[ReviewView(r.decision, r.comment, username or "", r.at) for r, username in reviews],
+        reviews=[
+            ReviewView(r.decision, r.comment, full_name or username or "", r.at, role or "")
+            for r, username, full_name, role in reviews
+        ],
+        created_at=row.created_at,
     )
 
 
@@ -224,14 +240,23 @@ def save_draft(
             row.answers = kept
             row.updated_at = utcnow()
             session.add(row)
-        problems: list[Problem] = []
-        try:
-            from app.scoring.engine import compile_ruleset
+        return _view(session, row), _problems(loaded, kept)
 
-            compile_ruleset(loaded).validator.validate(kept, partial=True)
-        except InvalidAnswers as exc:
-            problems = exc.problems
-        return _view(session, row), problems
+
+def _problems(loaded: LoadedRuleSet, answers: dict[str, Any]) -> list[Problem]:
+    from app.scoring.engine import compile_ruleset
+
+    try:
+        compile_ruleset(loaded).validator.validate(answers, partial=True)
+    except InvalidAnswers as exc:
+        return exc.problems
+    return []
+
+
+def draft_problems(draft: AssessmentView) -> list[Problem]:
+    """What is wrong with a saved draft, recomputed from what is stored (not from what a session
+    remembers), so a new session marks the same sections."""
+    return _problems(ruleset_of(draft), draft.answers)
 
 
 def preview(actor: Actor, assessment_id: int, answers: dict[str, Any] | None = None) -> ScoreResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
@@ -10,8 +10,9 @@ from app.services import assessments
 from app.services.assessments import AssessmentView
 from app.services.companies import CompanyView, get_company
 from app.services.context import Actor, unit_of_work
+from app.services.errors import Forbidden
 from app.services.scope import require_role
-from db.models import Period, PeriodCompany
+from db.models import Assessment, Period, PeriodCompany
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class CompanyRound:
     draft: AssessmentView | None
     submission: AssessmentView | None  # the one that counts for this round
     last: AssessmentView | None  # the newest submission of any round
+    rounds: list[RoundChoice] = field(default_factory=list)  # every round, those needing action first
 
     @property
     def status(self) -> str:
@@ -34,21 +36,65 @@ class CompanyRound:
         return "not_started"
 
 
-def current_round(actor: Actor) -> CompanyRound:
-    """The newest open round the company must file in (or the newest round if all are closed)."""
+@dataclass(frozen=True)
+class RoundChoice:
+    """One round the company is expected in, with where it stands."""
+
+    period: Period
+    status: str  # not_started | draft | submitted | returned | approved
+
+    @property
+    def needs_action(self) -> bool:
+        return not self.period.closed and self.status in ("not_started", "draft", "returned")
+
+
+def company_rounds(actor: Actor) -> list[RoundChoice]:
+    """Every round the company is expected in, those needing its action first (a returned
+    submission or an unfiled round, the earliest due first), then the rest, newest first. A new
+    round opening never hides last week's returned submission."""
     require_role(actor, "company")
-    assert actor.company_id is not None
-    company = get_company(actor, actor.company_id)
+    if actor.company_id is None:
+        raise Forbidden("Tài khoản chưa gắn với doanh nghiệp.", "This account has no company.")
     with unit_of_work() as session:
         rounds = session.exec(
             select(Period)
             .join(PeriodCompany, col(PeriodCompany.period_id) == Period.id)
             .where(PeriodCompany.company_id == actor.company_id)
-            .order_by(col(Period.closed), col(Period.opens_on).desc(), col(Period.id).desc())
         ).all()
-    period = rounds[0] if rounds else None
+        rows = session.exec(
+            select(Assessment.period_id, Assessment.status, Assessment.is_latest).where(
+                Assessment.company_id == actor.company_id,
+                (col(Assessment.status) == "draft") | col(Assessment.is_latest),
+            )
+        ).all()
+    status: dict[int, str] = {}
+    for period_id, row_status, is_latest in rows:
+        if row_status == "draft":
+            status[period_id] = "draft"
+        elif is_latest and status.get(period_id) != "draft":
+            status[period_id] = row_status
+    choices = [RoundChoice(p, status.get(p.id or 0, "not_started")) for p in rounds]
+    acting = sorted((c for c in choices if c.needs_action), key=lambda c: (c.period.due_on, c.period.id))
+    rest = sorted(
+        (c for c in choices if not c.needs_action),
+        key=lambda c: (c.period.opens_on, c.period.id or 0),
+        reverse=True,
+    )
+    return acting + rest
+
+
+def current_round(actor: Actor, period_id: int | None = None) -> CompanyRound:
+    """The round the company asked for (`period_id`, e.g. from the page's address), else the
+    first one needing its action, else the newest."""
+    require_role(actor, "company")
+    if actor.company_id is None:
+        raise Forbidden("Tài khoản chưa gắn với doanh nghiệp.", "This account has no company.")
+    company = get_company(actor, actor.company_id)
+    choices = company_rounds(actor)
+    chosen = next((c for c in choices if c.period.id == period_id), choices[0] if choices else None)
+    period = chosen.period if chosen is not None else None
     draft = submission = None
-    if period is not None:
-        draft, submission = assessments.company_round(actor, company.id, period.id)  # type: ignore[arg-type]
+    if period is not None and period.id is not None:
+        draft, submission = assessments.company_round(actor, company.id, period.id)
     submitted = assessments.history(actor, company.id)
-    return CompanyRound(company, period, draft, submission, submitted[0] if submitted else None)
+    return CompanyRound(company, period, draft, submission, submitted[0] if submitted else None, choices)

@@ -86,3 +86,12 @@ def require_actor(*roles: str) -> Actor:
         st.error(tr("error.forbidden"))
         st.stop()
     return actor
+
+
+def round_in_address() -> int | None:
+    """The round a company page was opened for (`?round=ID`), so a link or a reload keeps it."""
+    raw = st.query_params.get("round")
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None

@@ -9,6 +9,7 @@ import secrets
 import streamlit as st
 
 from app.assessment.schema import Level, RuleSet
+from app.services.assessments import ReviewView
 from app.services.errors import ServiceError
 from app.ui.session import lang, tr
 
@@ -49,3 +50,10 @@ def database_failure(error: Exception) -> None:
     reference = secrets.token_hex(4).upper()
     logging.getLogger("zonerisk").error("database failure %s", reference, exc_info=error)
     st.error(tr("error.database", reference=reference))
+
+
+def signed_by(review: ReviewView) -> str:
+    """A review's signature as the company reads it, escaped: the person and the agency."""
+    from app.ui.text import plain
+
+    return plain(review.signed(tr(f"role.{review.agency}") if review.agency else ""))

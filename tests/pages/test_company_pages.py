@@ -89,7 +89,7 @@ def test_fill_in_validate_save_resume_and_submit(seeded: str) -> None:
         ).all()
     newest = rows[0]
     assert newest.id == draft.id and newest.status == "submitted" and newest.total == 45
-    assert "Kết quả" in texts(at) and "15.00%" in texts(at)
+    assert "Kết quả" in texts(at) and "15,00\xa0%" in texts(at)
 
 
 def test_result_page_explains_and_says_what_to_fix_first(seeded: str) -> None:

@@ -1,0 +1,49 @@
+"""The company's other rounds on Home: every open round and every returned submission, each one
+click from its questionnaire, so a new round opening never hides last week's return."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import streamlit as st
+
+from app.services import assessments
+from app.services.context import Actor
+from app.services.errors import ServiceError
+from app.services.portal import CompanyRound
+from app.ui.format import day
+from app.ui.session import tr
+from app.ui.text import plain
+from app.ui.widgets import service_error
+from db.models import Period
+
+
+def go_to_round(actor: Actor, period: Period, start: bool) -> NoReturn:
+    """Open the questionnaire of `period`, its draft made first (one click, not two)."""
+    if start and period.id is not None:
+        try:
+            assessments.start_draft(actor, period.id)
+        except ServiceError as error:
+            service_error(error)
+            st.stop()
+    st.switch_page("app/pages/assessment.py", query_params={"round": str(period.id)})
+
+
+def other_rounds(actor: Actor, state: CompanyRound) -> None:
+    others = [c for c in state.rounds if state.period is None or c.period.id != state.period.id]
+    acting = [c for c in others if c.needs_action]
+    if not acting:
+        return
+    with st.container(border=True):
+        st.subheader(tr("home.other_rounds"))
+        for choice in acting:
+            left, right = st.columns([3, 1])
+            left.markdown(
+                f"**{plain(choice.period.name)}** · {tr('home.due')} {day(choice.period.due_on)} · "
+                f"{tr(f'status.{choice.status}')}"
+            )
+            label = {"returned": "assessment.correct", "draft": "home.continue"}.get(
+                choice.status, "home.start"
+            )
+            if right.button(tr(label), key=f"round_{choice.period.id}", width="stretch"):
+                go_to_round(actor, choice.period, start=choice.status != "draft")

@@ -1,0 +1,118 @@
+"""The questionnaire's pieces: the answer widget (shared with What if), the step navigation driven
+by `app.assessment.progress`, one section's form, and the review that shows the answers before
+the result. The page keeps only the selected step; everything else is read from the saved draft."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from app.assessment.answers import Problem
+from app.assessment.layout import SectionBlock
+from app.assessment.progress import Progress
+from app.assessment.schema import Input, RuleSet
+from app.formatting import quantity
+from app.ui.session import lang, tr
+from app.ui.text import plain
+
+
+def answer_input(item: Input, key: str, current: object, widget: str = "radio") -> Any:
+    """One answer as the rule set describes it; bounds come from the rule set (with the realistic
+    maxima of limits.yaml), so the browser refuses what the scorer would."""
+    label = item.label.get(lang())
+    help_text = item.help.get(lang()) if item.help else None
+    if item.kind == "choice":
+        options = item.option_ids()
+        labels = {o.id: o.label.get(lang()) for o in item.options or []}
+        chooser = st.radio if widget == "radio" else st.selectbox
+        return chooser(
+            label,
+            options,
+            index=options.index(current) if current in options else None,
+            format_func=labels.__getitem__,
+            help=help_text,
+            key=key,
+        )
+    integer = item.kind == "integer"
+    number = current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
+    upper = item.domain().upper()
+    maximum = None if upper is None else (int(upper[0]) if integer else float(upper[0]))
+    return st.number_input(
+        label,
+        value=None if number is None else (int(number) if integer else float(number)),
+        max_value=maximum,
+        step=1 if integer else 1.0,
+        format="%d" if integer else "%.2f",
+        help=help_text,
+        key=key,
+        placeholder="—",
+    )
+
+
+def navigation(state: Progress, titles: list[str], key: str) -> int:
+    """The steps with their marks. The radio's key carries the current step, so a step the page
+    chose (after a save) is always the one shown, and a click is always the one obeyed."""
+    labels = [
+        f"{n + 1}. {title} {m.symbol}" for n, (title, m) in enumerate(zip(titles, state.marks, strict=True))
+    ]
+    labels.append(f"{state.review + 1}. {tr('assessment.review_step')}")
+    return int(
+        st.radio(
+            tr("assessment.sections"),
+            range(len(labels)),
+            index=state.step,
+            format_func=labels.__getitem__,
+            horizontal=True,
+            key=f"{key}_{state.step}",
+        )
+    )
+
+
+def section_form(
+    block: SectionBlock, answers: Mapping[str, Any], problems: Mapping[str, list[Problem]], key: str
+) -> tuple[dict[str, Any], bool, bool]:
+    """(the values typed, "save draft" clicked, "save and continue" clicked)."""
+    values: dict[str, Any] = {}
+    with st.form(f"{key}_{block.section.id}", enter_to_submit=False):
+        for criterion_block in block.blocks:
+            criterion = criterion_block.criterion
+            st.markdown(
+                f"**{criterion.id} · {criterion.title.get(lang())}** "
+                f"<span style='color:#777'>({tr('assessment.max_points', max=criterion.max)})</span>",
+                unsafe_allow_html=True,
+            )
+            if criterion.help:
+                st.caption(criterion.help.get(lang()))
+            for item in criterion_block.inputs:
+                values[item.id] = answer_input(item, f"in_{key}_{item.id}", answers.get(item.id))
+                for problem in problems.get(item.id, []):
+                    allowed = problem.allowed.get(lang())
+                    st.error(f"{problem.message.get(lang())} — {tr('assessment.allowed')}: {allowed}")
+        left, right = st.columns(2)
+        save_only = left.form_submit_button(
+            tr("assessment.save_draft"), icon=":material/save:", width="stretch"
+        )
+        save_next = right.form_submit_button(tr("assessment.save_next"), type="primary", width="stretch")
+    return values, save_only, save_next
+
+
+def shown_answer(item: Input, value: object) -> str:
+    if value is None:
+        return "—"
+    if item.kind == "choice":
+        return next((o.label.get(lang()) for o in item.options or [] if o.id == value), str(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return quantity(value, lang(), item.unit.get(lang()) if item.unit else "")
+    return str(value)
+
+
+def answers_table(ruleset: RuleSet, layout: list[SectionBlock], answers: Mapping[str, Any]) -> None:
+    """Every answer, section by section, as the reviewer (the company, then the official) reads it."""
+    for block in layout:
+        with st.expander(block.section.title.get(lang()), expanded=True):
+            for item_id in block.input_ids:
+                item = ruleset.input(item_id)
+                shown = plain(shown_answer(item, answers.get(item_id)))
+                st.markdown(f"{item.label.get(lang())}: **{shown}**")

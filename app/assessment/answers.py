@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from app.assessment.schema import Input, RuleSet, Text, exact_pair
+from app.formatting import quantity
 
 Answer = int | float | str
 ExactValue = tuple[int, int]  # numerator, positive denominator
@@ -77,7 +78,7 @@ class _ChoiceSpec:
     allowed: Text
 
 
-def _describe_bounds(item: Input) -> Text:
+def _describe_bounds(item: Input, labels: dict[str, Text]) -> Text:
     domain = item.domain().describe()
     kind_vi, kind_en = ("số nguyên", "a whole number") if item.kind == "integer" else ("số", "a number")
     if item.domain().lower() is None and item.domain().upper() is None:
@@ -85,8 +86,9 @@ def _describe_bounds(item: Input) -> Text:
     else:
         domain_vi, domain_en = f"{kind_vi} {domain}", f"{kind_en} {domain}"
     if item.le_input:
-        domain_vi += f", không lớn hơn {item.le_input}"
-        domain_en += f", at most {item.le_input}"
+        other = labels.get(item.le_input, Text(vi=item.le_input, en=item.le_input))
+        domain_vi += f", không lớn hơn «{other.vi}»"
+        domain_en += f", at most «{other.en}»"
     return Text(vi=domain_vi, en=domain_en)
 
 
@@ -107,7 +109,10 @@ class AnswerValidator:
                     _ChoiceSpec(
                         item.id,
                         frozenset(ids),
-                        Text(vi="một trong: " + ", ".join(ids), en="one of: " + ", ".join(ids)),
+                        Text(
+                            vi="một trong: " + "; ".join(f"«{o.label.vi}»" for o in item.options or []),
+                            en="one of: " + "; ".join(f"«{o.label.en}»" for o in item.options or []),
+                        ),
                     )
                 )
             else:
@@ -119,7 +124,7 @@ class AnswerValidator:
                         _as_ints(domain.lower()),
                         _as_ints(domain.upper()),
                         item.le_input,
-                        _describe_bounds(item),
+                        _describe_bounds(item, self.labels),
                     )
                 )
 
@@ -215,7 +220,10 @@ class AnswerValidator:
                             vi="không phải câu hỏi của bộ tiêu chí này",
                             en="is not an input of this rule set",
                         ),
-                        Text(vi=", ".join(self.order), en=", ".join(self.order)),
+                        Text(
+                            vi="các câu hỏi của bộ tiêu chí (xem `rulesets show`)",
+                            en="the rule set's inputs (see `rulesets show`)",
+                        ),
                     )
                 )
         for spec in self.numeric:
@@ -256,14 +264,14 @@ class AnswerValidator:
                             spec.input_id,
                             clean[spec.input_id],
                             Text(
-                                vi=f"lớn hơn {spec.le_input} ({clean[spec.le_input]}) – "
-                                "hai số liệu mâu thuẫn",
-                                en=f"exceeds {spec.le_input} ({clean[spec.le_input]}) – "
-                                "the figures contradict each other",
+                                vi=f"lớn hơn «{self.labels[spec.le_input].vi}» "
+                                f"({quantity(clean[spec.le_input], 'vi')}) – hai số liệu mâu thuẫn",
+                                en=f"exceeds «{self.labels[spec.le_input].en}» "
+                                f"({quantity(clean[spec.le_input], 'en')}) – the figures disagree",
                             ),
                             Text(
-                                vi=f"không lớn hơn {spec.le_input}",
-                                en=f"at most {spec.le_input}",
+                                vi=f"không lớn hơn «{self.labels[spec.le_input].vi}»",
+                                en=f"at most «{self.labels[spec.le_input].en}»",
                             ),
                         )
                     )

@@ -214,6 +214,8 @@ def start_draft(actor: Actor, period_id: int) -> AssessmentView:
             status="draft",
             answers=answers,
             created_by=actor.user_id,
+            created_at=(made := utcnow()),
+            updated_at=made,  # equal until the company saves: the prefill is then still unreviewed
         )
         session.add(draft)
         session.flush()

@@ -205,3 +205,35 @@ def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: s
     at = logged_in("demo.company")
     at.switch_page("app/pages/assessment.py").run()
     assert at.number_input(key=f"in_{draft.id}_workers").value == 3123
+
+
+def _nav(at, draft_id: int):  # type: ignore[no-untyped-def]
+    return next(r for r in at.radio if str(r.key).startswith(f"nav_{draft_id}_"))
+
+
+def test_a_correction_after_an_error_is_stored_and_the_section_moves_on(seeded: str) -> None:
+    """Issue 11: an error in section 5, fixed and saved with "save and continue", is stored, and
+    the questionnaire moves on; the ⚠ mark comes back in a new session while the value is wrong."""
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/assessment.py").run()
+    at.button(key="start_draft").click().run()
+    draft = _draft()
+    assert draft is not None
+    assert "điền sẵn từ bản nộp gần nhất" in texts(at)  # the prefill is said
+    _nav(at, draft.id).set_value(4).run()
+    phones = draft.answers["smartphone_owners"]
+    _fill_section(at, draft.id, {"bluezone_installed": phones + 100})
+    _button(at, "Lưu và tiếp tục").click().run()
+    assert any("điện thoại thông minh" in e.value for e in at.error), [e.value for e in at.error]
+    assert _nav(at, draft.id).value == 4  # still on section 5, not thrown back to section 1
+    assert _draft().answers["bluezone_installed"] == phones + 100  # type: ignore[union-attr]
+
+    fresh = logged_in("demo.company")  # a new session shows the same mark
+    fresh.switch_page("app/pages/assessment.py").run()
+    assert "⚠" in _nav(fresh, draft.id).options[4]
+
+    _fill_section(at, draft.id, {"bluezone_installed": phones - 10})
+    _button(at, "Lưu và tiếp tục").click().run()
+    assert _draft().answers["bluezone_installed"] == phones - 10  # type: ignore[union-attr]
+    assert _nav(at, draft.id).value == 5 and "Nếu nộp, doanh nghiệp sẽ được xếp" in texts(at)
+    assert "Tổng số người lao động làm việc tập trung" in texts(at)  # the review shows the answers

@@ -61,6 +61,15 @@ def quantity(value: float | int, lang: str = "vi", unit: str = "") -> str:
     return f"{text} {unit}"
 
 
+def round_name(name: str, lang: str = "vi") -> str:
+    """A round's name in the reader's language: rounds are named in Vietnamese ("Tuần 48/2026 …"),
+    an English reader sees "Week 48/2026 …"."""
+    source, target = _formats()["vi"]["round_word"], _formats()[_language(lang)]["round_word"]
+    if name.startswith(source + " ") and target != source:
+        return target + name[len(source) :]
+    return name
+
+
 def signed(value: float | int, lang: str = "vi", decimals: int = 0) -> str:
     """A change, with its sign: +3 / −1,50."""
     text = number(abs(value), lang, decimals)

@@ -12,10 +12,10 @@ from app.services import monitoring, periods, rulesets
 from app.services.companies import list_zones
 from app.services.errors import ServiceError
 from app.services.periods import Expected
-from app.ui.format import day, today_vietnam
+from app.ui.format import day, rn, today_vietnam
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
-from app.ui.widgets import service_error
+from app.ui.widgets import choose_many, service_error
 
 actor = require_actor("admin")
 st.title(tr("admin.rounds.title"))
@@ -26,7 +26,7 @@ if rounds:
         filing = monitoring.filing(actor, p.id)  # type: ignore[arg-type]
         rows.append(
             {
-                tr("history.col.round"): p.name,
+                tr("history.col.round"): rn(p.name),
                 tr("admin.rounds.ruleset"): f"{p.ruleset_id} v{p.ruleset_version}",
                 tr("home.due"): day(p.due_on),
                 tr("overview.expected"): filing.expected,
@@ -85,7 +85,7 @@ with st.form("open_round"):
         key="round_due",
     )
     everyone = st.checkbox(tr("admin.rounds.everyone"), value=True, key="round_everyone")
-    picked = st.multiselect(
+    picked = choose_many(
         tr("admin.rounds.areas"), list(names), format_func=lambda z: names[z], key="round_areas"
     )
     opened = st.form_submit_button(tr("admin.rounds.open_button"), type="primary")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.i18n.messages import ruleset_problem
 from app.services import rulesets
 from app.services.errors import ServiceError
 from app.ui.downloads import XLSX
+from app.ui.format import index, rn, signed
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 
@@ -44,7 +46,7 @@ with yaml_tab:
             if isinstance(error, ServiceError):
                 st.error(tr("admin.rulesets.invalid"))
                 for _, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]
-                    st.markdown(f"- {plain(problem, 1000)}")
+                    st.markdown(f"- {plain(ruleset_problem(problem, lang()), 1000)}")
             else:
                 st.error(str(error))
         else:
@@ -72,7 +74,7 @@ with excel_tab:
         except ServiceError as error:
             st.error(tr("admin.rulesets.invalid"))
             for where, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]
-                st.markdown(f"- {plain(where)}: {plain(problem, 1000)}")
+                st.markdown(f"- {plain(where)}: {plain(ruleset_problem(problem, lang()), 1000)}")
         else:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
 
@@ -88,6 +90,11 @@ if drafts:
     draft = drafts[pick]
     impacts = rulesets.impact(actor, draft.upload_id)  # type: ignore[arg-type]
     changed = [i for i in impacts if i.changed]
+    level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.ruleset_id).ruleset.levels}
+
+    def level_and_index(level: str | None, value: float | None) -> str:
+        return "—" if value is None else f"{level_names.get(level or '', level)} ({index(value, lang())})"
+
     st.markdown(tr("admin.rulesets.impact", total=len(impacts), changed=len(changed)))
     if impacts:
         st.dataframe(
@@ -96,16 +103,12 @@ if drafts:
                     {
                         tr("company.tax_code"): i.tax_code,
                         tr("lists.col.name"): i.name,
-                        tr("history.col.round"): i.period_name,
-                        tr("admin.rulesets.old"): f"{i.old_level} ({i.old_index:.2f}%)"
-                        if i.old_index is not None
-                        else "—",
-                        tr("admin.rulesets.new"): f"{i.new_level} ({i.new_index:.2f}%)"
-                        if i.new_index is not None
-                        else "—",
+                        tr("history.col.round"): rn(i.period_name),
+                        tr("admin.rulesets.old"): level_and_index(i.old_level, i.old_index),
+                        tr("admin.rulesets.new"): level_and_index(i.new_level, i.new_index),
                         tr("history.col.delta"): None
                         if i.new_index is None or i.old_index is None
-                        else round(i.new_index - i.old_index, 2),
+                        else signed(i.new_index - i.old_index, lang(), 2),
                         tr("admin.rulesets.problem"): i.problem or "",
                     }
                     for i in impacts

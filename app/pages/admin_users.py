@@ -8,10 +8,10 @@ import streamlit as st
 from app.services import companies, users
 from app.services.companies import list_zones
 from app.services.errors import ServiceError
+from app.services.users import ROLES
 from app.ui.format import when
 from app.ui.session import require_actor, tr
-from app.ui.widgets import service_error
-from db.models import ROLES
+from app.ui.widgets import choose_many, service_error
 
 actor = require_actor("admin")
 st.title(tr("admin.users.title"))
@@ -73,7 +73,7 @@ with st.form("create_user", clear_on_submit=False):
     )
     password = cols[1].text_input(tr("login.password"), type="password", key="nu_password")
     tax_code = st.text_input(tr("admin.users.company_tax_code"), key="nu_tax_code")
-    picked = st.multiselect(
+    picked = choose_many(
         tr("admin.users.zones"), list(zone_names), format_func=lambda z: zone_names[z], key="nu_zones"
     )
     st.caption(tr("admin.users.password_rules"))

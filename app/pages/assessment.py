@@ -10,7 +10,7 @@ from app.assessment.progress import after_save, progress
 from app.services import assessments, portal
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
-from app.ui.format import day, when
+from app.ui.format import day, rn, when
 from app.ui.questionnaire import navigation, section_form
 from app.ui.review import review_and_submit, start_or_stop
 from app.ui.session import lang, require_actor, round_in_address, tr
@@ -23,7 +23,7 @@ if state.period is None:
     st.info(tr("home.no_round"))
     st.stop()
 period = state.period
-st.title(tr("assessment.title", name=plain(period.name)))
+st.title(tr("assessment.title", name=plain(rn(period.name))))
 st.caption(tr("assessment.due", due=day(period.due_on)))
 draft = state.draft or start_or_stop(actor, state)
 

@@ -11,7 +11,7 @@ from app.services.errors import ServiceError
 from app.services.scope import REVIEWERS
 from app.ui import cache
 from app.ui.downloads import pdf_download
-from app.ui.format import index, number, when
+from app.ui.format import index, number, rn, when
 from app.ui.names import pending_name_review
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
@@ -67,7 +67,7 @@ ruleset = ruleset_of(latest).ruleset
 reconstructed_banner(ruleset)
 
 with st.container(border=True):
-    st.subheader(tr("detail.latest", name=plain(latest.period_name)))
+    st.subheader(tr("detail.latest", name=plain(rn(latest.period_name))))
     result = assessments.result_of(latest)
     level_badge(result.level, tr("result.level"))
     cols = st.columns(3)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.formatting import round_name
 from app.services import assessments
 from app.services.assessments import ruleset_of
 from app.ui.charts import index_trend
-from app.ui.format import index, when
+from app.ui.format import index, rn, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
 
@@ -26,7 +27,7 @@ counting = [s for s in reversed(submissions) if s.is_latest]
 if len(counting) > 1:
     st.plotly_chart(
         index_trend(
-            [s.period_name.split(" (")[0] for s in counting],
+            [rn(s.period_name).split(" (")[0] for s in counting],
             [s.risk_index or 0 for s in counting],
             [s.level or "" for s in counting],
             ruleset,
@@ -46,7 +47,7 @@ language = lang()  # read now: AppTest calls format functions outside the script
 
 def describe(n: int) -> str:
     s = submissions[n]
-    return f"{s.period_name} · {when(s.submitted_at)} · {index(s.risk_index, language)}"
+    return f"{round_name(s.period_name, language)} · {when(s.submitted_at)} · {index(s.risk_index, language)}"
 
 
 st.divider()

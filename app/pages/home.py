@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.services import portal
 from app.services.assessments import ruleset_of
-from app.ui.format import day, index, today_vietnam, when
+from app.ui.format import day, index, rn, today_vietnam, when
 from app.ui.home import go_to_round, other_rounds
 from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
@@ -31,7 +31,7 @@ reconstructed_banner(ruleset)
 days_left = (period.due_on - today_vietnam()).days
 
 with st.container(border=True):
-    st.subheader(tr("home.current_round", name=plain(period.name)))
+    st.subheader(tr("home.current_round", name=plain(rn(period.name))))
     cols = st.columns(3)
     cols[0].metric(tr("home.due"), day(period.due_on))
     if period.closed:
@@ -71,7 +71,7 @@ if state.last is not None and state.last.level:
         st.write(
             tr(
                 "home.latest_detail",
-                period=plain(state.last.period_name),
+                period=plain(rn(state.last.period_name)),
                 index=index(state.last.risk_index, lang()),
                 total=state.last.total,
                 max=state.last.max_total,

@@ -11,7 +11,7 @@ from app.services.monitoring import CompanyRow
 from app.ui import cache
 from app.ui.downloads import excel_download
 from app.ui.filters import choose_filters, choose_period, describe
-from app.ui.format import when
+from app.ui.format import rn, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 
@@ -24,7 +24,7 @@ filters = choose_filters(actor, ruleset)
 labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
 
 st.title(tr("lists.title"))
-st.caption(f"{plain(period.name)} · {plain(describe(filters, ruleset))}")
+st.caption(f"{plain(rn(period.name))} · {plain(describe(filters, ruleset))}")
 with st.expander(tr("overview.exports"), icon=":material/download:"):
     excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]
 

@@ -12,7 +12,7 @@ from app.ui import cache
 from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend, levels_by_area
 from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import choose_filters, choose_period, describe
-from app.ui.format import day, index, number, percent
+from app.ui.format import day, index, number, percent, rn
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner
@@ -27,7 +27,7 @@ view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
 
 st.title(tr("overview.title", scope=tr(f"scope.{actor.role}")))
 st.caption(
-    f"{plain(period.name)} · {tr('home.due')} {day(period.due_on)} · {plain(describe(filters, ruleset))}"
+    f"{plain(rn(period.name))} · {tr('home.due')} {day(period.due_on)} · {plain(describe(filters, ruleset))}"
 )
 reconstructed_banner(ruleset)
 with st.expander(tr("overview.exports"), icon=":material/download:"):
@@ -129,7 +129,7 @@ with over_time:
     else:
         st.plotly_chart(
             filing_and_levels_trend(
-                [r.period_name.split(" (")[0] for r in rounds],
+                [rn(r.period_name).split(" (")[0] for r in rounds],
                 [r.levels for r in rounds],
                 [r.submitted / r.expected if r.expected else None for r in rounds],
                 ruleset,

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.services import companies, portal
 from app.services.errors import Invalid, ServiceError
-from app.ui.format import number, when
+from app.ui.format import number, rn, when
 from app.ui.names import pending_name_note
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
@@ -64,7 +64,7 @@ if saved:
         )
     except Invalid as invalid:
         st.session_state["profile_errors"] = {
-            field: f"{field}: {message}" for field, message in invalid.problems
+            field: f"{tr(f'profile.{field}')}: {message}" for field, message in invalid.problems_in(lang())
         } or {"form": invalid.text(lang())}
         st.rerun()
     except ServiceError as error:
@@ -79,7 +79,7 @@ last = state.last
 if last is None:
     st.info(tr("profile.no_figures"))
 else:
-    st.caption(tr("profile.figures_caption", period=plain(last.period_name), at=when(last.submitted_at)))
+    st.caption(tr("profile.figures_caption", period=plain(rn(last.period_name)), at=when(last.submitted_at)))
     figures = [
         ("workers", tr("profile.fig.workers")),
         ("workshop_area_m2", tr("profile.fig.area")),

@@ -9,7 +9,7 @@ from app.services.assessments import ruleset_of
 from app.services.monitoring import AreaRow
 from app.ui import cache
 from app.ui.filters import choose_filters, choose_period
-from app.ui.format import number, percent
+from app.ui.format import number, percent, rn
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 
@@ -21,7 +21,7 @@ ruleset = ruleset_of(period).ruleset
 filters = choose_filters(actor, ruleset)
 view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
 st.title(tr("province.title"))
-st.caption(plain(period.name))
+st.caption(plain(rn(period.name)))
 high_levels = view.level_order[-2:]
 
 

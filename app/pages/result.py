@@ -10,7 +10,7 @@ from app.services import assessments, portal, reports
 from app.services.errors import ServiceError
 from app.ui.charts import section_points
 from app.ui.downloads import pdf_download, pdf_preview
-from app.ui.format import index, when
+from app.ui.format import index, rn, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner, service_error, signed_by
@@ -36,7 +36,7 @@ if view is None or view.status == "draft":
 
 result = assessments.result_of(view)
 ruleset = result.compiled.ruleset
-st.title(tr("result.title", name=plain(view.period_name)))
+st.title(tr("result.title", name=plain(rn(view.period_name))))
 st.caption(tr("result.submitted", at=when(view.submitted_at), status=tr(f"status.{view.status}")))
 reconstructed_banner(ruleset)
 if view.latest_review and view.latest_review.comment:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.services import rulesets, verification
 from app.services.verification import Standing
-from app.ui.format import index, when
+from app.ui.format import index, rn, when
 from app.ui.session import lang, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge
@@ -39,7 +39,7 @@ elif found.standing is Standing.superseded:
 else:
     st.warning(tr("verify.returned"))
 if found.period_closed:
-    st.info(tr("verify.closed_round", name=plain(found.period_name)))
+    st.info(tr("verify.closed_round", name=plain(rn(found.period_name))))
 try:
     level = rulesets.get(found.ruleset_id, found.ruleset_version).ruleset.level(found.level)
     level_badge(level, tr("verify.report_level"))
@@ -47,7 +47,7 @@ except (LookupError, KeyError):
     st.text(found.level)
 st.markdown(
     f"**{plain(found.company_name)}** ({tr('company.tax_code')} {plain(found.tax_code)})  \n"
-    f"{plain(found.period_name)} · {when(found.submitted_at)} · {tr(f'status.{found.status}')}  \n"
+    f"{plain(rn(found.period_name))} · {when(found.submitted_at)} · {tr(f'status.{found.status}')}  \n"
     f"{tr('result.total')}: {found.total}/{found.max_total} · "
     f"{tr('result.index')}: {index(found.risk_index, lang())} · "
     f"{tr('result.may_operate')}: {tr('common.yes') if found.may_operate else tr('common.no')}"

@@ -12,6 +12,7 @@ from app.scoring import score
 from app.services import portal, rulesets
 from app.services.assessments import ruleset_of
 from app.ui.format import index, signed
+from app.ui.questionnaire import answer_input
 from app.ui.session import lang, require_actor, tr
 from app.ui.widgets import level_badge, reconstructed_banner
 
@@ -46,27 +47,7 @@ with left:
         with st.expander(block.section.title.get(lang()), expanded=False):
             for criterion_block in block.blocks:
                 for item in criterion_block.inputs:
-                    key = f"wi_{item.id}"
-                    value = base.get(item.id)
-                    if item.kind == "choice":
-                        options = item.option_ids()
-                        labels = {o.id: o.label.get(lang()) for o in item.options or []}
-                        answers[item.id] = st.selectbox(
-                            item.label.get(lang()),
-                            options,
-                            index=options.index(value) if value in options else None,
-                            format_func=lambda o, labels=labels: labels[o],
-                            key=key,
-                        )
-                    else:
-                        integer = item.kind == "integer"
-                        answers[item.id] = st.number_input(
-                            item.label.get(lang()),
-                            value=(int(value) if integer else float(value)) if value is not None else None,
-                            step=1 if integer else 1.0,
-                            format="%d" if integer else "%.2f",
-                            key=key,
-                        )
+                    answers[item.id] = answer_input(item, f"wi_{item.id}", base.get(item.id), widget="select")
 
 with right:
     st.subheader(tr("whatif.projected"))
@@ -74,8 +55,9 @@ with right:
         projected = score(loaded, {k: v for k, v in answers.items() if v is not None})
     except InvalidAnswers as invalid:
         st.warning(tr("whatif.incomplete"))
+        labels = {i.id: i.label.get(lang()) for i in ruleset.inputs}
         for problem in invalid.problems[:8]:
-            st.caption(f"{problem.input_id}: {problem.message.get(lang())}")
+            st.caption(f"{labels.get(problem.input_id, '?')}: {problem.message.get(lang())}")
     else:
         level_badge(projected.level)
         delta = None if current is None else round(projected.index - current.index, 2)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from app.i18n.messages import pydantic_error
 from app.services import audit
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid
@@ -100,12 +101,16 @@ class CompanyView:
 
 
 def _invalid_from(exc: ValidationError) -> Invalid:
-    problems = [
-        (".".join(str(p) for p in e["loc"]), str(e["msg"]).removeprefix("Value error, "))
-        for e in exc.errors()
-    ]
-    text = "; ".join(f"{field}: {msg}" for field, msg in problems)
-    return Invalid(f"Dữ liệu không hợp lệ: {text}", f"Invalid data: {text}", problems=problems)
+    errors = exc.errors()
+    fields = [".".join(str(p) for p in e["loc"]) for e in errors]
+    problems = [(f, pydantic_error(dict(e), "en")) for f, e in zip(fields, errors, strict=True)]
+    problems_vi = [(f, pydantic_error(dict(e), "vi")) for f, e in zip(fields, errors, strict=True)]
+    return Invalid(
+        "Dữ liệu không hợp lệ: " + "; ".join(f"{f}: {m}" for f, m in problems_vi),
+        "Invalid data: " + "; ".join(f"{f}: {m}" for f, m in problems),
+        problems=problems,
+        problems_vi=problems_vi,
+    )
 
 
 def parse_record(data: dict[str, Any]) -> CompanyRecord:

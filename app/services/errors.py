@@ -32,6 +32,18 @@ class Conflict(ServiceError):
 class Invalid(ServiceError):
     """Bad input; `problems` holds field → message pairs when there are several."""
 
-    def __init__(self, vi: str, en: str, field: str | None = None, problems: list | None = None) -> None:
+    def __init__(
+        self,
+        vi: str,
+        en: str,
+        field: str | None = None,
+        problems: list | None = None,
+        problems_vi: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__(vi, en, field)
         self.problems = problems or []
+        self.problems_vi = problems_vi or self.problems
+
+    def problems_in(self, lang: str) -> list[tuple[str, str]]:
+        """(field, message) pairs in the reader's language."""
+        return self.problems_vi if lang == "vi" else self.problems

@@ -11,8 +11,9 @@ from app.services import monitoring, periods
 from app.services.companies import list_zones
 from app.services.context import Actor
 from app.services.monitoring import Filters
-from app.ui.format import day
+from app.ui.format import day, rn
 from app.ui.session import lang, tr
+from app.ui.widgets import choose_many
 
 if TYPE_CHECKING:
     from db.models import Period
@@ -31,7 +32,7 @@ def choose_period(actor: Actor) -> Period | None:
     chosen = st.sidebar.selectbox(
         tr("officials.round"),
         list(by_id),
-        format_func={pid: f"{p.name} · {due} {day(p.due_on)}" for pid, p in by_id.items()}.__getitem__,
+        format_func={pid: f"{rn(p.name)} · {due} {day(p.due_on)}" for pid, p in by_id.items()}.__getitem__,
         key="f_period",
     )
     return by_id[chosen]
@@ -42,12 +43,12 @@ def choose_filters(actor: Actor, ruleset: RuleSet) -> Filters:
     zones = [z for z in list_zones() if z.id in zone_ids]
     names = {z.id: z.name for z in zones}
     with st.sidebar.expander(tr("officials.filters"), expanded=False):
-        picked_zones = st.multiselect(
+        picked_zones = choose_many(
             tr("officials.zones"), list(names), format_func=lambda z: names[z], key="f_zones"
         )
-        picked_sectors = st.multiselect(tr("officials.sectors"), monitoring.sectors(actor), key="f_sectors")
+        picked_sectors = choose_many(tr("officials.sectors"), monitoring.sectors(actor), key="f_sectors")
         labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
-        picked_levels = st.multiselect(
+        picked_levels = choose_many(
             tr("officials.levels"), list(labels), format_func=lambda lv: labels.get(lv, lv), key="f_levels"
         )
         search = st.text_input(

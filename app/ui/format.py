@@ -3,6 +3,35 @@ where the pages have always imported it from."""
 
 from __future__ import annotations
 
-from app.formatting import day, index, local, now_vietnam, number, percent, signed, today_vietnam, when
+from app.formatting import (
+    day,
+    index,
+    local,
+    now_vietnam,
+    number,
+    percent,
+    round_name,
+    signed,
+    today_vietnam,
+    when,
+)
+from app.ui.session import lang
 
-__all__ = ["day", "index", "local", "now_vietnam", "number", "percent", "signed", "today_vietnam", "when"]
+
+def rn(name: str) -> str:
+    """A round's name in the page's language."""
+    return round_name(name, lang())
+
+
+__all__ = [
+    "day",
+    "index",
+    "local",
+    "now_vietnam",
+    "number",
+    "percent",
+    "rn",
+    "signed",
+    "today_vietnam",
+    "when",
+]

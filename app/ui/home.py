@@ -11,7 +11,7 @@ from app.services import assessments
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.portal import CompanyRound
-from app.ui.format import day
+from app.ui.format import day, rn
 from app.ui.session import tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
@@ -39,7 +39,7 @@ def other_rounds(actor: Actor, state: CompanyRound) -> None:
         for choice in acting:
             left, right = st.columns([3, 1])
             left.markdown(
-                f"**{plain(choice.period.name)}** · {tr('home.due')} {day(choice.period.due_on)} · "
+                f"**{plain(rn(choice.period.name))}** · {tr('home.due')} {day(choice.period.due_on)} · "
                 f"{tr(f'status.{choice.status}')}"
             )
             label = {"returned": "assessment.correct", "draft": "home.continue"}.get(

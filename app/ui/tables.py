@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from app.assessment.schema import RuleSet
+from app.formatting import round_name
 from app.scoring.compare import compare
 from app.services import assessments
 from app.services.assessments import AssessmentView
-from app.ui.format import index, signed, when
+from app.ui.format import index, rn, signed, when
+from app.ui.questionnaire import shown_answer
 from app.ui.session import lang, tr
 
 
@@ -22,7 +24,7 @@ def submissions_table(
     rows = []
     for s in submissions:
         row = {
-            tr("history.col.round"): s.period_name,
+            tr("history.col.round"): rn(s.period_name),
             tr("history.col.submitted"): when(s.submitted_at),
             tr("history.col.status"): tr(f"status.{s.status}")
             + ("" if s.is_latest else f" ({tr('history.replaced')})"),
@@ -49,7 +51,8 @@ def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, k
 
     def describe(n: int) -> str:
         s = submissions[n]
-        return f"{s.period_name} · {when(s.submitted_at)} · {index(s.risk_index, language)}"
+        shown = index(s.risk_index, language)
+        return f"{round_name(s.period_name, language)} · {when(s.submitted_at)} · {shown}"
 
     cols = st.columns(2)
     older = cols[0].selectbox(
@@ -84,9 +87,10 @@ def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, k
                     tr("history.col.after"): c.points_after,
                     tr("history.col.delta"): c.delta,
                     tr("history.col.answers"): "; ".join(
-                        f"{inputs[i].label.get(lang()) if i in inputs else i}: "
-                        f"{before.answers.get(i, '—')} → {after.answers.get(i, '—')}"
+                        f"{inputs[i].label.get(lang())}: {shown_answer(inputs[i], before.answers.get(i))}"
+                        f" → {shown_answer(inputs[i], after.answers.get(i))}"
                         for i in c.changed_inputs
+                        if i in inputs
                     ),
                 }
                 for c in comparison.changes

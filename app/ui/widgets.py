@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import logging
 import secrets
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -57,3 +59,12 @@ def signed_by(review: ReviewView) -> str:
     from app.ui.text import plain
 
     return plain(review.signed(tr(f"role.{review.agency}") if review.agency else ""))
+
+
+def choose_many(
+    label: str, options: Sequence[Any], format_func: Callable[[Any], str] = str, key: str | None = None
+) -> list[Any]:
+    """A multiselect in the page's language: Streamlit's own placeholder and "Select all" are English."""
+    return st.multiselect(
+        label, options, format_func=format_func, key=key, placeholder=tr("common.choose"), select_all=False
+    )

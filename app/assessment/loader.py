@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from app.assessment.guards import TooLarge, check_size, check_yaml_shape, limits, numeric_maximum
 from app.assessment.schema import RuleSet
 
+RULESET_FOLDER = Path(__file__).with_name("rulesets")  # advice.yaml per rule-set id lives here
+
 
 class RuleSetError(ValueError):
     """A rule set that cannot be used; `problems` lists every problem found, each with its path."""
@@ -72,6 +74,9 @@ def parse_ruleset(text: str, source: str = "<text>") -> LoadedRuleSet:
     if not isinstance(data, dict):
         raise RuleSetError(source, ["the file must hold a mapping (id, version, inputs, …)"])
     _apply_numeric_maxima(data)
+    problems = _apply_advice(data)
+    if problems:
+        raise RuleSetError(source, problems)
     try:
         ruleset = RuleSet.model_validate(data)
     except ValidationError as exc:
@@ -99,6 +104,31 @@ def _apply_numeric_maxima(data: dict[str, object]) -> None:
             maximum = numeric_maximum(str(item.get("id")), str(item["kind"]))
             if maximum is not None:
                 item["le"] = maximum
+
+
+def _apply_advice(data: dict[str, object]) -> list[str]:
+    """Mark the options that `advice.yaml` beside the rule set calls not recommendable. Advice is
+    not scoring, so it lives outside the hashed text; a name it gives that does not exist is an
+    error, as in the rule set itself."""
+    advice_file = RULESET_FOLDER / str(data.get("id")) / "advice.yaml"
+    if not str(data.get("id", "")).replace("-", "").isalnum() or not advice_file.is_file():
+        return []
+    advice = yaml.safe_load(advice_file.read_text("utf-8")) or {}
+    listed = advice.get("not_recommendable") or {}
+    inputs = {str(i.get("id")): i for i in data.get("inputs") or [] if isinstance(i, dict)}  # type: ignore[union-attr]
+    problems = []
+    for input_id, option_ids in listed.items():
+        item = inputs.get(str(input_id))
+        if item is None or item.get("kind") != "choice":
+            problems.append(f"{advice_file.name}: {input_id!r} is not a choice input")
+            continue
+        options = {str(o.get("id")): o for o in item.get("options") or [] if isinstance(o, dict)}
+        for option_id in option_ids:
+            if str(option_id) not in options:
+                problems.append(f"{advice_file.name}: {option_id!r} is not an option of {input_id!r}")
+            else:
+                options[str(option_id)]["recommendable"] = False
+    return problems
 
 
 def load_ruleset_file(path: Path) -> LoadedRuleSet:

@@ -139,6 +139,10 @@ class Option(StrictModel):
     id: Identifier
     label: Text
     help: Text | None = None
+    recommendable: bool = Field(
+        default=True,
+        description="false for a situation, not a measure (no dormitory): never proposed as a fix",
+    )
 
 
 class Input(StrictModel):

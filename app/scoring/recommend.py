@@ -147,8 +147,8 @@ def _numeric_candidates(result: ScoreResult, item: Input) -> set[Fraction]:
 
 
 def _candidates(result: ScoreResult, item: Input) -> list[object]:
-    if item.kind == "choice":
-        return [o.id for o in item.options or [] if o.id != result.answers.get(item.id)]
+    if item.kind == "choice":  # a situation (no dormitory) is never proposed as a fix
+        return [o.id for o in item.options or [] if o.id != result.answers.get(item.id) and o.recommendable]
     return [_as_answer(v, item) for v in sorted(_numeric_candidates(result, item))]
 
 
@@ -220,11 +220,14 @@ def _priorities(result, actionable, options, rescore, change) -> list[Priority]:
         for input_id in program.inputs:
             if input_id not in options:
                 continue
-            # the value that brings this criterion lowest, the smallest such change on ties
-            ranked = sorted(
-                options[input_id],
-                key=lambda pair: (pair[1].points[position], -pair[1].total),
-            )
+            # the next achievable step: the smallest change that lowers this criterion's points
+            # (≤ 4 per room and managed, not "no dormitory"), so the advice can be followed
+            lowering = [
+                pair for pair in options[input_id] if pair[1].points[position] < result.points[position]
+            ]
+            if not lowering:
+                continue
+            ranked = sorted(lowering, key=lambda pair: (-pair[1].points[position], -pair[1].total))
             best[input_id] = ranked[0][0]
         if not best:
             continue

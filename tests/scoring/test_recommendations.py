@@ -17,8 +17,9 @@ EXAMPLES = worked_examples()
 def _best_value(loaded: Any, answers: dict[str, Any], input_id: str) -> Any:
     """The lowest-risk answer for one input, by trying every option or the natural best figure."""
     item = loaded.ruleset.input(input_id)
-    if item.kind == "choice":
-        return min(item.option_ids(), key=lambda o: score(loaded, {**answers, input_id: o}).total)
+    if item.kind == "choice":  # only what a factory can do: advice.yaml's situations are never proposed
+        doable = [o.id for o in item.options if o.recommendable or o.id == answers.get(input_id)]
+        return min(doable, key=lambda o: score(loaded, {**answers, input_id: o}).total)
     if item.le_input:
         return answers[item.le_input]
     return item.le
@@ -36,7 +37,7 @@ def test_next_band_uses_the_fewest_changes(example: dict[str, Any]) -> None:
     actionable = [i.id for i in loaded.ruleset.inputs if i.actionable]
     best = {i: _best_value(loaded, answers, i) for i in actionable}
     fewest = None
-    for size in range(1, 5):
+    for size in range(1, 7):
         for subset in itertools.combinations(actionable, size):
             trial = score(loaded, {**answers, **{i: best[i] for i in subset}})
             if trial.level_position < result.level_position:
@@ -66,11 +67,48 @@ def test_priorities_are_ordered_by_recoverable_points() -> None:
     priorities = result.recommendations().priorities
     recoverable = [p.recoverable for p in priorities]
     assert recoverable == sorted(recoverable, reverse=True)
-    # CS15 (21 points, all of them recoverable by measures) comes first
-    assert priorities[0].criterion_id == "CS15" and priorities[0].recoverable == 21
-    # Bluezone: 570 of 600 smartphone owners is the least that scores 0 (95 %)
+    # CS15 (21 points) comes first: its next achievable steps recover 13 of them
+    assert priorities[0].criterion_id == "CS15" and priorities[0].recoverable == 13
+    # Bluezone: the next band up, not the top: 480 of 600 smartphone owners is the least at 80 %
     bluezone = next(c for c in priorities[0].changes if c.input_id == "bluezone_installed")
-    assert bluezone.proposed == 570
+    assert bluezone.proposed == 480
     # facts are never proposed as measures
     proposed = {c.input_id for p in priorities for c in p.changes}
     assert not proposed & {"workers", "workshop_area_m2", "cs3", "smartphone_owners"}
+
+
+def test_advice_is_the_next_achievable_option_never_a_situation() -> None:
+    """Issue 11: a 3,000-worker factory with a crowded dormitory is told to manage it at ≤ 4 per
+    room, not to close it; no advice ever proposes an option advice.yaml calls a situation."""
+    loaded = registry.get("bg-kcn-2021")
+    situations = {(i.id, o.id) for i in loaded.ruleset.inputs for o in i.options or [] if not o.recommendable}
+    assert ("cs14", "no_dormitory") in situations and ("cs4", "no_visitors") in situations
+    answers = {
+        **EXAMPLES[0]["answers"],
+        "cs14": "gt_4_per_room_managed",
+        "cs7": "ac_partial_fresh_air",
+        "cs12": "no_measures",
+    }
+    recommendations = score(loaded, answers).recommendations()
+    proposed = [c for p in recommendations.priorities for c in p.changes]
+    proposed += list(recommendations.next_band.changes if recommendations.next_band else ())
+    assert proposed
+    assert not {(c.input_id, c.proposed) for c in proposed} & situations
+    dormitory = [c.proposed for c in proposed if c.input_id == "cs14"]
+    assert dormitory and set(dormitory) == {"le_4_per_room_managed"}
+    meals = [c.proposed for c in proposed if c.input_id == "cs12"]
+    assert meals and "no_collective_meals" not in meals
+
+
+def test_advice_naming_an_unknown_option_is_refused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.assessment import loader
+
+    folder = tmp_path / "bg-kcn-2021"
+    folder.mkdir()
+    (folder / "advice.yaml").write_text("not_recommendable:\n  cs14: [no_such_option]\n")
+    monkeypatch.setattr(loader, "RULESET_FOLDER", tmp_path)
+    from app.assessment.registry import RULESET_DIR
+
+    with pytest.raises(loader.RuleSetError) as refused:
+        loader.parse_ruleset((RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text("utf-8"), "v1.yaml")
+    assert "no_such_option" in str(refused.value)

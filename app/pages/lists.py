@@ -81,20 +81,31 @@ else:
         }
         for r in rows
     ]
-st.dataframe(
+key_columns = {
+    tr("company.tax_code"): st.column_config.TextColumn(pinned=True),
+    tr("lists.col.name"): st.column_config.TextColumn(pinned=True, width="medium"),
+}
+picked = st.dataframe(
     pd.DataFrame(table),
     hide_index=True,
     width="stretch",
-    column_config={tr("result.index"): st.column_config.NumberColumn(format="%.2f%%")},
+    column_config={**key_columns, tr("result.index"): st.column_config.NumberColumn(format="%.2f%%")},
+    on_select="rerun",
+    selection_mode="single-row",
+    key="list_table",
 )
-
+st.caption(tr("lists.click_row"))
+if picked.selection.rows:  # a click on a row opens the company
+    st.switch_page(
+        "app/pages/company_detail.py",
+        query_params={"company": str(rows[picked.selection.rows[0]].company_id)},
+    )
 by_id = {r.company_id: r for r in rows}
 chosen = st.selectbox(
     tr("lists.open"),
     list(by_id),
-    format_func=lambda cid: f"{by_id[cid].tax_code} · {by_id[cid].name}",
+    format_func={cid: f"{r.tax_code} · {r.name}" for cid, r in by_id.items()}.__getitem__,
     key="list_open",
 )
 if st.button(tr("lists.open_button"), icon=":material/open_in_new:", key="open_company"):
-    st.session_state["detail_company"] = chosen
-    st.switch_page("app/pages/company_detail.py")
+    st.switch_page("app/pages/company_detail.py", query_params={"company": str(chosen)})

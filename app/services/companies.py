@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.i18n.messages import pydantic_error
 from app.services import audit
@@ -217,6 +217,27 @@ def find_by_tax_code(actor: Actor, tax_code: str) -> CompanyView:
                 f"doanh nghiệp có mã số thuế {tax_code}", f"company with tax code {tax_code}"
             )
         return _view(*row)
+
+
+def search(actor: Actor, text: str, limit: int = 20) -> list[CompanyView]:
+    """Companies in scope whose tax code starts with, or whose name contains, `text` (case-folded
+    where the database can): the official types what they remember of a name."""
+    wanted = text.strip()
+    if len(wanted) < 2:
+        return []
+    pattern = "%" + wanted.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+    with unit_of_work() as session:
+        rows = session.exec(
+            select(Company, Zone)
+            .join(Zone, col(Company.zone_id) == col(Zone.id))
+            .where(
+                company_condition(actor),
+                col(Company.tax_code).startswith(wanted) | func.lower(col(Company.name)).like(pattern),
+            )
+            .order_by(col(Company.name))
+            .limit(limit)
+        ).all()
+    return [_view(company, zone) for company, zone in rows]
 
 
 def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> CompanyView:

@@ -237,3 +237,54 @@ def test_a_correction_after_an_error_is_stored_and_the_section_moves_on(seeded: 
     assert _draft().answers["bluezone_installed"] == phones - 10  # type: ignore[union-attr]
     assert _nav(at, draft.id).value == 5 and "Nếu nộp, doanh nghiệp sẽ được xếp" in texts(at)
     assert "Tổng số người lao động làm việc tập trung" in texts(at)  # the review shows the answers
+
+
+def test_a_new_round_never_hides_a_returned_submission(seeded: str) -> None:
+    """Issue 11: week 49 opens while week 48's return is still to be corrected; Home shows both
+    and opens the returned one first, with one click to its questionnaire."""
+    from datetime import timedelta
+
+    from app.services import assessments, periods
+    from app.services.periods import Expected
+    from tests.services.helpers import actor, latest_period_id
+
+    me = actor("company")
+    week_48 = latest_period_id()
+    draft = assessments.start_draft(me, week_48)
+    assessments.save_draft(me, draft.id, GOOD_ANSWERS)
+    filed = assessments.submit(me, draft.id, "w48")
+    assessments.review(actor("zone_board"), filed.id, "return", "Bổ sung số liệu khai báo y tế.")
+    with unit_of_work() as session:
+        from db.models import Period
+
+        due = session.get(Period, week_48).due_on  # type: ignore[union-attr]
+    periods.open_period(
+        actor("admin"),
+        "Tuần kế tiếp",
+        due + timedelta(days=1),
+        due + timedelta(days=7),
+        Expected(all_companies=True),
+    )
+    at = logged_in("demo.company")
+    page = texts(at)
+    assert "Bổ sung số liệu khai báo y tế." in page and "Bị trả lại" in page
+    assert "Tuần kế tiếp" in page  # the new round is listed too, under the other rounds
+    at.button(key="go_assessment").click().run()
+    assert not at.exception
+    assert _draft() is not None and _draft().period_id == week_48  # type: ignore[union-attr]
+
+
+def test_an_official_finds_a_company_by_name_and_reads_its_answers(seeded: str) -> None:
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/company_detail.py").run()
+    at.text_input(key="detail_search").input("hòa bình").run()
+    options = at.selectbox(key="detail_pick").options
+    assert any("Hòa Bình Quang Châu" in o for o in options)
+    at.button(key="detail_open").click().run()
+    page = texts(at)
+    assert "Câu trả lời và điểm từng tiêu chí" in page
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0])[:2] == [
+        "CS1 · Số lượng NLĐ làm việc tập trung",
+        "CS2 · Diện tích làm việc cho một NLĐ",
+    ]

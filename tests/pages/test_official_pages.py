@@ -77,7 +77,7 @@ def test_review_return_reaches_the_company_and_refreshes_the_overview(seeded: st
     done = assessments.submit(me, draft.id, "k")
 
     at = logged_in("demo.zoneboard")
-    at.session_state["detail_company"] = me.company_id
+    at.query_params["company"] = str(me.company_id)
     at.switch_page("app/pages/company_detail.py").run()
     assert "Công ty TNHH May mặc Hòa Bình Quang Châu" in texts(at)
     at.button(key="return").click().run()  # without a comment: refused, nothing changes

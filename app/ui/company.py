@@ -1,0 +1,96 @@
+"""The official's company detail, in pieces: finding a company (by name or tax code), the latest
+submission's answers and points per criterion, and the review actions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.assessment.layout import questionnaire
+from app.assessment.schema import numbering_key
+from app.services import assessments, companies
+from app.services.assessments import AssessmentView
+from app.services.context import Actor
+from app.services.errors import ServiceError
+from app.services.scope import REVIEWERS
+from app.ui import cache
+from app.ui.questionnaire import answers_table
+from app.ui.session import lang, tr
+from app.ui.widgets import service_error
+
+
+def pick_company(actor: Actor) -> int | None:
+    """The company asked for in the address (`?company=ID`), else a search by name or tax code."""
+    requested = st.query_params.get("company")
+    if requested:
+        try:
+            return int(requested)
+        except ValueError:
+            st.error(tr("error.bad_link"))
+            return None
+    st.info(tr("detail.pick"))
+    text = st.text_input(tr("detail.search"), key="detail_search", placeholder=tr("detail.search_hint"))
+    found = companies.search(actor, text) if text else []
+    if text and not found:
+        st.warning(tr("detail.no_match"))
+    if found:
+        by_id = {c.id: c for c in found}
+        chosen = st.selectbox(
+            tr("lists.open"),
+            list(by_id),
+            format_func={c.id: f"{c.tax_code} · {c.name} · {c.zone_name}" for c in found}.__getitem__,
+            key="detail_pick",
+        )
+        if st.button(tr("lists.open_button"), icon=":material/open_in_new:", key="detail_open"):
+            st.query_params["company"] = str(chosen)
+            st.rerun()
+    return None
+
+
+def answers_and_points(latest: AssessmentView, previous: AssessmentView | None) -> None:
+    """What the company answered and what each criterion scored, beside its previous submission,
+    so the reviewer decides on the answers, not only on the level."""
+    result = assessments.result_of(latest)
+    before = assessments.result_of(previous) if previous is not None else None
+    earlier = {c.id: c for c in before.criteria} if before is not None else {}
+    rows = []
+    for c in sorted(result.criteria, key=lambda c: numbering_key(c.id)):
+        was = earlier.get(c.id)
+        rows.append(
+            {
+                tr("result.col.criterion"): f"{c.id} · {c.title.get(lang())}",
+                tr("result.col.answer"): c.fired.get(lang()),
+                tr("result.col.points"): f"{c.points}/{c.max}",
+                tr("detail.col.previous"): "—"
+                if was is None
+                else f"{was.points}/{was.max} · {was.fired.get(lang())}",
+            }
+        )
+    st.subheader(tr("detail.answers"))
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("result.col.criterion"): st.column_config.TextColumn(pinned=True)},
+    )
+    with st.expander(tr("detail.all_answers")):
+        answers_table(result.compiled.ruleset, questionnaire(result.compiled.ruleset), latest.answers)
+
+
+def review_actions(actor: Actor, latest: AssessmentView) -> None:
+    if actor.role not in REVIEWERS or not latest.is_latest or latest.status != "submitted":
+        return
+    st.markdown(f"**{tr('detail.review')}**")
+    comment = st.text_area(tr("detail.comment"), key="review_comment", max_chars=2000)
+    left, right = st.columns(2)
+    approve = left.button(tr("detail.approve"), type="primary", icon=":material/check:", key="approve")
+    send_back = right.button(tr("detail.return"), icon=":material/undo:", key="return")
+    if approve or send_back:
+        try:
+            assessments.review(actor, latest.id, "approve" if approve else "return", comment)
+        except ServiceError as error:
+            service_error(error)
+        else:
+            cache.invalidate()
+            st.toast(tr("detail.reviewed"), icon=":material/check_circle:")
+            st.rerun()

@@ -10,6 +10,7 @@ from app.config import UnsafeSettings, get_settings
 from app.i18n import LANGUAGES
 from app.services.auth import must_change_password
 from app.ui.session import current_actor, log_out, tr
+from app.ui.style import localize_streamlit_defaults
 from app.ui.widgets import database_failure
 
 st.set_page_config(page_title="ZoneRisk", page_icon="🛡️", layout="wide")
@@ -37,6 +38,8 @@ with st.sidebar:
         horizontal=True,
         key="lang",
     )
+
+localize_streamlit_defaults()
 
 OFFICIAL_PAGES = [
     ("app/pages/overview.py", "nav.overview", ":material/dashboard:"),

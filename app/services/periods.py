@@ -134,6 +134,17 @@ def close_period(actor: Actor, period_id: int) -> Period:
         return period
 
 
+def current_round(rounds: Sequence[Period], today: date) -> Period | None:
+    """The round officials look at by default: the open one due soonest that is not past its due
+    day (so week 48, due today, stays the default when week 49 opens), else the newest."""
+    running = [p for p in rounds if not p.closed and p.opens_on <= today <= p.due_on]
+    if running:
+        return min(running, key=lambda p: (p.due_on, p.id or 0))
+    started = [p for p in rounds if p.opens_on <= today]
+    pool = started or list(rounds)
+    return max(pool, key=lambda p: (p.opens_on, p.id or 0)) if pool else None
+
+
 def list_periods(actor: Actor) -> list[Period]:
     """Newest first. A company sees the rounds it is expected in; officials see every round."""
     with unit_of_work() as session:

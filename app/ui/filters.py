@@ -11,7 +11,7 @@ from app.services import monitoring, periods
 from app.services.companies import list_zones
 from app.services.context import Actor
 from app.services.monitoring import Filters
-from app.ui.format import day, rn
+from app.ui.format import day, rn, today_vietnam
 from app.ui.session import lang, tr
 from app.ui.widgets import choose_many
 
@@ -20,22 +20,27 @@ if TYPE_CHECKING:
 
 
 def choose_period(actor: Actor) -> Period | None:
-    """The round selector in the sidebar; the newest round by default."""
+    """The round selector in the sidebar, kept in the address (`?round=ID`), so the chosen round
+    carries across Overview, Lists and Province and survives a reload; by default the round that
+    is running, not a round that has just opened with nothing filed yet."""
     rounds = periods.list_periods(actor)
     if not rounds:
         st.info(tr("officials.no_rounds"))
         return None
     due = tr("home.due")
     by_id = {p.id: p for p in rounds}
-    if st.session_state.get("f_period") not in by_id:
-        st.session_state["f_period"] = rounds[0].id
+    default = periods.current_round(rounds, today_vietnam()) or rounds[0]
+    options = list(by_id)
     chosen = st.sidebar.selectbox(
         tr("officials.round"),
-        list(by_id),
+        options,
+        index=options.index(default.id),
         format_func={pid: f"{rn(p.name)} · {due} {day(p.due_on)}" for pid, p in by_id.items()}.__getitem__,
-        key="f_period",
+        key="round",
+        bind="query-params",
+        persist_state="session",  # also across a page switch within the session
     )
-    return by_id[chosen]
+    return by_id.get(chosen, default)
 
 
 def choose_filters(actor: Actor, ruleset: RuleSet) -> Filters:

@@ -53,7 +53,7 @@ def test_the_chairman_report_is_previewed_without_taking_a_number(seeded: str) -
     from tests.databases import scalar
 
     at = _session_in("vi", "demo.ict")
-    at.toggle(key=f"chairman_{at.session_state['f_period']}_show").set_value(True).run()
+    at.toggle(key=f"chairman_{at.session_state['round']}_show").set_value(True).run()
     assert not at.exception
     previews = [k for k in at.session_state if str(k).startswith("chairman_") and "_preview_" in str(k)]
     assert previews and at.session_state[previews[0]][:5] == b"%PDF-"

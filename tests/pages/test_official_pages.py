@@ -139,3 +139,39 @@ def test_cached_overview_updates_when_a_submission_lands(seeded: str) -> None:
     company.button(key="submit").click().run()
     at.run()
     assert int(_metric(at, "Đã nộp")) == before + 1
+
+
+def test_the_chosen_round_shows_on_the_overview(seeded: str) -> None:
+    """The round is a widget bound to the address (`?round=…`); that it carries across pages and
+    a shared link is checked in Chromium (tests/browser/test_walkthrough.py), as AppTest has no URL."""
+    from app.services import periods
+
+    older = periods.list_periods(actor("ict"))[-1]
+    at = logged_in("demo.zoneboard")
+    at.selectbox(key="round").set_value(older.id).run()
+    assert older.name in texts(at)
+
+
+def test_the_default_round_is_the_running_one_not_a_new_empty_one() -> None:
+    from datetime import date
+
+    from app.services.periods import current_round
+    from db.models import Period
+
+    def week(n: int, opens: date, due: date, closed: bool = False) -> Period:
+        return Period(
+            id=n,
+            name=f"Tuần {n}",
+            ruleset_id="x",
+            ruleset_version=1,
+            opens_on=opens,
+            due_on=due,
+            due_at=None,
+            closed=closed,
+        )  # type: ignore[arg-type]
+
+    w48 = week(48, date(2026, 11, 23), date(2026, 11, 29))
+    w49 = week(49, date(2026, 11, 29), date(2026, 12, 6))
+    assert current_round([w49, w48], date(2026, 11, 29)) is w48  # due today: still the default
+    assert current_round([w49, w48], date(2026, 11, 30)) is w49
+    assert current_round([week(47, date(2021, 5, 17), date(2021, 5, 23), True)], date(2026, 1, 1)).id == 47  # type: ignore[union-attr]

@@ -1,0 +1,199 @@
+"""The new-user walk-through of issue 11, repeated in Chromium: every page of each role's sidebar, in
+Vietnamese and English, on a laptop (1366×768) and a phone (390×844), with a screenshot of each
+step in artifacts/screenshots/; and a scan of every page's text for rule-set ids, Streamlit's own
+English words, and the other language's interface words. Then two journeys: a correction after an
+error is stored, and the officials' round carries across pages in the address."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from playwright.sync_api import Page
+
+from app.assessment import registry
+from app.i18n import strings
+from tests.browser.conftest import ARTIFACTS, settle
+from tests.pages.apptest import PASSWORDS
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
+ROLE_PAGES = {
+    "demo.company": ["nav.home", "nav.assessment", "nav.result", "nav.whatif", "nav.history", "nav.profile"],
+    "demo.zoneboard": ["nav.overview", "nav.lists", "nav.company_detail"],
+    "demo.labour": ["nav.overview", "nav.lists"],
+    "demo.ict": ["nav.overview", "nav.lists", "nav.province"],
+    "demo.admin": [
+        "nav.admin_users",
+        "nav.admin_companies",
+        "nav.admin_rounds",
+        "nav.admin_rulesets",
+        "nav.admin_audit",
+    ],
+}
+STREAMLIT_ENGLISH = [
+    "Choose options",
+    "Select all",
+    "Browse files",
+    "per file",
+    "Drag and drop",
+    "No results",
+]
+
+
+def word(key: str, lang: str) -> str:
+    return strings()[key][lang]
+
+
+@cache
+def rule_set_ids() -> list[str]:
+    """Ids a person must never read: inputs and options written as codes (with '_' or digits)."""
+    found: set[str] = set()
+    for loaded in registry.latest():
+        for item in loaded.ruleset.inputs:
+            found.add(item.id)
+            found.update(o.id for o in item.options or [])
+    return sorted(i for i in found if "_" in i or re.fullmatch(r"f\d", i))
+
+
+@cache
+def other_language_words(lang: str) -> list[str]:
+    """The interface's sentences in the other language (long ones, that differ between the two)."""
+    other = "en" if lang == "vi" else "vi"
+    return sorted(
+        {
+            texts[other]
+            for texts in strings().values()
+            if "{" not in texts[other] and len(texts[other]) >= 14 and texts[other] != texts[lang]
+        }
+    )
+
+
+def findings(text: str, lang: str) -> list[str]:
+    found = [i for i in rule_set_ids() if re.search(rf"(?<![\w.]){re.escape(i)}(?![\w])", text)]
+    found += [w for w in STREAMLIT_ENGLISH if w in text]
+    found += [w for w in other_language_words(lang) if w in text]
+    return found
+
+
+def _expand_sidebar(page: Page) -> None:
+    opener = page.locator(
+        '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+    )
+    if opener.count() and opener.first.is_visible():
+        opener.first.click()
+        page.wait_for_timeout(400)
+
+
+def _collapse_sidebar(page: Page, phone: bool) -> None:
+    closer = page.locator(
+        '[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]'
+    )
+    if phone and closer.count() and closer.first.is_visible():
+        closer.first.click()
+        page.wait_for_timeout(400)
+
+
+def open_page(page: Page, title: str, phone: bool) -> None:
+    _expand_sidebar(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+    settle(page)
+    _collapse_sidebar(page, phone)
+
+
+def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> None:
+    page.goto(base + "/", wait_until="domcontentloaded")
+    page.get_by_label(word("login.username", "vi")).wait_for()
+    if lang == "en":
+        _expand_sidebar(page)
+        page.get_by_text("English", exact=True).click()
+        settle(page)
+        _collapse_sidebar(page, phone)
+    page.get_by_label(word("login.username", lang), exact=True).fill(username)
+    page.get_by_label(word("login.password", lang), exact=True).fill(PASSWORDS[username])
+    page.get_by_role("button", name=word("login.submit", lang)).click()
+    settle(page)
+    page.wait_for_timeout(500)
+    settle(page)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_of_every_role_reads_in_its_language(server: str, browser, lang: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    width, height = SIZES[size]
+    problems: dict[str, list[str]] = {}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for username, keys in ROLE_PAGES.items():
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        try:
+            log_in_as(page, server, username, lang, size == "phone")
+            for key in keys:
+                open_page(page, word(key, lang), size == "phone")
+                page.wait_for_timeout(300)
+                step = f"walk-{username.split('.')[1]}-{lang}-{size}-{key.split('.')[1]}"
+                page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=size == "laptop")
+                found = findings(page.inner_text("body"), lang)
+                if found:
+                    problems[step] = found
+        finally:
+            context.close()
+    assert problems == {}
+
+
+def test_a_correction_after_an_error_is_stored(server: str, page: Page, server_database: str) -> None:
+    """In section 5, more Bluezone installs than smartphone owners: refused and kept on the
+    section; corrected, saved and continued: stored, and the review shows."""
+    from tests.databases import scalar
+
+    log_in_as(page, server, "demo.company", "vi", phone=False)
+    open_page(page, word("nav.assessment", "vi"), phone=False)
+    start = page.get_by_role("button", name=re.compile("Bắt đầu|Sửa và nộp lại|Tạo bản mới"))
+    if start.count():
+        start.first.click()
+        settle(page)
+    page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.get_by_text(
+        re.compile(r"^5\. ")
+    ).click()
+    settle(page)
+    phones = page.get_by_label("Số NLĐ có điện thoại thông minh")
+    owners = int(phones.input_value() or "100")
+    bluezone = page.get_by_label("Số NLĐ đã cài Bluezone")
+    bluezone.fill(str(owners + 50))
+    bluezone.press("Tab")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    settle(page)
+    page.get_by_text("hai số liệu mâu thuẫn").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "walk-company-error-section5.png"), full_page=True)
+    bluezone = page.get_by_label("Số NLĐ đã cài Bluezone")
+    bluezone.fill(str(owners - 5))
+    bluezone.press("Tab")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    settle(page)
+    page.get_by_text("Nếu nộp, doanh nghiệp sẽ được xếp").wait_for()
+    stored = scalar(
+        server_database,
+        "SELECT answers FROM assessment a JOIN app_user u ON u.company_id = a.company_id "
+        "WHERE u.username = 'demo.company' AND a.status = 'draft'",
+    )
+    import json
+
+    answers = stored if isinstance(stored, dict) else json.loads(str(stored))
+    assert answers["bluezone_installed"] == owners - 5
+    page.screenshot(path=str(ARTIFACTS / "walk-company-corrected-review.png"), full_page=True)
+
+
+def test_the_round_carries_across_pages_in_the_address(server: str, page: Page) -> None:
+    log_in_as(page, server, "demo.zoneboard", "vi", phone=False)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    option = page.get_by_role("option").last
+    chosen = option.inner_text().split(" · ")[0]
+    option.click()
+    settle(page)
+    assert "round=" in page.url
+    open_page(page, word("nav.lists", "vi"), phone=False)
+    assert "round=" in page.url
+    page.get_by_text(chosen).first.wait_for()

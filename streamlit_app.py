@@ -10,7 +10,7 @@ from app.config import UnsafeSettings, get_settings
 from app.i18n import LANGUAGES
 from app.services.auth import must_change_password
 from app.ui.session import current_actor, log_out, tr
-from app.ui.style import localize_streamlit_defaults
+from app.ui.style import close_sidebar_after_navigation, localize_streamlit_defaults
 from app.ui.widgets import database_failure
 
 st.set_page_config(page_title="ZoneRisk", page_icon="🛡️", layout="wide")
@@ -91,6 +91,7 @@ else:
         if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):
             log_out()
             st.rerun()
+close_sidebar_after_navigation(page.url_path)
 try:
     page.run()
 except SQLAlchemyError as failure:

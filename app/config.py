@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     login_free_failures: int = Field(default=5, alias="ZONERISK_LOGIN_FREE_FAILURES", ge=1)
     login_max_delay_seconds: int = Field(default=900, alias="ZONERISK_LOGIN_MAX_DELAY_SECONDS", ge=1)
     trust_proxy: bool = Field(default=False, alias="ZONERISK_TRUST_PROXY")
+    map_style: str = Field(
+        default="carto-positron",
+        alias="ZONERISK_MAP_STYLE",
+        description="plotly map tiles the officials' browsers fetch (carto-positron, open-street-map…), "
+        "or `offline` for longitude/latitude axes on networks without internet",
+    )
     report_signer_name: str = Field(default="", alias="ZONERISK_REPORT_SIGNER_NAME")
     report_signer_title: str = Field(default="", alias="ZONERISK_REPORT_SIGNER_TITLE")
     backup_dir: Path = Field(

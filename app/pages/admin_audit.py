@@ -49,5 +49,6 @@ else:
         "zonerisk-audit.xlsx",
         mime=XLSX,
         icon=":material/download:",
+        on_click="ignore",  # no rerun: a second quick download still works
         key="audit_export",
     )

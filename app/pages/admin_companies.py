@@ -21,6 +21,7 @@ cols[0].download_button(
     "zonerisk-companies-template.xlsx",
     mime=XLSX,
     icon=":material/download:",
+    on_click="ignore",  # no rerun: a second quick download still works
     key="template",
 )
 cols[1].download_button(
@@ -29,6 +30,7 @@ cols[1].download_button(
     "zonerisk-companies.xlsx",
     mime=XLSX,
     icon=":material/download:",
+    on_click="ignore",  # no rerun: a second quick download still works
     key="registry",
 )
 

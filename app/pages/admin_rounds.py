@@ -104,4 +104,5 @@ if opened:
     except ServiceError as error:
         service_error(error)
     else:
-        st.success(tr("admin.rounds.opened", name=plain(period.name)))
+        st.toast(tr("admin.rounds.opened", name=plain(period.name)), icon=":material/check_circle:")
+        st.rerun()  # the table above shows the new round at once

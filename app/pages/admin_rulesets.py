@@ -65,6 +65,7 @@ with excel_tab:
         lambda: rulesets.points_template(chosen.ruleset_id, chosen.version),
         f"{chosen.ruleset_id}-v{chosen.version}-points.xlsx",
         mime=XLSX,
+        on_click="ignore",  # no rerun: a second quick download still works
         key="points_template",
     )
     table = st.file_uploader(tr("admin.rulesets.points_file"), type=["xlsx"], key="points_upload")

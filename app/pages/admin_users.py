@@ -96,4 +96,5 @@ if created:
     except ServiceError as error:
         service_error(error)
     else:
-        st.success(tr("admin.users.created", username=username))
+        st.toast(tr("admin.users.created", username=username), icon=":material/check_circle:")
+        st.rerun()  # the table above shows the new user at once

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.config import get_settings
 from app.services import reports
 from app.services.assessments import ruleset_of
 from app.ui import cache
@@ -174,6 +175,7 @@ with where:
                 ruleset,
                 lang(),
                 tr("chart.map"),
+                get_settings().map_style,
             ),
             key="chart_map",
         )

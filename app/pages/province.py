@@ -64,17 +64,19 @@ def table(areas: list[AreaRow]) -> pd.DataFrame:
     )
 
 
-left, right = st.columns(2)
-for column, kind, title in (
-    (left, "industrial_zone", tr("province.zones")),
-    (right, "district", tr("province.districts")),
-):
+for kind, title in (("industrial_zone", tr("province.zones")), ("district", tr("province.districts"))):
     areas = [a for a in view.areas if a.kind == kind]
-    with column:
-        st.subheader(title)
-        if not any(a.expected for a in areas):
-            st.info(tr("overview.no_match"))
-            continue
-        for label, value in summary(areas).items():
-            st.metric(label, value)
-        st.dataframe(table(areas), hide_index=True, width="stretch")
+    st.subheader(title)
+    if not any(a.expected for a in areas):
+        st.info(tr("overview.no_match"))
+        continue
+    for column, (label, value) in zip(st.columns(5), summary(areas).items(), strict=True):
+        column.metric(label, value)
+    # full width, every row shown: side by side, half-width tables cut columns off at 1366 px
+    st.dataframe(
+        table(areas),
+        hide_index=True,
+        width="stretch",
+        height=38 + 35 * len(areas),
+        column_config={tr("overview.col.area"): st.column_config.TextColumn(pinned=True)},
+    )

@@ -13,12 +13,14 @@ FONT = dict(family="Inter, 'Segoe UI', 'Noto Sans', Arial, sans-serif", size=13)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
+    """The title, then the legend in a row of its own above the plot: below it, the legend
+    collided with long axis labels (round names, zone names)."""
     fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left"),
+        title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top"),
         height=height,
-        margin=dict(l=10, r=10, t=50, b=10),
+        margin=dict(l=10, r=10, t=90, b=10),
         font=FONT,
-        legend=dict(orientation="h", yanchor="bottom", y=-0.25, x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left"),
     )
     return fig
 
@@ -169,37 +171,55 @@ def company_map(
     ruleset: RuleSet,
     lang: str,
     title: str,
+    style: str = "offline",
 ) -> go.Figure:
-    """Companies by level (colour) and workforce (size), beside the zone and district centroids.
-    Drawn on longitude/latitude axes, so it needs no map tiles from the internet."""
+    """Companies by level (colour) and workforce (size), with the zone and district names.
+    On map tiles (`style`, e.g. carto-positron, fetched by the browser) where the browser is
+    online; with `offline` on longitude/latitude axes, which need nothing from the internet.
+    Area names sit beside their point, not on top of the companies' bubbles."""
+    tiles = style != "offline"
     fig = go.Figure()
     for level in ruleset.levels:
         chosen = [p for p in points if p[2] == level.id]
         if not chosen:
             continue
-        fig.add_scatter(
-            x=[p[1] for p in chosen],
-            y=[p[0] for p in chosen],
+        marker = dict(
+            color=level.color, size=[max(6, min(40, (p[3] or 1) ** 0.5 / 2.2)) for p in chosen], opacity=0.8
+        )
+        common = dict(
             mode="markers",
             name=level.label.get(lang),
-            marker=dict(
-                color=level.color,
-                size=[max(6, min(40, (p[3] or 1) ** 0.5 / 2.2)) for p in chosen],
-                line=dict(width=0.5, color="#333"),
-                opacity=0.8,
-            ),
+            marker=marker,
             text=[html.escape(p[4]) for p in chosen],  # plotly renders <a> and <br> in text
             hovertemplate="%{text}<extra></extra>",
         )
-    fig.add_scatter(
-        x=[c[1] for c in centroids],
-        y=[c[0] for c in centroids],
-        mode="text",
+        if tiles:
+            fig.add_scattermap(lat=[p[0] for p in chosen], lon=[p[1] for p in chosen], **common)
+        else:
+            marker["line"] = dict(width=0.5, color="#333")
+            fig.add_scatter(x=[p[1] for p in chosen], y=[p[0] for p in chosen], **common)
+    names = dict(
+        mode="markers+text",
         text=[html.escape(c[2]) for c in centroids],
+        textposition="bottom right",
+        marker=dict(size=5, color="#222"),
         textfont=dict(size=11, color="#222"),
         showlegend=False,
         hoverinfo="skip",
     )
-    fig.update_xaxes(title="", showgrid=True, zeroline=False)
-    fig.update_yaxes(title="", showgrid=True, zeroline=False, scaleanchor="x", scaleratio=1.07)
+    if tiles:
+        fig.add_scattermap(lat=[c[0] for c in centroids], lon=[c[1] for c in centroids], **names)
+        lats = [p[0] for p in points] or [c[0] for c in centroids] or [21.27]
+        lons = [p[1] for p in points] or [c[1] for c in centroids] or [106.2]
+        fig.update_layout(
+            map=dict(
+                style=style,
+                center=dict(lat=(min(lats) + max(lats)) / 2, lon=(min(lons) + max(lons)) / 2),
+                zoom=8.6,
+            )
+        )
+    else:
+        fig.add_scatter(x=[c[1] for c in centroids], y=[c[0] for c in centroids], **names)
+        fig.update_xaxes(title="", showgrid=True, zeroline=False)
+        fig.update_yaxes(title="", showgrid=True, zeroline=False, scaleanchor="x", scaleratio=1.07)
     return _layout(fig, title, height=560)

@@ -50,6 +50,7 @@ def excel_download(
             mime=XLSX,
             icon=":material/download:",
             key="download_xlsx",
+            on_click="ignore",  # no rerun: a second quick download still works
         )
         if ods.available():
             st.download_button(
@@ -59,12 +60,19 @@ def excel_download(
                 mime="application/vnd.oasis.opendocument.spreadsheet",
                 icon=":material/download:",
                 key="download_ods",
+                on_click="ignore",
             )
 
 
 def pdf_download(label: str, file_name: str, make: Callable[[], bytes], key: str) -> None:
     st.download_button(
-        label, make, file_name=file_name, mime="application/pdf", icon=":material/picture_as_pdf:", key=key
+        label,
+        make,
+        file_name=file_name,
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key=key,
+        on_click="ignore",  # no rerun: a second quick download still works
     )
 
 

@@ -25,3 +25,25 @@ def localize_streamlit_defaults() -> None:
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: {limit}; }}
 </style>"""
     )
+
+
+_CLOSE_SIDEBAR_ON_PHONES = """<script>
+(() => {
+  if (window.innerWidth > 640) return;
+  const control = document.querySelector('[data-testid="stSidebarCollapseButton"]');
+  const close = control && (control.matches('button') ? control : control.querySelector('button'));
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  if (close && sidebar && sidebar.getBoundingClientRect().right > 0) close.click();
+})();
+</script>"""
+
+
+def close_sidebar_after_navigation(page_path: str) -> None:
+    """On a phone the sidebar covers the page; after a page was chosen in it, close it. The
+    script's text names the page, so it runs once per page switch, not on every rerun (for
+    instance when the language is switched in the open sidebar). A constant script: no user text."""
+    # a container keyed by the page: a new page mounts a new element, whose script then runs
+    with st.container(
+        key=f"zr-nav-{''.join(c for c in page_path if c.isalnum()) or 'home'}", height=1, border=False
+    ):
+        st.html(_CLOSE_SIDEBAR_ON_PHONES, unsafe_allow_javascript=True, width=1)

@@ -97,10 +97,15 @@ def _collapse_sidebar(page: Page, phone: bool) -> None:
 
 
 def open_page(page: Page, title: str, phone: bool) -> None:
+    """Choose a page in the sidebar; on a phone the sidebar must then get out of the way."""
     _expand_sidebar(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
     settle(page)
-    _collapse_sidebar(page, phone)
+    if phone:
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right <= 0",
+            timeout=10_000,
+        )
 
 
 def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> None:
@@ -131,8 +136,9 @@ def test_every_page_of_every_role_reads_in_its_language(server: str, browser, la
         page.set_default_timeout(30_000)
         try:
             log_in_as(page, server, username, lang, size == "phone")
-            for key in keys:
-                open_page(page, word(key, lang), size == "phone")
+            for number, key in enumerate(keys):
+                if number or username == "demo.admin":  # the first page is where the login lands
+                    open_page(page, word(key, lang), size == "phone")
                 page.wait_for_timeout(300)
                 step = f"walk-{username.split('.')[1]}-{lang}-{size}-{key.split('.')[1]}"
                 page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=size == "laptop")

@@ -60,6 +60,8 @@ def test_create_a_user_from_the_page(seeded: str) -> None:
         1,
         True,
     )
+    # the users table shows the new account at once, without navigating away
+    assert any("canbo.vantrung" in df.value.to_string() for df in at.dataframe)
 
 
 def test_a_reset_user_must_change_the_password_before_anything_else(seeded: str) -> None:

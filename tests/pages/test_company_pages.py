@@ -288,3 +288,13 @@ def test_an_official_finds_a_company_by_name_and_reads_its_answers(seeded: str) 
         "CS1 · Số lượng NLĐ làm việc tập trung",
         "CS2 · Diện tích làm việc cho một NLĐ",
     ]
+
+
+def test_a_profile_error_reads_in_vietnamese_with_the_field_label(seeded: str) -> None:
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/profile.py").run()
+    at.number_input(key="pf_workers").set_value(-5)
+    next(b for b in at.button if b.label == "Lưu hồ sơ").click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Tổng số người lao động: phải lớn hơn hoặc bằng 0" in errors
+    assert "Input should be" not in errors and "workers:" not in errors

@@ -59,3 +59,9 @@ def test_the_chairman_report_is_previewed_without_taking_a_number(seeded: str) -
     assert previews and at.session_state[previews[0]][:5] == b"%PDF-"
     assert scalar(seeded, "SELECT count(*) FROM exportlog") == 0
     assert scalar(seeded, "SELECT count(*) FROM documentregister") == 0
+
+
+def test_round_names_read_in_english(seeded: str) -> None:
+    at = _session_in("en", "demo.ict")
+    page = texts(at)
+    assert "Week " in page and "Tuần " not in page

@@ -16,10 +16,11 @@ def test_hr_officer_fills_in_submits_and_sees_the_level(server: str, page) -> No
     log_in(page, server, "demo.company", "HoaBinh-Garment-2021")
     page.get_by_text("Chưa bắt đầu").wait_for()
     shot(page, "company-1-home")
+    # one click from Home to the questionnaire (issue 11: it took two, and the second lingered)
     page.get_by_role("button", name="Bắt đầu tự đánh giá").click()
     settle(page)
-    page.get_by_role("button", name="Bắt đầu", exact=True).click()
-    settle(page)
+    expect(page.get_by_role("button", name="Bắt đầu", exact=True)).to_have_count(0)
+    page.get_by_text("điền sẵn từ bản nộp gần nhất").wait_for()
     # the draft starts from last round's figures; the officer updates the headcount and goes on
     workers = page.get_by_label("Tổng số người lao động làm việc tập trung")
     workers.fill("3050")

@@ -19,7 +19,7 @@ from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.assessment.guards import TooLarge, check_json_depth, limits
 from app.assessment.loader import RuleSetError, load_ruleset_file
-from app.scoring import ScoreResult, score
+from app.scoring import ScoreResult, recommend, score
 
 app = typer.Typer(
     add_completion=False,
@@ -75,7 +75,7 @@ def score_command(
         fail(str(exc))
     if output is OutputFormat.json:
         payload = result.to_dict()
-        payload["recommendations"] = result.recommendations().to_dict()
+        payload["recommendations"] = recommend(result).to_dict()
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(result, lang))
@@ -122,7 +122,7 @@ def render_text(result: ScoreResult, lang: str) -> str:
     width = max(len(c.id) for c in result.criteria)
     for c in result.criteria:
         lines.append(f"{c.id:<{width}}  {c.points:>3}/{c.max:<3} {c.title.get(lang)} — {c.fired.get(lang)}")
-    recs = result.recommendations()
+    recs = recommend(result)
     if recs.next_band is not None:
         lines.append("")
         lines.append(

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.assessment import registry
 from app.scoring import score
-from app.scoring.engine import compile_ruleset
+from app.scoring.compiler import compile_ruleset
 from bench.harness import Figure, paired
 
 

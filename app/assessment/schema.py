@@ -102,12 +102,6 @@ class Interval(StrictModel):
             return exact(self.lt), False
         return None
 
-    def contains(self, value: Fraction) -> bool:
-        lower, upper = self.lower(), self.upper()
-        if lower and (value < lower[0] or (value == lower[0] and not lower[1])):
-            return False
-        return not (upper and (value > upper[0] or (value == upper[0] and not upper[1])))
-
     def describe(self) -> str:
         """A compact printed form, the way the decisions print their tables: '≥50 – <200', '≤15'."""
         lower, upper = self.lower(), self.upper()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.scoring import recommend
 from app.services import assessments, portal, reports
 from app.services.errors import ServiceError
 from app.ui.charts import section_points
@@ -61,7 +62,7 @@ with st.container(border=True):
         st.error(result.may_operate_reason.get(lang()))
     st.markdown(f"**{tr('result.obligation')}:** {result.obligation.get(lang())}")
 
-recommendations = result.recommendations()
+recommendations = recommend(result)
 st.subheader(tr("result.fix_first"))
 next_band = recommendations.next_band
 if next_band is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from app.assessment.answers import AnswerValidator, ExactValue
@@ -197,7 +196,7 @@ class CompiledRuleSet:
             for lv in rs.levels
         )
         self.section_ids = tuple(s.id for s in rs.sections)
-        # set by compile_ruleset: the generated single-pass scorer for valid answers (codegen.py)
+        # set by app.scoring.compiler: the generated single-pass scorer for valid answers (codegen.py)
         self.fast: Callable[[Mapping[str, object]], tuple[Any, ...] | None] = lambda _answers: None
         self.fast_source = ""
 
@@ -211,27 +210,7 @@ class CompiledRuleSet:
         return by_index, level, floor_id
 
 
-_COMPILED: dict[str, tuple[LoadedRuleSet, CompiledRuleSet]] = {}
-
-
-def compile_ruleset(loaded: LoadedRuleSet) -> CompiledRuleSet:
-    """Compiled once per content hash, so a re-uploaded identical text reuses the same program."""
-    cached = _COMPILED.get(loaded.content_hash)
-    if cached is None:
-        from app.scoring.codegen import generate
-
-        compiled = CompiledRuleSet(loaded)
-        compiled.fast, compiled.fast_source = generate(compiled)
-        cached = (loaded, compiled)
-        _COMPILED[loaded.content_hash] = cached
-    return cached[1]
-
-
 def round_index(total: int, max_total: int) -> float:
     """total / max × 100 to 2 decimals, half rounded up, computed on integers."""
     hundredths = (2 * total * 10_000 + max_total) // (2 * max_total)
     return hundredths / 100
-
-
-def exact_index(total: int, max_total: int) -> Fraction:
-    return Fraction(total * 100, max_total)

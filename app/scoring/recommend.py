@@ -11,14 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.schema import BandsRule, Input, RatioRule, SumRule, Text
 from app.formatting import quantity
-
-if TYPE_CHECKING:
-    from app.scoring.result import ScoreResult
+from app.scoring.result import ScoreResult
+from app.scoring.scorer import score
 
 
 @dataclass(frozen=True)
@@ -167,8 +166,7 @@ def _label(item: Input, value: object) -> Text:
 
 
 def recommend(result: ScoreResult) -> Recommendations:
-    from app.scoring.scorer import score
-
+    """What to fix first for one result: rescoring changed answers with the same compiled set."""
     compiled = result.compiled
     rs = compiled.ruleset
     actionable = [i for i in rs.inputs if i.actionable]

@@ -7,7 +7,7 @@ so the per-criterion explanation with its labels is assembled lazily, once, on f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.assessment.schema import (
     BandsRule,
@@ -20,9 +20,6 @@ from app.assessment.schema import (
 )
 from app.formatting import quantity
 from app.scoring.engine import NOT_APPLICABLE, CompiledRuleSet, round_index
-
-if TYPE_CHECKING:
-    from app.scoring.recommend import Recommendations
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +174,6 @@ class ScoreResult:
                 )
             )
         return results
-
-    def recommendations(self) -> Recommendations:
-        from app.scoring.recommend import recommend
-
-        return recommend(self)
 
     def summary(self) -> dict[str, Any]:
         """The compact snapshot stored with every submission; cheap, from the hot path's tuples.

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.assessment.loader import LoadedRuleSet
-from app.scoring.engine import CompiledRuleSet, compile_ruleset
+from app.scoring.compiler import compile_ruleset
+from app.scoring.engine import CompiledRuleSet
 from app.scoring.result import ScoreResult
 
 

@@ -246,7 +246,7 @@ def save_draft(
 
 
 def _problems(loaded: LoadedRuleSet, answers: dict[str, Any]) -> list[Problem]:
-    from app.scoring.engine import compile_ruleset
+    from app.scoring.compiler import compile_ruleset
 
     try:
         compile_ruleset(loaded).validator.validate(answers, partial=True)

@@ -25,10 +25,6 @@ class Actor:
     zone_ids: tuple[str, ...] = field(default_factory=tuple)
     session_version: int = 1
 
-    @property
-    def is_official(self) -> bool:
-        return self.role in ("zone_board", "labour", "ict")
-
 
 CLI_ACTOR = Actor(user_id=None, username="cli", role="ict")
 """The command line acts province-wide, read-only like the ICT department, and is audited as `cli`."""

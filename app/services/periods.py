@@ -160,23 +160,6 @@ def list_periods(actor: Actor) -> list[Period]:
         return list(session.exec(query).all())
 
 
-def get_period(period_id: int) -> Period:
-    with unit_of_work() as session:
-        period = session.get(Period, period_id)
-        if period is None:
-            raise NotFound("Không có kỳ đánh giá này.", "No such round.")
-        return period
-
-
 def latest_period(actor: Actor) -> Period | None:
     periods = list_periods(actor)
     return periods[0] if periods else None
-
-
-def is_expected(session: Session, period_id: int, company_ids: Sequence[int]) -> set[int]:
-    rows = session.exec(
-        select(PeriodCompany.company_id).where(
-            PeriodCompany.period_id == period_id, col(PeriodCompany.company_id).in_(company_ids)
-        )
-    ).all()
-    return set(rows)

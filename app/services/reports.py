@@ -29,6 +29,7 @@ from app.exports.report import (
 )
 from app.formatting import VIETNAM, quantity, today_vietnam
 from app.i18n import t
+from app.scoring import recommend
 from app.services import assessments, monitoring
 from app.services.assessments import ruleset_of
 from app.services.companies import find_by_tax_code, get_company
@@ -315,7 +316,7 @@ def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> Compan
     if row is None or period is None:
         raise NotFound("Không có bản đánh giá này.", "No such assessment.")
     first = row.first_submitted_at or row.submitted_at
-    recommendations = result.recommendations()
+    recommendations = recommend(result)
     next_band = recommendations.next_band
     if next_band is None:
         fix_note, fixes = t("result.lowest_level", lang), []

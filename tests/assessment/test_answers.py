@@ -73,7 +73,7 @@ def test_whole_floats_count_as_whole_numbers() -> None:
 
 
 def test_partial_validation_allows_missing_answers_for_drafts() -> None:
-    from app.scoring.engine import compile_ruleset
+    from app.scoring.compiler import compile_ruleset
 
     validator = compile_ruleset(BG).validator
     clean, _ = validator.validate({"workers": 120}, partial=True)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
-from app.scoring.engine import compile_ruleset
+from app.scoring.compiler import compile_ruleset
 from app.scoring.scorer import interpret
 from tests.strategies import answers_for
 

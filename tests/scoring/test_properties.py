@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.assessment import registry
 from app.assessment.schema import ChoiceRule, SumRule
-from app.scoring import score
+from app.scoring import recommend, score
 from tests.strategies import answers_for
 
 COMPLETE = [loaded for loaded in registry.latest() if loaded.ruleset.complete]
@@ -65,7 +65,7 @@ def test_a_lower_point_option_never_raises_the_level(loaded: Any, data: st.DataO
 def test_recommended_changes_do_lower_the_level(loaded: Any, data: st.DataObject) -> None:
     answers = data.draw(answers_for(loaded.ruleset))
     result = score(loaded, answers)
-    next_band = result.recommendations().next_band
+    next_band = recommend(result).next_band
     if next_band is None:
         assert result.level_position == 0
         return

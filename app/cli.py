@@ -69,6 +69,8 @@ def score_command(
     except LookupError as exc:
         fail(str(exc))
     data = read_answers(answers)
+    if not isinstance(data, dict):
+        fail(f"{answers}: phải là một đối tượng JSON / must be a JSON object (input id → value)")
     try:
         result = score(loaded, data)
     except InvalidAnswers as exc:
@@ -388,4 +390,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -128,7 +128,9 @@ def _figures(label: str, url: str, companies: int, periods: int) -> list[Figure]
     _ensure_seeded(url, companies, periods)
     engine = get_engine(url)
     with engine.connect() as conn:
-        period_id = conn.execute(sa.text("SELECT id FROM period ORDER BY opens_on DESC LIMIT 1")).scalar()
+        period_id = int(
+            conn.execute(sa.text("SELECT id FROM period ORDER BY opens_on DESC LIMIT 1")).scalar_one()
+        )
     with _database(url):
         view = monitoring.overview(ICT, period_id)  # warm caches and check the numbers agree
         _same_numbers(url, period_id, view)

@@ -32,9 +32,9 @@ def _page_figures(label: str, url: str, companies: int, periods_count: int) -> l
 
         def database_only() -> None:
             filters = monitoring.Filters()
-            monitoring.overview(ict, period.id, filters)  # type: ignore[arg-type]
+            monitoring.overview(ict, period.id, filters)  # type: ignore[arg-type]  # a stored row's id is never None
             monitoring.trend(ict, filters, 12)
-            monitoring.company_rows(ict, period.id, filters, filed=True)  # type: ignore[arg-type]
+            monitoring.company_rows(ict, period.id, filters, filed=True)  # type: ignore[arg-type]  # a stored row's id is never None
 
         at = st_testing.AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
         at.run()

@@ -30,7 +30,8 @@ DATA = Path(__file__).with_name("bac_giang.yaml")
 
 
 def province() -> dict[str, Any]:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return data
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,9 @@ class AnswerValidator:
                     )
                 )
 
-        self._fast_numeric = tuple(
+        self._fast_numeric: tuple[
+            tuple[str, bool, tuple[int, int, bool], bool, tuple[int, int, bool], bool, str | None], ...
+        ] = tuple(
             (
                 s.input_id,
                 s.integer,
@@ -151,17 +153,20 @@ class AnswerValidator:
         exact_values: dict[str, ExactValue] = {}
         for input_id, integer, lower, has_lower, upper, has_upper, le_input in self._fast_numeric:
             value = answers.get(input_id)
-            kind = type(value)
-            if kind is int:
-                n, d = value, 1
-            elif kind is float and math.isfinite(value):  # type: ignore[arg-type]
-                if value.is_integer():  # type: ignore[union-attr]
-                    value = int(value)  # type: ignore[arg-type]
-                    n, d = value, 1
+            number: int | float
+            if isinstance(value, bool):
+                return None
+            if isinstance(value, int):
+                number, n, d = value, value, 1
+            elif isinstance(value, float) and math.isfinite(value):
+                if value.is_integer():
+                    number = int(value)
+                    n, d = number, 1
                 elif integer:
                     return None
                 else:
-                    n, d = exact_pair(value)  # type: ignore[arg-type]
+                    number = value
+                    n, d = exact_pair(value)
             else:
                 return None
             if has_lower:
@@ -176,7 +181,7 @@ class AnswerValidator:
                 other = exact_values.get(le_input)
                 if other is None or n * other[1] > other[0] * d:
                     return None
-            clean[input_id] = value  # type: ignore[assignment]
+            clean[input_id] = number
             exact_values[input_id] = (n, d)
         for input_id, options in self._fast_choices:
             value = answers.get(input_id)
@@ -265,9 +270,9 @@ class AnswerValidator:
                             clean[spec.input_id],
                             Text(
                                 vi=f"lớn hơn «{self.labels[spec.le_input].vi}» "
-                                f"({quantity(clean[spec.le_input], 'vi')}) – hai số liệu mâu thuẫn",
+                                f"({_shown_number(clean[spec.le_input], 'vi')}) – hai số liệu mâu thuẫn",
                                 en=f"exceeds «{self.labels[spec.le_input].en}» "
-                                f"({quantity(clean[spec.le_input], 'en')}) – the figures disagree",
+                                f"({_shown_number(clean[spec.le_input], 'en')}) – the figures disagree",
                             ),
                             Text(
                                 vi=f"không lớn hơn «{self.labels[spec.le_input].vi}»",
@@ -275,23 +280,23 @@ class AnswerValidator:
                             ),
                         )
                     )
-        for spec in self.choices:
-            value = answers.get(spec.input_id)
+        for choice in self.choices:
+            value = answers.get(choice.input_id)
             if value is None:
                 if not partial:
-                    problems.append(_missing(spec.input_id, spec.allowed))
+                    problems.append(_missing(choice.input_id, choice.allowed))
                 continue
-            if not isinstance(value, str) or value not in spec.options:
+            if not isinstance(value, str) or value not in choice.options:
                 problems.append(
                     Problem(
-                        spec.input_id,
+                        choice.input_id,
                         value,
                         Text(vi="không phải lựa chọn hợp lệ", en="is not one of the options"),
-                        spec.allowed,
+                        choice.allowed,
                     )
                 )
                 continue
-            clean[spec.input_id] = value
+            clean[choice.input_id] = value
         if problems:
             order = {name: n for n, name in enumerate(self.order)}
             problems.sort(key=lambda p: order.get(p.input_id, len(order)))
@@ -310,6 +315,10 @@ def bounds_first(specs: list[_NumericSpec]) -> list[_NumericSpec]:
         ordered.extend(ready)
         pending = [s for s in pending if s not in ready]
     return ordered
+
+
+def _shown_number(value: Answer, lang: str) -> str:
+    return quantity(value, lang) if isinstance(value, (int, float)) else str(value)
 
 
 def _missing(input_id: str, allowed: Text) -> Problem:

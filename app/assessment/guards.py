@@ -27,7 +27,7 @@ def limits() -> dict[str, Any]:
 
 def numeric_maximum(input_id: str, kind: str) -> int | float | None:
     """The realistic maximum for an input that has no upper bound of its own."""
-    found = limits().get("by_input", {}).get(input_id)
+    found: int | float | None = limits().get("by_input", {}).get(input_id)
     if found is None:
         found = limits().get("by_kind", {}).get(kind)
     return found

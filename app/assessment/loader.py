@@ -115,7 +115,9 @@ def _apply_advice(data: dict[str, object]) -> list[str]:
         return []
     advice = yaml.safe_load(advice_file.read_text("utf-8")) or {}
     listed = advice.get("not_recommendable") or {}
-    inputs = {str(i.get("id")): i for i in data.get("inputs") or [] if isinstance(i, dict)}  # type: ignore[union-attr]
+    listed_inputs = data.get("inputs")
+    items = listed_inputs if isinstance(listed_inputs, list) else []
+    inputs = {str(i.get("id")): i for i in items if isinstance(i, dict)}
     problems = []
     for input_id, option_ids in listed.items():
         item = inputs.get(str(input_id))

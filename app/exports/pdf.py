@@ -76,7 +76,7 @@ def p(text: object, style: ParagraphStyle) -> Paragraph:
 
 
 def _numbered_canvas(lang: str) -> type[Canvas]:
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
         """Defers each page so the footer can say 'page x of y'."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:

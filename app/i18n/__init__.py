@@ -18,7 +18,7 @@ STRINGS = Path(__file__).with_name("strings.yaml")
 
 @cache
 def strings() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(STRINGS.read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = yaml.safe_load(STRINGS.read_text(encoding="utf-8"))
     for key, entry in data.items():
         if not isinstance(entry, dict) or set(entry) != set(LANGUAGES):
             raise ValueError(f"{STRINGS.name}: {key!r} needs exactly the languages {LANGUAGES}")

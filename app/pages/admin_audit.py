@@ -18,7 +18,7 @@ action = cols[1].text_input(tr("admin.audit.action"), key="audit_action", placeh
 tax_code = cols[2].text_input(tr("company.tax_code"), key="audit_tax_code")
 since = cols[3].date_input(tr("admin.audit.since"), value=None, format="DD/MM/YYYY", key="audit_since")
 until = cols[4].date_input(tr("admin.audit.until"), value=None, format="DD/MM/YYYY", key="audit_until")
-filters = AuditFilters(who, action, tax_code, since, until)  # type: ignore[arg-type]
+filters = AuditFilters(who, action, tax_code, since, until)
 rows = audit_log.events(actor, filters)
 if not rows:
     st.info(tr("admin.audit.empty"))

@@ -23,7 +23,7 @@ rounds = periods.list_periods(actor)
 if rounds:
     rows = []
     for p in rounds[:30]:
-        filing = monitoring.filing(actor, p.id)  # type: ignore[arg-type]
+        filing = monitoring.filing(actor, p.id)  # type: ignore[arg-type]  # a stored row's id is never None
         rows.append(
             {
                 tr("history.col.round"): rn(p.name),
@@ -40,7 +40,7 @@ if rounds:
     chosen = st.selectbox(
         tr("officials.round"), list(by_id), format_func=lambda i: by_id[i].name, key="round_pick"
     )
-    missing = monitoring.company_rows(actor, chosen, filed=False)  # type: ignore[arg-type]
+    missing = monitoring.company_rows(actor, chosen, filed=False)  # type: ignore[arg-type]  # a stored row's id is never None
     with st.expander(tr("admin.rounds.missing", count=len(missing))):
         st.dataframe(
             pd.DataFrame(
@@ -59,7 +59,7 @@ if rounds:
             width="stretch",
         )
     if not by_id[chosen].closed and st.button(tr("admin.rounds.close"), key="close_round"):
-        periods.close_period(actor, chosen)  # type: ignore[arg-type]
+        periods.close_period(actor, chosen)  # type: ignore[arg-type]  # a stored row's id is never None
         st.rerun()
 
 st.subheader(tr("admin.rounds.open"))

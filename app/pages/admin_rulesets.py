@@ -45,7 +45,7 @@ with yaml_tab:
         except (ServiceError, UnicodeDecodeError) as error:
             if isinstance(error, ServiceError):
                 st.error(tr("admin.rulesets.invalid"))
-                for _, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]
+                for _, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]  # only Invalid carries problems; others fall back to the text
                     st.markdown(f"- {plain(ruleset_problem(problem, lang()), 1000)}")
             else:
                 st.error(str(error))
@@ -74,7 +74,7 @@ with excel_tab:
             row = rulesets.from_points_table(actor, chosen.ruleset_id, chosen.version, table.getvalue())
         except ServiceError as error:
             st.error(tr("admin.rulesets.invalid"))
-            for where, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]
+            for where, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]  # only Invalid carries problems; others fall back to the text
                 st.markdown(f"- {plain(where)}: {plain(ruleset_problem(problem, lang()), 1000)}")
         else:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
@@ -89,7 +89,7 @@ if drafts:
         key="draft_pick",
     )
     draft = drafts[pick]
-    impacts = rulesets.impact(actor, draft.upload_id)  # type: ignore[arg-type]
+    impacts = rulesets.impact(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
     changed = [i for i in impacts if i.changed]
     level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.ruleset_id).ruleset.levels}
 
@@ -120,8 +120,8 @@ if drafts:
         )
     cols = st.columns(2)
     if cols[0].button(tr("admin.rulesets.publish"), type="primary", key="publish"):
-        rulesets.publish(actor, draft.upload_id)  # type: ignore[arg-type]
+        rulesets.publish(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
         st.rerun()
     if cols[1].button(tr("admin.rulesets.discard"), key="discard"):
-        rulesets.discard(actor, draft.upload_id)  # type: ignore[arg-type]
+        rulesets.discard(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
         st.rerun()

@@ -62,16 +62,16 @@ st.subheader(tr("admin.users.create"))
 zones = list_zones()
 zone_names = {z.id: z.name for z in zones}
 with st.form("create_user", clear_on_submit=False):
-    cols = st.columns(2)
-    username = cols[0].text_input(tr("login.username"), key="nu_username")
-    full_name = cols[1].text_input(tr("admin.users.full_name"), key="nu_full_name")
-    role = cols[0].selectbox(
+    pair = st.columns(2)
+    username = pair[0].text_input(tr("login.username"), key="nu_username")
+    full_name = pair[1].text_input(tr("admin.users.full_name"), key="nu_full_name")
+    role = pair[0].selectbox(
         tr("admin.users.role"),
         ["company", "zone_board", "labour", "ict", "admin"],
         format_func={r: tr(f"role.{r}") for r in ROLES}.__getitem__,
         key="nu_role",
     )
-    password = cols[1].text_input(tr("login.password"), type="password", key="nu_password")
+    password = pair[1].text_input(tr("login.password"), type="password", key="nu_password")
     tax_code = st.text_input(tr("admin.users.company_tax_code"), key="nu_tax_code")
     picked = choose_many(
         tr("admin.users.zones"), list(zone_names), format_func=lambda z: zone_names[z], key="nu_zones"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.assessment.answers import Problem
 from app.assessment.layout import questionnaire
 from app.assessment.progress import after_save, progress
 from app.services import assessments, portal
@@ -30,7 +31,7 @@ draft = state.draft or start_or_stop(actor, state)
 ruleset = ruleset_of(draft).ruleset
 reconstructed_banner(ruleset)
 layout = questionnaire(ruleset)
-refused: dict[str, list] = {}
+refused: dict[str, list[Problem]] = {}
 for problem in assessments.draft_problems(draft):  # from the saved draft, on every run
     refused.setdefault(problem.input_id, []).append(problem)
 step_key = f"step_{draft.id}"

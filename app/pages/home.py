@@ -66,7 +66,7 @@ other_rounds(actor, state)
 if state.last is not None and state.last.level:
     with st.container(border=True):
         st.subheader(tr("home.latest_level"))
-        last_ruleset = ruleset_of(state.last).ruleset  # type: ignore[arg-type]
+        last_ruleset = ruleset_of(state.last).ruleset
         level_badge(last_ruleset.level(state.last.level))
         st.write(
             tr(

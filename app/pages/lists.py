@@ -26,7 +26,7 @@ labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
 st.title(tr("lists.title"))
 st.caption(f"{plain(rn(period.name))} · {plain(describe(filters, ruleset))}")
 with st.expander(tr("overview.exports"), icon=":material/download:"):
-    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]
+    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]  # a stored row's id is never None
 
 LISTS = {
     "high": {"only_high": True},
@@ -44,13 +44,14 @@ choice = (
     )
     or "high"
 )
-rows: list[CompanyRow] = cache.company_rows(actor, period.id, filters, **LISTS[choice])  # type: ignore[arg-type]
+rows: list[CompanyRow] = cache.company_rows(actor, period.id, filters, **LISTS[choice])  # type: ignore[arg-type]  # a stored row's id is never None
 
 if not rows:
     st.info(tr(f"lists.empty.{choice}"))
     st.stop()
 
 st.caption(tr("lists.count", count=len(rows)))
+table: list[dict[str, object]]
 if choice == "missing":
     table = [
         {

@@ -24,7 +24,8 @@ if period is None:
     st.stop()
 ruleset = ruleset_of(period).ruleset
 filters = choose_filters(actor, ruleset)
-view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
+period_id = period.id or 0  # a listed round always has one
+view = cache.overview(actor, period_id, filters)
 
 st.title(tr("overview.title", scope=tr(f"scope.{actor.role}")))
 st.caption(
@@ -32,17 +33,17 @@ st.caption(
 )
 reconstructed_banner(ruleset)
 with st.expander(tr("overview.exports"), icon=":material/download:"):
-    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]
+    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]  # a stored row's id is never None
     if actor.role in ("ict", "admin"):
         language = lang()
         pdf_download(
             tr("download.chairman"),
             "bao-cao-chu-tich.pdf",
-            lambda: reports.export_chairman_pdf(actor, period.id, language),
+            lambda: reports.export_chairman_pdf(actor, period_id, language),
             key="chairman_pdf",
         )
         pdf_preview(
-            lambda: reports.preview_chairman_pdf(actor, period.id, language), key=f"chairman_{period.id}"
+            lambda: reports.preview_chairman_pdf(actor, period_id, language), key=f"chairman_{period_id}"
         )
 
 filing = view.filing
@@ -69,8 +70,8 @@ if filing.submitted == 0:
 
 st.subheader(tr("overview.levels"))
 workers = view.submitted_workers
-cols = st.columns(len(view.levels) + 1)
-for col, level in zip(cols, view.levels, strict=False):
+level_cols = st.columns(len(view.levels) + 1)
+for col, level in zip(level_cols, view.levels, strict=False):
     col.metric(
         ruleset.level(level.level).label.get(lang()),
         number(level.companies, lang()),
@@ -78,10 +79,10 @@ for col, level in zip(cols, view.levels, strict=False):
         delta_color="off",
         delta_arrow="off",
     )
-cols[-1].metric(tr("overview.may_not_operate"), number(view.may_not_operate, lang()))
-cols = st.columns(2)
-cols[0].metric(tr("overview.bluezone"), percent(view.adoption["bluezone"], lang()))
-cols[1].metric(tr("overview.health"), percent(view.adoption["health"], lang()))
+level_cols[-1].metric(tr("overview.may_not_operate"), number(view.may_not_operate, lang()))
+bluezone_col, health_col = st.columns(2)
+bluezone_col.metric(tr("overview.bluezone"), percent(view.adoption["bluezone"], lang()))
+health_col.metric(tr("overview.health"), percent(view.adoption["health"], lang()))
 
 by_area, over_time, adoption, where = st.tabs(
     [tr("overview.tab.areas"), tr("overview.tab.trend"), tr("overview.tab.adoption"), tr("overview.tab.map")]
@@ -154,7 +155,7 @@ with adoption:
         key="chart_adoption",
     )
 with where:
-    rows = cache.company_rows(actor, period.id, filters, filed=True)  # type: ignore[arg-type]
+    rows = cache.company_rows(actor, period.id, filters, filed=True)  # type: ignore[arg-type]  # a stored row's id is never None
     located = [r for r in rows if r.lat is not None and r.lon is not None and r.level]
     if not located:
         st.info(tr("overview.no_locations"))
@@ -170,7 +171,8 @@ with where:
                         f"{r.name} · {index(r.risk_index, lang())}",
                     )
                     for r in located
-                ],  # type: ignore[misc]
+                    if r.lat is not None and r.lon is not None and r.level is not None
+                ],
                 [(a.lat, a.lon, a.zone_name) for a in view.areas if a.lat is not None and a.lon is not None],
                 ruleset,
                 lang(),

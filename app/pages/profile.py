@@ -87,6 +87,5 @@ else:
         ("bluezone_installed", tr("profile.fig.bluezone")),
         ("health_declared", tr("profile.fig.health")),
     ]
-    cols = st.columns(len(figures))
-    for col, (key, label) in zip(cols, figures, strict=True):
+    for col, (key, label) in zip(st.columns(len(figures)), figures, strict=True):
         col.metric(label, number(last.answers.get(key), lang(), 0 if key != "workshop_area_m2" else 1))

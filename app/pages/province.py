@@ -19,7 +19,7 @@ if period is None:
     st.stop()
 ruleset = ruleset_of(period).ruleset
 filters = choose_filters(actor, ruleset)
-view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]
+view = cache.overview(actor, period.id, filters)  # type: ignore[arg-type]  # a stored row's id is never None
 st.title(tr("province.title"))
 st.caption(plain(rn(period.name)))
 high_levels = view.level_order[-2:]

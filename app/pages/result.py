@@ -8,6 +8,7 @@ import streamlit as st
 
 from app.scoring import recommend
 from app.services import assessments, portal, reports
+from app.services.assessments import AssessmentView
 from app.services.errors import ServiceError
 from app.ui.charts import section_points
 from app.ui.downloads import pdf_download, pdf_preview
@@ -18,6 +19,7 @@ from app.ui.widgets import level_badge, reconstructed_banner, service_error, sig
 
 actor = require_actor("company")
 requested = st.query_params.get("assessment") or st.session_state.get("show_assessment")
+view: AssessmentView | None
 try:
     if requested:
         view = assessments.get_assessment(actor, int(requested))
@@ -35,7 +37,8 @@ if view is None or view.status == "draft":
     st.info(tr("result.none_yet"))
     st.stop()
 
-result = assessments.result_of(view)
+shown: AssessmentView = view
+result = assessments.result_of(shown)
 ruleset = result.compiled.ruleset
 st.title(tr("result.title", name=plain(rn(view.period_name))))
 st.caption(tr("result.submitted", at=when(view.submitted_at), status=tr(f"status.{view.status}")))
@@ -127,10 +130,10 @@ language = lang()
 pdf_download(
     tr("download.company_pdf"),
     f"zonerisk-{view.company_id}-{view.id}.pdf",
-    lambda: reports.export_company_pdf(actor, view.id, language),
+    lambda: reports.export_company_pdf(actor, shown.id, language),
     key="company_pdf",
 )
-pdf_preview(lambda: reports.preview_company_pdf(actor, view.id, language), key=f"company_{view.id}")
+pdf_preview(lambda: reports.preview_company_pdf(actor, shown.id, language), key=f"company_{shown.id}")
 st.caption(
     tr(
         "result.ruleset_line",

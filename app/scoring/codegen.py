@@ -76,16 +76,16 @@ def generate(compiled: CompiledRuleSet) -> tuple[Fast, str]:
         lines += [f"    clean[{spec.input_id!r}] = {v}", f"    exact[{spec.input_id!r}] = ({num}, {den})"]
         var[spec.input_id] = (num, den)
     choice_var: dict[str, str] = {}
-    for n, spec in enumerate(validator.choices):
+    for n, choice in enumerate(validator.choices):
         v = f"c{n}"
-        constants[f"OPTIONS{n}"] = spec.options
+        constants[f"OPTIONS{n}"] = choice.options
         lines += [
-            f"    {v} = get({spec.input_id!r})",
+            f"    {v} = get({choice.input_id!r})",
             f"    if type({v}) is not str or {v} not in OPTIONS{n}:",
             "        return None",
-            f"    clean[{spec.input_id!r}] = {v}",
+            f"    clean[{choice.input_id!r}] = {v}",
         ]
-        choice_var[spec.input_id] = v
+        choice_var[choice.input_id] = v
 
     point_names: list[str] = []
     detail_names: list[str] = []

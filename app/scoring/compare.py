@@ -57,7 +57,7 @@ def compare(before: ScoreResult, after: ScoreResult) -> Comparison:
         changes.append(
             CriterionChange(
                 criterion_id,
-                (b or a).title,  # type: ignore[union-attr]
+                (b or a).title,  # type: ignore[union-attr]  # one side always exists: the loop runs over the union of both
                 points_a,
                 points_b,
                 inputs,

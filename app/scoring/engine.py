@@ -72,7 +72,7 @@ class LeafProgram:
 def _choice_closure(input_id: str, points: dict[str, int]) -> Evaluate:
     def evaluate(answers: Mapping[str, object], exact: Mapping[str, ExactValue]) -> tuple[int, object]:
         option = answers[input_id]
-        return points[option], option  # type: ignore[index]
+        return points[option], option  # type: ignore[index]  # the validator has made `option` one of the rule's options
 
     return evaluate
 

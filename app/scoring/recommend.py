@@ -128,18 +128,20 @@ def _numeric_candidates(result: ScoreResult, item: Input) -> set[Fraction]:
                 lower, upper = band.lower(), band.upper()
                 low = None if lower is None else lower[0] * scale
                 high = None if upper is None else upper[0] * scale
-                if low is not None and (current < low or (current == low and not lower[1])):
+                low_closed = lower is not None and lower[1]
+                high_closed = upper is not None and upper[1]
+                if low is not None and (current < low or (current == low and not low_closed)):
                     target = math.ceil(low / step) * step
-                    if target == low and not lower[1]:
+                    if target == low and not low_closed:
                         target += step
-                elif high is not None and (current > high or (current == high and not upper[1])):
+                elif high is not None and (current > high or (current == high and not high_closed)):
                     target = math.floor(high / step) * step
-                    if target == high and not upper[1]:
+                    if target == high and not high_closed:
                         target -= step
                 else:
                     continue
-                if (low is None or target > low or (target == low and lower[1])) and (
-                    high is None or target < high or (target == high and upper[1])
+                if (low is None or target > low or (target == low and low_closed)) and (
+                    high is None or target < high or (target == high and high_closed)
                 ):
                     found.add(target)
     return found
@@ -209,7 +211,7 @@ def recommend(result: ScoreResult) -> Recommendations:
     return Recommendations(priorities=priorities, next_band=next_band)
 
 
-def _priorities(result, actionable, options, rescore, change) -> list[Priority]:  # type: ignore[no-untyped-def]
+def _priorities(result, actionable, options, rescore, change) -> list[Priority]:  # type: ignore[no-untyped-def]  # closures passed in from recommend()
     by_input = {i.id: i for i in actionable}
     priorities: list[Priority] = []
     criteria = result.compiled.ruleset.criteria()
@@ -249,7 +251,7 @@ def _priorities(result, actionable, options, rescore, change) -> list[Priority]:
     return priorities
 
 
-def _next_band(result, actionable, options, rescore, change) -> NextBand | None:  # type: ignore[no-untyped-def]
+def _next_band(result, actionable, options, rescore, change) -> NextBand | None:  # type: ignore[no-untyped-def]  # closures passed in from recommend()
     compiled = result.compiled
     current = result.level_position
     if current == 0:
@@ -264,8 +266,8 @@ def _next_band(result, actionable, options, rescore, change) -> NextBand | None:
     # the best single change per input, strongest first
     best: list[tuple[str, object, ScoreResult]] = []
     for input_id, pairs in options.items():
-        value, after = min(pairs, key=lambda pair: (pair[1].level_position, pair[1].total))
-        best.append((input_id, value, after))
+        value, strongest = min(pairs, key=lambda pair: (pair[1].level_position, pair[1].total))
+        best.append((input_id, value, strongest))
     best.sort(key=lambda t: (t[2].level_position, t[2].total, t[0]))
 
     chosen: dict[str, object] = {}

@@ -7,7 +7,7 @@ so the per-criterion explanation with its labels is assembled lazily, once, on f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from app.assessment.schema import (
     BandsRule,
@@ -271,7 +271,8 @@ def _explain(result: ScoreResult, program_no: int, criterion: Criterion) -> Crit
     parts: tuple[PartResult, ...] = ()
     if isinstance(rule, SumRule):
         built = []
-        for part, leaf, (points, leaf_detail) in zip(rule.parts, program.leaves, detail, strict=True):  # type: ignore[arg-type]
+        part_details = cast("tuple[tuple[int, object], ...]", detail)  # a sum's detail: one pair per part
+        for part, leaf, (points, leaf_detail) in zip(rule.parts, program.leaves, part_details, strict=True):
             fired, value, na, provenance = _leaf_explanation(
                 result, part.rule, leaf_detail, criterion.provenance
             )

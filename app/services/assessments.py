@@ -16,7 +16,7 @@ from app.assessment.loader import LoadedRuleSet
 from app.scoring import ScoreResult, score
 from app.services import audit, rulesets
 from app.services.companies import clean_text
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, rowcount, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
 from db.models import Assessment, Company, Period, PeriodCompany, Review, User, utcnow
@@ -206,7 +206,7 @@ def start_draft(actor: Actor, period_id: int) -> AssessmentView:
         if company is not None and company.workers and "workers" in known and profile_is_newer:
             answers["workers"] = company.workers  # the headcount the officer corrected in the profile
         draft = Assessment(
-            company_id=actor.company_id,  # type: ignore[arg-type]
+            company_id=actor.company_id,  # type: ignore[arg-type]  # a stored row's id is never None
             period_id=period_id,
             ruleset_id=loaded.ruleset.id,
             ruleset_version=loaded.ruleset.version,
@@ -298,7 +298,7 @@ def submit(actor: Actor, assessment_id: int, idempotency_key: str) -> Assessment
                 **figures(row.answers),
             )
         )
-        if claimed.rowcount != 1:  # another request submitted it between our read and our write
+        if rowcount(claimed) != 1:  # another request submitted it between our read and our write
             session.rollback()
             again = _own_row(session, actor, assessment_id)
             if again.idempotency_key == idempotency_key:
@@ -435,10 +435,10 @@ def review(actor: Actor, assessment_id: int, decision: str, comment: str = "") -
             .where(col(Assessment.id) == row.id, col(Assessment.status) == "submitted")
             .values(status=new_status, updated_at=utcnow())
         )
-        if claimed.rowcount != 1:
+        if rowcount(claimed) != 1:
             raise Conflict("Bản nộp vừa được người khác xét duyệt.", "Someone else has just reviewed it.")
         session.add(
-            Review(assessment_id=row.id, official_id=actor.user_id, decision=decision, comment=comment)
+            Review(assessment_id=assessment_id, official_id=actor.user_id, decision=decision, comment=comment)
         )
         audit.record(
             session,

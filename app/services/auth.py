@@ -15,12 +15,12 @@ import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from app.config import get_settings
 from app.services import audit
-from app.services.context import Actor, insert_ignore, unit_of_work
+from app.services.context import Actor, insert_ignore, rowcount, unit_of_work
 from app.services.errors import Invalid, ServiceError
 from db.models import LoginThrottle, User, UserZone, utcnow
 
@@ -110,8 +110,8 @@ def _claim(keys: list[_Key], now: datetime) -> bool:
                 claimed = session.execute(
                     update(LoginThrottle)
                     .where(
-                        LoginThrottle.key == item.key,  # type: ignore[arg-type]
-                        LoginThrottle.failures == row.failures,  # type: ignore[arg-type]
+                        col(LoginThrottle.key) == item.key,
+                        col(LoginThrottle.failures) == row.failures,
                     )
                     .values(
                         failures=failures,
@@ -119,7 +119,7 @@ def _claim(keys: list[_Key], now: datetime) -> bool:
                         updated_at=now,
                     )
                 )
-                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                if rowcount(claimed) == 1:
                     break
             else:
                 return False  # lost the race fifty times: a flood, so refuse
@@ -132,13 +132,13 @@ def _give_back(keys: list[_Key]) -> None:
     account_keys = [keys[0].key, keys[2].key]
     client = keys[1]
     with unit_of_work(write=True) as session:
-        session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(account_keys)))  # type: ignore[attr-defined]
+        session.execute(delete(LoginThrottle).where(col(LoginThrottle.key).in_(account_keys)))
         row = session.get(LoginThrottle, client.key, populate_existing=True)
         if row is not None and row.failures > 0:
             failures = row.failures - 1
             session.execute(
                 update(LoginThrottle)
-                .where(LoginThrottle.key == client.key)  # type: ignore[arg-type]
+                .where(col(LoginThrottle.key) == client.key)
                 .values(
                     failures=LoginThrottle.failures - 1,
                     not_before=None if failures < client.free else row.not_before,
@@ -183,9 +183,7 @@ def throttled_accounts(session: Session) -> dict[str, datetime]:
     """Accounts that must wait before their next try from somewhere, and until when (admin list)."""
     now = utcnow()
     rows = session.exec(
-        select(LoginThrottle.key, LoginThrottle.not_before).where(
-            LoginThrottle.not_before > now  # type: ignore[operator]
-        )
+        select(LoginThrottle.key, LoginThrottle.not_before).where(col(LoginThrottle.not_before) > now)
     ).all()
     waits: dict[str, datetime] = {}
     for key, until in rows:
@@ -204,7 +202,8 @@ def throttled_accounts(session: Session) -> dict[str, datetime]:
 def clear_throttle(session: Session, username: str) -> None:
     session.execute(
         delete(LoginThrottle).where(
-            (LoginThrottle.key == f"account:{username}") | LoginThrottle.key.startswith(f"pair:{username}@")  # type: ignore[attr-defined]
+            (col(LoginThrottle.key) == f"account:{username}")
+            | col(LoginThrottle.key).startswith(f"pair:{username}@")
         )
     )
 

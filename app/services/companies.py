@@ -197,7 +197,7 @@ def get_company(actor: Actor, company_id: int) -> CompanyView:
     with unit_of_work() as session:
         row = session.exec(
             select(Company, Zone)
-            .join(Zone, Company.zone_id == Zone.id)
+            .join(Zone, col(Company.zone_id) == col(Zone.id))
             .where(Company.id == company_id, company_condition(actor))
         ).first()
         if row is None:
@@ -209,7 +209,7 @@ def find_by_tax_code(actor: Actor, tax_code: str) -> CompanyView:
     with unit_of_work() as session:
         row = session.exec(
             select(Company, Zone)
-            .join(Zone, Company.zone_id == Zone.id)
+            .join(Zone, col(Company.zone_id) == col(Zone.id))
             .where(Company.tax_code == tax_code.strip(), company_condition(actor))
         ).first()
         if row is None:

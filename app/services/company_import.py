@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.exports.reading import UnreadableWorkbook, read_rows
 from app.services import audit
@@ -103,8 +103,10 @@ def export_registry(actor: Actor) -> bytes:
     require_role(actor, "admin")
     with unit_of_work(write=True) as session:
         rows = session.exec(
-            select(Company, Zone).join(Zone, Zone.id == Company.zone_id).order_by(Company.tax_code)
-        ).all()  # type: ignore[arg-type]
+            select(Company, Zone)
+            .join(Zone, col(Zone.id) == col(Company.zone_id))
+            .order_by(col(Company.tax_code))
+        ).all()
         log_export(session, actor, "registry.xlsx", {}, len(rows))
     return _workbook(
         [

@@ -59,7 +59,16 @@ def insert_ignore(session: Session, model: type[Any], **values: Any) -> None:
     """INSERT … ON CONFLICT DO NOTHING on either engine: a row that another transaction may be
     creating at the same moment (a counter, a register) is made once."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        session.execute(postgresql_insert(model).values(**values).on_conflict_do_nothing())
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+
+
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE matched: SQLAlchemy types `execute()` as a plain Result, whose
+    cursor form carries the count."""
+    return int(result.rowcount)

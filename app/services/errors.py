@@ -37,7 +37,7 @@ class Invalid(ServiceError):
         vi: str,
         en: str,
         field: str | None = None,
-        problems: list | None = None,
+        problems: list[tuple[str, str]] | None = None,
         problems_vi: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(vi, en, field)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_
-from sqlmodel import col, select
+from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from app.exports.report import Filing
 from app.services.assessments import ruleset_of
@@ -94,14 +95,16 @@ class Overview:
         return sum(level.workers for level in self.levels)
 
 
-def _period(session: Any, period_id: int) -> Period:
-    period = session.get(Period, period_id)
+def _period(session: Session, period_id: int) -> Period:
+    period: Period | None = session.get(Period, period_id)
     if period is None:
         raise NotFound("Không có kỳ đánh giá này.", "No such round.")
     return period
 
 
-def _apply_filters(query: Select, filters: Filters) -> Select:
+def _apply_filters(query: Any, filters: Filters) -> Any:
+    """The sidebar's filters on any select that joins Company (SQLModel's and SQLAlchemy's select
+    types differ, hence Any)."""
     if filters.zone_ids:
         query = query.where(col(Company.zone_id).in_(filters.zone_ids))
     if filters.districts:
@@ -131,7 +134,7 @@ def filing(actor: Actor, period_id: int, filters: Filters = Filters()) -> Filing
         query = (
             select(
                 func.count(),
-                func.count(Assessment.id),
+                func.count(col(Assessment.id)),
                 func.coalesce(
                     func.sum(case((col(Assessment.first_submitted_at) <= period.due_at, 1), else_=0)), 0
                 ),
@@ -144,7 +147,7 @@ def filing(actor: Actor, period_id: int, filters: Filters = Filters()) -> Filing
             .join(Assessment, _latest_join(), isouter=True)
             .where(PeriodCompany.period_id == period_id, company_condition(actor))
         )
-        expected, submitted, on_time, late = session.exec(_apply_filters(query, filters)).one()
+        expected, submitted, on_time, late = session.execute(_apply_filters(query, filters)).one()
         return Filing(int(expected), int(submitted), int(on_time), int(late))
 
 
@@ -164,11 +167,11 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
         on_time = case((col(Assessment.first_submitted_at) <= period.due_at, 1), else_=0)
         late = case((col(Assessment.first_submitted_at) > period.due_at, 1), else_=0)
         base = (
-            select(
+            sa_select(
                 col(Company.zone_id),
                 col(Assessment.level),
                 func.count().label("expected"),
-                func.count(Assessment.id).label("submitted"),
+                func.count(col(Assessment.id)).label("submitted"),
                 func.coalesce(func.sum(on_time), 0),
                 func.coalesce(func.sum(late), 0),
                 func.coalesce(func.sum(Assessment.workers), 0),
@@ -180,10 +183,10 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
             .select_from(PeriodCompany)
             .join(Company, col(Company.id) == PeriodCompany.company_id)
             .join(Assessment, _latest_join(), isouter=True)
-            .where(PeriodCompany.period_id == period_id, company_condition(actor))
+            .where(col(PeriodCompany.period_id) == period_id, company_condition(actor))
             .group_by(col(Company.zone_id), col(Assessment.level))
         )
-        rows = session.exec(_apply_filters(base, filters)).all()
+        rows = session.execute(_apply_filters(base, filters)).all()
         zones = session.exec(select(Zone).where(zone_condition(actor))).all()
 
     totals = {"expected": 0, "submitted": 0, "on_time": 0, "late": 0, "not_operate": 0}
@@ -226,10 +229,10 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
             entry[1] += workers
     areas = []
     for zone in sorted(zones, key=lambda z: (z.kind != "industrial_zone", z.name)):
-        z = by_zone.get(zone.id)
-        if z is None and (filters.zone_ids and zone.id not in filters.zone_ids):
+        found = by_zone.get(zone.id)
+        if found is None and (filters.zone_ids and zone.id not in filters.zone_ids):
             continue
-        z = z or _empty_area()
+        z = found or _empty_area()
         areas.append(
             AreaRow(
                 zone.id,
@@ -290,7 +293,7 @@ def trend(
         ).all()
         if not periods:
             return []
-        ids = [p.id for p in periods]
+        ids = [p.id for p in periods if p.id is not None]
         expected_query = (
             select(col(PeriodCompany.period_id), func.count())
             .where(col(PeriodCompany.period_id).in_(ids))
@@ -324,8 +327,8 @@ def trend(
                 ),
                 company_filters,
             )
-        expected = dict(session.exec(expected_query).all())
-        filed = session.exec(filed_query).all()
+        expected = dict(session.execute(expected_query).tuples().all())
+        filed = session.execute(filed_query).all()
     by_period: dict[int, list[Any]] = {pid: [expected.get(pid, 0), 0, 0, {}] for pid in ids}
     for period_id, level, submitted, on_time in filed:
         entry = by_period[period_id]
@@ -337,8 +340,9 @@ def trend(
         for entry in by_period.values():
             entry[0] = entry[1]  # a level filter keeps only companies that filed with that level
     return [
-        TrendRow(p.id, p.name, p.due_on, *by_period[p.id])  # type: ignore[arg-type]
-        for p in sorted(periods, key=lambda p: (p.opens_on, p.id))
+        TrendRow(p.id, p.name, p.due_on, *by_period[p.id])
+        for p in sorted(periods, key=lambda p: (p.opens_on, p.id or 0))
+        if p.id is not None
     ]
 
 
@@ -405,7 +409,7 @@ def company_rows(
             .order_by(col(Period.opens_on).desc(), col(Period.id).desc())
             .limit(1)
         ).first()
-        previous = Assessment.__table__.alias("previous")  # type: ignore[attr-defined]
+        previous = Assessment.__table__.alias("previous")  # type: ignore[attr-defined]  # SQLModel declares __table__ only at run time
         rank = case({lv: n for n, lv in enumerate(order)}, value=col(Assessment.level), else_=-1)
         previous_rank = case({lv: n for n, lv in enumerate(order)}, value=previous.c.level, else_=-1)
         columns = [
@@ -473,7 +477,7 @@ def company_rows(
         )
         if limit is not None:
             query = query.limit(limit)
-        rows = session.exec(query).all()
+        rows = session.execute(query).all()
     due_at = period.due_at
     result = []
     for row in rows:
@@ -481,17 +485,19 @@ def company_rows(
         result.append(
             CompanyRow(
                 *row[:17],
-                on_time=None if first is None else first <= due_at,
-                total=row[17],
-                max_total=row[18],
-                risk_index=row[19],
-                level=row[20],
-                may_operate=row[21],
-                workers=row[22],
-                ruleset_id=row[23],
-                ruleset_version=row[24],
-                previous_level=row[25],
-                criteria=(row[26] or {}).get("criteria", {}) if with_criteria else {},
+                **{
+                    "on_time": None if first is None else first <= due_at,
+                    "total": row[17],
+                    "max_total": row[18],
+                    "risk_index": row[19],
+                    "level": row[20],
+                    "may_operate": row[21],
+                    "workers": row[22],
+                    "ruleset_id": row[23],
+                    "ruleset_version": row[24],
+                    "previous_level": row[25],
+                    "criteria": (row[26] or {}).get("criteria", {}) if with_criteria else {},
+                },
             )
         )
     return result

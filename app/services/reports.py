@@ -46,7 +46,10 @@ OFFICIALS = ("zone_board", "labour", "ict", "admin")
 
 @cache
 def _heading_data() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((ROOT / "app" / "data" / "report_heading.yaml").read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = yaml.safe_load(
+        (ROOT / "app" / "data" / "report_heading.yaml").read_text(encoding="utf-8")
+    )
+    return data
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -145,7 +148,7 @@ def overview_report(
         due_on=period.due_on,
         filters_text=filters_text or _filters_text(filters, lang),
         author=actor.username,
-        generated_at=_local(datetime.now(UTC)),  # type: ignore[arg-type]
+        generated_at=_local(datetime.now(UTC)),  # type: ignore[arg-type]  # an aware time in, a naive local time out
         levels=_levels(ruleset, lang),
         filing=view.filing,
         level_counts=[(lv.level, lv.companies, lv.workers) for lv in view.levels],

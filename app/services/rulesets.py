@@ -265,8 +265,8 @@ def _rule_max(rule: dict[str, Any]) -> int:
     if rule["kind"] == "sum":
         return sum(_rule_max(p["rule"]) for p in rule["parts"])
     if rule["kind"] == "choice":
-        return max(rule["points"].values())
-    return max(b["points"] for b in rule["bands"])
+        return int(max(rule["points"].values()))
+    return int(max(b["points"] for b in rule["bands"]))
 
 
 def base_text(ruleset_id: str, version: int) -> str:
@@ -302,7 +302,7 @@ class Impact:
 
 
 def _draft(session: Any, upload_id: int) -> RuleSetVersion:
-    row = session.get(RuleSetVersion, upload_id)
+    row: RuleSetVersion | None = session.get(RuleSetVersion, upload_id)
     if row is None:
         raise NotFound("Không có phiên bản này.", "No such version.")
     return row
@@ -334,13 +334,14 @@ def impact(actor: Actor, upload_id: int) -> list[Impact]:
     known = {i.id for i in loaded.ruleset.inputs}
     results = []
     for assessment, company, period in rows:
+        company_id = company.id or 0  # stored rows always have one
         answers = {k: v for k, v in assessment.answers.items() if k in known}
         try:
             new = score(loaded, answers)
         except InvalidAnswers as invalid:
             results.append(
                 Impact(
-                    company.id,
+                    company_id,
                     company.tax_code,
                     company.name,
                     period.name,
@@ -354,7 +355,7 @@ def impact(actor: Actor, upload_id: int) -> list[Impact]:
             continue
         results.append(
             Impact(
-                company.id,
+                company_id,
                 company.tax_code,
                 company.name,
                 period.name,

@@ -4,6 +4,7 @@ can never widen what a user sees (DESIGN.md: scope is enforced in the services, 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
+from sqlmodel import col
 
 from app.services.context import Actor
 from app.services.errors import Forbidden
@@ -19,12 +20,12 @@ def company_condition(actor: Actor) -> ColumnElement[bool]:
     if actor.role == "company":
         if actor.company_id is None:
             return false()
-        return Company.id == actor.company_id
+        return col(Company.id) == actor.company_id
     if actor.role in AGENCY_ZONE_KIND:
-        zones = select(Zone.id).where(Zone.kind == AGENCY_ZONE_KIND[actor.role])
+        zones = select(col(Zone.id)).where(col(Zone.kind) == AGENCY_ZONE_KIND[actor.role])
         if actor.zone_ids:
-            zones = zones.where(Zone.id.in_(actor.zone_ids))
-        return Company.zone_id.in_(zones)
+            zones = zones.where(col(Zone.id).in_(actor.zone_ids))
+        return col(Company.zone_id).in_(zones)
     if actor.role in ("ict", "admin"):
         return true()
     return false()
@@ -33,9 +34,9 @@ def company_condition(actor: Actor) -> ColumnElement[bool]:
 def zone_condition(actor: Actor) -> ColumnElement[bool]:
     """The zones or districts an official's charts list (one row each, companies or not)."""
     if actor.role in AGENCY_ZONE_KIND:
-        condition = Zone.kind == AGENCY_ZONE_KIND[actor.role]
+        condition = col(Zone.kind) == AGENCY_ZONE_KIND[actor.role]
         if actor.zone_ids:
-            condition = condition & Zone.id.in_(actor.zone_ids)
+            condition = condition & col(Zone.id).in_(actor.zone_ids)
         return condition
     if actor.role in ("ict", "admin"):
         return true()

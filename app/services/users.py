@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.services import audit
 from app.services.auth import check_password_rules, clear_throttle, hash_password, throttled_accounts
@@ -15,6 +15,8 @@ from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
 from db.models import ROLES, Company, User, UserZone, Zone
+
+__all__ = ["ROLES"]  # the pages' list of roles comes from here, not from the tables
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,59}$")
 
@@ -67,7 +69,7 @@ def add_user(
     session.add(user)
     session.flush()
     for zone_id in zone_ids:
-        session.add(UserZone(user_id=user.id, zone_id=zone_id))  # type: ignore[arg-type]
+        session.add(UserZone(user_id=user.id, zone_id=zone_id))  # type: ignore[arg-type]  # a stored row's id is never None
     audit.record(
         session,
         actor,
@@ -83,7 +85,7 @@ def add_user(
 def create_user(actor: Actor, **fields: object) -> User:
     require_role(actor, "admin")
     with unit_of_work(write=True) as session:
-        return add_user(session, actor, **fields)  # type: ignore[arg-type]
+        return add_user(session, actor, **fields)  # type: ignore[arg-type]  # the page passes add_user's own keywords
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class UserRow:
 def list_users(actor: Actor) -> list[UserRow]:
     require_role(actor, "admin")
     with unit_of_work() as session:
-        users = session.exec(select(User).order_by(User.role, User.username)).all()  # type: ignore[arg-type]
+        users = session.exec(select(User).order_by(col(User.role), col(User.username))).all()
         companies = dict(session.exec(select(Company.id, Company.name)).all())
         zones: dict[int, list[str]] = {}
         for user_id, zone_id in session.exec(select(UserZone.user_id, UserZone.zone_id)).all():
@@ -111,12 +113,12 @@ def list_users(actor: Actor) -> list[UserRow]:
         waits = throttled_accounts(session)
     return [
         UserRow(
-            u.id,  # type: ignore[arg-type]
+            u.id,  # type: ignore[arg-type]  # a stored row's id is never None
             u.username,
             u.full_name,
             u.role,
             companies.get(u.company_id) if u.company_id else None,
-            tuple(sorted(zones.get(u.id, []))),  # type: ignore[arg-type]
+            tuple(sorted(zones.get(u.id, []))),  # type: ignore[arg-type]  # a stored row's id is never None
             u.active,
             waits.get(u.username),
             u.must_change_password,

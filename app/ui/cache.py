@@ -24,7 +24,7 @@ def trend(actor: Actor, filters: Filters, limit: int) -> list[TrendRow]:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
 def company_rows(actor: Actor, period_id: int, filters: Filters, **options: object) -> list[CompanyRow]:
-    return monitoring.company_rows(actor, period_id, filters, **options)  # type: ignore[arg-type]
+    return monitoring.company_rows(actor, period_id, filters, **options)  # type: ignore[arg-type]  # the options are the keyword flags of company_rows
 
 
 def invalidate() -> None:

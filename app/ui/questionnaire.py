@@ -26,25 +26,33 @@ def answer_input(item: Input, key: str, current: object, widget: str = "radio") 
     if item.kind == "choice":
         options = item.option_ids()
         labels = {o.id: o.label.get(lang()) for o in item.options or []}
-        chooser = st.radio if widget == "radio" else st.selectbox
-        return chooser(
-            label,
-            options,
-            index=options.index(current) if current in options else None,
-            format_func=labels.__getitem__,
-            help=help_text,
-            key=key,
+        index = options.index(current) if isinstance(current, str) and current in options else None
+        if widget == "radio":
+            return st.radio(
+                label, options, index=index, format_func=labels.__getitem__, help=help_text, key=key
+            )
+        return st.selectbox(
+            label, options, index=index, format_func=labels.__getitem__, help=help_text, key=key
         )
-    integer = item.kind == "integer"
     number = current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
     upper = item.domain().upper()
-    maximum = None if upper is None else (int(upper[0]) if integer else float(upper[0]))
+    if item.kind == "integer":
+        return st.number_input(
+            label,
+            value=None if number is None else int(number),
+            max_value=None if upper is None else int(upper[0]),
+            step=1,
+            format="%d",
+            help=help_text,
+            key=key,
+            placeholder="—",
+        )
     return st.number_input(
         label,
-        value=None if number is None else (int(number) if integer else float(number)),
-        max_value=maximum,
-        step=1 if integer else 1.0,
-        format="%d" if integer else "%.2f",
+        value=None if number is None else float(number),
+        max_value=None if upper is None else float(upper[0]),
+        step=1.0,
+        format="%.2f",
         help=help_text,
         key=key,
         placeholder="—",

@@ -17,7 +17,7 @@ _AUTH = "auth"
 
 
 def lang() -> str:
-    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return str(st.session_state.get("lang", DEFAULT_LANGUAGE))
 
 
 def tr(key: str, **values: object) -> str:

@@ -327,7 +327,7 @@ def trend(
                 ),
                 company_filters,
             )
-        expected = dict(session.execute(expected_query).tuples().all())
+        expected: dict[int, int] = {pid: count for pid, count in session.execute(expected_query).all()}
         filed = session.execute(filed_query).all()
     by_period: dict[int, list[Any]] = {pid: [expected.get(pid, 0), 0, 0, {}] for pid in ids}
     for period_id, level, submitted, on_time in filed:

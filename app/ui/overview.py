@@ -1,0 +1,194 @@
+"""The officials' Overview in pieces: the export box, the headline figures, and one chart at a
+time (the one the official chose: drawing every tab at once sent ~600 kB to the browser)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.assessment.schema import RuleSet
+from app.config import get_settings
+from app.services import reports
+from app.services.context import Actor
+from app.services.monitoring import AreaRow, Filters, Overview
+from app.ui import cache
+from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend, levels_by_area
+from app.ui.downloads import excel_download, pdf_download, pdf_preview
+from app.ui.filters import describe
+from app.ui.format import index, number, percent, rn
+from app.ui.session import lang, tr
+from db.models import Period
+
+CHARTS = ("areas", "trend", "adoption", "map")
+
+
+def exports(actor: Actor, period: Period, period_id: int, filters: Filters, ruleset: RuleSet) -> None:
+    with st.expander(tr("overview.exports"), icon=":material/download:"):
+        excel_download(actor, period_id, period.name, filters, describe(filters, ruleset))
+        if actor.role in ("ict", "admin"):
+            language = lang()
+            pdf_download(
+                tr("download.chairman"),
+                "bao-cao-chu-tich.pdf",
+                lambda: reports.export_chairman_pdf(actor, period_id, language),
+                key="chairman_pdf",
+            )
+            pdf_preview(
+                lambda: reports.preview_chairman_pdf(actor, period_id, language), key=f"chairman_{period_id}"
+            )
+
+
+def filing_figures(view: Overview) -> None:
+    filing = view.filing
+    cols = st.columns(5)
+    cols[0].metric(tr("overview.expected"), number(filing.expected, lang()))
+    cols[1].metric(
+        tr("overview.submitted"),
+        number(filing.submitted, lang()),
+        percent(filing.share_submitted, lang()),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    cols[2].metric(tr("overview.on_time"), number(filing.on_time, lang()))
+    cols[3].metric(tr("overview.late"), number(filing.late, lang()))
+    cols[4].metric(tr("overview.missing"), number(filing.missing, lang()))
+
+
+def level_figures(view: Overview, ruleset: RuleSet) -> None:
+    st.subheader(tr("overview.levels"))
+    workers = view.submitted_workers
+    level_cols = st.columns(len(view.levels) + 1)
+    for col, level in zip(level_cols, view.levels, strict=False):
+        col.metric(
+            ruleset.level(level.level).label.get(lang()),
+            number(level.companies, lang()),
+            tr("overview.worker_share", share=percent(level.workers / workers if workers else None, lang())),
+            delta_color="off",
+            delta_arrow="off",
+        )
+    level_cols[-1].metric(tr("overview.may_not_operate"), number(view.may_not_operate, lang()))
+    bluezone_col, health_col = st.columns(2)
+    bluezone_col.metric(tr("overview.bluezone"), percent(view.adoption["bluezone"], lang()))
+    health_col.metric(tr("overview.health"), percent(view.adoption["health"], lang()))
+
+
+def chart(actor: Actor, period_id: int, filters: Filters, view: Overview, ruleset: RuleSet) -> None:
+    """The chart the official chose; only that one is computed and sent."""
+    chosen = st.segmented_control(
+        tr("overview.chart"),
+        CHARTS,
+        format_func={c: tr(f"overview.tab.{c}") for c in CHARTS}.__getitem__,
+        default="areas",
+        key="overview_chart",
+        label_visibility="collapsed",
+    )
+    areas = [a for a in view.areas if a.expected]
+    if chosen == "trend":
+        _trend(actor, filters, ruleset)
+    elif chosen == "adoption":
+        _adoption(areas)
+    elif chosen == "map":
+        _map(actor, period_id, filters, view, ruleset)
+    else:
+        _areas(areas, view, ruleset)
+
+
+def _areas(areas: list[AreaRow], view: Overview, ruleset: RuleSet) -> None:
+    st.plotly_chart(
+        levels_by_area(
+            [(a.zone_name, a.levels, a.expected - a.submitted) for a in areas],
+            ruleset,
+            lang(),
+            tr("chart.levels_by_area"),
+            tr("overview.not_filed"),
+        ),
+        key="chart_areas",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    tr("overview.col.area"): a.zone_name,
+                    tr("overview.expected"): a.expected,
+                    tr("overview.submitted"): a.submitted,
+                    tr("overview.col.filed_share"): a.submitted / a.expected * 100 if a.expected else None,
+                    tr("overview.col.high"): sum(a.levels.get(lv, 0) for lv in view.level_order[-2:]),
+                    tr("overview.bluezone"): None if a.bluezone_share is None else a.bluezone_share * 100,
+                    tr("overview.health"): None if a.health_share is None else a.health_share * 100,
+                }
+                for a in areas
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            tr("overview.col.filed_share"): st.column_config.ProgressColumn(
+                format="%.0f%%", min_value=0, max_value=100
+            ),
+            tr("overview.bluezone"): st.column_config.NumberColumn(format="%.1f%%"),
+            tr("overview.health"): st.column_config.NumberColumn(format="%.1f%%"),
+        },
+    )
+
+
+def _trend(actor: Actor, filters: Filters, ruleset: RuleSet) -> None:
+    rounds = cache.trend(actor, filters, 12)
+    if len(rounds) < 2:
+        st.info(tr("overview.one_round"))
+    else:
+        st.plotly_chart(
+            filing_and_levels_trend(
+                [rn(r.period_name).split(" (")[0] for r in rounds],
+                [r.levels for r in rounds],
+                [r.submitted / r.expected if r.expected else None for r in rounds],
+                ruleset,
+                lang(),
+                tr("chart.trend"),
+                tr("overview.filed_share"),
+            ),
+            key="chart_trend",
+        )
+
+
+def _adoption(areas: list[AreaRow]) -> None:
+    measured = [a for a in areas if a.submitted]
+    st.plotly_chart(
+        adoption_by_area(
+            [a.zone_name for a in measured],
+            [a.bluezone_share for a in measured],
+            [a.health_share for a in measured],
+            (tr("overview.bluezone"), tr("overview.health")),
+            0.95,
+            tr("chart.adoption"),
+        ),
+        key="chart_adoption",
+    )
+
+
+def _map(actor: Actor, period_id: int, filters: Filters, view: Overview, ruleset: RuleSet) -> None:
+    rows = cache.company_rows(actor, period_id, filters, filed=True)
+    located = [r for r in rows if r.lat is not None and r.lon is not None and r.level]
+    if not located:
+        st.info(tr("overview.no_locations"))
+    else:
+        st.plotly_chart(
+            company_map(
+                [
+                    (
+                        r.lat,
+                        r.lon,
+                        r.level,
+                        r.workers or r.company_workers or 0,
+                        f"{r.name} · {index(r.risk_index, lang())}",
+                    )
+                    for r in located
+                    if r.lat is not None and r.lon is not None and r.level is not None
+                ],
+                [(a.lat, a.lon, a.zone_name) for a in view.areas if a.lat is not None and a.lon is not None],
+                ruleset,
+                lang(),
+                tr("chart.map"),
+                get_settings().map_style,
+            ),
+            key="chart_map",
+        )

@@ -1,0 +1,82 @@
+"""The officials' lists: the table for each list (non-filers with their contacts; the others with
+levels), whose rows open the company."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.services.monitoring import CompanyRow
+from app.ui.format import when
+from app.ui.session import tr
+
+
+def late_mark(row: CompanyRow) -> str:
+    return "" if row.on_time else f" ({tr('lists.late')})"
+
+
+def rows_table(rows: list[CompanyRow], choice: str, labels: dict[str, str]) -> list[dict[str, object]]:
+    table: list[dict[str, object]]
+    if choice == "missing":
+        table = [
+            {
+                tr("company.tax_code"): r.tax_code,
+                tr("lists.col.name"): r.name,
+                tr("overview.col.area"): r.zone_name,
+                tr("profile.sector"): r.sector,
+                tr("profile.workers"): r.company_workers,
+                tr("profile.contact_name"): r.contact_name,
+                tr("profile.contact_phone"): r.contact_phone,
+                tr("profile.contact_email"): r.contact_email,
+            }
+            for r in rows
+        ]
+    else:
+        table = [
+            {
+                tr("company.tax_code"): r.tax_code,
+                tr("lists.col.name"): r.name,
+                tr("overview.col.area"): r.zone_name,
+                tr("profile.sector"): r.sector,
+                tr("profile.workers"): r.workers,
+                tr("result.index"): r.risk_index,
+                tr("table.level"): labels.get(r.level or "", r.level),
+                tr("lists.col.previous"): labels.get(r.previous_level or "", "—"),
+                tr("result.may_operate"): tr("common.yes") if r.may_operate else tr("common.no"),
+                tr("lists.col.submitted"): when(r.submitted_at)
+                + ("" if r.on_time else f" ({tr('lists.late')})"),
+            }
+            for r in rows
+        ]
+    return table
+
+
+def open_on_click(rows: list[CompanyRow], table: list[dict[str, object]]) -> None:
+    key_columns = {
+        tr("company.tax_code"): st.column_config.TextColumn(pinned=True),
+        tr("lists.col.name"): st.column_config.TextColumn(pinned=True, width="medium"),
+    }
+    picked = st.dataframe(
+        pd.DataFrame(table),
+        hide_index=True,
+        width="stretch",
+        column_config={**key_columns, tr("result.index"): st.column_config.NumberColumn(format="%.2f%%")},
+        on_select="rerun",
+        selection_mode="single-row",
+        key="list_table",
+    )
+    st.caption(tr("lists.click_row"))
+    if picked.selection.rows:  # a click on a row opens the company
+        st.switch_page(
+            "app/pages/company_detail.py",
+            query_params={"company": str(rows[picked.selection.rows[0]].company_id)},
+        )
+    by_id = {r.company_id: r for r in rows}
+    chosen = st.selectbox(
+        tr("lists.open"),
+        list(by_id),
+        format_func={cid: f"{r.tax_code} · {r.name}" for cid, r in by_id.items()}.__getitem__,
+        key="list_open",
+    )
+    if st.button(tr("lists.open_button"), icon=":material/open_in_new:", key="open_company"):
+        st.switch_page("app/pages/company_detail.py", query_params={"company": str(chosen)})

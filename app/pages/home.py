@@ -6,11 +6,11 @@ import streamlit as st
 
 from app.services import portal
 from app.services.assessments import ruleset_of
-from app.ui.format import day, index, rn, today_vietnam, when
-from app.ui.home import go_to_round, other_rounds
-from app.ui.session import lang, require_actor, round_in_address, tr
+from app.ui.format import day, rn, today_vietnam, when
+from app.ui.home import go_to_round, latest_level, other_rounds
+from app.ui.session import require_actor, round_in_address, tr
 from app.ui.text import plain
-from app.ui.widgets import level_badge, reconstructed_banner, signed_by
+from app.ui.widgets import reconstructed_banner, signed_by
 
 actor = require_actor("company")
 state = portal.current_round(actor, round_in_address())
@@ -63,21 +63,4 @@ with st.container(border=True):
 
 other_rounds(actor, state)
 
-if state.last is not None and state.last.level:
-    with st.container(border=True):
-        st.subheader(tr("home.latest_level"))
-        last_ruleset = ruleset_of(state.last).ruleset
-        level_badge(last_ruleset.level(state.last.level))
-        st.write(
-            tr(
-                "home.latest_detail",
-                period=plain(rn(state.last.period_name)),
-                index=index(state.last.risk_index, lang()),
-                total=state.last.total,
-                max=state.last.max_total,
-            )
-        )
-        if state.last.may_operate is False:
-            st.error(tr("result.may_not_operate"))
-        obligation = last_ruleset.level(state.last.level).obligation.get(lang())
-        st.caption(f"{tr('result.obligation')}: {obligation}")
+latest_level(state)

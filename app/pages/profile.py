@@ -6,8 +6,8 @@ import streamlit as st
 
 from app.services import companies, portal
 from app.services.errors import Invalid, ServiceError
-from app.ui.format import number, rn, when
 from app.ui.names import pending_name_note
+from app.ui.profile import last_figures
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
@@ -74,18 +74,4 @@ if saved:
         st.toast(tr("profile.saved"), icon=":material/check_circle:")
         st.rerun()
 
-st.subheader(tr("profile.figures"))
-last = state.last
-if last is None:
-    st.info(tr("profile.no_figures"))
-else:
-    st.caption(tr("profile.figures_caption", period=plain(rn(last.period_name)), at=when(last.submitted_at)))
-    figures = [
-        ("workers", tr("profile.fig.workers")),
-        ("workshop_area_m2", tr("profile.fig.area")),
-        ("smartphone_owners", tr("profile.fig.smartphones")),
-        ("bluezone_installed", tr("profile.fig.bluezone")),
-        ("health_declared", tr("profile.fig.health")),
-    ]
-    for col, (key, label) in zip(st.columns(len(figures)), figures, strict=True):
-        col.metric(label, number(last.answers.get(key), lang(), 0 if key != "workshop_area_m2" else 1))
+last_figures(state)

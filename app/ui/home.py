@@ -8,13 +8,14 @@ from typing import NoReturn
 import streamlit as st
 
 from app.services import assessments
+from app.services.assessments import ruleset_of
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.portal import CompanyRound
-from app.ui.format import day, rn
-from app.ui.session import tr
+from app.ui.format import day, index, rn
+from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.ui.widgets import service_error
+from app.ui.widgets import level_badge, service_error
 from db.models import Period
 
 
@@ -47,3 +48,25 @@ def other_rounds(actor: Actor, state: CompanyRound) -> None:
             )
             if right.button(tr(label), key=f"round_{choice.period.id}", width="stretch"):
                 go_to_round(actor, choice.period, start=choice.status != "draft")
+
+
+def latest_level(state: CompanyRound) -> None:
+    """The level of the company's newest submission, whatever its round."""
+    if state.last is not None and state.last.level:
+        with st.container(border=True):
+            st.subheader(tr("home.latest_level"))
+            last_ruleset = ruleset_of(state.last).ruleset
+            level_badge(last_ruleset.level(state.last.level))
+            st.write(
+                tr(
+                    "home.latest_detail",
+                    period=plain(rn(state.last.period_name)),
+                    index=index(state.last.risk_index, lang()),
+                    total=state.last.total,
+                    max=state.last.max_total,
+                )
+            )
+            if state.last.may_operate is False:
+                st.error(tr("result.may_not_operate"))
+            obligation = last_ruleset.level(state.last.level).obligation.get(lang())
+            st.caption(f"{tr('result.obligation')}: {obligation}")

@@ -116,3 +116,13 @@ def test_no_import_circles() -> None:
         if node not in state:
             visit(node)
     assert cycles == []
+
+
+def test_every_page_is_thin() -> None:
+    """Pages are widgets in, one service call, render out (DESIGN.md): at most 80 lines; the
+    pieces live in app/ui."""
+    from pathlib import Path
+
+    pages = Path(__file__).resolve().parents[1] / "app" / "pages"
+    long = {p.name: n for p in pages.glob("*.py") if (n := len(p.read_text("utf-8").splitlines())) > 80}
+    assert long == {}

@@ -3,38 +3,20 @@ the scorer's loader, preview its impact on every company's latest submission, th
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app.i18n.messages import ruleset_problem
 from app.services import rulesets
 from app.services.errors import ServiceError
+from app.ui.admin_rulesets import drafts_and_impact, versions_table
 from app.ui.downloads import XLSX
-from app.ui.format import index, rn, signed
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 
 actor = require_actor("admin")
 st.title(tr("admin.rulesets.title"))
 versions = rulesets.versions(actor)
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                tr("admin.rulesets.id"): v.ruleset_id,
-                tr("admin.rulesets.version"): v.version,
-                tr("admin.rulesets.name"): v.title,
-                tr("admin.rulesets.status"): tr(f"admin.rulesets.status.{v.status}"),
-                tr("admin.rulesets.complete"): tr("common.yes") if v.complete else tr("common.no"),
-                tr("admin.rulesets.reconstructed"): tr("common.yes") if v.reconstructed else tr("common.no"),
-                "sha256": v.content_hash[:12],
-            }
-            for v in versions
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+versions_table(versions)
 
 yaml_tab, excel_tab = st.tabs([tr("admin.rulesets.upload_yaml"), tr("admin.rulesets.upload_excel")])
 with yaml_tab:
@@ -79,49 +61,4 @@ with excel_tab:
         else:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
 
-drafts = [v for v in rulesets.versions(actor) if v.status == "draft"]
-if drafts:
-    st.subheader(tr("admin.rulesets.drafts"))
-    pick = st.selectbox(
-        tr("admin.rulesets.draft"),
-        range(len(drafts)),
-        format_func=lambda n: f"{drafts[n].ruleset_id} v{drafts[n].version}",
-        key="draft_pick",
-    )
-    draft = drafts[pick]
-    impacts = rulesets.impact(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
-    changed = [i for i in impacts if i.changed]
-    level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.ruleset_id).ruleset.levels}
-
-    def level_and_index(level: str | None, value: float | None) -> str:
-        return "—" if value is None else f"{level_names.get(level or '', level)} ({index(value, lang())})"
-
-    st.markdown(tr("admin.rulesets.impact", total=len(impacts), changed=len(changed)))
-    if impacts:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        tr("company.tax_code"): i.tax_code,
-                        tr("lists.col.name"): i.name,
-                        tr("history.col.round"): rn(i.period_name),
-                        tr("admin.rulesets.old"): level_and_index(i.old_level, i.old_index),
-                        tr("admin.rulesets.new"): level_and_index(i.new_level, i.new_index),
-                        tr("history.col.delta"): None
-                        if i.new_index is None or i.old_index is None
-                        else signed(i.new_index - i.old_index, lang(), 2),
-                        tr("admin.rulesets.problem"): i.problem or "",
-                    }
-                    for i in impacts
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-    cols = st.columns(2)
-    if cols[0].button(tr("admin.rulesets.publish"), type="primary", key="publish"):
-        rulesets.publish(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
-        st.rerun()
-    if cols[1].button(tr("admin.rulesets.discard"), key="discard"):
-        rulesets.discard(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
-        st.rerun()
+drafts_and_impact(actor)

@@ -1,0 +1,89 @@
+"""Draft rule-set versions: the impact preview (every company's latest submission re-scored,
+levels by name), then publish or discard."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.services import rulesets
+from app.services.context import Actor
+from app.ui.format import index, rn, signed
+from app.ui.session import lang, tr
+
+
+def drafts_and_impact(actor: Actor) -> None:
+    drafts = [v for v in rulesets.versions(actor) if v.status == "draft"]
+    if not drafts:
+        return
+    st.subheader(tr("admin.rulesets.drafts"))
+    pick = st.selectbox(
+        tr("admin.rulesets.draft"),
+        range(len(drafts)),
+        format_func=lambda n: f"{drafts[n].ruleset_id} v{drafts[n].version}",
+        key="draft_pick",
+    )
+    draft = drafts[pick]
+    impacts = rulesets.impact(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
+    changed = [i for i in impacts if i.changed]
+    level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.ruleset_id).ruleset.levels}
+
+    def level_and_index(level: str | None, value: float | None) -> str:
+        return "—" if value is None else f"{level_names.get(level or '', level)} ({index(value, lang())})"
+
+    st.markdown(tr("admin.rulesets.impact", total=len(impacts), changed=len(changed)))
+    if impacts:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        tr("company.tax_code"): i.tax_code,
+                        tr("lists.col.name"): i.name,
+                        tr("history.col.round"): rn(i.period_name),
+                        tr("admin.rulesets.old"): level_and_index(i.old_level, i.old_index),
+                        tr("admin.rulesets.new"): level_and_index(i.new_level, i.new_index),
+                        tr("history.col.delta"): None
+                        if i.new_index is None or i.old_index is None
+                        else signed(i.new_index - i.old_index, lang(), 2),
+                        tr("admin.rulesets.problem"): i.problem or "",
+                    }
+                    for i in impacts
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    cols = st.columns(2)
+    if cols[0].button(tr("admin.rulesets.publish"), type="primary", key="publish"):
+        rulesets.publish(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
+        st.rerun()
+    if cols[1].button(tr("admin.rulesets.discard"), key="discard"):
+        rulesets.discard(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
+        st.rerun()
+
+
+def yes_no(value: bool) -> str:
+    return tr("common.yes") if value else tr("common.no")
+
+
+def versions_table(versions: list[rulesets.VersionInfo]) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    tr("admin.rulesets.id"): v.ruleset_id,
+                    tr("admin.rulesets.version"): v.version,
+                    tr("admin.rulesets.name"): v.title,
+                    tr("admin.rulesets.status"): tr(f"admin.rulesets.status.{v.status}"),
+                    tr("admin.rulesets.complete"): yes_no(v.complete),
+                    tr("admin.rulesets.reconstructed"): tr("common.yes")
+                    if v.reconstructed
+                    else tr("common.no"),
+                    "sha256": v.content_hash[:12],
+                }
+                for v in versions
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -18,7 +18,7 @@ import typer
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.assessment.guards import TooLarge, check_json_depth, limits
-from app.assessment.loader import RuleSetError, load_ruleset_file
+from app.assessment.loader import LoadedRuleSet, RuleSetError, load_ruleset_file
 from app.scoring import ScoreResult, recommend, score
 
 app = typer.Typer(
@@ -63,11 +63,8 @@ def score_command(
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.json,
     lang: Annotated[str, typer.Option("--lang", help="vi or en (text format)")] = "vi",
 ) -> None:
-    """Score one answers file and print the result."""
-    try:
-        loaded = registry.get(ruleset, version)
-    except LookupError as exc:
-        fail(str(exc))
+    """Score one answers file and print the result: shipped and admin-published versions alike."""
+    loaded = _ruleset(ruleset, version)
     data = read_answers(answers)
     if not isinstance(data, dict):
         fail(f"{answers}: phải là một đối tượng JSON / must be a JSON object (input id → value)")
@@ -102,6 +99,18 @@ def read_answers(path: Path) -> object:
         fail(f"{path}: JSON không hợp lệ / invalid JSON: line {exc.lineno}: {exc.msg}")
     except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4,300 digits
         fail(f"{path}: JSON không đọc được / unreadable JSON: {str(exc)[:200]}")
+
+
+def _ruleset(ruleset_id: str, version: int | None) -> LoadedRuleSet:
+    """The one lookup the app uses too (`services.rulesets.get`): versions an admin published in
+    the database of DATABASE_URL are found as well as the shipped files."""
+    from app.services import rulesets
+
+    _prepared()
+    try:
+        return rulesets.get(ruleset_id, version)
+    except LookupError as exc:
+        fail(str(exc))
 
 
 def render_text(result: ScoreResult, lang: str) -> str:
@@ -171,10 +180,7 @@ def rulesets_show(
     lang: Annotated[str, typer.Option("--lang")] = "vi",
 ) -> None:
     """Criteria, points and levels of one rule set."""
-    try:
-        loaded = registry.get(ruleset_id, version)
-    except LookupError as exc:
-        fail(str(exc))
+    loaded = _ruleset(ruleset_id, version)
     rs = loaded.ruleset
     typer.echo(f"{rs.id} v{rs.version} — {rs.title.get(lang)}")
     typer.echo(f"{rs.decision}\nsha256 {loaded.content_hash}")

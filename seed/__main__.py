@@ -9,7 +9,7 @@ import typer
 
 from app.config import get_settings
 from db.migrate import upgrade
-from seed.build import build, reset_database
+from seed.build import SeedError, build, reset_database
 
 cli = typer.Typer(add_completion=False)
 
@@ -28,13 +28,17 @@ def main(
         reset_database(url)
     else:
         upgrade(url)
-    summary = build(
-        companies=companies,
-        periods=periods,
-        start=date.fromisoformat(start) if start else None,
-        seed=seed,
-        progress=lambda step: typer.echo(f"… {step}", err=True),
-    )
+    try:
+        summary = build(
+            companies=companies,
+            periods=periods,
+            start=date.fromisoformat(start) if start else None,
+            seed=seed,
+            progress=lambda step: typer.echo(f"… {step}", err=True),
+        )
+    except SeedError as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
     typer.echo(
         f"Seeded {summary.companies:,} companies in {summary.zones} zones and districts, "
         f"{summary.periods} weekly rounds from {summary.first_period:%d/%m/%Y}, "

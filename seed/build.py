@@ -17,8 +17,8 @@ import yaml
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from app.assessment import registry
 from app.assessment.schema import ChoiceRule, RuleSet, SumRule
+from app.services import rulesets
 from app.services.assessments import insert_submissions
 from app.services.companies import CompanyRecord, add_company, add_zone
 from app.services.context import SYSTEM_ACTOR, unit_of_work
@@ -144,6 +144,10 @@ def _company_name(rng: random.Random, sector: dict[str, Any], parts: dict[str, A
     return name
 
 
+class SeedError(RuntimeError):
+    """The demo cannot be seeded here (the database already holds data); the CLI says so, exit 2."""
+
+
 def build(
     companies: int = 400,
     periods: int = 12,
@@ -155,12 +159,12 @@ def build(
     rng = random.Random(seed)
     data = province()
     start = start or default_start(periods)
-    loaded = registry.get(registry.default_id())
+    loaded = rulesets.default()
     choices = _choice_tables(loaded.ruleset)
     actor = SYSTEM_ACTOR
     with unit_of_work(write=True) as session:
         if session.exec(select(Company.id).limit(1)).first() is not None:
-            raise SystemExit("The database already holds data: run `python -m seed --reset` to rebuild it.")
+            raise SeedError("The database already holds data: run `python -m seed --reset` to rebuild it.")
         progress("zones")
         for z in data["zones"]:
             add_zone(
@@ -254,7 +258,8 @@ def build(
                     lon=round(area["lon"] + rng.uniform(-0.012, 0.012), 5),
                 )
             company = add_company(session, actor, record)
-            assert company.id is not None
+            if company.id is None:
+                raise RuntimeError("the database gave the new company no id")
             # registered before the first round, so the rounds' figures are the newer ones
             company.created_at = company.updated_at = registered
             session.add(company)

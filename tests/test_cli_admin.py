@@ -61,3 +61,25 @@ def test_backup_and_restore_commands(seeded: str, tmp_path: Path) -> None:
     restored = cli(seeded, "restore", str(out), "--yes")
     assert restored.returncode == 0, restored.stderr
     assert scalar(seeded, "SELECT count(*) FROM company") == companies
+
+
+def test_score_sees_a_version_an_admin_published(seeded: str, tmp_path: Path) -> None:
+    """One rule-set lookup for the app and the command line (issue 13)."""
+    import json
+
+    from app.assessment.registry import RULESET_DIR
+    from app.services import rulesets
+    from tests.reference import worked_examples
+
+    text = (
+        (RULESET_DIR / "bg-kcn-2021" / "v1.yaml")
+        .read_text("utf-8")
+        .replace("version: 1\n", "version: 2\n", 1)
+    )
+    draft = rulesets.upload(actor("admin"), text, "v2.yaml")
+    rulesets.publish(actor("admin"), draft.id)  # type: ignore[arg-type]  # a stored row's id is never None
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(worked_examples()[0]["answers"]))
+    done = cli(seeded, "score", "--ruleset", "bg-kcn-2021", "--answers", str(answers))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["version"] == 2

@@ -34,7 +34,8 @@ def _uppers(bands: list[Band] | list[Interval]) -> tuple[Upper, ...]:
     result: list[Upper] = []
     for band in bands[:-1]:
         upper = band.upper()
-        assert upper is not None  # guaranteed by check_bands
+        if upper is None:  # check_bands refuses this when the rule set is loaded
+            raise ValueError(f"band {band.describe()} is open-ended but not the last")
         result.append((upper[0].numerator, upper[0].denominator, upper[1]))
     return tuple(result)
 

@@ -300,12 +300,13 @@ def _next_band(result, actionable, options, rescore, change) -> NextBand | None:
                 chosen[input_id] = value
                 break
     final = rescore(chosen)
-    assert final is not None
+    if final is None:  # reaches() above scored this very set: it cannot be invalid now
+        return None
     changes = []
     for input_id, value in chosen.items():
         single = rescore({input_id: value})
-        assert single is not None
-        changes.append(change(by_input[input_id], value, single))
+        if single is not None:
+            changes.append(change(by_input[input_id], value, single))
     changes.sort(key=lambda c: -c.points_saved)
     target_label = compiled.ruleset.level(final.level_id).label
     return NextBand(

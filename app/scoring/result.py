@@ -242,7 +242,8 @@ def _leaf_explanation(
         return option.label, None, False, provenance
     if detail == NOT_APPLICABLE:
         return _NOT_APPLICABLE_TEXT, None, True, fallback
-    assert isinstance(detail, int)
+    if not isinstance(detail, int):
+        raise TypeError(f"a band rule's detail is its band's position, not {detail!r}")
     band = rule.bands[detail]
     label = band.label or Text(vi=band.describe(), en=band.describe())
     if isinstance(rule, BandsRule):

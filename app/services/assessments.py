@@ -78,7 +78,8 @@ def ruleset_of(row: Assessment | Period | AssessmentView) -> LoadedRuleSet:
 
 def _view(session: Session, row: Assessment, period: Period | None = None) -> AssessmentView:
     period = period or session.get(Period, row.period_id)
-    assert period is not None and row.id is not None
+    if period is None or row.id is None:
+        raise NotFound("Không có kỳ đánh giá của bản này.", "This assessment's round is missing.")
     reviews = session.exec(
         select(Review, User.username, User.full_name, User.role)
         .join(User, col(User.id) == Review.official_id, isouter=True)

@@ -139,9 +139,8 @@ def _zone(session: Session, zone_id: str) -> Zone:
 
 
 def _view(company: Company, zone: Zone) -> CompanyView:
-    assert company.id is not None
     return CompanyView(
-        id=company.id,
+        id=company.id or 0,  # a stored company always has one
         tax_code=company.tax_code,
         name=company.name,
         zone_id=company.zone_id,

@@ -136,7 +136,8 @@ def overview_report(
 ) -> OverviewReport:
     require_role(actor, *OFFICIALS)
     period = _period(period_id)
-    assert period.id is not None
+    if period.id is None:
+        raise NotFound("Không có kỳ đánh giá.", "No such round.")
     ruleset = ruleset_of(period).ruleset
     view = monitoring.overview(actor, period.id, filters)
     rows = monitoring.company_rows(actor, period.id, filters, with_criteria=True)

@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-ROLES = ("company", "zone_board", "labour", "ict", "admin")
-STATUSES = ("draft", "submitted", "returned", "approved")
+from app.vocabulary import Role, Status
+
+ROLES = tuple(Role)
+STATUSES = tuple(Status)
 
 
 def utcnow() -> datetime:

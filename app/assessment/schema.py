@@ -7,6 +7,7 @@ path of the offending part and says what is wrong, instead of letting a bad tabl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -16,6 +17,15 @@ Provenance = Literal["official", "secondary", "reconstructed"]
 PROVENANCES: tuple[str, ...] = ("official", "secondary", "reconstructed")
 Number = int | float
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
+
+
+HIGH_LEVELS = 2  # "high" and "very high": the top two levels of every shipped rule set
+
+
+def high_levels(level_ids: Sequence[str]) -> list[str]:
+    """The levels officials call high risk (the lists, the province view, the reports): one home
+    for the idea, so that a rule set with another number of levels changes it in one place."""
+    return list(level_ids[-HIGH_LEVELS:])
 
 
 def numbering_key(identifier: str) -> tuple[str, int, str]:

@@ -9,8 +9,9 @@ from app.services import audit_log
 from app.services.audit_log import AuditFilters
 from app.ui.downloads import XLSX
 from app.ui.session import require_actor, tr
+from app.vocabulary import Role
 
-actor = require_actor("admin")
+actor = require_actor(Role.admin)
 st.title(tr("admin.audit.title"))
 cols = st.columns(5)
 who = cols[0].text_input(tr("admin.audit.actor"), key="audit_actor")

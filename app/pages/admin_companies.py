@@ -11,8 +11,9 @@ from app.services.errors import ServiceError
 from app.ui.downloads import XLSX
 from app.ui.session import require_actor, tr
 from app.ui.widgets import service_error
+from app.vocabulary import Role
 
-actor = require_actor("admin")
+actor = require_actor(Role.admin)
 st.title(tr("admin.companies.title"))
 cols = st.columns(2)
 cols[0].download_button(

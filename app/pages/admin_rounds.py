@@ -10,8 +10,9 @@ from app.services import monitoring, periods
 from app.ui.admin_rounds import open_round_form
 from app.ui.format import day, rn
 from app.ui.session import require_actor, tr
+from app.vocabulary import Role
 
-actor = require_actor("admin")
+actor = require_actor(Role.admin)
 st.title(tr("admin.rounds.title"))
 rounds = periods.list_periods(actor)
 if rounds:

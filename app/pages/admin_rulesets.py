@@ -12,8 +12,9 @@ from app.ui.admin_rulesets import drafts_and_impact, versions_table
 from app.ui.downloads import XLSX
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
+from app.vocabulary import Role
 
-actor = require_actor("admin")
+actor = require_actor(Role.admin)
 st.title(tr("admin.rulesets.title"))
 versions = rulesets.versions(actor)
 versions_table(versions)

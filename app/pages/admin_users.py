@@ -11,8 +11,9 @@ from app.ui.admin_users import create_user_form
 from app.ui.format import when
 from app.ui.session import require_actor, tr
 from app.ui.widgets import service_error
+from app.vocabulary import Role
 
-actor = require_actor("admin")
+actor = require_actor(Role.admin)
 st.title(tr("admin.users.title"))
 people = users.list_users(actor)
 st.dataframe(

@@ -17,8 +17,9 @@ from app.ui.review import review_and_submit, start_or_stop
 from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, service_error
+from app.vocabulary import Role
 
-actor = require_actor("company")
+actor = require_actor(Role.company)
 state = portal.current_round(actor, round_in_address())
 if state.period is None:
     st.info(tr("home.no_round"))

@@ -16,8 +16,9 @@ from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
 from app.ui.text import plain
 from app.ui.widgets import level_badge, reconstructed_banner, service_error, signed_by
+from app.vocabulary import Role
 
-actor = require_actor("zone_board", "labour", "ict", "admin")
+actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
 company_id = pick_company(actor)
 if company_id is None:
     st.stop()

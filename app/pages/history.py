@@ -11,8 +11,9 @@ from app.ui.charts import index_trend
 from app.ui.format import index, rn, when
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
+from app.vocabulary import Role
 
-actor = require_actor("company")
+actor = require_actor(Role.company)
 submissions = assessments.history(actor, actor.company_id or 0)  # a company account has one
 st.title(tr("history.title"))
 if not submissions:

@@ -11,8 +11,9 @@ from app.ui.home import go_to_round, latest_level, other_rounds
 from app.ui.session import require_actor, round_in_address, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, signed_by
+from app.vocabulary import Role
 
-actor = require_actor("company")
+actor = require_actor(Role.company)
 state = portal.current_round(actor, round_in_address())
 
 st.title(plain(state.company.name))

@@ -14,8 +14,9 @@ from app.ui.format import rn
 from app.ui.lists import open_on_click, rows_table
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
+from app.vocabulary import Role
 
-actor = require_actor("zone_board", "labour", "ict", "admin")
+actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
 period = choose_period(actor)
 if period is None:
     st.stop()

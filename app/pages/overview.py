@@ -13,8 +13,9 @@ from app.ui.overview import chart, exports, filing_figures, level_figures
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner
+from app.vocabulary import Role
 
-actor = require_actor("zone_board", "labour", "ict", "admin")
+actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
 period = choose_period(actor)
 if period is None:
     st.stop()

@@ -11,8 +11,9 @@ from app.ui.profile import last_figures
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
+from app.vocabulary import Role
 
-actor = require_actor("company")
+actor = require_actor(Role.company)
 state = portal.current_round(actor)
 company = state.company
 st.title(tr("profile.title"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.assessment.schema import high_levels
 from app.services.assessments import ruleset_of
 from app.ui import cache
 from app.ui.filters import choose_filters, choose_period
@@ -11,8 +12,9 @@ from app.ui.format import rn
 from app.ui.province import summary, table
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
+from app.vocabulary import Role
 
-actor = require_actor("ict", "admin")
+actor = require_actor(Role.ict, Role.admin)
 period = choose_period(actor)
 if period is None:
     st.stop()
@@ -21,7 +23,7 @@ filters = choose_filters(actor, ruleset)
 view = cache.overview(actor, period.id or 0, filters)
 st.title(tr("province.title"))
 st.caption(plain(rn(period.name)))
-high_levels = view.level_order[-2:]
+high = high_levels(view.level_order)
 
 
 for kind, title in (("industrial_zone", tr("province.zones")), ("district", tr("province.districts"))):
@@ -30,11 +32,11 @@ for kind, title in (("industrial_zone", tr("province.zones")), ("district", tr("
     if not any(a.expected for a in areas):
         st.info(tr("overview.no_match"))
         continue
-    for column, (label, value) in zip(st.columns(5), summary(areas, high_levels).items(), strict=True):
+    for column, (label, value) in zip(st.columns(5), summary(areas, high).items(), strict=True):
         column.metric(label, value)
     # full width, every row shown: side by side, half-width tables cut columns off at 1366 px
     st.dataframe(
-        table(areas, high_levels),
+        table(areas, high),
         hide_index=True,
         width="stretch",
         height=38 + 35 * len(areas),

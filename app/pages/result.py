@@ -14,8 +14,9 @@ from app.ui.result import fix_first, level_box, points
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, service_error, signed_by
+from app.vocabulary import Role
 
-actor = require_actor("company")
+actor = require_actor(Role.company)
 requested = st.query_params.get("assessment") or st.session_state.get("show_assessment")
 view: AssessmentView | None
 try:

@@ -8,24 +8,16 @@ import streamlit as st
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.layout import questionnaire
-from app.scoring import score
-from app.services import portal, rulesets
-from app.services.assessments import ruleset_of
+from app.services import portal
 from app.ui.format import index, signed
 from app.ui.questionnaire import answer_input
 from app.ui.session import lang, require_actor, tr
 from app.ui.widgets import level_badge, reconstructed_banner
+from app.vocabulary import Role
 
-actor = require_actor("company")
-state = portal.current_round(actor)
-base_view = state.draft or state.submission or state.last
-if base_view is not None:
-    loaded = ruleset_of(base_view)
-    base = dict(base_view.answers)
-else:
-    loaded = ruleset_of(state.period) if state.period else rulesets.default()
-    base = {}
-ruleset = loaded.ruleset
+actor = require_actor(Role.company)
+start = portal.what_if_start(actor)
+loaded, base, current, ruleset = start.loaded, start.answers, start.current, start.loaded.ruleset
 
 st.title(tr("whatif.title"))
 st.caption(tr("whatif.caption"))
@@ -34,11 +26,6 @@ if st.button(tr("whatif.reset"), icon=":material/restart_alt:", key="whatif_rese
     for key in [k for k in st.session_state if str(k).startswith("wi_")]:
         del st.session_state[key]
     st.rerun()
-
-try:
-    current = score(loaded, base) if base else None
-except InvalidAnswers:
-    current = None
 
 answers: dict[str, Any] = {}
 left, right = st.columns([3, 2])
@@ -52,7 +39,7 @@ with left:
 with right:
     st.subheader(tr("whatif.projected"))
     try:
-        projected = score(loaded, {k: v for k, v in answers.items() if v is not None})
+        projected = portal.project(loaded, answers)
     except InvalidAnswers as invalid:
         st.warning(tr("whatif.incomplete"))
         labels = {i.id: i.label.get(lang()) for i in ruleset.inputs}

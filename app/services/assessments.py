@@ -19,6 +19,7 @@ from app.services.companies import clean_text
 from app.services.context import Actor, rowcount, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
+from app.vocabulary import Role
 from db.models import Assessment, Company, Period, PeriodCompany, Review, User, utcnow
 
 FIGURE_COLUMNS = ("workers", "smartphone_owners", "bluezone_installed", "health_declared")
@@ -174,7 +175,7 @@ def _snapshot(result: ScoreResult) -> dict[str, Any]:
 def start_draft(actor: Actor, period_id: int) -> AssessmentView:
     """The company's draft for a round: the one in progress, or a new one prefilled from its last
     submission under the same rule set (or from its profile), so figures are not typed twice."""
-    require_role(actor, "company")
+    require_role(actor, Role.company)
     with unit_of_work(write=True) as session:
         period = _open_period_for(session, actor, period_id)
         draft = session.exec(
@@ -228,7 +229,7 @@ def save_draft(
     actor: Actor, assessment_id: int, answers: dict[str, Any]
 ) -> tuple[AssessmentView, list[Problem]]:
     """Keep everything typed, even what is not valid yet, and say what is wrong: nothing is lost."""
-    require_role(actor, "company")
+    require_role(actor, Role.company)
     with unit_of_work(write=True) as session:
         row = _own_row(session, actor, assessment_id)
         if row.status != "draft":
@@ -273,7 +274,7 @@ def preview(actor: Actor, assessment_id: int, answers: dict[str, Any] | None = N
 def submit(actor: Actor, assessment_id: int, idempotency_key: str) -> AssessmentView:
     """File the draft. A repeated call with the same key (a double click, a retry) returns the same
     submission; two racing calls store exactly one."""
-    require_role(actor, "company")
+    require_role(actor, Role.company)
     if not idempotency_key:
         raise Invalid("Thiếu khóa gửi.", "Missing submission key.")
     with unit_of_work(write=True) as session:

@@ -12,6 +12,7 @@ from app.exports.xlsx import table_workbook
 from app.services.context import Actor, unit_of_work
 from app.services.periods import VIETNAM
 from app.services.scope import require_role
+from app.vocabulary import Role
 from db.models import AuditEvent, Company
 
 
@@ -40,7 +41,7 @@ def _start(day: date) -> datetime:
 
 
 def events(actor: Actor, filters: AuditFilters, limit: int = 2000) -> list[AuditRow]:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work() as session:
         query = (
             select(AuditEvent, Company.tax_code)

@@ -15,6 +15,7 @@ from app.services import audit
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid
 from app.services.scope import company_condition, not_found_in_scope, require_role
+from app.vocabulary import Role
 from db.models import Company, Zone, utcnow
 
 TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -185,7 +186,7 @@ def add_company(session: Session, actor: Actor, record: CompanyRecord) -> Compan
 
 
 def create_company(actor: Actor, data: dict[str, Any]) -> CompanyView:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     record = parse_record(data)
     with unit_of_work(write=True) as session:
         company = add_company(session, actor, record)
@@ -241,7 +242,7 @@ def search(actor: Actor, text: str, limit: int = 20) -> list[CompanyView]:
 
 def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> CompanyView:
     """The HR officer edits her own company; an admin any. Tax code and zone are the registry's."""
-    require_role(actor, "company", "admin")
+    require_role(actor, Role.company, Role.admin)
     profile = parse_profile(data)
     with unit_of_work(write=True) as session:
         company = session.exec(
@@ -251,7 +252,7 @@ def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> Compa
             raise not_found_in_scope("doanh nghiệp", "company")
         before = _fields(company)
         values = profile.model_dump()
-        if actor.role == "company":
+        if actor.role == Role.company:
             # a new name reaches official reports and /verify only once an official accepts it
             typed = values.pop("name")
             company.pending_name = None if typed == company.name else typed
@@ -278,7 +279,7 @@ def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> Compa
 def decide_name(actor: Actor, company_id: int, accept: bool) -> CompanyView:
     """The zones board (for companies in the zones), the labour department (outside them) or an
     admin accepts or refuses the name a company typed; either way it is audited."""
-    require_role(actor, "zone_board", "labour", "admin")
+    require_role(actor, Role.zone_board, Role.labour, Role.admin)
     with unit_of_work(write=True) as session:
         company = session.exec(
             select(Company).where(Company.id == company_id, company_condition(actor))

@@ -20,6 +20,7 @@ from app.services.context import Actor, unit_of_work
 from app.services.errors import Invalid
 from app.services.exportlog import log_export
 from app.services.scope import require_role
+from app.vocabulary import Role
 from db.models import Company, Zone, utcnow
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -100,7 +101,7 @@ def template() -> bytes:
 
 def export_registry(actor: Actor) -> bytes:
     """The whole registry in the template's form, so it can be edited and imported back."""
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         rows = session.exec(
             select(Company, Zone)
@@ -139,7 +140,7 @@ def _read(data: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
 
 def check(actor: Actor, data: bytes) -> tuple[ImportReport, list[CompanyRecord]]:
     """Every problem, by cell; and the records that would be written if there is none."""
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     header, rows = _read(data)
     report = ImportReport()
     position: dict[str, int] = {}

@@ -12,14 +12,14 @@ from sqlalchemy import and_, case, func, literal, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.assessment.schema import high_levels
 from app.exports.report import Filing
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, unit_of_work
 from app.services.errors import NotFound
 from app.services.scope import company_condition, require_role, zone_condition
+from app.vocabulary import OFFICIALS, Role
 from db.models import Assessment, Company, Period, PeriodCompany, Zone
-
-OFFICIALS = ("zone_board", "labour", "ict", "admin")
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,7 @@ def trend(
     """
     require_role(actor, *OFFICIALS)
     company_filters = Filters(filters.zone_ids, filters.districts, filters.sectors, (), filters.search)
-    needs_company = actor.role not in ("ict", "admin") or bool(company_filters.as_dict())
+    needs_company = actor.role not in (Role.ict, Role.admin) or bool(company_filters.as_dict())
     with unit_of_work() as session:
         chosen = select(Period)
         if until_period_id is not None:
@@ -465,7 +465,7 @@ def company_rows(
         elif filed is False:
             query = query.where(col(Assessment.id).is_(None))
         if only_high:
-            query = query.where(col(Assessment.level).in_(order[-2:]))
+            query = query.where(col(Assessment.level).in_(high_levels(order)))
         if only_not_operating:
             query = query.where(col(Assessment.may_operate).is_(False))
         if only_rising:

@@ -14,6 +14,7 @@ from app.services import audit, rulesets
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Invalid, NotFound
 from app.services.scope import company_condition, require_role
+from app.vocabulary import Role
 from db.models import Company, Period, PeriodCompany, Zone
 
 VIETNAM = timedelta(hours=7)
@@ -116,13 +117,13 @@ def open_period(
     ruleset_id: str | None = None,
     ruleset_version: int | None = None,
 ) -> Period:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         return add_period(session, actor, name, opens_on, due_on, expected, ruleset_id, ruleset_version)
 
 
 def close_period(actor: Actor, period_id: int) -> Period:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         period = session.get(Period, period_id)
         if period is None:
@@ -149,7 +150,7 @@ def list_periods(actor: Actor) -> list[Period]:
     """Newest first. A company sees the rounds it is expected in; officials see every round."""
     with unit_of_work() as session:
         query = select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
-        if actor.role == "company":
+        if actor.role == Role.company:
             query = query.where(
                 col(Period.id).in_(
                     select(PeriodCompany.period_id)

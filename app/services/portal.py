@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
-from app.services import assessments
+from app.assessment.answers import InvalidAnswers
+from app.assessment.loader import LoadedRuleSet
+from app.scoring import ScoreResult, score
+from app.services import assessments, rulesets
 from app.services.assessments import AssessmentView
 from app.services.companies import CompanyView, get_company
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Forbidden
 from app.services.scope import require_role
+from app.vocabulary import Role
 from db.models import Assessment, Period, PeriodCompany
 
 
@@ -52,7 +56,7 @@ def company_rounds(actor: Actor) -> list[RoundChoice]:
     """Every round the company is expected in, those needing its action first (a returned
     submission or an unfiled round, the earliest due first), then the rest, newest first. A new
     round opening never hides last week's returned submission."""
-    require_role(actor, "company")
+    require_role(actor, Role.company)
     if actor.company_id is None:
         raise Forbidden("Tài khoản chưa gắn với doanh nghiệp.", "This account has no company.")
     with unit_of_work() as session:
@@ -86,7 +90,7 @@ def company_rounds(actor: Actor) -> list[RoundChoice]:
 def current_round(actor: Actor, period_id: int | None = None) -> CompanyRound:
     """The round the company asked for (`period_id`, e.g. from the page's address), else the
     first one needing its action, else the newest."""
-    require_role(actor, "company")
+    require_role(actor, Role.company)
     if actor.company_id is None:
         raise Forbidden("Tài khoản chưa gắn với doanh nghiệp.", "This account has no company.")
     company = get_company(actor, actor.company_id)
@@ -98,3 +102,34 @@ def current_round(actor: Actor, period_id: int | None = None) -> CompanyRound:
         draft, submission = assessments.company_round(actor, company.id, period.id)
     submitted = assessments.history(actor, company.id)
     return CompanyRound(company, period, draft, submission, submitted[0] if submitted else None, choices)
+
+
+@dataclass(frozen=True)
+class WhatIfStart:
+    """What the company's What if starts from: the rule set of its draft (or submission, or round)
+    and those answers, with the result they get now (None when they are incomplete)."""
+
+    loaded: LoadedRuleSet
+    answers: dict[str, object]
+    current: ScoreResult | None
+
+
+def what_if_start(actor: Actor) -> WhatIfStart:
+    state = current_round(actor)
+    base = state.draft or state.submission or state.last
+    if base is not None:
+        loaded, answers = assessments.ruleset_of(base), dict(base.answers)
+    else:
+        loaded = assessments.ruleset_of(state.period) if state.period else rulesets.default()
+        answers = {}
+    try:
+        current = project(loaded, answers) if answers else None
+    except InvalidAnswers:
+        current = None
+    return WhatIfStart(loaded, answers, current)
+
+
+def project(loaded: LoadedRuleSet, answers: dict[str, object]) -> ScoreResult:
+    """The result these answers would get (InvalidAnswers while they are incomplete or refused).
+    Saves nothing: What if's one seam to the scorer."""
+    return score(loaded, {k: v for k, v in answers.items() if v is not None})

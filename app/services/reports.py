@@ -39,9 +39,8 @@ from app.services.exportlog import log_export
 from app.services.monitoring import CompanyRow, Filters
 from app.services.scope import require_role
 from app.services.verification import verify_url
+from app.vocabulary import OFFICIALS, Role
 from db.models import Assessment, DocumentRegister, Period
-
-OFFICIALS = ("zone_board", "labour", "ict", "admin")
 
 
 @cache
@@ -196,7 +195,7 @@ def chairman_report(
 ) -> ChairmanReport:
     """The report's content. Section V needs this round and the one before it: two rounds of
     trend are read, not the whole year's."""
-    require_role(actor, "ict", "admin")
+    require_role(actor, Role.ict, Role.admin)
     period = _period(period_id)
     if period.id is None:
         raise NotFound("Không có kỳ đánh giá.", "No such round.")

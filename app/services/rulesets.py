@@ -23,6 +23,7 @@ from app.services import audit
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
+from app.vocabulary import Role
 from db.models import Assessment, Company, Period, RuleSetVersion, utcnow
 
 _PUBLISHED: dict[tuple[str, str, int], LoadedRuleSet] = {}
@@ -85,7 +86,7 @@ def versions(actor: Actor) -> list[VersionInfo]:
             select(RuleSetVersion).order_by(col(RuleSetVersion.ruleset_id), col(RuleSetVersion.version))
         ).all()
     for row in rows:
-        if row.status == "draft" and actor.role != "admin":
+        if row.status == "draft" and actor.role != Role.admin:
             continue
         loaded = parse_ruleset(row.text, f"{row.ruleset_id} v{row.version}")
         found.append(
@@ -113,7 +114,7 @@ def _next_version(session: Any, ruleset_id: str) -> int:
 
 def upload(actor: Actor, text: str, source: str = "upload.yaml") -> RuleSetVersion:
     """Store a new version as a draft, after the loader's checks; nothing is stored if any fail."""
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     try:
         loaded = parse_ruleset(text, source)
     except RuleSetError as error:
@@ -189,7 +190,7 @@ def points_template(ruleset_id: str, version: int | None = None) -> bytes:
 def from_points_table(actor: Actor, ruleset_id: str, base_version: int, workbook: bytes) -> RuleSetVersion:
     """A new version from the Excel template: the base version with the table's points and
     provenance. Every bad row is reported with its row number; nothing is stored if any is bad."""
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     data = yaml.safe_load(base_text(ruleset_id, base_version))
     try:
         rows = read_rows(workbook, max_rows=1000)
@@ -311,7 +312,7 @@ def _draft(session: Any, upload_id: int) -> RuleSetVersion:
 def impact(actor: Actor, upload_id: int) -> list[Impact]:
     """Every company's latest submission of the same rule set, re-scored under the new version
     (inputs mapped by id), changed levels first and the biggest moves first."""
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work() as session:
         row = _draft(session, upload_id)
         loaded = parse_ruleset(row.text, f"{row.ruleset_id} v{row.version}")
@@ -373,7 +374,7 @@ def impact(actor: Actor, upload_id: int) -> list[Impact]:
 
 def publish(actor: Actor, upload_id: int) -> RuleSetVersion:
     """Freeze a draft: from now on its text and hash never change, and new rounds may use it."""
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         row = _draft(session, upload_id)
         if row.status != "draft":
@@ -393,7 +394,7 @@ def publish(actor: Actor, upload_id: int) -> RuleSetVersion:
 
 
 def discard(actor: Actor, upload_id: int) -> None:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         row = _draft(session, upload_id)
         if row.status != "draft":

@@ -7,17 +7,19 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlmodel import col
 
 from app.services.context import Actor
+from app.vocabulary import REVIEWERS, Role
+
+__all__ = ["AGENCY_ZONE_KIND", "READERS", "REVIEWERS", "company_condition", "require_role"]
 from app.services.errors import Forbidden
 from db.models import Company, Zone
 
-AGENCY_ZONE_KIND = {"zone_board": "industrial_zone", "labour": "district"}
-READERS = ("company", "zone_board", "labour", "ict", "admin")
-REVIEWERS = ("zone_board", "labour")
+AGENCY_ZONE_KIND: dict[str, str] = {Role.zone_board: "industrial_zone", Role.labour: "district"}
+READERS = tuple(Role)
 
 
 def company_condition(actor: Actor) -> ColumnElement[bool]:
     """A condition on Company's columns that keeps only the companies the actor may see."""
-    if actor.role == "company":
+    if actor.role == Role.company:
         if actor.company_id is None:
             return false()
         return col(Company.id) == actor.company_id
@@ -26,7 +28,7 @@ def company_condition(actor: Actor) -> ColumnElement[bool]:
         if actor.zone_ids:
             zones = zones.where(col(Zone.id).in_(actor.zone_ids))
         return col(Company.zone_id).in_(zones)
-    if actor.role in ("ict", "admin"):
+    if actor.role in (Role.ict, Role.admin):
         return true()
     return false()
 
@@ -38,7 +40,7 @@ def zone_condition(actor: Actor) -> ColumnElement[bool]:
         if actor.zone_ids:
             condition = condition & col(Zone.id).in_(actor.zone_ids)
         return condition
-    if actor.role in ("ict", "admin"):
+    if actor.role in (Role.ict, Role.admin):
         return true()
     return false()
 

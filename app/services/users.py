@@ -14,6 +14,7 @@ from app.services.auth import check_password_rules, clear_throttle, hash_passwor
 from app.services.context import Actor, unit_of_work
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
+from app.vocabulary import Role
 from db.models import ROLES, Company, User, UserZone, Zone
 
 __all__ = ["ROLES"]  # the pages' list of roles comes from here, not from the tables
@@ -83,7 +84,7 @@ def add_user(
 
 
 def create_user(actor: Actor, **fields: object) -> User:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         return add_user(session, actor, **fields)  # type: ignore[arg-type]  # the page passes add_user's own keywords
 
@@ -103,7 +104,7 @@ class UserRow:
 
 
 def list_users(actor: Actor) -> list[UserRow]:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work() as session:
         users = session.exec(select(User).order_by(col(User.role), col(User.username))).all()
         companies = dict(session.exec(select(Company.id, Company.name)).all())
@@ -136,7 +137,7 @@ def _user(session: Session, user_id: int) -> User:
 
 
 def set_active(actor: Actor, user_id: int, active: bool) -> None:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     if user_id == actor.user_id and not active:
         raise Invalid("Không thể tự khoá tài khoản của mình.", "You cannot deactivate your own account.")
     with unit_of_work(write=True) as session:
@@ -159,7 +160,7 @@ def set_active(actor: Actor, user_id: int, active: bool) -> None:
 
 def reset_password(actor: Actor, user_id: int) -> str:
     """A temporary password, shown once to the admin; the user must change it at the next login."""
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         user = _user(session, user_id)
         temporary = "ZR-" + secrets.token_urlsafe(9)
@@ -173,7 +174,7 @@ def reset_password(actor: Actor, user_id: int) -> str:
 
 
 def unlock(actor: Actor, user_id: int) -> None:
-    require_role(actor, "admin")
+    require_role(actor, Role.admin)
     with unit_of_work(write=True) as session:
         user = _user(session, user_id)
         clear_throttle(session, user.username)

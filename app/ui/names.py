@@ -13,8 +13,9 @@ from app.ui import cache
 from app.ui.session import tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
+from app.vocabulary import Role
 
-NAME_REVIEWERS = ("zone_board", "labour", "admin")
+NAME_REVIEWERS = (Role.zone_board, Role.labour, Role.admin)
 
 
 def pending_name_review(actor: Actor, company: CompanyView) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.assessment.schema import RuleSet
+from app.assessment.schema import RuleSet, high_levels
 from app.config import get_settings
 from app.services import reports
 from app.services.context import Actor
@@ -17,6 +17,7 @@ from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import describe
 from app.ui.format import index, number, percent, rn
 from app.ui.session import lang, tr
+from app.vocabulary import Role
 from db.models import Period
 
 CHARTS = ("areas", "trend", "adoption", "map")
@@ -25,7 +26,7 @@ CHARTS = ("areas", "trend", "adoption", "map")
 def exports(actor: Actor, period: Period, period_id: int, filters: Filters, ruleset: RuleSet) -> None:
     with st.expander(tr("overview.exports"), icon=":material/download:"):
         excel_download(actor, period_id, period.name, filters, describe(filters, ruleset))
-        if actor.role in ("ict", "admin"):
+        if actor.role in (Role.ict, Role.admin):
             language = lang()
             pdf_download(
                 tr("download.chairman"),
@@ -112,7 +113,7 @@ def _areas(areas: list[AreaRow], view: Overview, ruleset: RuleSet) -> None:
                     tr("overview.expected"): a.expected,
                     tr("overview.submitted"): a.submitted,
                     tr("overview.col.filed_share"): a.submitted / a.expected * 100 if a.expected else None,
-                    tr("overview.col.high"): sum(a.levels.get(lv, 0) for lv in view.level_order[-2:]),
+                    tr("overview.col.high"): sum(a.levels.get(lv, 0) for lv in high_levels(view.level_order)),
                     tr("overview.bluezone"): None if a.bluezone_share is None else a.bluezone_share * 100,
                     tr("overview.health"): None if a.health_share is None else a.health_share * 100,
                 }

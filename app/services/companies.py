@@ -160,6 +160,16 @@ def _view(company: Company, zone: Zone) -> CompanyView:
     )
 
 
+def _company_in_scope(session: Session, actor: Actor, company_id: int) -> Company:
+    """The company to change, if the actor's scope holds it; said as "not found" otherwise."""
+    company = session.exec(
+        select(Company).where(col(Company.id) == company_id, company_condition(actor))
+    ).first()
+    if company is None:
+        raise not_found_in_scope("doanh nghiệp", "company")
+    return company
+
+
 def _fields(company: Company) -> dict[str, Any]:
     return company.model_dump(exclude={"id", "created_at", "updated_at"})
 
@@ -245,11 +255,7 @@ def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> Compa
     require_role(actor, Role.company, Role.admin)
     profile = parse_profile(data)
     with unit_of_work(write=True) as session:
-        company = session.exec(
-            select(Company).where(Company.id == company_id, company_condition(actor))
-        ).first()
-        if company is None:
-            raise not_found_in_scope("doanh nghiệp", "company")
+        company = _company_in_scope(session, actor, company_id)
         before = _fields(company)
         values = profile.model_dump()
         if actor.role == Role.company:
@@ -281,11 +287,7 @@ def decide_name(actor: Actor, company_id: int, accept: bool) -> CompanyView:
     admin accepts or refuses the name a company typed; either way it is audited."""
     require_role(actor, Role.zone_board, Role.labour, Role.admin)
     with unit_of_work(write=True) as session:
-        company = session.exec(
-            select(Company).where(Company.id == company_id, company_condition(actor))
-        ).first()
-        if company is None:
-            raise not_found_in_scope("doanh nghiệp", "company")
+        company = _company_in_scope(session, actor, company_id)
         if not company.pending_name:
             raise Conflict("Không có tên mới chờ duyệt.", "No new name is waiting for review.")
         before = {"name": company.name, "pending_name": company.pending_name}

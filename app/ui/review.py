@@ -17,11 +17,12 @@ from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.portal import CompanyRound
 from app.ui import cache
-from app.ui.format import index, when
+from app.ui.format import when
 from app.ui.questionnaire import answers_table
+from app.ui.result import level_box
 from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.ui.widgets import level_badge, service_error
+from app.ui.widgets import service_error
 
 
 def start_or_stop(actor: Actor, state: CompanyRound) -> NoReturn:
@@ -71,16 +72,8 @@ def review_and_submit(
                 f"{problem.message.get(lang())}"
             )
         return
-    with st.container(border=True):
-        st.markdown(tr("assessment.will_get"))
-        level_badge(preview.level)
-        cols = st.columns(3)
-        cols[0].metric(tr("result.index"), index(preview.index, lang()))
-        cols[1].metric(tr("result.total"), f"{preview.total}/{preview.max_total}")
-        cols[2].metric(tr("result.may_operate"), tr("common.yes") if preview.may_operate else tr("common.no"))
-        if preview.may_operate_reason:
-            st.error(preview.may_operate_reason.get(lang()))
-        st.caption(f"{tr('result.obligation')}: {preview.obligation.get(lang())}")
+    st.markdown(tr("assessment.will_get"))
+    level_box(preview)
     key_name = f"submit_key_{draft.id}"
     st.session_state.setdefault(key_name, uuid.uuid4().hex)
     confirmed = st.checkbox(tr("assessment.confirm"), key=f"confirm_{draft.id}")

@@ -5,10 +5,8 @@ restores across engines, with a safety backup taken first."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,19 +16,9 @@ from app.services import backup, companies
 from app.services.errors import Invalid
 from tests.databases import DatabaseFactory, backends, scalar, using
 from tests.services.helpers import actor
+from tests.test_cli_admin import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def fingerprint(url: str) -> tuple[object, ...]:

@@ -39,6 +39,27 @@ def engine() -> Engine:
 
 
 @contextmanager
+def reading(session: Session | None) -> Iterator[Session]:
+    """The caller's unit of work when it passes one (an action combining several reads sees one
+    state of the data), else a read of its own."""
+    if session is not None:
+        yield session
+        return
+    with unit_of_work() as own:
+        yield own
+
+
+@contextmanager
+def snapshot() -> Iterator[Session]:
+    """One read-only unit of work in which every read sees the same committed state: PostgreSQL's
+    REPEATABLE READ; SQLite's single transaction gives that already. For reports."""
+    with unit_of_work() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
+
+
+@contextmanager
 def unit_of_work(write: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back whole on any error.
 

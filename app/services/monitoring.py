@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.assessment.schema import high_levels
 from app.exports.report import Filing
 from app.services.assessments import ruleset_of
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading, unit_of_work
 from app.services.errors import NotFound
 from app.services.scope import company_condition, require_role, zone_condition
 from app.vocabulary import OFFICIALS, Role
@@ -157,11 +157,13 @@ def _empty_area() -> dict[str, Any]:
     ) | {"levels": {}}
 
 
-def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Overview:
+def overview(
+    actor: Actor, period_id: int, filters: Filters = Filters(), *, session: Session | None = None
+) -> Overview:
     """The first screen of every official: filing, levels (companies and workers), who may not
     operate, and per zone or district the filing, levels and adoption. Three queries."""
     require_role(actor, *OFFICIALS)
-    with unit_of_work() as session:
+    with reading(session) as session:
         period = _period(session, period_id)
         level_order = [lv.id for lv in ruleset_of(period).ruleset.levels]
         on_time = case((col(Assessment.first_submitted_at) <= period.due_at, 1), else_=0)
@@ -270,7 +272,12 @@ def overview(actor: Actor, period_id: int, filters: Filters = Filters()) -> Over
 
 
 def trend(
-    actor: Actor, filters: Filters = Filters(), limit: int = 52, until_period_id: int | None = None
+    actor: Actor,
+    filters: Filters = Filters(),
+    limit: int = 52,
+    until_period_id: int | None = None,
+    *,
+    session: Session | None = None,
 ) -> list[TrendRow]:
     """Filing and levels across the last `limit` rounds (up to `until_period_id`'s), oldest first.
 
@@ -280,7 +287,7 @@ def trend(
     require_role(actor, *OFFICIALS)
     company_filters = Filters(filters.zone_ids, filters.districts, filters.sectors, (), filters.search)
     needs_company = actor.role not in (Role.ict, Role.admin) or bool(company_filters.as_dict())
-    with unit_of_work() as session:
+    with reading(session) as session:
         chosen = select(Period)
         if until_period_id is not None:
             until = _period(session, until_period_id)
@@ -390,11 +397,13 @@ def company_rows(
     only_rising: bool = False,
     with_criteria: bool = False,
     limit: int | None = None,
+    *,
+    session: Session | None = None,
 ) -> list[CompanyRow]:
     """The lists officials work from (high risk, may not operate, non-filers, risers) and the rows
     of the exports: one query, every filter in SQL."""
     require_role(actor, *OFFICIALS)
-    with unit_of_work() as session:
+    with reading(session) as session:
         period = _period(session, period_id)
         loaded = ruleset_of(period)
         order = [lv.id for lv in loaded.ruleset.levels]

@@ -33,7 +33,7 @@ from app.scoring import recommend
 from app.services import assessments, monitoring
 from app.services.assessments import ruleset_of
 from app.services.companies import find_by_tax_code, get_company
-from app.services.context import Actor, insert_ignore, unit_of_work
+from app.services.context import Actor, insert_ignore, reading, snapshot, unit_of_work
 from app.services.errors import NotFound
 from app.services.exportlog import log_export
 from app.services.monitoring import CompanyRow, Filters
@@ -114,8 +114,8 @@ def _log(actor: Actor, report: str, filters: dict[str, Any], rows: int) -> None:
         log_export(session, actor, report, filters, rows)
 
 
-def _period(period_id: int | None) -> Period:
-    with unit_of_work() as session:
+def _period(period_id: int | None, session: Session | None = None) -> Period:
+    with reading(session) as session:
         if period_id is None:
             period = session.exec(
                 select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
@@ -134,12 +134,13 @@ def overview_report(
     actor: Actor, period_id: int | None, filters: Filters, lang: str, filters_text: str | None = None
 ) -> OverviewReport:
     require_role(actor, *OFFICIALS)
-    period = _period(period_id)
-    if period.id is None:
-        raise NotFound("Không có kỳ đánh giá.", "No such round.")
-    ruleset = ruleset_of(period).ruleset
-    view = monitoring.overview(actor, period.id, filters)
-    rows = monitoring.company_rows(actor, period.id, filters, with_criteria=True)
+    with snapshot() as session:  # the summary and the rows agree
+        period = _period(period_id, session)
+        if period.id is None:
+            raise NotFound("Không có kỳ đánh giá.", "No such round.")
+        ruleset = ruleset_of(period).ruleset
+        view = monitoring.overview(actor, period.id, filters, session=session)
+        rows = monitoring.company_rows(actor, period.id, filters, with_criteria=True, session=session)
     companies = [_line(r, lang) for r in rows]
     return OverviewReport(
         lang=lang,
@@ -196,28 +197,30 @@ def chairman_report(
     """The report's content. Section V needs this round and the one before it: two rounds of
     trend are read, not the whole year's."""
     require_role(actor, Role.ict, Role.admin)
-    period = _period(period_id)
-    if period.id is None:
-        raise NotFound("Không có kỳ đánh giá.", "No such round.")
-    ruleset = ruleset_of(period).ruleset
-    everyone = Filters()
-    view = monitoring.overview(actor, period.id, everyone)
-    high = [_line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, only_high=True)]
-    missing = [_line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, filed=False)]
-    rounds = monitoring.trend(actor, everyone, limit=2, until_period_id=period.id)
-    change = None
-    if len(rounds) == 2:
-        before, now = rounds
-        risers = [
-            _line(r, lang) for r in monitoring.company_rows(actor, period.id, everyone, only_rising=True)
-        ]
-        change = RoundChange(
-            previous_name=before.period_name,
-            filed_share_before=before.submitted / before.expected if before.expected else None,
-            filed_share_now=now.submitted / now.expected if now.expected else None,
-            level_counts_before=dict(before.levels),
-            risers=risers,
-        )
+    with snapshot() as session:  # every figure from one state of the data
+        period = _period(period_id, session)
+        if period.id is None:
+            raise NotFound("Không có kỳ đánh giá.", "No such round.")
+        ruleset = ruleset_of(period).ruleset
+        everyone = Filters()
+        view = monitoring.overview(actor, period.id, everyone, session=session)
+
+        def rows(**flags: bool) -> list[CompanyLine]:
+            found = monitoring.company_rows(actor, period.id or 0, everyone, session=session, **flags)
+            return [_line(r, lang) for r in found]
+
+        high, missing = rows(only_high=True), rows(filed=False)
+        rounds = monitoring.trend(actor, everyone, limit=2, until_period_id=period.id, session=session)
+        change = None
+        if len(rounds) == 2:
+            before, now = rounds
+            change = RoundChange(
+                previous_name=before.period_name,
+                filed_share_before=before.submitted / before.expected if before.expected else None,
+                filed_share_now=now.submitted / now.expected if now.expected else None,
+                level_counts_before=dict(before.levels),
+                risers=rows(only_rising=True),
+            )
     issued_on = issued_on or today_vietnam()
     return ChairmanReport(
         lang=lang,

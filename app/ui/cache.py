@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.config import get_settings
 from app.services import monitoring
 from app.services.context import Actor
 from app.services.monitoring import CompanyRow, Filters, Overview, TrendRow
@@ -12,22 +13,42 @@ from app.services.monitoring import CompanyRow, Filters, Overview, TrendRow
 TTL_SECONDS = 120  # a safety net for writes made by another process
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _database() -> str:
+    """Part of every key (a parameter without a leading underscore, which Streamlit would leave
+    out of the key): a process that serves or tests two databases never mixes their numbers."""
+    return get_settings().resolved_database_url()
+
+
 def overview(actor: Actor, period_id: int, filters: Filters) -> Overview:
+    return _overview(_database(), actor, period_id, filters)
+
+
+def trend(actor: Actor, filters: Filters, limit: int) -> list[TrendRow]:
+    return _trend(_database(), actor, filters, limit)
+
+
+def company_rows(actor: Actor, period_id: int, filters: Filters, **options: object) -> list[CompanyRow]:
+    return _company_rows(_database(), actor, period_id, filters, **options)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _overview(database: str, actor: Actor, period_id: int, filters: Filters) -> Overview:
     return monitoring.overview(actor, period_id, filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
-def trend(actor: Actor, filters: Filters, limit: int) -> list[TrendRow]:
+def _trend(database: str, actor: Actor, filters: Filters, limit: int) -> list[TrendRow]:
     return monitoring.trend(actor, filters, limit)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
-def company_rows(actor: Actor, period_id: int, filters: Filters, **options: object) -> list[CompanyRow]:
+def _company_rows(
+    database: str, actor: Actor, period_id: int, filters: Filters, **options: object
+) -> list[CompanyRow]:
     return monitoring.company_rows(actor, period_id, filters, **options)  # type: ignore[arg-type]  # the options are the keyword flags of company_rows
 
 
 def invalidate() -> None:
-    overview.clear()
-    trend.clear()
-    company_rows.clear()
+    _overview.clear()
+    _trend.clear()
+    _company_rows.clear()

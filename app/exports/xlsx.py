@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,9 +17,10 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.exports.labels import L
-from app.exports.report import CONTROL_CHARACTERS, CompanyLine, OverviewReport, clean
+from app.exports.report import CONTROL_CHARACTERS, AreaLine, CompanyLine, OverviewReport, clean
 
 Progress = Callable[[int, int], None]
+Row = TypeVar("Row")
 
 TITLE_FONT = Font(bold=True, size=14)
 META_FONT = Font(italic=True, size=9, color="555555")
@@ -145,27 +147,48 @@ def _fit(
     return widths
 
 
-def overview_workbook(report: OverviewReport, progress: Progress | None = None) -> bytes:
-    """Summary, By area, Companies, Non-filers, Criteria; level cells in the level's colour."""
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column of a list sheet: its header, how a row gives its value, and how it is shown."""
+
+    header: str
+    value: Callable[[Row], Any]
+    number_format: str | None = None
+    fill: Callable[[Row], PatternFill | None] | None = None
+
+
+def _list_sheet(
+    workbook: Workbook,
+    report: OverviewReport,
+    name: str,
+    columns: Sequence[Column[Row]],
+    items: Sequence[Row],
+    tick: Callable[[], None],
+) -> None:
+    """A list sheet streamed row by row: plain values as they are (openpyxl's fast path), cells only
+    where a column has a number format or a fill."""
+    sheet = _Sheet(workbook.create_sheet(name), report, report.title)
+    headers = [c.header for c in columns]
+    sample = ([c.value(item) for c in columns] for item in items[:500])
+    sheet.start(headers, _fit(headers, sample), len(items))
+    styled = [(n, c) for n, c in enumerate(columns) if c.number_format or c.fill]
+    for item in items:
+        values = [c.value(item) for c in columns]
+        for n, column in styled:
+            fill = column.fill(item) if column.fill else None
+            values[n] = sheet._cell(values[n], column.number_format, fill)
+        sheet.row(values)
+        tick()
+    if not items:
+        sheet.empty()
+
+
+def _summary_sheet(workbook: Workbook, report: OverviewReport, fills: dict[str, PatternFill]) -> None:
     lang = report.lang
-    fills = {lv.id: PatternFill("solid", fgColor=lv.color.lstrip("#").upper()) for lv in report.levels}
     labels = {lv.id: lv.label for lv in report.levels}
-    yes, no = L("yes", lang), L("no", lang)
-    workbook = Workbook(write_only=True)
-    total_rows = len(report.companies) + len(report.non_filers) + len(report.companies)
-    done = 0
-
-    def tick(n: int = 1) -> None:
-        nonlocal done
-        done += n
-        if progress is not None and (done % 2000 == 0 or done == total_rows):
-            progress(done, total_rows)
-
-    # Summary ------------------------------------------------------------------------------------
     summary = _Sheet(workbook.create_sheet(L("sheet.summary", lang)), report, report.title)
     summary.start([L("filing", lang), L("companies", lang), L("share", lang)], [46, 18, 14], 25, table=False)
     filing = report.filing
-    share = (lambda n: n / filing.expected) if filing.expected else (lambda n: None)
     for key, value in (
         ("expected", filing.expected),
         ("submitted", filing.submitted),
@@ -173,9 +196,8 @@ def overview_workbook(report: OverviewReport, progress: Progress | None = None) 
         ("late", filing.late),
         ("missing", filing.missing),
     ):
-        summary.row(
-            [L(key, lang), summary._cell(value, INT_FORMAT), summary._cell(share(value), PERCENT_FORMAT)]
-        )
+        share = value / filing.expected if filing.expected else None
+        summary.row([L(key, lang), summary._cell(value, INT_FORMAT), summary._cell(share, PERCENT_FORMAT)])
     summary.row([])
     summary.row([L("levels", lang), L("companies", lang), L("workers", lang), L("worker_share", lang)])
     workers_total = sum(w for _, _, w in report.level_counts)
@@ -197,139 +219,113 @@ def overview_workbook(report: OverviewReport, progress: Progress | None = None) 
         summary.row([])
         summary.row([report.note])
 
-    # By area ------------------------------------------------------------------------------------
-    level_ids = [lv.id for lv in report.levels]
-    headers = [
-        L("area", lang),
-        L("kind", lang),
-        L("expected", lang),
-        L("submitted", lang),
-        L("on_time", lang),
-        *(labels[lv] for lv in level_ids),
-        L("workers", lang),
-        L("bluezone", lang),
-        L("health", lang),
-    ]
-    areas = _Sheet(workbook.create_sheet(L("sheet.areas", lang)), report, report.title)
-    areas.start(
-        headers,
-        _fit(headers, [[a.name, L(f"kind.{a.kind}", lang)] + [0] * 12 for a in report.areas]),
-        len(report.areas),
-    )
-    for a in report.areas:
-        areas.row(
-            [
-                a.name,
-                L(f"kind.{a.kind}", lang),
-                areas._cell(a.expected, INT_FORMAT),
-                areas._cell(a.submitted, INT_FORMAT),
-                areas._cell(a.on_time, INT_FORMAT),
-                *(areas._cell(a.levels.get(lv, 0), INT_FORMAT) for lv in level_ids),
-                areas._cell(a.workers, INT_FORMAT),
-                areas._cell(a.bluezone_share, PERCENT_FORMAT),
-                areas._cell(a.health_share, PERCENT_FORMAT),
-            ]
+
+def _level_count(level: str) -> Callable[[AreaLine], int]:
+    return lambda a: a.levels.get(level, 0)
+
+
+def _criterion_points(criterion: str) -> Callable[[CompanyLine], int | None]:
+    return lambda c: c.criteria.get(criterion)
+
+
+def _area_columns(report: OverviewReport) -> list[Column[AreaLine]]:
+    lang = report.lang
+    counts: list[Column[AreaLine]] = [
+        Column(L(key, lang), getter, INT_FORMAT)
+        for key, getter in (
+            ("expected", lambda a: a.expected),
+            ("submitted", lambda a: a.submitted),
+            ("on_time", lambda a: a.on_time),
         )
-    if not report.areas:
-        areas.empty()
-
-    # Companies ----------------------------------------------------------------------------------
-    headers = [
-        L("tax_code", lang),
-        L("name", lang),
-        L("zone", lang),
-        L("district", lang),
-        L("sector", lang),
-        L("workers", lang),
-        L("status", lang),
-        L("submitted_at", lang),
-        L("on_time_col", lang),
-        L("index", lang),
-        L("level", lang),
-        L("may_operate", lang),
-        L("ruleset", lang),
+    ]
+    levels = [Column(lv.label, _level_count(lv.id), INT_FORMAT) for lv in report.levels]
+    return [
+        Column(L("area", lang), lambda a: a.name),
+        Column(L("kind", lang), lambda a: L(f"kind.{a.kind}", lang)),
+        *counts,
+        *levels,
+        Column(L("workers", lang), lambda a: a.workers, INT_FORMAT),
+        Column(L("bluezone", lang), lambda a: a.bluezone_share, PERCENT_FORMAT),
+        Column(L("health", lang), lambda a: a.health_share, PERCENT_FORMAT),
     ]
 
-    def company_values(c: CompanyLine) -> list[Any]:
-        return [
-            c.tax_code,
-            c.name,
-            c.zone,
-            c.district,
-            c.sector,
-            c.workers,
-            c.status,
-            c.submitted_at,
-            None if c.on_time is None else (yes if c.on_time else no),
-            c.risk_index,
-            labels.get(c.level or "", ""),
-            None if c.may_operate is None else (yes if c.may_operate else no),
-            c.ruleset,
-        ]
 
-    sheet = _Sheet(workbook.create_sheet(L("sheet.companies", lang)), report, report.title)
-    sheet.start(
-        headers, _fit(headers, (company_values(c) for c in report.companies[:500])), len(report.companies)
-    )
-    for c in report.companies:
-        values = company_values(c)
-        values[5] = sheet._cell(c.workers, INT_FORMAT)
-        values[7] = sheet._cell(c.submitted_at, DATE_FORMAT)
-        values[9] = sheet._cell(c.risk_index, INDEX_FORMAT)
-        values[10] = sheet._cell(values[10], fill=fills.get(c.level or ""))
-        sheet.row(values)
-        tick()
-    if not report.companies:
-        sheet.empty()
+def _company_columns(report: OverviewReport, fills: dict[str, PatternFill]) -> list[Column[CompanyLine]]:
+    lang = report.lang
+    labels = {lv.id: lv.label for lv in report.levels}
+    yes, no = L("yes", lang), L("no", lang)
 
-    # Non-filers ---------------------------------------------------------------------------------
-    headers = [
-        L("tax_code", lang),
-        L("name", lang),
-        L("zone", lang),
-        L("sector", lang),
-        L("workers", lang),
-        L("contact", lang),
-        L("phone", lang),
-        L("email", lang),
+    def yes_no(value: bool | None) -> str | None:
+        return None if value is None else (yes if value else no)
+
+    def level_fill(c: CompanyLine) -> PatternFill | None:
+        return fills.get(c.level or "")
+
+    return [
+        Column(L("tax_code", lang), lambda c: c.tax_code),
+        Column(L("name", lang), lambda c: c.name),
+        Column(L("zone", lang), lambda c: c.zone),
+        Column(L("district", lang), lambda c: c.district),
+        Column(L("sector", lang), lambda c: c.sector),
+        Column(L("workers", lang), lambda c: c.workers, INT_FORMAT),
+        Column(L("status", lang), lambda c: c.status),
+        Column(L("submitted_at", lang), lambda c: c.submitted_at, DATE_FORMAT),
+        Column(L("on_time_col", lang), lambda c: yes_no(c.on_time)),
+        Column(L("index", lang), lambda c: c.risk_index, INDEX_FORMAT),
+        Column(
+            L("level", lang), lambda c: labels.get(c.level or "", ""), fill=lambda c: fills.get(c.level or "")
+        ),
+        Column(L("may_operate", lang), lambda c: yes_no(c.may_operate)),
+        Column(L("ruleset", lang), lambda c: c.ruleset),
     ]
 
-    def missing_values(c: CompanyLine) -> list[Any]:
-        return [
-            c.tax_code,
-            c.name,
-            c.zone,
-            c.sector,
-            c.workers,
-            c.contact_name,
-            c.contact_phone,
-            c.contact_email,
-        ]
 
-    missing = _Sheet(workbook.create_sheet(L("sheet.non_filers", lang)), report, report.title)
-    missing.start(
-        headers, _fit(headers, (missing_values(c) for c in report.non_filers[:500])), len(report.non_filers)
-    )
-    for c in report.non_filers:
-        values = missing_values(c)
-        values[4] = missing._cell(c.workers, INT_FORMAT)
-        missing.row(values)
-        tick()
-    if not report.non_filers:
-        missing.empty()
+def _non_filer_columns(report: OverviewReport) -> list[Column[CompanyLine]]:
+    lang = report.lang
+    return [
+        Column(L("tax_code", lang), lambda c: c.tax_code),
+        Column(L("name", lang), lambda c: c.name),
+        Column(L("zone", lang), lambda c: c.zone),
+        Column(L("sector", lang), lambda c: c.sector),
+        Column(L("workers", lang), lambda c: c.workers, INT_FORMAT),
+        Column(L("contact", lang), lambda c: c.contact_name),
+        Column(L("phone", lang), lambda c: c.contact_phone),
+        Column(L("email", lang), lambda c: c.contact_email),
+    ]
 
-    # Criteria -----------------------------------------------------------------------------------
-    headers = [L("tax_code", lang), L("name", lang), *report.criteria_ids]
-    criteria = _Sheet(workbook.create_sheet(L("sheet.criteria", lang)), report, report.title)
+
+def _criteria_columns(report: OverviewReport) -> list[Column[CompanyLine]]:
+    lang = report.lang
+    return [
+        Column(L("tax_code", lang), lambda c: c.tax_code),
+        Column(L("name", lang), lambda c: c.name),
+        *(Column(i, _criterion_points(i)) for i in report.criteria_ids),
+    ]
+
+
+def overview_workbook(report: OverviewReport, progress: Progress | None = None) -> bytes:
+    """Summary, By area, Companies, Non-filers, Criteria; level cells in the level's colour."""
+    lang = report.lang
+    fills = {lv.id: PatternFill("solid", fgColor=lv.color.lstrip("#").upper()) for lv in report.levels}
+    workbook = Workbook(write_only=True)
     filed = [c for c in report.companies if c.criteria]
-    criteria.start(headers, [14, 48, *([7] * len(report.criteria_ids))], len(filed))
-    for c in filed:
-        criteria.row([c.tax_code, c.name, *(c.criteria.get(i) for i in report.criteria_ids)])
-        tick()
-    tick(len(report.companies) - len(filed))
-    if not filed:
-        criteria.empty()
+    total_rows = len(report.companies) + len(report.non_filers) + len(filed)
+    done = 0
 
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % 2000 == 0 or done == total_rows):
+            progress(done, total_rows)
+
+    _summary_sheet(workbook, report, fills)
+    _list_sheet(workbook, report, L("sheet.areas", lang), _area_columns(report), report.areas, lambda: None)
+    companies = _company_columns(report, fills)
+    _list_sheet(workbook, report, L("sheet.companies", lang), companies, report.companies, tick)
+    _list_sheet(
+        workbook, report, L("sheet.non_filers", lang), _non_filer_columns(report), report.non_filers, tick
+    )
+    _list_sheet(workbook, report, L("sheet.criteria", lang), _criteria_columns(report), filed, tick)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -194,3 +194,17 @@ def test_uploads_are_capped_in_the_server_config() -> None:
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert 1 <= config["server"]["maxUploadSize"] <= 20
+
+
+def test_guards_refuse_before_parsing() -> None:
+    from app.assessment.guards import TooLarge, check_json_depth, check_size, numeric_maximum
+
+    check_json_depth('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[ in a string ]"}')  # brackets in strings do not count
+    with pytest.raises(TooLarge):
+        check_json_depth("[" * 21 + "]" * 21)
+    check_size("x" * 10, 10, "x")
+    with pytest.raises(TooLarge):
+        check_size(b"x" * 11, 10, "x")
+    assert numeric_maximum("workers", "integer") == 200_000
+    assert numeric_maximum("some_other_count", "integer") == 200_000
+    assert numeric_maximum("some_area", "number") == 1_000_000_000

@@ -1,0 +1,64 @@
+"""Numbers, shares, dates and round names, the way each language writes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.formatting import (
+    day,
+    formatted,
+    index,
+    local,
+    number,
+    percent,
+    quantity,
+    round_name,
+    signed,
+    when,
+)
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("lang", "amount", "decimal", "share", "risk"),
+    [
+        ("vi", "147.759", "37.614,6", f"59,5{NBSP}%", f"15,00{NBSP}%"),
+        ("en", "147,759", "37,614.6", "59.5%", "15.00%"),
+    ],
+)
+def test_numbers_and_shares(lang: str, amount: str, decimal: str, share: str, risk: str) -> None:
+    assert number(147759, lang) == amount
+    assert number(37614.6, lang, 1) == decimal
+    assert percent(0.595, lang) == share
+    assert index(15, lang) == risk
+    assert number(None, lang) == percent(None, lang) == index(None, lang) == "—"
+
+
+def test_quantities_and_signed_changes() -> None:
+    assert quantity(2997, "vi", "người") == "2.997 người"
+    assert quantity(1.03, "vi", "%") == f"1,03{NBSP}%" and quantity(1.03, "en", "%") == "1.03%"
+    assert quantity(7.67, "en") == "7.67"
+    assert [signed(3, "en"), signed(-1.5, "vi", 2), signed(0, "en")] == ["+3", "−1,50", "±0"]
+
+
+def test_dates_in_vietnam_time() -> None:
+    moment = datetime(2026, 11, 29, 17, 30, tzinfo=UTC)
+    assert local(moment) == datetime(2026, 11, 30, 0, 30)
+    assert local(datetime(2026, 11, 29, 17, 30)) == datetime(2026, 11, 30, 0, 30)  # naive counts as UTC
+    assert when(moment) == "00:30 30/11/2026" and when(None) == "—"
+    assert day(date(2026, 11, 29)) == "29/11/2026" and day(None) == "—"
+
+
+def test_round_names_and_sentence_values() -> None:
+    assert round_name("Tuần 48/2026 (23/11–29/11)", "en") == "Week 48/2026 (23/11–29/11)"
+    assert round_name("Tuần 48/2026", "vi") == "Tuần 48/2026"
+    assert round_name("Đợt đặc biệt", "en") == "Đợt đặc biệt"  # a name of another shape is left alone
+    assert formatted({"count": 4910, "share": 67.25, "name": "KCN", "flag": True}, "vi") == {
+        "count": "4.910",
+        "share": "67,2",
+        "name": "KCN",
+        "flag": True,
+    }

@@ -1,0 +1,332 @@
+"""The chairman's periodic report, headed and signed as an official Vietnamese document."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+from app.exports.labels import L
+from app.exports.pdf_base import (
+    BOLD,
+    REGULAR,
+    document,
+    numbered_canvas,
+    p,
+    share,
+    signature_block,
+    styles,
+    table,
+)
+from app.exports.report import ChairmanReport, CompanyLine
+from app.formatting import index, number
+
+MAX_LISTED = 60  # companies listed by name in one table before "and N more"
+NON_FILERS_PER_AREA = 25
+
+
+def _level_chart(report: ChairmanReport) -> Drawing:
+    labels = {lv.id: lv for lv in report.levels}
+    counts = [c for _, c, _ in report.level_counts]
+    drawing = Drawing(170 * mm, 62 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 14 * mm, 12 * mm, 150 * mm, 42 * mm
+    chart.data = [counts]
+    chart.categoryAxis.categoryNames = [labels[i].label for i, _, _ in report.level_counts]
+    chart.categoryAxis.labels.fontName = REGULAR
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = REGULAR
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max([*counts, 1]) * 1.15
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = REGULAR
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    for n, (level_id, _, _) in enumerate(report.level_counts):
+        chart.bars[(0, n)].fillColor = colors.HexColor(labels[level_id].color)
+    drawing.add(chart)
+    drawing.add(String(14 * mm, 57 * mm, L("chairman.chart_levels", report.lang), fontName=BOLD, fontSize=9))
+    return drawing
+
+
+def _filing_chart(report: ChairmanReport) -> Drawing:
+    areas = [a for a in report.areas if a.expected]
+    height = max(30, 7 * len(areas)) * mm
+    drawing = Drawing(170 * mm, height + 16 * mm)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 48 * mm, 6 * mm, 115 * mm, height
+    chart.data = [[round(a.submitted / a.expected * 100, 1) for a in reversed(areas)]]
+    chart.categoryAxis.categoryNames = [a.name for a in reversed(areas)]
+    chart.categoryAxis.labels.fontName = REGULAR
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = REGULAR
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.bars[0].fillColor = colors.HexColor("#2B8CBE")
+    chart.barLabelFormat = "%.0f"
+    chart.barLabels.fontName = REGULAR
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 8
+    drawing.add(chart)
+    drawing.add(
+        String(0, height + 10 * mm, L("chairman.chart_filing", report.lang), fontName=BOLD, fontSize=9)
+    )
+    return drawing
+
+
+def _heading(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Table:
+    h, lang = report.heading, report.lang
+    left = [
+        p(h.authority, s["center"]),
+        p(h.issuer, s["center_bold"]),
+        p("———", s["center"]),
+        p(h.number, s["center"]),
+    ]
+    dateline = L(
+        "dateline",
+        lang,
+        place=h.place,
+        day=f"{report.issued_on.day:02d}",
+        month=f"{report.issued_on.month:02d}",
+        year=str(report.issued_on.year),
+    )
+    right = [
+        p(L("nation", lang), s["center_bold"]),
+        p(L("motto", lang), s["center_bold"]),
+        p("———", s["center"]),
+        Paragraph(f"<i>{escape(dateline)}</i>", s["center"]),
+    ]
+    table = Table([[left, right]], colWidths=[82 * mm, 93 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+COMPANY_WIDTHS = [27 * mm, 50 * mm, 30 * mm, 16 * mm, 18 * mm, 34 * mm]
+
+
+def _company_rows(
+    lines: list[CompanyLine], report: ChairmanReport, s: dict[str, ParagraphStyle]
+) -> list[list[Any]]:
+    """Tax codes and level names are plain cells, which never wrap: a branch tax code must not
+    break at its hyphen, nor a level name over two lines."""
+    labels = {lv.id: lv.label for lv in report.levels}
+    lang = report.lang
+    rows: list[list[Any]] = [
+        [
+            p(h, s["cell_bold"])
+            for h in (
+                L("tax_code", lang),
+                L("name", lang),
+                L("zone", lang),
+                L("workers", lang),
+                L("index", lang),
+                L("level", lang),
+            )
+        ]
+    ]
+    for c in lines[:MAX_LISTED]:
+        rows.append(
+            [
+                c.tax_code,
+                p(c.name, s["cell"]),
+                p(c.zone, s["cell"]),
+                number(c.workers, lang),
+                index(c.risk_index, lang),
+                labels.get(c.level or "", "—"),
+            ]
+        )
+    return rows
+
+
+def _non_filers(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> list[Any]:
+    """Counts by area first (expected, missing), then the names grouped under each area."""
+    lang = report.lang
+    if not report.non_filers:
+        return [p(L("chairman.none_missing", lang), s["base"])]
+    by_area: dict[str, list[CompanyLine]] = {}
+    for c in report.non_filers:
+        by_area.setdefault(c.zone, []).append(c)
+    expected = {a.name: a.expected for a in report.areas}
+    ordered = sorted(by_area.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    rows: list[list[Any]] = [
+        [p(h, s["cell_bold"]) for h in (L("area", lang), L("expected", lang), L("missing", lang))]
+    ]
+    for area, lines in ordered:
+        rows.append([p(area, s["cell"]), number(expected.get(area), lang), number(len(lines), lang)])
+    rows.append(
+        [
+            p(L("total", lang), s["cell_bold"]),
+            number(sum(expected.get(a, 0) for a, _ in ordered), lang),
+            number(len(report.non_filers), lang),
+        ]
+    )
+    parts: list[Any] = [table(rows, [95 * mm, 40 * mm, 40 * mm])]
+    for area, lines in ordered:
+        parts.append(p(f"{area} ({number(len(lines), lang)})", s["cell_bold"]))
+        listed = [
+            [c.tax_code, p(c.name, s["cell"]), c.contact_phone or "—"] for c in lines[:NON_FILERS_PER_AREA]
+        ]
+        names = Table(listed, colWidths=[27 * mm, 113 * mm, 35 * mm])
+        names.setStyle(
+            TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8)])
+        )
+        parts.append(names)
+        if len(lines) > NON_FILERS_PER_AREA:
+            parts.append(p(L("chairman.more", lang, count=len(lines) - NON_FILERS_PER_AREA), s["small"]))
+    return parts
+
+
+def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
+    """The periodic report to the provincial chairman, headed like an official document."""
+    s = styles()
+    lang = report.lang
+    buffer = io.BytesIO()
+    story: list[Any] = [_heading(report, s), Spacer(1, 6 * mm)]
+    story.append(p(L("chairman.title", lang), s["title"]))
+    story.append(p(L("chairman.subject", lang, period=report.period_name), s["center_bold"]))
+    story.append(Spacer(1, 4 * mm))
+    story.append(p(L("chairman.to", lang, recipient=report.heading.recipient), s["center"]))
+    story.append(Spacer(1, 4 * mm))
+    due = f"{report.due_on:%d/%m/%Y}"
+    story.append(
+        p(
+            L(
+                "chairman.intro",
+                lang,
+                issuer=report.heading.issuer_name,
+                period=report.period_name,
+                due=due,
+            ),
+            s["base"],
+        )
+    )
+    if report.note:
+        story.append(p(report.note, s["small"]))
+
+    f = report.filing
+    story.append(p(L("chairman.s1", lang), s["h2"]))
+    story.append(
+        p(
+            L(
+                "chairman.filing_line",
+                lang,
+                expected=f.expected,
+                submitted=f.submitted,
+                share=share(f.submitted / f.expected if f.expected else None, lang),
+                on_time=f.on_time,
+                late=f.late,
+                missing=f.missing,
+            ),
+            s["base"],
+        )
+    )
+    story.append(
+        p(
+            L(
+                "chairman.adoption_line",
+                lang,
+                bluezone=share(report.adoption[0], lang),
+                health=share(report.adoption[1], lang),
+            ),
+            s["base"],
+        )
+    )
+    if any(a.expected for a in report.areas):
+        story.append(_filing_chart(report))
+
+    story.append(p(L("chairman.s2", lang), s["h2"]))
+    labels = {lv.id: lv.label for lv in report.levels}
+    workers_total = sum(w for _, _, w in report.level_counts)
+    rows = [
+        [
+            p(h, s["cell_bold"])
+            for h in (L("level", lang), L("companies", lang), L("workers", lang), L("worker_share", lang))
+        ]
+    ]
+    for level_id, companies, workers in report.level_counts:
+        rows.append(
+            [
+                labels[level_id],
+                number(companies, lang),
+                number(workers, lang),
+                share(workers / workers_total if workers_total else None, lang),
+            ]
+        )
+    story.append(table(rows, [60 * mm, 35 * mm, 35 * mm, 35 * mm]))
+    story.append(p(L("chairman.operate_line", lang, count=report.may_not_operate), s["base"]))
+    story.append(_level_chart(report))
+
+    story.append(p(L("chairman.s3", lang), s["h2"]))
+    if report.high_risk:
+        story.append(
+            table(
+                _company_rows(list(report.high_risk), report, s),
+                COMPANY_WIDTHS,
+            )
+        )
+        if len(report.high_risk) > MAX_LISTED:
+            story.append(p(L("chairman.more", lang, count=len(report.high_risk) - MAX_LISTED), s["small"]))
+    else:
+        story.append(p(L("chairman.none_high", lang), s["base"]))
+
+    story.append(p(L("chairman.s4", lang), s["h2"]))
+    story.extend(_non_filers(report, s))
+
+    story.append(p(L("chairman.s5", lang), s["h2"]))
+    change = report.change
+    if change is None:
+        story.append(p(L("chairman.no_previous", lang), s["base"]))
+    else:
+        if report.round_open:
+            story.append(p(L("chairman.round_open", lang, due=f"{report.due_on:%d/%m/%Y}"), s["small"]))
+        story.append(
+            p(
+                L(
+                    "chairman.change_filing",
+                    lang,
+                    before=share(change.filed_share_before, lang),
+                    previous=change.previous_name,
+                    now=share(change.filed_share_now, lang),
+                ),
+                s["base"],
+            )
+        )
+        rows = [
+            [
+                p(L("level", lang), s["cell_bold"]),
+                p(L("level_counts_before", lang), s["cell_bold"]),
+                p(L("level_counts_now", lang), s["cell_bold"]),
+            ]
+        ]
+        for level_id, companies, _ in report.level_counts:
+            rows.append(
+                [
+                    labels[level_id],
+                    number(change.level_counts_before.get(level_id, 0), lang),
+                    number(companies, lang),
+                ]
+            )
+        story.append(table(rows, [60 * mm, 40 * mm, 40 * mm]))
+        if change.risers:
+            story.append(p(L("chairman.risers", lang, count=len(change.risers)), s["base"]))
+            story.append(
+                table(
+                    _company_rows(list(change.risers), report, s),
+                    COMPANY_WIDTHS,
+                )
+            )
+    story.append(Spacer(1, 8 * mm))
+    story.append(
+        signature_block(
+            report.heading.recipients, report.heading.signer_title, report.heading.signer_name, lang, s
+        )
+    )
+    doc = document(buffer, L("chairman.subject", lang, period=report.period_name), invariant)
+    doc.build(story, canvasmaker=numbered_canvas(lang))
+    return buffer.getvalue()

@@ -1,0 +1,194 @@
+"""A company's assessment report: its own heading, the result, what to fix first, every criterion,
+the QR code to /verify and the representative's signature block."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from app.exports.labels import L
+from app.exports.pdf_base import document, numbered_canvas, p, signature_block, styles, table
+from app.exports.report import CompanyReport
+from app.formatting import index, number
+
+
+def _company_heading(report: CompanyReport, s: dict[str, ParagraphStyle]) -> Table:
+    """The company issues its own report: its name and tax code top left, the national motto and
+    the date top right, as a Vietnamese document is headed."""
+    lang = report.lang
+    issued = report.issued_on
+    left = [
+        p(report.company_name.upper(), s["center_bold"]),
+        p(f"{L('tax_code', lang)}: {report.tax_code}", s["center"]),
+        p("———", s["center"]),
+    ]
+    right: list[Any] = [
+        p(L("nation", lang), s["center_bold"]),
+        p(L("motto", lang), s["center_bold"]),
+        p("———", s["center"]),
+    ]
+    if issued is not None:
+        dateline = L(
+            "dateline",
+            lang,
+            place=report.district or report.zone,
+            day=f"{issued.day:02d}",
+            month=f"{issued.month:02d}",
+            year=str(issued.year),
+        )
+        right.append(Paragraph(f"<i>{escape(dateline)}</i>", s["center"]))
+    table = Table([[left, right]], colWidths=[82 * mm, 93 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
+    """A company's assessment to keep on file, with a QR code to the verification page."""
+    s = styles()
+    lang = report.lang
+    buffer = io.BytesIO()
+    story: list[Any] = [_company_heading(report, s), Spacer(1, 5 * mm)]
+    story.append(p(L("company.title", lang), s["title"]))
+    story.append(Spacer(1, 2 * mm))
+    at = f"{report.submitted_at:%H:%M %d/%m/%Y}" if report.submitted_at else "—"
+    story.append(
+        p(L("company.submitted", lang, period=report.period_name, at=at, status=report.status), s["center"])
+    )
+    if report.on_time is not None and report.due_on is not None:
+        due = f"{report.due_on:%d/%m/%Y}"
+        if report.on_time:
+            story.append(p(L("company.on_time", lang, due=due), s["center"]))
+        else:
+            story.append(p(L("company.late", lang, due=due), s["center_bold"]))
+
+    story.append(p(L("company.profile", lang), s["h2"]))
+    profile = [
+        (L("name", lang), report.company_name),
+        (L("tax_code", lang), report.tax_code),
+        (L("zone", lang), f"{report.zone} · {report.district}"),
+        (L("sector", lang), report.sector),
+        (L("company.address", lang), report.address or "—"),
+        (L("company.workers_profile", lang), number(report.workers, lang)),
+    ]
+    story.append(
+        table(
+            [[p(k, s["cell_bold"]), p(v, s["cell"])] for k, v in profile], [55 * mm, 120 * mm], header=False
+        )
+    )
+
+    story.append(p(L("company.result", lang), s["h2"]))
+    level_box = Table(
+        [
+            [
+                p(
+                    L(
+                        "company.total_line",
+                        lang,
+                        total=report.total,
+                        max=report.max_total,
+                        index=index(report.risk_index, lang),
+                        level=report.level.label,
+                    ),
+                    s["cell_bold"],
+                )
+            ]
+        ],
+        colWidths=[175 * mm],
+    )
+    level_box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(report.level.color)),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+            ]
+        )
+    )
+    story.append(level_box)
+    answer = L("yes", lang) if report.may_operate else L("no", lang)
+    story.append(
+        p(
+            L("company.operate", lang, answer=answer)
+            + (f" – {report.operate_reason}" if report.operate_reason else ""),
+            s["base"],
+        )
+    )
+    story.append(p(L("company.obligation", lang, text=report.obligation), s["base"]))
+
+    story.append(p(L("company.fix", lang), s["h2"]))
+    story.append(p(report.fix_note, s["base"]))
+    for fix in report.fixes:
+        story.append(p(f"• {fix.what}: {fix.change} (−{number(fix.points, lang)})", s["base"]))
+
+    story.append(p(L("company.criteria", lang) + (" (*)" if report.note else ""), s["h2"]))
+    rows = [
+        [
+            p(h, s["cell_bold"])
+            for h in (
+                L("company.criterion", lang),
+                L("company.answer", lang),
+                L("company.points", lang),
+                L("company.max", lang),
+                L("company.provenance", lang),
+            )
+        ]
+    ]
+    for c in report.criteria:
+        rows.append(
+            [
+                p(f"{c.id} · {c.title}", s["cell"]),
+                p(c.answer, s["cell"]),
+                number(c.points, lang),
+                number(c.max, lang),
+                p(c.provenance, s["cell"]),
+            ]
+        )
+    story.append(table(rows, [55 * mm, 70 * mm, 13 * mm, 13 * mm, 24 * mm]))
+
+    story.append(p(L("company.answers", lang), s["h2"]))
+    story.append(
+        table(
+            [[p(k, s["cell"]), p(v, s["cell"])] for k, v in report.answers], [110 * mm, 65 * mm], header=False
+        )
+    )
+    story.append(p(L("company.workers_note", lang), s["small"]))
+    story.append(
+        p(
+            L(
+                "company.ruleset",
+                lang,
+                title=report.ruleset_title,
+                version=str(report.ruleset_version),
+                hash=report.ruleset_hash[:16],
+            ),
+            s["small"],
+        )
+    )
+
+    qr = QrCodeWidget(report.verify_url)
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 32 * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    verify = Table(
+        [[drawing, [p(L("company.verify", lang), s["cell"]), p(report.verify_url, s["cell"])]]],
+        colWidths=[36 * mm, 139 * mm],
+    )
+    verify.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story.append(Spacer(1, 4 * mm))
+    story.append(KeepTogether(verify))
+    story.append(Spacer(1, 6 * mm))
+    story.append(signature_block([], L("company.representative", lang), "", lang, s))
+    if report.note:
+        story.append(Spacer(1, 4 * mm))
+        story.append(p(report.note, s["footnote"]))
+    doc = document(buffer, f"{report.company_name} – {report.period_name}", invariant)
+    doc.build(story, canvasmaker=numbered_canvas(lang))
+    return buffer.getvalue()

@@ -1,0 +1,164 @@
+"""The operators' commands: reports, the company registry, backup and restore, preparing the
+database."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.cli_common import BAD_INPUT, fail, prepared
+
+export_app = typer.Typer(
+    no_args_is_help=True, help="Excel and PDF reports (province-wide, audited as `cli`)."
+)
+
+
+class XlsxReport(StrEnum):
+    overview = "overview"
+
+
+class PdfReport(StrEnum):
+    chairman = "chairman"
+    company = "company"
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    out: Annotated[Path, typer.Option("--out", help="the .xlsx (or .ods, with LibreOffice) file to write")],
+    report: Annotated[XlsxReport, typer.Option("--report")] = XlsxReport.overview,
+    period: Annotated[int | None, typer.Option("--period", help="round id; default: the latest")] = None,
+    zone: Annotated[list[str] | None, typer.Option("--zone", help="zone or district id; repeatable")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """The officials' workbook: summary, by area, companies, non-filers, criteria."""
+    from app.services import reports
+    from app.services.context import CLI_ACTOR
+    from app.services.errors import ServiceError
+    from app.services.monitoring import Filters
+
+    prepared()
+    try:
+        data, rows = reports.export_overview_xlsx(
+            CLI_ACTOR, period, Filters(zone_ids=tuple(zone or ())), lang
+        )
+    except ServiceError as error:
+        fail(error.text(lang))
+    if out.suffix.lower() == ".ods":
+        from app.exports.ods import OdsUnavailable, to_ods
+
+        try:
+            data = to_ods(data)
+        except OdsUnavailable as problem:
+            fail(str(problem))
+    out.write_bytes(data)
+    typer.echo(f"{out}: {rows:,} companies, {len(data):,} bytes")
+
+
+@export_app.command("pdf")
+def export_pdf(
+    out: Annotated[Path, typer.Option("--out", help="the .pdf file to write")],
+    report: Annotated[PdfReport, typer.Option("--report")],
+    period: Annotated[int | None, typer.Option("--period", help="round id; default: the latest")] = None,
+    company: Annotated[str | None, typer.Option("--company", help="tax code (report company)")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """The chairman's report, or one company's assessment report."""
+    from app.services import reports
+    from app.services.context import CLI_ACTOR
+    from app.services.errors import ServiceError
+
+    prepared()
+    try:
+        if report is PdfReport.chairman:
+            data = reports.export_chairman_pdf(CLI_ACTOR, period, lang)
+        else:
+            if not company:
+                fail("--company TAX_CODE is required for --report company")
+            assessment_id = reports.latest_assessment_id(CLI_ACTOR, company, period)
+            data = reports.export_company_pdf(CLI_ACTOR, assessment_id, lang)
+    except ServiceError as error:
+        fail(error.text(lang))
+    out.write_bytes(data)
+    typer.echo(f"{out}: {len(data):,} bytes")
+
+
+companies_app = typer.Typer(no_args_is_help=True, help="The company registry.")
+
+
+@companies_app.command("import")
+def companies_import(
+    workbook: Annotated[Path, typer.Argument(help="an .xlsx in the template's form")],
+    check_only: Annotated[bool, typer.Option("--check", help="report problems, write nothing")] = False,
+) -> None:
+    """Update companies by tax code and create the rest; all or nothing."""
+    from app.services import company_import
+    from app.services.context import CLI_ADMIN
+    from app.services.errors import ServiceError
+
+    prepared()
+    try:
+        data = workbook.read_bytes()
+    except OSError as exc:
+        fail(f"Không đọc được / cannot read {workbook}: {exc}")
+    try:
+        if check_only:
+            report = company_import.preview(CLI_ADMIN, data)
+        else:
+            report = company_import.apply(CLI_ADMIN, data)
+    except ServiceError as error:
+        for cell, message in getattr(error, "problems", []) or []:
+            typer.echo(f"{workbook}:{cell}: {message}", err=True)
+        fail(error.en if getattr(error, "problems", None) else error.text("vi"))
+    for cell, message in report.problems:
+        typer.echo(f"{workbook}:{cell}: {message}", err=True)
+    if report.problems:
+        raise typer.Exit(BAD_INPUT)
+    typer.echo(
+        f"{report.rows} rows: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{report.unchanged} unchanged" + (" (checked only)" if check_only else "")
+    )
+
+
+def backup_command(out: Annotated[Path, typer.Option("--out", help="the backup file to write")]) -> None:
+    """Write a checked, portable backup (a zip of JSON lines per table with a manifest)."""
+    from app.services import backup
+    from app.services.errors import ServiceError
+
+    prepared()
+    try:
+        written = backup.backup(out)
+    except ServiceError as error:
+        fail(error.text("en"))
+    typer.echo(f"{written}: {written.stat().st_size:,} bytes")
+
+
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="a file written by `backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="confirm: the database's content is replaced")] = False,
+) -> None:
+    """Replace the database's content with a backup, after checking it; a safety backup of the
+    current content is written first. Works across engines (SQLite ↔ PostgreSQL)."""
+    from app.services import backup
+    from app.services.errors import ServiceError
+
+    if not yes:
+        fail("restore replaces every row of the database: add --yes to confirm")
+    try:
+        report = backup.restore(source, progress=lambda step: typer.echo(f"… {step}", err=True))
+    except ServiceError as error:
+        fail(error.text("vi") + "\n" + error.text("en"))
+    for table, rows in report.rows.items():
+        typer.echo(f"  {table:<16} {rows:>10,} rows")
+    typer.echo(f"restored from {source}; the previous content is in {report.safety_backup}")
+
+
+def prepare_command() -> None:
+    """Check the settings, migrate, and in demo mode seed a brand-new database: what `./run.sh`
+    does before it serves, so that the first visitor does not wait for it."""
+    from app.bootstrap import prepare_database
+
+    seeded = prepare_database()
+    typer.echo("database ready" + (" (demo province seeded)" if seeded else ""))

@@ -17,6 +17,8 @@ import math
 import os
 import secrets
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -111,8 +113,9 @@ class Settings(BaseSettings):
         return self.mode is Mode.demo
 
     def resolved_database_url(self) -> str:
-        """A relative SQLite path is taken from the project folder, wherever the app is started."""
-        url = self.database_url
+        """A relative SQLite path is taken from the project folder, wherever the app is started.
+        `database_override` (the tests' fixtures) wins over DATABASE_URL."""
+        url = _database_override or self.database_url
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
             path = ROOT / url[len(prefix) :]
@@ -204,3 +207,18 @@ def _demo_key() -> str:
 @cache
 def get_settings() -> Settings:
     return Settings()
+
+
+_database_override: str | None = None
+
+
+@contextmanager
+def database_override(url: str) -> Iterator[str]:
+    """Point this process's services at `url` for the duration, without editing the environment:
+    how the tests hand each test its own database (subprocesses get DATABASE_URL explicitly)."""
+    global _database_override
+    previous, _database_override = _database_override, url
+    try:
+        yield url
+    finally:
+        _database_override = previous

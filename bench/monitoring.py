@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.config import ROOT, get_settings
+from app.config import ROOT, database_override
 from app.services import monitoring
 from app.services.context import Actor
 from bench.harness import Figure, best_of
@@ -54,17 +54,8 @@ GROUP BY pc.period_id, a.level
 
 @contextmanager
 def _database(url: str) -> Iterator[None]:
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    try:
+    with database_override(url):
         yield
-    finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-        get_settings.cache_clear()
 
 
 def _ensure_seeded(url: str, companies: int, periods: int) -> None:

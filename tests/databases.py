@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.config import get_settings
+from app.config import database_override
 from db.engine import get_engine, normalise_url
 
 SEED_START = date(2021, 5, 17)  # the Bắc Giang calendar, so dates in tests never move
@@ -40,18 +40,10 @@ def backends() -> list[Backend]:
 
 @contextmanager
 def using(url: str) -> Iterator[str]:
-    """Point the services (through DATABASE_URL) at `url` for the duration."""
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    try:
+    """Point the services at `url` for the duration (`app.config.database_override`): the
+    environment is left alone."""
+    with database_override(url):
         yield url
-    finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-        get_settings.cache_clear()
 
 
 class DatabaseFactory:

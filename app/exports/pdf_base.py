@@ -5,6 +5,7 @@ laid out per Nghị định 30/2020."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,28 @@ def signature_block(
     table = Table([[left, right]], colWidths=[85 * mm, 90 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether(table)
+
+
+def document_heading(
+    issuer: list[Any], lang: str, place: str, issued: date | None, s: dict[str, ParagraphStyle]
+) -> Table:
+    """A Vietnamese document's heading: who issues it top left, the national motto and the dated
+    place top right (Nghị định 30/2020)."""
+    right: list[Any] = [
+        p(L("nation", lang), s["center_bold"]),
+        p(L("motto", lang), s["center_bold"]),
+        p("———", s["center"]),
+    ]
+    if issued is not None:
+        dateline = L(
+            "dateline",
+            lang,
+            place=place,
+            day=f"{issued.day:02d}",
+            month=f"{issued.month:02d}",
+            year=str(issued.year),
+        )
+        right.append(Paragraph(f"<i>{escape(dateline)}</i>", s["center"]))
+    heading = Table([[issuer, right]], colWidths=[82 * mm, 93 * mm])
+    heading.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return heading

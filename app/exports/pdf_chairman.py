@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from app.exports.labels import L
 from app.exports.pdf_base import (
     BOLD,
     REGULAR,
     document,
+    document_heading,
     numbered_canvas,
     p,
     share,
@@ -81,30 +81,14 @@ def _filing_chart(report: ChairmanReport) -> Drawing:
 
 
 def _heading(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Table:
-    h, lang = report.heading, report.lang
-    left = [
+    h = report.heading
+    issuer = [
         p(h.authority, s["center"]),
         p(h.issuer, s["center_bold"]),
         p("———", s["center"]),
         p(h.number, s["center"]),
     ]
-    dateline = L(
-        "dateline",
-        lang,
-        place=h.place,
-        day=f"{report.issued_on.day:02d}",
-        month=f"{report.issued_on.month:02d}",
-        year=str(report.issued_on.year),
-    )
-    right = [
-        p(L("nation", lang), s["center_bold"]),
-        p(L("motto", lang), s["center_bold"]),
-        p("———", s["center"]),
-        Paragraph(f"<i>{escape(dateline)}</i>", s["center"]),
-    ]
-    table = Table([[left, right]], colWidths=[82 * mm, 93 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return document_heading(issuer, report.lang, h.place, report.issued_on, s)
 
 
 COMPANY_WIDTHS = [27 * mm, 50 * mm, 30 * mm, 16 * mm, 18 * mm, 34 * mm]

@@ -5,49 +5,36 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from app.exports.labels import L
-from app.exports.pdf_base import document, numbered_canvas, p, signature_block, styles, table
+from app.exports.pdf_base import (
+    document,
+    document_heading,
+    numbered_canvas,
+    p,
+    signature_block,
+    styles,
+    table,
+)
 from app.exports.report import CompanyReport
 from app.formatting import index, number
 
 
 def _company_heading(report: CompanyReport, s: dict[str, ParagraphStyle]) -> Table:
-    """The company issues its own report: its name and tax code top left, the national motto and
-    the date top right, as a Vietnamese document is headed."""
-    lang = report.lang
-    issued = report.issued_on
-    left = [
+    """The company issues its own report: its name and tax code top left."""
+    issuer = [
         p(report.company_name.upper(), s["center_bold"]),
-        p(f"{L('tax_code', lang)}: {report.tax_code}", s["center"]),
+        p(f"{L('tax_code', report.lang)}: {report.tax_code}", s["center"]),
         p("———", s["center"]),
     ]
-    right: list[Any] = [
-        p(L("nation", lang), s["center_bold"]),
-        p(L("motto", lang), s["center_bold"]),
-        p("———", s["center"]),
-    ]
-    if issued is not None:
-        dateline = L(
-            "dateline",
-            lang,
-            place=report.district or report.zone,
-            day=f"{issued.day:02d}",
-            month=f"{issued.month:02d}",
-            year=str(issued.year),
-        )
-        right.append(Paragraph(f"<i>{escape(dateline)}</i>", s["center"]))
-    table = Table([[left, right]], colWidths=[82 * mm, 93 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return document_heading(issuer, report.lang, report.district or report.zone, report.issued_on, s)
 
 
 def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:

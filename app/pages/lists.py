@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services.assessments import ruleset_of
 from app.services.monitoring import CompanyRow
 from app.ui import cache
 from app.ui.downloads import excel_download
-from app.ui.filters import choose_filters, choose_period, describe
+from app.ui.filters import describe, official_view
 from app.ui.format import rn
 from app.ui.lists import open_on_click, rows_table
 from app.ui.session import lang, require_actor, tr
@@ -17,11 +16,7 @@ from app.ui.text import plain
 from app.vocabulary import Role
 
 actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
-period = choose_period(actor)
-if period is None:
-    st.stop()
-ruleset = ruleset_of(period).ruleset
-filters = choose_filters(actor, ruleset)
+period, ruleset, filters = official_view(actor)
 labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
 
 st.title(tr("lists.title"))

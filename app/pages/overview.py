@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services.assessments import ruleset_of
 from app.ui import cache
-from app.ui.filters import choose_filters, choose_period, describe
+from app.ui.filters import describe, official_view
 from app.ui.format import day, rn
 from app.ui.overview import chart, exports, filing_figures, level_figures
 from app.ui.session import require_actor, tr
@@ -16,11 +15,7 @@ from app.ui.widgets import reconstructed_banner
 from app.vocabulary import Role
 
 actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
-period = choose_period(actor)
-if period is None:
-    st.stop()
-ruleset = ruleset_of(period).ruleset
-filters = choose_filters(actor, ruleset)
+period, ruleset, filters = official_view(actor)
 period_id = period.id or 0  # a listed round always has one
 view = cache.overview(actor, period_id, filters)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.assessment.schema import high_levels
-from app.services.assessments import ruleset_of
 from app.ui import cache
-from app.ui.filters import choose_filters, choose_period
+from app.ui.filters import official_view
 from app.ui.format import rn
 from app.ui.province import summary, table
 from app.ui.session import require_actor, tr
@@ -15,11 +14,7 @@ from app.ui.text import plain
 from app.vocabulary import Role
 
 actor = require_actor(Role.ict, Role.admin)
-period = choose_period(actor)
-if period is None:
-    st.stop()
-ruleset = ruleset_of(period).ruleset
-filters = choose_filters(actor, ruleset)
+period, ruleset, filters = official_view(actor)
 view = cache.overview(actor, period.id or 0, filters)
 st.title(tr("province.title"))
 st.caption(plain(rn(period.name)))

@@ -337,23 +337,14 @@ def impact(actor: Actor, upload_id: int) -> list[Impact]:
     for assessment, company, period in rows:
         company_id = company.id or 0  # stored rows always have one
         answers = {k: v for k, v in assessment.answers.items() if k in known}
+        new_level: str | None = None
+        new_index: float | None = None
+        problem: str | None = None
         try:
             new = score(loaded, answers)
+            new_level, new_index = new.level_id, new.index
         except InvalidAnswers as invalid:
-            results.append(
-                Impact(
-                    company_id,
-                    company.tax_code,
-                    company.name,
-                    period.name,
-                    assessment.level,
-                    assessment.risk_index,
-                    None,
-                    None,
-                    "; ".join(p.text("vi") for p in invalid.problems[:3]),
-                )
-            )
-            continue
+            problem = "; ".join(p.text("vi") for p in invalid.problems[:3])
         results.append(
             Impact(
                 company_id,
@@ -362,9 +353,9 @@ def impact(actor: Actor, upload_id: int) -> list[Impact]:
                 period.name,
                 assessment.level,
                 assessment.risk_index,
-                new.level_id,
-                new.index,
-                None,
+                new_level,
+                new_index,
+                problem,
             )
         )
     return sorted(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import streamlit as st
 
 from app.assessment.schema import RuleSet
 from app.services import monitoring, periods
+from app.services.assessments import ruleset_of
 from app.services.companies import list_zones
 from app.services.context import Actor
 from app.services.monitoring import Filters
@@ -17,6 +18,22 @@ from app.ui.widgets import choose_many
 
 if TYPE_CHECKING:
     from db.models import Period
+
+
+class OfficialView(NamedTuple):
+    period: Period
+    ruleset: RuleSet
+    filters: Filters
+
+
+def official_view(actor: Actor) -> OfficialView:
+    """The round, its rule set and the filters that every officials' page starts from; stops the
+    page (after the round selector has said why) when there is no round to show."""
+    period = choose_period(actor)
+    if period is None:
+        st.stop()
+    ruleset = ruleset_of(period).ruleset
+    return OfficialView(period, ruleset, choose_filters(actor, ruleset))
 
 
 def choose_period(actor: Actor) -> Period | None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.i18n.messages import ruleset_problem
 from app.services import rulesets
 from app.services.errors import ServiceError
-from app.ui.admin_rulesets import drafts_and_impact, versions_table
+from app.ui.admin_rulesets import choose_version, drafts_and_impact, show_ruleset_problems, versions_table
 from app.ui.downloads import XLSX
-from app.ui.session import lang, require_actor, tr
-from app.ui.text import plain
+from app.ui.session import require_actor, tr
 from app.vocabulary import Role
 
 actor = require_actor(Role.admin)
@@ -25,24 +23,16 @@ with yaml_tab:
     if uploaded is not None and st.button(tr("admin.rulesets.check_store"), key="store_yaml"):
         try:
             row = rulesets.upload(actor, uploaded.getvalue().decode("utf-8"), uploaded.name)
-        except (ServiceError, UnicodeDecodeError) as error:
-            if isinstance(error, ServiceError):
-                st.error(tr("admin.rulesets.invalid"))
-                for _, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]  # only Invalid carries problems; others fall back to the text
-                    st.markdown(f"- {plain(ruleset_problem(problem, lang()), 1000)}")
-            else:
-                st.error(str(error))
+        except ServiceError as error:
+            show_ruleset_problems(error)
+        except UnicodeDecodeError as error:
+            st.error(str(error))
         else:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
 with excel_tab:
-    bases = [v for v in versions if v.status != "draft"]
-    base = st.selectbox(
-        tr("admin.rulesets.base"),
-        range(len(bases)),
-        format_func=lambda n: f"{bases[n].ruleset_id} v{bases[n].version}",
-        key="ruleset_base",
+    chosen = choose_version(
+        tr("admin.rulesets.base"), [v for v in versions if v.status != "draft"], "ruleset_base"
     )
-    chosen = bases[base]
     st.download_button(
         tr("admin.rulesets.template"),
         lambda: rulesets.points_template(chosen.ruleset_id, chosen.version),
@@ -56,9 +46,7 @@ with excel_tab:
         try:
             row = rulesets.from_points_table(actor, chosen.ruleset_id, chosen.version, table.getvalue())
         except ServiceError as error:
-            st.error(tr("admin.rulesets.invalid"))
-            for where, problem in error.problems or [("", error.text(lang()))]:  # type: ignore[attr-defined]  # only Invalid carries problems; others fall back to the text
-                st.markdown(f"- {plain(where)}: {plain(ruleset_problem(problem, lang()), 1000)}")
+            show_ruleset_problems(error)
         else:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
 

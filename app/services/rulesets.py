@@ -118,8 +118,9 @@ def upload(actor: Actor, text: str, source: str = "upload.yaml") -> RuleSetVersi
     try:
         loaded = parse_ruleset(text, source)
     except RuleSetError as error:
+        # each loader message already names its place in the file ("levels: Field required")
         raise Invalid(
-            str(error), str(error), field="ruleset", problems=[("ruleset", p) for p in error.problems]
+            str(error), str(error), field="ruleset", problems=[("", p) for p in error.problems]
         ) from None
     rs = loaded.ruleset
     with unit_of_work(write=True) as session:

@@ -3,13 +3,42 @@ levels by name), then publish or discard."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
+from app.i18n.messages import ruleset_problem
 from app.services import rulesets
 from app.services.context import Actor
+from app.services.errors import Invalid, ServiceError
 from app.ui.format import index, rn, signed
 from app.ui.session import lang, tr
+from app.ui.text import plain
+
+if TYPE_CHECKING:
+    from app.services.rulesets import VersionInfo
+
+
+def choose_version(label: str, versions: list[VersionInfo], key: str) -> VersionInfo:
+    """A rule-set version picked by its name and number, never by a row index the admin cannot see."""
+    pick = st.selectbox(
+        label,
+        range(len(versions)),
+        format_func=lambda n: f"{versions[n].ruleset_id} v{versions[n].version}",
+        key=key,
+    )
+    return versions[pick]
+
+
+def show_ruleset_problems(error: ServiceError) -> None:
+    """Every reason a YAML file or points table was refused, in the reader's language; a refusal
+    without a list (a storage conflict, say) shows its one message."""
+    st.error(tr("admin.rulesets.invalid"))
+    problems = error.problems if isinstance(error, Invalid) and error.problems else [("", error.text(lang()))]
+    for place, problem in problems:
+        text = plain(ruleset_problem(problem, lang()), 1000)
+        st.markdown(f"- {plain(place)}: {text}" if place else f"- {text}")
 
 
 def drafts_and_impact(actor: Actor) -> None:
@@ -17,13 +46,7 @@ def drafts_and_impact(actor: Actor) -> None:
     if not drafts:
         return
     st.subheader(tr("admin.rulesets.drafts"))
-    pick = st.selectbox(
-        tr("admin.rulesets.draft"),
-        range(len(drafts)),
-        format_func=lambda n: f"{drafts[n].ruleset_id} v{drafts[n].version}",
-        key="draft_pick",
-    )
-    draft = drafts[pick]
+    draft = choose_version(tr("admin.rulesets.draft"), drafts, "draft_pick")
     impacts = rulesets.impact(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
     changed = [i for i in impacts if i.changed]
     level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.ruleset_id).ruleset.levels}

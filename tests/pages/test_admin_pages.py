@@ -111,3 +111,28 @@ def test_rulesets_page_shows_a_drafts_impact(seeded: str) -> None:
     assert "Tác động: chấm lại" in texts(at)
     next(b for b in at.button if b.key == "publish").click().run()
     assert rulesets.get("bg-kcn-2021").ruleset.version == 2
+
+
+def test_a_refused_ruleset_upload_then_its_correction_is_stored(seeded: str) -> None:
+    """The admin uploads a rule set that lacks its levels: the page says why in Vietnamese, with the
+    place in the file and no meaningless prefix, and stores nothing; the corrected file is stored."""
+    data = yaml.safe_load((registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text(encoding="utf-8"))
+    data["version"] = 2
+    broken = {k: v for k, v in data.items() if k != "levels"}
+    stored = "SELECT COUNT(*) FROM rulesetversion WHERE ruleset_id = 'bg-kcn-2021' AND version = 2"
+    at = logged_in("demo.admin")
+    at.switch_page("app/pages/admin_rulesets.py").run()
+
+    at.get("file_uploader")[0].upload("v2.yaml", yaml.safe_dump(broken, allow_unicode=True).encode()).run()  # type: ignore[attr-defined]
+    next(b for b in at.button if b.key == "store_yaml").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Bộ tiêu chí không hợp lệ; chưa lưu gì:"]
+    # the markdown source escapes user-reachable text; it renders as "levels: thiếu trường bắt buộc"
+    assert r"- levels\: thiếu trường bắt buộc" in [m.value for m in at.markdown]
+    assert scalar(seeded, stored) == 0
+
+    at.get("file_uploader")[0].upload("v2.yaml", yaml.safe_dump(data, allow_unicode=True).encode()).run()  # type: ignore[attr-defined]
+    next(b for b in at.button if b.key == "store_yaml").click().run()
+    assert not at.exception
+    assert not at.error
+    assert scalar(seeded, stored) == 1

@@ -125,6 +125,12 @@ class DatabaseFactory:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def rows(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
+    """A hand-written query's rows, to check a table or a line of figures against."""
+    with get_engine(url).connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(sql), params).all()]
+
+
 def scalar(url: str, sql: str, **params: object) -> object:
     """A hand-written query, to check the services' numbers against."""
     with get_engine(url).connect() as conn:

@@ -20,7 +20,7 @@ from app.assessment import registry
 from app.formatting import percent
 from app.services import assessments, reports
 from app.services.monitoring import Filters
-from tests.databases import scalar
+from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
 ZONES_SQL = """
@@ -35,15 +35,6 @@ LEFT JOIN assessment a ON a.company_id = pc.company_id AND a.period_id = pc.peri
 WHERE pc.period_id = :p AND z.kind = 'industrial_zone'
 GROUP BY z.name
 """
-
-
-def rows(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
-    import sqlalchemy as sa
-
-    from db.engine import get_engine
-
-    with get_engine(url).connect() as conn:
-        return [tuple(r) for r in conn.execute(sa.text(sql), params).all()]
 
 
 def text_of(data: bytes) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.assessment import registry
+from app.formatting import number, percent
 from app.services import assessments
-from tests.databases import scalar
+from tests.databases import rows, scalar
 from tests.pages.apptest import logged_in, texts
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
@@ -175,3 +177,48 @@ def test_the_default_round_is_the_running_one_not_a_new_empty_one() -> None:
     assert current_round([w49, w48], date(2026, 11, 29)) is w48  # due today: still the default
     assert current_round([w49, w48], date(2026, 11, 30)) is w49
     assert current_round([week(47, date(2021, 5, 17), date(2021, 5, 23), True)], date(2026, 1, 1)).id == 47  # type: ignore[union-attr]
+
+
+def test_every_overview_figure_of_the_province_matches_sql(seeded: str) -> None:
+    """Each metric the ICT department reads on its overview (filing, levels, may not operate,
+    adoption) recomputed from the tables, as written in Vietnamese."""
+    at = logged_in("demo.ict")
+    assert not at.exception
+    period = latest_period_id()
+    expected, filed, on_time, late = rows(
+        seeded,
+        "SELECT count(*), count(a.id), "
+        "coalesce(sum(CASE WHEN a.first_submitted_at <= p.due_at THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN a.first_submitted_at > p.due_at THEN 1 ELSE 0 END), 0) "
+        "FROM periodcompany pc JOIN period p ON p.id = pc.period_id LEFT JOIN assessment a "
+        "ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND a.is_latest = TRUE "
+        "WHERE pc.period_id = :p",
+        p=period,
+    )[0]
+    assert filed, "the demo round has submissions"
+    assert {
+        label: _metric(at, label) for label in ("Phải nộp", "Đã nộp", "Đúng hạn", "Nộp muộn", "Chưa nộp")
+    } == {
+        "Phải nộp": number(expected),  # type: ignore[arg-type]
+        "Đã nộp": number(filed),  # type: ignore[arg-type]
+        "Đúng hạn": number(on_time),  # type: ignore[arg-type]
+        "Nộp muộn": number(late),  # type: ignore[arg-type]
+        "Chưa nộp": number(expected - filed),  # type: ignore[operator]
+    }
+    latest = (
+        "FROM assessment a JOIN periodcompany pc ON pc.company_id = a.company_id "
+        "AND pc.period_id = a.period_id WHERE a.period_id = :p AND a.is_latest = TRUE"
+    )
+    for level in registry.get("bg-kcn-2021").ruleset.levels:
+        count = scalar(seeded, f"SELECT count(*) {latest} AND a.level = :lv", p=period, lv=level.id)
+        assert _metric(at, level.label.vi) == number(count), level.id  # type: ignore[arg-type]
+    barred = scalar(seeded, f"SELECT count(*) {latest} AND a.may_operate = FALSE", p=period)
+    assert _metric(at, "Không được hoạt động") == number(barred)  # type: ignore[arg-type]
+    phones, bluezone, workers, declared = rows(
+        seeded,
+        "SELECT sum(smartphone_owners), sum(bluezone_installed), sum(workers), sum(health_declared) "
+        + latest,
+        p=period,
+    )[0]
+    assert _metric(at, "Cài Bluezone") == percent(bluezone / phones)  # type: ignore[operator]
+    assert _metric(at, "Khai báo y tế") == percent(declared / workers)  # type: ignore[operator]

@@ -42,6 +42,7 @@ def show_ruleset_problems(error: ServiceError) -> None:
 
 
 def drafts_and_impact(actor: Actor) -> None:
+    # read again, not the page's list: a draft stored earlier in this same run must show at once
     drafts = [v for v in rulesets.versions(actor) if v.status == "draft"]
     if not drafts:
         return

@@ -43,8 +43,7 @@ def rows_table(rows: list[CompanyRow], choice: str, labels: dict[str, str]) -> l
                 tr("table.level"): labels.get(r.level or "", r.level),
                 tr("lists.col.previous"): labels.get(r.previous_level or "", "—"),
                 tr("result.may_operate"): tr("common.yes") if r.may_operate else tr("common.no"),
-                tr("lists.col.submitted"): when(r.submitted_at)
-                + ("" if r.on_time else f" ({tr('lists.late')})"),
+                tr("lists.col.submitted"): when(r.submitted_at) + late_mark(r),
             }
             for r in rows
         ]

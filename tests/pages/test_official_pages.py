@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from app.assessment import registry
@@ -9,7 +11,7 @@ from app.formatting import number, percent
 from app.services import assessments
 from tests.databases import rows, scalar
 from tests.pages.apptest import logged_in, texts
-from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
 EXPECTED_IN = {
     "demo.zoneboard": "z.kind = 'industrial_zone'",
@@ -222,3 +224,51 @@ def test_every_overview_figure_of_the_province_matches_sql(seeded: str) -> None:
     )[0]
     assert _metric(at, "Cài Bluezone") == percent(bluezone / phones)  # type: ignore[operator]
     assert _metric(at, "Khai báo y tế") == percent(declared / workers)  # type: ignore[operator]
+
+
+def test_the_high_risk_list_marks_a_filing_late_only_when_it_came_after_the_due_time(seeded: str) -> None:
+    import sqlalchemy as sa
+
+    from app.ui import cache
+    from db.engine import get_engine
+
+    me = actor("company")
+    period = latest_period_id()
+    draft = assessments.start_draft(me, period)
+    assessments.save_draft(me, draft.id, RISKY_ANSWERS)
+    done = assessments.submit(me, draft.id, "risky")
+    assert done.level in ("high", "very_high")
+    high_sql = (
+        "SELECT c.tax_code, a.first_submitted_at > p.due_at FROM assessment a "
+        "JOIN company c ON c.id = a.company_id JOIN period p ON p.id = a.period_id "
+        "WHERE a.period_id = :p AND a.is_latest = TRUE AND a.level IN ('high', 'very_high')"
+    )
+
+    def marked_late() -> dict[str, bool]:
+        at = logged_in("demo.ict")
+        at.switch_page("app/pages/lists.py").run()
+        at.segmented_control(key="list_kind").set_value("high").run()
+        assert not at.exception
+        table = at.dataframe[0].value
+        return {
+            code: filed_at.endswith(" (muộn)")
+            for code, filed_at in zip(table["Mã số thuế"], table["Nộp lúc"], strict=True)
+        }
+
+    tax_code = str(scalar(seeded, "SELECT tax_code FROM company WHERE id = :c", c=me.company_id))
+
+    def due_at(moment: datetime) -> dict[str, bool]:
+        """Move the round's due time; what SQL then says is late, per tax code."""
+        with get_engine(seeded).begin() as conn:
+            conn.execute(sa.text("UPDATE period SET due_at = :t WHERE id = :p"), {"t": moment, "p": period})
+        cache.invalidate()
+        return {code: bool(late) for code, late in rows(seeded, high_sql, p=period)}
+
+    filed = done.first_submitted_at
+    assert filed is not None
+    on_time = due_at(filed + timedelta(hours=1))
+    assert on_time[tax_code] is False
+    assert marked_late() == on_time
+    late = due_at(filed - timedelta(hours=1))
+    assert late[tax_code] is True
+    assert marked_late() == late

@@ -25,8 +25,8 @@ with yaml_tab:
             row = rulesets.upload(actor, uploaded.getvalue().decode("utf-8"), uploaded.name)
         except ServiceError as error:
             show_ruleset_problems(error)
-        except UnicodeDecodeError as error:
-            st.error(str(error))
+        except UnicodeDecodeError:
+            st.error(tr("admin.rulesets.not_utf8"))
         else:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
 with excel_tab:

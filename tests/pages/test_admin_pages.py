@@ -123,6 +123,15 @@ def test_a_refused_ruleset_upload_then_its_correction_is_stored(seeded: str) -> 
     at = logged_in("demo.admin")
     at.switch_page("app/pages/admin_rulesets.py").run()
 
+    # saved in a legacy Vietnamese code page, not UTF-8: said in words, not as a Python error
+    at.get("file_uploader")[0].upload("v2.yaml", "tên: Yên".encode("cp1258")).run()  # type: ignore[attr-defined]
+    next(b for b in at.button if b.key == "store_yaml").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Tệp không phải văn bản UTF-8; hãy lưu lại tệp YAML với mã hóa UTF-8. Chưa lưu gì."
+    ]
+    assert scalar(seeded, stored) == 0
+
     at.get("file_uploader")[0].upload("v2.yaml", yaml.safe_dump(broken, allow_unicode=True).encode()).run()  # type: ignore[attr-defined]
     next(b for b in at.button if b.key == "store_yaml").click().run()
     assert not at.exception

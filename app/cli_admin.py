@@ -67,18 +67,19 @@ def export_pdf(
 ) -> None:
     """The chairman's report, or one company's assessment report."""
     from app.services import reports
-    from app.services.context import CLI_ACTOR
+    from app.services.context import CLI_ACTOR, unit_of_work
     from app.services.errors import ServiceError
 
     prepared()
+    if report is PdfReport.company and not company:
+        fail("--company TAX_CODE is required for --report company")
     try:
-        if report is PdfReport.chairman:
-            data = reports.export_chairman_pdf(CLI_ACTOR, period, lang)
-        else:
-            if not company:
-                fail("--company TAX_CODE is required for --report company")
-            assessment_id = reports.latest_assessment_id(CLI_ACTOR, company, period)
-            data = reports.export_company_pdf(CLI_ACTOR, assessment_id, lang)
+        with unit_of_work(write=True) as session:  # the command is one action: find, read, log
+            if report is PdfReport.chairman:
+                data = reports.export_chairman_pdf(CLI_ACTOR, period, lang, session=session)
+            else:
+                assessment_id = reports.latest_assessment_id(CLI_ACTOR, str(company), period, session=session)
+                data = reports.export_company_pdf(CLI_ACTOR, assessment_id, lang, session=session)
     except ServiceError as error:
         fail(error.text(lang))
     out.write_bytes(data)

@@ -168,7 +168,6 @@ def build(
         progress("zones")
         for z in data["zones"]:
             add_zone(
-                session,
                 actor,
                 Zone(
                     id=z["id"],
@@ -178,10 +177,10 @@ def build(
                     lat=z["lat"],
                     lon=z["lon"],
                 ),
+                session=session,
             )
         for d in data["districts"]:
             add_zone(
-                session,
                 actor,
                 Zone(
                     id=d["id"],
@@ -191,6 +190,7 @@ def build(
                     lat=d["lat"],
                     lon=d["lon"],
                 ),
+                session=session,
             )
         session.flush()
 
@@ -257,7 +257,7 @@ def build(
                     lat=round(area["lat"] + rng.uniform(-0.012, 0.012), 5),
                     lon=round(area["lon"] + rng.uniform(-0.012, 0.012), 5),
                 )
-            company = add_company(session, actor, record)
+            company = add_company(actor, record, session=session)
             if company.id is None:
                 raise RuntimeError("the database gave the new company no id")
             # registered before the first round, so the rounds' figures are the newer ones
@@ -282,13 +282,13 @@ def build(
         users: dict[str, User] = {}
         for spec in data["demo_users"]:
             user = add_user(
-                session,
                 actor,
                 spec["username"],
                 spec["password"],
                 spec["role"],
                 full_name=spec["full_name"],
                 company_id=profiles[0].company_id if spec["role"] == "company" else None,
+                session=session,
             )
             users[spec["role"]] = user
             logins.append({"role": spec["role"], "username": spec["username"], "password": spec["password"]})
@@ -306,7 +306,6 @@ def build(
             due = opens + timedelta(days=6)
             iso = opens.isocalendar()
             period = add_period(
-                session,
                 actor,
                 f"Tuần {iso.week:02d}/{iso.year} ({opens:%d/%m}–{due:%d/%m})",
                 opens,
@@ -314,6 +313,7 @@ def build(
                 Expected(all_companies=True),
                 loaded.ruleset.id,
                 loaded.ruleset.version,
+                session=session,
             )
             if week < periods - 1:
                 period.closed = week < periods - 3  # the last rounds still take late filings
@@ -386,7 +386,7 @@ def build(
                         "submitted_by": users["company"].id if p.persona else None,
                     }
 
-        count = insert_submissions(session, submissions())
+        count = insert_submissions(submissions(), session=session)
         if reviews:
             progress("reviews")
             ids = dict(

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from app.i18n import LANGUAGES, strings, t
+from app.services.errors import Conflict, messages
 from db.models import ROLES, STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +47,34 @@ def test_both_languages_have_the_same_placeholders() -> None:
 
 def test_vietnamese_is_the_default() -> None:
     assert t("nav.home") == "Trang chủ" and t("nav.home", "en") == "Home"
+
+
+SAID = re.compile(r"""(?:\.said|_bad)\(\s*["']([a-z_]+\.[a-z_0-9]+)["']((?:[^()]|\([^()]*\))*)\)""")
+
+
+def test_every_refusal_message_exists_in_both_languages_and_is_used() -> None:
+    """The services' errors are data like the interface words: each key a raise names exists, with
+    the same placeholders in both languages, those the raise fills, and no message is left over."""
+    known = messages()
+    used: dict[str, set[str]] = {}
+    for path in SOURCES:
+        for key, arguments in SAID.findall(path.read_text(encoding="utf-8")):
+            used.setdefault(key, set()).update(re.findall(r"(\w+)=", arguments))
+    assert sorted(set(used) - set(known)) == []
+    assert sorted(set(known) - set(used)) == []
+    for key, entry in known.items():
+        assert set(entry) == set(LANGUAGES), key
+        placeholders = {lang: set(re.findall(r"\{(\w+)", entry[lang])) for lang in LANGUAGES}
+        # a value given in each language (a noun, a reason) is filled as name_vi / name_en
+        same = {
+            lang: {re.sub(f"_{lang}$", "", name) for name in names} for lang, names in placeholders.items()
+        }
+        assert same["vi"] == same["en"], key
+        assert placeholders["vi"] | placeholders["en"] <= used[key], key
+
+
+def test_a_refusal_reads_in_each_language_with_its_values_filled() -> None:
+    error = Conflict.said("users.username_taken", username="hr.an", field="username")
+    assert error.text("vi") == "Tên đăng nhập hr.an đã có."
+    assert error.text("en") == "Username hr.an is taken."
+    assert error.field == "username"

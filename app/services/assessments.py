@@ -16,7 +16,7 @@ from app.assessment.loader import LoadedRuleSet
 from app.scoring import ScoreResult, score
 from app.services import audit, rulesets
 from app.services.companies import clean_text
-from app.services.context import Actor, rowcount, unit_of_work
+from app.services.context import Actor, reading, rowcount, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
@@ -73,14 +73,14 @@ class AssessmentView:
         return self.reviews[-1] if self.reviews else None
 
 
-def ruleset_of(row: Assessment | Period | AssessmentView) -> LoadedRuleSet:
-    return rulesets.get(row.ruleset_id, row.ruleset_version)
+def ruleset_of(row: Assessment | Period | AssessmentView, *, session: Session | None = None) -> LoadedRuleSet:
+    return rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
 
 
 def _view(session: Session, row: Assessment, period: Period | None = None) -> AssessmentView:
     period = period or session.get(Period, row.period_id)
     if period is None or row.id is None:
-        raise NotFound("Không có kỳ đánh giá của bản này.", "This assessment's round is missing.")
+        raise NotFound.said("assessments.round_missing")
     reviews = session.exec(
         select(Review, User.username, User.full_name, User.role)
         .join(User, col(User.id) == Review.official_id, isouter=True)
@@ -129,22 +129,16 @@ def _own_row(session: Session, actor: Actor, assessment_id: int) -> Assessment:
 def _open_period_for(session: Session, actor: Actor, period_id: int) -> Period:
     period = session.get(Period, period_id)
     if period is None:
-        raise NotFound("Không có kỳ đánh giá này.", "No such round.")
+        raise NotFound.said("assessments.no_round")
     if period.closed:
-        raise Invalid(
-            f"Kỳ {period.name} đã đóng, không nhận thêm bản đánh giá.",
-            f"Round {period.name} is closed and takes no more assessments.",
-        )
+        raise Invalid.said("assessments.round_closed", name=period.name)
     expected = session.exec(
         select(PeriodCompany).where(
             PeriodCompany.period_id == period_id, PeriodCompany.company_id == actor.company_id
         )
     ).first()
     if expected is None:
-        raise Invalid(
-            f"Doanh nghiệp không thuộc danh sách phải nộp kỳ {period.name}.",
-            f"Your company is not expected to file in round {period.name}.",
-        )
+        raise Invalid.said("assessments.not_expected", name=period.name)
     return period
 
 
@@ -172,11 +166,11 @@ def _snapshot(result: ScoreResult) -> dict[str, Any]:
 # -- the company's side --------------------------------------------------------------------------
 
 
-def start_draft(actor: Actor, period_id: int) -> AssessmentView:
+def start_draft(actor: Actor, period_id: int, *, session: Session | None = None) -> AssessmentView:
     """The company's draft for a round: the one in progress, or a new one prefilled from its last
     submission under the same rule set (or from its profile), so figures are not typed twice."""
     require_role(actor, Role.company)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         period = _open_period_for(session, actor, period_id)
         draft = session.exec(
             select(Assessment).where(
@@ -187,7 +181,7 @@ def start_draft(actor: Actor, period_id: int) -> AssessmentView:
         ).first()
         if draft is not None:
             return _view(session, draft, period)
-        loaded = ruleset_of(period)
+        loaded = ruleset_of(period, session=session)
         known = {i.id for i in loaded.ruleset.inputs}
         previous = session.exec(
             select(Assessment)
@@ -226,18 +220,15 @@ def start_draft(actor: Actor, period_id: int) -> AssessmentView:
 
 
 def save_draft(
-    actor: Actor, assessment_id: int, answers: dict[str, Any]
+    actor: Actor, assessment_id: int, answers: dict[str, Any], *, session: Session | None = None
 ) -> tuple[AssessmentView, list[Problem]]:
     """Keep everything typed, even what is not valid yet, and say what is wrong: nothing is lost."""
     require_role(actor, Role.company)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         row = _own_row(session, actor, assessment_id)
         if row.status != "draft":
-            raise Conflict(
-                "Bản đánh giá đã nộp không sửa được; hãy tạo bản mới.",
-                "A submitted assessment cannot be edited; start a new one.",
-            )
-        loaded = ruleset_of(row)
+            raise Conflict.said("assessments.submitted_is_final")
+        loaded = ruleset_of(row, session=session)
         known = {i.id for i in loaded.ruleset.inputs}
         kept = {k: v for k, v in answers.items() if k in known and v is not None}
         if kept != row.answers:
@@ -263,28 +254,32 @@ def draft_problems(draft: AssessmentView) -> list[Problem]:
     return _problems(ruleset_of(draft), draft.answers)
 
 
-def preview(actor: Actor, assessment_id: int, answers: dict[str, Any] | None = None) -> ScoreResult:
+def preview(
+    actor: Actor, assessment_id: int, answers: dict[str, Any] | None = None, *, session: Session | None = None
+) -> ScoreResult:
     """The result the draft (or the given answers) would get; writes nothing."""
-    with unit_of_work() as session:
+    with reading(session) as session:
         row = _own_row(session, actor, assessment_id)
-        loaded = ruleset_of(row)
+        loaded = ruleset_of(row, session=session)
         return score(loaded, row.answers if answers is None else answers)
 
 
-def submit(actor: Actor, assessment_id: int, idempotency_key: str) -> AssessmentView:
+def submit(
+    actor: Actor, assessment_id: int, idempotency_key: str, *, session: Session | None = None
+) -> AssessmentView:
     """File the draft. A repeated call with the same key (a double click, a retry) returns the same
     submission; two racing calls store exactly one."""
     require_role(actor, Role.company)
     if not idempotency_key:
-        raise Invalid("Thiếu khóa gửi.", "Missing submission key.")
-    with unit_of_work(write=True) as session:
+        raise Invalid.said("assessments.missing_submission_key")
+    with writing(session) as session:
         row = _own_row(session, actor, assessment_id)
         if row.status != "draft":
             if row.idempotency_key == idempotency_key:
                 return _view(session, row)
-            raise Conflict("Bản đánh giá này đã được nộp.", "This assessment has already been submitted.")
+            raise Conflict.said("assessments.already_submitted")
         period = _open_period_for(session, actor, row.period_id)
-        result = score(ruleset_of(row), row.answers)  # InvalidAnswers: nothing written
+        result = score(ruleset_of(row, session=session), row.answers)  # InvalidAnswers: nothing written
         now = utcnow()
         snapshot = _snapshot(result)
         claimed = session.execute(
@@ -305,7 +300,7 @@ def submit(actor: Actor, assessment_id: int, idempotency_key: str) -> Assessment
             again = _own_row(session, actor, assessment_id)
             if again.idempotency_key == idempotency_key:
                 return _view(session, again)
-            raise Conflict("Bản đánh giá này đã được nộp.", "This assessment has already been submitted.")
+            raise Conflict.said("assessments.already_submitted")
         previous = session.exec(
             select(Assessment).where(
                 Assessment.company_id == row.company_id,
@@ -347,16 +342,16 @@ def submit(actor: Actor, assessment_id: int, idempotency_key: str) -> Assessment
 # -- reading -------------------------------------------------------------------------------------
 
 
-def get_assessment(actor: Actor, assessment_id: int) -> AssessmentView:
-    with unit_of_work() as session:
+def get_assessment(actor: Actor, assessment_id: int, *, session: Session | None = None) -> AssessmentView:
+    with reading(session) as session:
         return _view(session, _own_row(session, actor, assessment_id))
 
 
 def company_round(
-    actor: Actor, company_id: int, period_id: int
+    actor: Actor, company_id: int, period_id: int, *, session: Session | None = None
 ) -> tuple[AssessmentView | None, AssessmentView | None]:
     """(the draft in progress, the submission that counts) of a company for one round."""
-    with unit_of_work() as session:
+    with reading(session) as session:
         rows = session.exec(
             select(Assessment)
             .join(Company, col(Company.id) == Assessment.company_id)
@@ -372,9 +367,9 @@ def company_round(
         return draft, latest
 
 
-def history(actor: Actor, company_id: int) -> list[AssessmentView]:
+def history(actor: Actor, company_id: int, *, session: Session | None = None) -> list[AssessmentView]:
     """Every submission of a company, newest first, with its reviews."""
-    with unit_of_work() as session:
+    with reading(session) as session:
         rows = session.exec(
             select(Assessment, Period)
             .join(Company, col(Company.id) == Assessment.company_id)
@@ -393,10 +388,7 @@ def result_of(view: AssessmentView) -> ScoreResult:
     """Re-score a stored submission with the exact rule-set version that scored it."""
     loaded = rulesets.get(view.ruleset_id, view.ruleset_version)
     if loaded.content_hash != view.ruleset_hash:
-        raise Conflict(
-            "Bộ tiêu chí đã thay đổi so với lúc chấm điểm.",
-            "The rule set text differs from the one that scored this assessment.",
-        )
+        raise Conflict.said("assessments.ruleset_changed")
     return score(loaded, view.answers)
 
 
@@ -406,11 +398,13 @@ def result_of(view: AssessmentView) -> ScoreResult:
 MAX_COMMENT = 2000  # the column's size: said to the reviewer, never a database error
 
 
-def review(actor: Actor, assessment_id: int, decision: str, comment: str = "") -> AssessmentView:
+def review(
+    actor: Actor, assessment_id: int, decision: str, comment: str = "", *, session: Session | None = None
+) -> AssessmentView:
     """Approve, or return with a comment the company sees. Only the submission that counts."""
     require_role(actor, *REVIEWERS)
     if decision not in ("approve", "return"):
-        raise Invalid("Quyết định không hợp lệ.", "Unknown decision.", field="decision")
+        raise Invalid.said("assessments.unknown_decision", field="decision")
     comment = clean_text(comment)
     if len(comment) > MAX_COMMENT:
         raise Invalid(
@@ -419,18 +413,11 @@ def review(actor: Actor, assessment_id: int, decision: str, comment: str = "") -
             field="comment",
         )
     if decision == "return" and not comment:
-        raise Invalid(
-            "Trả lại cần có nhận xét để doanh nghiệp biết phải sửa gì.",
-            "Returning needs a comment telling the company what to fix.",
-            field="comment",
-        )
-    with unit_of_work(write=True) as session:
+        raise Invalid.said("assessments.return_needs_comment", field="comment")
+    with writing(session) as session:
         row = _own_row(session, actor, assessment_id)
         if not row.is_latest or row.status != "submitted":
-            raise Conflict(
-                "Chỉ xét duyệt được bản nộp mới nhất đang chờ duyệt.",
-                "Only the latest submission awaiting review can be reviewed.",
-            )
+            raise Conflict.said("assessments.review_only_latest")
         new_status = "approved" if decision == "approve" else "returned"
         claimed = session.execute(
             update(Assessment)
@@ -438,7 +425,7 @@ def review(actor: Actor, assessment_id: int, decision: str, comment: str = "") -
             .values(status=new_status, updated_at=utcnow())
         )
         if rowcount(claimed) != 1:
-            raise Conflict("Bản nộp vừa được người khác xét duyệt.", "Someone else has just reviewed it.")
+            raise Conflict.said("assessments.reviewed_meanwhile")
         session.add(
             Review(assessment_id=assessment_id, official_id=actor.user_id, decision=decision, comment=comment)
         )
@@ -460,7 +447,7 @@ def review(actor: Actor, assessment_id: int, decision: str, comment: str = "") -
 # -- bulk history (seed, imports of past rounds) -------------------------------------------------
 
 
-def insert_submissions(session: Session, rows: Iterable[dict[str, Any]], chunk: int = 5_000) -> int:
+def insert_submissions(rows: Iterable[dict[str, Any]], *, session: Session, chunk: int = 5_000) -> int:
     """Store past submissions in bulk, each scored by the scorer exactly as `submit` would.
 
     Each row: company_id, period_id, answers, submitted_at, first_submitted_at, status, and the

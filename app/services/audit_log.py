@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.exports.xlsx import table_workbook
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading
 from app.services.periods import VIETNAM
 from app.services.scope import require_role
 from app.vocabulary import Role
@@ -40,9 +40,11 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC) - VIETNAM
 
 
-def events(actor: Actor, filters: AuditFilters, limit: int = 2000) -> list[AuditRow]:
+def events(
+    actor: Actor, filters: AuditFilters, limit: int = 2000, *, session: Session | None = None
+) -> list[AuditRow]:
     require_role(actor, Role.admin)
-    with unit_of_work() as session:
+    with reading(session) as session:
         query = (
             select(AuditEvent, Company.tax_code)
             .join(Company, col(Company.id) == AuditEvent.company_id, isouter=True)
@@ -74,8 +76,8 @@ def events(actor: Actor, filters: AuditFilters, limit: int = 2000) -> list[Audit
     ]
 
 
-def export(actor: Actor, filters: AuditFilters) -> bytes:
-    rows = events(actor, filters, limit=100_000)
+def export(actor: Actor, filters: AuditFilters, *, session: Session | None = None) -> bytes:
+    rows = events(actor, filters, limit=100_000, session=session)
     return table_workbook(
         "Nhật ký / Audit log",
         [

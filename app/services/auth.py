@@ -20,7 +20,7 @@ from zxcvbn import zxcvbn
 
 from app.config import get_settings
 from app.services import audit
-from app.services.context import Actor, insert_ignore, rowcount, unit_of_work
+from app.services.context import Actor, insert_ignore, reading, rowcount, unit_of_work, writing
 from app.services.errors import Invalid, ServiceError
 from db.models import LoginThrottle, User, UserZone, utcnow
 
@@ -252,11 +252,13 @@ def _guessable(username: str, password: str) -> bool:
     return int(result["score"]) < MIN_SCORE
 
 
-def load_actor(user_id: int, session_version: int | None = None) -> Actor | None:
+def load_actor(
+    user_id: int, session_version: int | None = None, *, session: Session | None = None
+) -> Actor | None:
     """The actor for a logged-in session, read afresh on every page run: a deactivated user, or a
     changed role or scope, takes effect at once; a session older than the user's last password
     change, reset, deactivation or role change (`session_version`) is over."""
-    with unit_of_work() as session:
+    with reading(session) as session:
         user = session.get(User, user_id)
         if user is None or not user.active:
             return None
@@ -265,21 +267,21 @@ def load_actor(user_id: int, session_version: int | None = None) -> Actor | None
         return actor_for(session, user)
 
 
-def must_change_password(user_id: int) -> bool:
-    with unit_of_work() as session:
+def must_change_password(user_id: int, *, session: Session | None = None) -> bool:
+    with reading(session) as session:
         user = session.get(User, user_id)
         return bool(user and user.must_change_password)
 
 
-def change_password(actor: Actor, current: str, new: str) -> int:
+def change_password(actor: Actor, current: str, new: str, *, session: Session | None = None) -> int:
     """The user's own change; the current password is asked again, the rules apply. Every other
     session of the user ends; the new session version is returned for the one that changed it."""
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         user = session.get(User, actor.user_id)
         if user is None or not _verify(user.password_hash, current):
-            raise Invalid("Mật khẩu hiện tại không đúng.", "The current password is wrong.", field="current")
+            raise Invalid.said("auth.current_password_wrong", field="current")
         if current == new:
-            raise Invalid("Mật khẩu mới phải khác mật khẩu cũ.", "The new password must differ.", field="new")
+            raise Invalid.said("auth.new_password_must_differ", field="new")
         check_password_rules(user.username, new)
         user.password_hash = hash_password(new)
         user.must_change_password = False

@@ -28,7 +28,7 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401 - registers the tables
 from app.config import ROOT, get_settings
-from app.services.errors import Invalid
+from app.services.errors import Invalid, message
 from db.engine import get_engine, normalise_url
 from db.migrate import alembic_config, upgrade
 
@@ -47,10 +47,10 @@ class RestoreReport:
     safety_backup: Path | None
 
 
-def _bad(vi: str, en: str) -> Invalid:
-    return Invalid(
-        f"Không khôi phục: {vi} Dữ liệu hiện tại giữ nguyên.", f"Not restored: {en} Nothing changed."
-    )
+def _bad(key: str, **values: object) -> Invalid:
+    """A refused restore: the reason (`key` in errors.yaml), and that nothing changed."""
+    reason_vi, reason_en = message(key, **values)
+    return Invalid.said("backup.not_restored", reason_vi=reason_vi, reason_en=reason_en)
 
 
 def head_revision() -> str:
@@ -134,49 +134,36 @@ def read_manifest(source: Path) -> dict[str, Any]:
     """The manifest of a backup, after checking that the file is one of ours and whole. Raises
     Invalid, touching nothing, otherwise."""
     if not source.is_file():
-        raise _bad(f"không có tệp {source}.", f"no file {source}.")
+        raise _bad("backup.no_file", source=source)
     if not zipfile.is_zipfile(source):
-        raise _bad(
-            f"{source.name} không phải bản sao lưu của ZoneRisk.", f"{source.name} is not a ZoneRisk backup."
-        )
+        raise _bad("backup.not_a_backup", name=source.name)
     size = source.stat().st_size
     with zipfile.ZipFile(source) as archive:
         names = {info.filename: info for info in archive.infolist()}
         info = names.get(MANIFEST)
         if info is None or info.file_size > _MAX_MANIFEST_BYTES:
-            raise _bad(
-                f"{source.name} không có bản kê (manifest) của ZoneRisk.",
-                f"{source.name} has no ZoneRisk manifest.",
-            )
+            raise _bad("backup.no_manifest", name=source.name)
         if sum(i.file_size for i in names.values()) > max(size, 1_000_000) * _MAX_RATIO:
-            raise _bad(
-                "tệp giải nén quá lớn so với kích thước.", "the file unpacks far too large for its size."
-            )
+            raise _bad("backup.unpacks_too_large")
         try:
             manifest = json.loads(archive.read(MANIFEST))
         except (ValueError, RecursionError):
             manifest = None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise _bad("bản kê không phải của ZoneRisk.", "the manifest is not a ZoneRisk one.")
+            raise _bad("backup.foreign_manifest")
         if manifest.get("format_version") != FORMAT_VERSION:
-            raise _bad(
-                f"định dạng phiên bản {manifest.get('format_version')} không được hỗ trợ.",
-                f"format version {manifest.get('format_version')} is not supported.",
-            )
+            raise _bad("backup.format_version_unsupported", version=manifest.get("format_version"))
         if manifest.get("revision") != head_revision():
-            raise _bad(
-                f"bản sao lưu có lược đồ {manifest.get('revision')}, hệ thống đang ở {head_revision()}.",
-                f"the backup's schema is {manifest.get('revision')}, this version's is {head_revision()}.",
-            )
+            raise _bad("backup.schema_differs", revision=manifest.get("revision"), head=head_revision())
         listed = manifest.get("tables")
         expected = {t.name for t in _tables()}
         if not isinstance(listed, dict) or set(listed) != expected:
             stray = sorted(set(listed or {}) - expected) if isinstance(listed, dict) else []
-            raise _bad(f"danh sách bảng không khớp {stray}.", f"its tables do not match this app's {stray}.")
+            raise _bad("backup.tables_differ", stray=stray)
         for name, entry in listed.items():
             member = names.get(f"tables/{name}.jsonl")
             if member is None or not isinstance(entry, dict):
-                raise _bad(f"thiếu dữ liệu bảng {name}.", f"table {name} is missing.")
+                raise _bad("backup.table_missing", name=name)
             digest = hashlib.sha256()
             count = 0
             with archive.open(member) as handle:
@@ -184,10 +171,7 @@ def read_manifest(source: Path) -> dict[str, Any]:
                     digest.update(line)
                     count += 1
             if digest.hexdigest() != entry.get("sha256") or count != entry.get("rows"):
-                raise _bad(
-                    f"dữ liệu bảng {name} không khớp tổng kiểm (tệp hỏng hoặc bị sửa).",
-                    f"table {name} does not match its checksum (damaged or altered file).",
-                )
+                raise _bad("backup.table_altered", name=name)
     return manifest
 
 
@@ -237,10 +221,7 @@ def restore(
             _reset_sequences(connection)
         expected = {name: entry["rows"] for name, entry in manifest["tables"].items()}
         if counts != expected:
-            raise Invalid(
-                "Khôi phục bị huỷ: số dòng sau khi nạp không khớp bản kê.",
-                f"Restore rolled back: row counts {counts} differ from the manifest {expected}.",
-            )
+            raise Invalid.said("backup.rolled_back", counts=counts, expected=expected)
     engine.dispose()
     return RestoreReport(counts, safety)
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.i18n.messages import pydantic_error
 from app.services import audit
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
@@ -131,11 +131,7 @@ def parse_profile(data: dict[str, Any]) -> CompanyProfile:
 def _zone(session: Session, zone_id: str) -> Zone:
     zone = session.get(Zone, zone_id)
     if zone is None:
-        raise Invalid(
-            f"Không có KCN hoặc huyện/thành phố mã {zone_id!r}.",
-            f"No industrial zone or district with id {zone_id!r}.",
-            field="zone_id",
-        )
+        raise Invalid.said("companies.zone_district_mismatch", zone_id=zone_id, field="zone_id")
     return zone
 
 
@@ -174,16 +170,12 @@ def _fields(company: Company) -> dict[str, Any]:
     return company.model_dump(exclude={"id", "created_at", "updated_at"})
 
 
-def add_company(session: Session, actor: Actor, record: CompanyRecord) -> Company:
+def add_company(actor: Actor, record: CompanyRecord, *, session: Session) -> Company:
     """Insert in the caller's transaction (used by `create_company` and by imports)."""
     zone = _zone(session, record.zone_id)
     exists = session.exec(select(Company.id).where(Company.tax_code == record.tax_code)).first()
     if exists is not None:
-        raise Conflict(
-            f"Mã số thuế {record.tax_code} đã có trong danh sách.",
-            f"Tax code {record.tax_code} is already registered.",
-            field="tax_code",
-        )
+        raise Conflict.said("companies.tax_code_taken", tax_code=record.tax_code, field="tax_code")
     data = record.model_dump()
     data["district"] = zone.district if zone.kind == "district" or not record.district else record.district
     company = Company(**data)
@@ -195,16 +187,16 @@ def add_company(session: Session, actor: Actor, record: CompanyRecord) -> Compan
     return company
 
 
-def create_company(actor: Actor, data: dict[str, Any]) -> CompanyView:
+def create_company(actor: Actor, data: dict[str, Any], *, session: Session | None = None) -> CompanyView:
     require_role(actor, Role.admin)
     record = parse_record(data)
-    with unit_of_work(write=True) as session:
-        company = add_company(session, actor, record)
+    with writing(session) as session:
+        company = add_company(actor, record, session=session)
         return _view(company, _zone(session, company.zone_id))
 
 
-def get_company(actor: Actor, company_id: int) -> CompanyView:
-    with unit_of_work() as session:
+def get_company(actor: Actor, company_id: int, *, session: Session | None = None) -> CompanyView:
+    with reading(session) as session:
         row = session.exec(
             select(Company, Zone)
             .join(Zone, col(Company.zone_id) == col(Zone.id))
@@ -215,8 +207,8 @@ def get_company(actor: Actor, company_id: int) -> CompanyView:
         return _view(*row)
 
 
-def find_by_tax_code(actor: Actor, tax_code: str) -> CompanyView:
-    with unit_of_work() as session:
+def find_by_tax_code(actor: Actor, tax_code: str, *, session: Session | None = None) -> CompanyView:
+    with reading(session) as session:
         row = session.exec(
             select(Company, Zone)
             .join(Zone, col(Company.zone_id) == col(Zone.id))
@@ -229,14 +221,14 @@ def find_by_tax_code(actor: Actor, tax_code: str) -> CompanyView:
         return _view(*row)
 
 
-def search(actor: Actor, text: str, limit: int = 20) -> list[CompanyView]:
+def search(actor: Actor, text: str, limit: int = 20, *, session: Session | None = None) -> list[CompanyView]:
     """Companies in scope whose tax code starts with, or whose name contains, `text` (case-folded
     where the database can): the official types what they remember of a name."""
     wanted = text.strip()
     if len(wanted) < 2:
         return []
     pattern = "%" + wanted.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
-    with unit_of_work() as session:
+    with reading(session) as session:
         rows = session.exec(
             select(Company, Zone)
             .join(Zone, col(Company.zone_id) == col(Zone.id))
@@ -250,11 +242,13 @@ def search(actor: Actor, text: str, limit: int = 20) -> list[CompanyView]:
     return [_view(company, zone) for company, zone in rows]
 
 
-def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> CompanyView:
+def update_profile(
+    actor: Actor, company_id: int, data: dict[str, Any], *, session: Session | None = None
+) -> CompanyView:
     """The HR officer edits her own company; an admin any. Tax code and zone are the registry's."""
     require_role(actor, Role.company, Role.admin)
     profile = parse_profile(data)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         company = _company_in_scope(session, actor, company_id)
         before = _fields(company)
         values = profile.model_dump()
@@ -282,14 +276,16 @@ def update_profile(actor: Actor, company_id: int, data: dict[str, Any]) -> Compa
         return _view(company, _zone(session, company.zone_id))
 
 
-def decide_name(actor: Actor, company_id: int, accept: bool) -> CompanyView:
+def decide_name(
+    actor: Actor, company_id: int, accept: bool, *, session: Session | None = None
+) -> CompanyView:
     """The zones board (for companies in the zones), the labour department (outside them) or an
     admin accepts or refuses the name a company typed; either way it is audited."""
     require_role(actor, Role.zone_board, Role.labour, Role.admin)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         company = _company_in_scope(session, actor, company_id)
         if not company.pending_name:
-            raise Conflict("Không có tên mới chờ duyệt.", "No new name is waiting for review.")
+            raise Conflict.said("companies.no_name_waiting")
         before = {"name": company.name, "pending_name": company.pending_name}
         if accept:
             company.name = company.pending_name
@@ -309,21 +305,21 @@ def decide_name(actor: Actor, company_id: int, accept: bool) -> CompanyView:
         return _view(company, _zone(session, company.zone_id))
 
 
-def count_companies(actor: Actor) -> int:
-    with unit_of_work() as session:
+def count_companies(actor: Actor, *, session: Session | None = None) -> int:
+    with reading(session) as session:
         return session.exec(select(func.count()).select_from(Company).where(company_condition(actor))).one()
 
 
-def list_zones(actor: Actor | None = None) -> list[Zone]:
+def list_zones(actor: Actor | None = None, *, session: Session | None = None) -> list[Zone]:
     """Every zone and district (names are public); ordered zones first, then districts."""
-    with unit_of_work() as session:
+    with reading(session) as session:
         zones = session.exec(select(Zone)).all()
     return sorted(zones, key=lambda z: (z.kind != "industrial_zone", z.name))
 
 
-def add_zone(session: Session, actor: Actor, zone: Zone) -> Zone:
+def add_zone(actor: Actor, zone: Zone, *, session: Session) -> Zone:
     if zone.kind not in ("industrial_zone", "district"):
-        raise Invalid("Loại khu vực không hợp lệ.", "Unknown zone kind.", field="kind")
+        raise Invalid.said("companies.unknown_zone_kind", field="kind")
     session.add(zone)
     audit.record(session, actor, "zone.create", "zone", zone.id, after=zone.model_dump())
     return zone

@@ -11,12 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.exports.reading import UnreadableWorkbook, read_rows
 from app.services import audit
 from app.services.companies import CompanyRecord
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid
 from app.services.exportlog import log_export
 from app.services.scope import require_role
@@ -99,10 +99,10 @@ def template() -> bytes:
     )
 
 
-def export_registry(actor: Actor) -> bytes:
+def export_registry(actor: Actor, *, session: Session | None = None) -> bytes:
     """The whole registry in the template's form, so it can be edited and imported back."""
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         rows = session.exec(
             select(Company, Zone)
             .join(Zone, col(Zone.id) == col(Company.zone_id))
@@ -134,11 +134,13 @@ def _read(data: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
         vi, _, en = str(exc).partition(" / ")
         raise Invalid(vi, en or vi) from None
     if not rows:
-        raise Invalid("Tệp trống.", "The file is empty.")
+        raise Invalid.said("company_import.empty")
     return [str(h or "").strip().lower() for h in rows[0]], rows[1:]
 
 
-def check(actor: Actor, data: bytes) -> tuple[ImportReport, list[CompanyRecord]]:
+def check(
+    actor: Actor, data: bytes, *, session: Session | None = None
+) -> tuple[ImportReport, list[CompanyRecord]]:
     """Every problem, by cell; and the records that would be written if there is none."""
     require_role(actor, Role.admin)
     header, rows = _read(data)
@@ -152,7 +154,7 @@ def check(actor: Actor, data: bytes) -> tuple[ImportReport, list[CompanyRecord]]
     if missing:
         report.problems.append(("1", f"thiếu cột / missing columns: {', '.join(missing)}"))
         return report, []
-    with unit_of_work() as session:
+    with reading(session) as session:
         zones = session.exec(select(Zone)).all()
     by_name = {z.id.lower(): z for z in zones} | {z.name.lower(): z for z in zones}
     records: list[CompanyRecord] = []
@@ -225,27 +227,23 @@ def _plan(report: ImportReport, records: list[CompanyRecord], existing: dict[str
             report.unchanged += 1
 
 
-def preview(actor: Actor, data: bytes) -> ImportReport:
+def preview(actor: Actor, data: bytes, *, session: Session | None = None) -> ImportReport:
     """The problems, or what an import would create and change; writes nothing."""
-    report, records = check(actor, data)
-    if not report.problems:
-        with unit_of_work() as session:
+    with reading(session) as session:
+        report, records = check(actor, data, session=session)
+        if not report.problems:
             _plan(report, records, {c.tax_code: c for c in session.exec(select(Company)).all()})
     return report
 
 
-def apply(actor: Actor, data: bytes) -> ImportReport:
+def apply(actor: Actor, data: bytes, *, session: Session | None = None) -> ImportReport:
     """Update companies by tax code and create the rest, in one transaction with one audit event;
     refused whole, with the report, if any row has a problem."""
-    report, records = check(actor, data)
-    if report.problems:
-        text = "; ".join(f"{cell}: {message}" for cell, message in report.problems[:20])
-        raise Invalid(
-            f"Tệp có lỗi, chưa ghi gì: {text}",
-            f"The file has errors, nothing was written: {text}",
-            problems=report.problems,
-        )
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
+        report, records = check(actor, data, session=session)
+        if report.problems:
+            text = "; ".join(f"{cell}: {message}" for cell, message in report.problems[:20])
+            raise Invalid.said("company_import.refused", text=text, problems=report.problems)
         existing = {c.tax_code: c for c in session.exec(select(Company)).all()}
         _plan(report, records, existing)
         now = utcnow()

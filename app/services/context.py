@@ -50,9 +50,28 @@ def reading(session: Session | None) -> Iterator[Session]:
 
 
 @contextmanager
-def snapshot() -> Iterator[Session]:
+def writing(session: Session | None) -> Iterator[Session]:
+    """The caller's unit of work when it passes one (an action that changes several things commits
+    them together or not at all, and the caller commits), else a write transaction of its own.
+
+    A caller combining writes on SQLite opens its unit with `write=True`, so that the write lock is
+    taken at BEGIN rather than on the first write, where a concurrent writer would fail instead of
+    waiting."""
+    if session is not None:
+        yield session
+        return
+    with unit_of_work(write=True) as own:
+        yield own
+
+
+@contextmanager
+def snapshot(session: Session | None = None) -> Iterator[Session]:
     """One read-only unit of work in which every read sees the same committed state: PostgreSQL's
-    REPEATABLE READ; SQLite's single transaction gives that already. For reports."""
+    REPEATABLE READ; SQLite's single transaction gives that already. For reports. A caller's unit
+    of work is used as it is: its isolation was chosen when it began."""
+    if session is not None:
+        yield session
+        return
     with unit_of_work() as session:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})

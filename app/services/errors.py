@@ -1,6 +1,29 @@
-"""Errors a use case raises for the page or the command line to show as they are, in both languages."""
+"""Errors a use case raises for the page or the command line to show as they are, in both languages.
+
+The words live in `app/i18n/errors.yaml`, looked up by key like the interface's strings, so that a
+translator edits data, not code, and a test can check every message has both languages."""
 
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Self
+
+import yaml
+
+MESSAGES = Path(__file__).parents[1] / "i18n" / "errors.yaml"
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
+    return data
+
+
+def message(key: str, **values: object) -> tuple[str, str]:
+    """The Vietnamese and English text of a message, its placeholders filled."""
+    entry = messages()[key]
+    return entry["vi"].format(**values), entry["en"].format(**values)
 
 
 class ServiceError(Exception):
@@ -11,6 +34,14 @@ class ServiceError(Exception):
         self.en = en
         self.field = field
         super().__init__(f"{vi} / {en}")
+
+    @classmethod
+    def said(cls, key: str, /, **values: Any) -> Self:
+        """The error whose words are `key` in errors.yaml; `field`, `problems` and `problems_vi`
+        go to the error itself, every other keyword fills a placeholder."""
+        own = {k: values.pop(k) for k in ("field", "problems", "problems_vi") if k in values}
+        vi, en = message(key, **values)
+        return cls(vi, en, **own)
 
     def text(self, lang: str = "vi") -> str:
         return self.en if lang == "en" else self.vi

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.assessment.schema import high_levels
 from app.exports.report import Filing
 from app.services.assessments import ruleset_of
-from app.services.context import Actor, reading, unit_of_work
+from app.services.context import Actor, reading
 from app.services.errors import NotFound
 from app.services.scope import company_condition, require_role, zone_condition
 from app.vocabulary import OFFICIALS, Role
@@ -98,7 +98,7 @@ class Overview:
 def _period(session: Session, period_id: int) -> Period:
     period: Period | None = session.get(Period, period_id)
     if period is None:
-        raise NotFound("Không có kỳ đánh giá này.", "No such round.")
+        raise NotFound.said("assessments.no_round")
     return period
 
 
@@ -127,9 +127,11 @@ def _latest_join() -> Any:
     )
 
 
-def filing(actor: Actor, period_id: int, filters: Filters = Filters()) -> Filing:
+def filing(
+    actor: Actor, period_id: int, filters: Filters = Filters(), *, session: Session | None = None
+) -> Filing:
     require_role(actor, *OFFICIALS)
-    with unit_of_work() as session:
+    with reading(session) as session:
         period = _period(session, period_id)
         query = (
             select(
@@ -165,7 +167,7 @@ def overview(
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
         period = _period(session, period_id)
-        level_order = [lv.id for lv in ruleset_of(period).ruleset.levels]
+        level_order = [lv.id for lv in ruleset_of(period, session=session).ruleset.levels]
         on_time = case((col(Assessment.first_submitted_at) <= period.due_at, 1), else_=0)
         late = case((col(Assessment.first_submitted_at) > period.due_at, 1), else_=0)
         base = (
@@ -405,7 +407,7 @@ def company_rows(
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
         period = _period(session, period_id)
-        loaded = ruleset_of(period)
+        loaded = ruleset_of(period, session=session)
         order = [lv.id for lv in loaded.ruleset.levels]
         previous_id = session.exec(
             select(Period.id)
@@ -512,15 +514,15 @@ def company_rows(
     return result
 
 
-def sectors(actor: Actor) -> list[str]:
+def sectors(actor: Actor, *, session: Session | None = None) -> list[str]:
     """The sectors of the companies in the actor's scope, for the filter."""
-    with unit_of_work() as session:
+    with reading(session) as session:
         query = (
             select(Company.sector).where(company_condition(actor)).distinct().order_by(col(Company.sector))
         )
         return list(session.exec(query).all())
 
 
-def scoped_zone_ids(actor: Actor) -> Sequence[str]:
-    with unit_of_work() as session:
+def scoped_zone_ids(actor: Actor, *, session: Session | None = None) -> Sequence[str]:
+    with reading(session) as session:
         return list(session.exec(select(Zone.id).where(zone_condition(actor))).all())

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.assessment import registry
 from app.services import audit, rulesets
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
 from app.services.scope import company_condition, require_role
 from app.vocabulary import Role
@@ -34,7 +34,6 @@ class Expected:
 
 
 def add_period(
-    session: Session,
     actor: Actor,
     name: str,
     opens_on: date,
@@ -42,23 +41,21 @@ def add_period(
     expected: Expected,
     ruleset_id: str | None = None,
     ruleset_version: int | None = None,
+    *,
+    session: Session,
 ) -> Period:
     ruleset_id = ruleset_id or registry.default_id()
     try:
-        loaded = rulesets.get(ruleset_id, ruleset_version)
+        loaded = rulesets.get(ruleset_id, ruleset_version, session=session)
     except LookupError as exc:
         raise Invalid(str(exc), str(exc), field="ruleset_id") from None
     if not loaded.ruleset.selectable:
-        raise Invalid(
-            f"Bộ tiêu chí {ruleset_id} chưa đầy đủ, không dùng được cho kỳ đánh giá mới.",
-            f"Rule set {ruleset_id} is incomplete and cannot be used for a new round.",
-            field="ruleset_id",
-        )
+        raise Invalid.said("periods.ruleset_incomplete", ruleset_id=ruleset_id, field="ruleset_id")
     if due_on < opens_on:
-        raise Invalid("Hạn nộp trước ngày mở kỳ.", "The due date is before the opening date.", field="due_on")
+        raise Invalid.said("periods.due_before_opening", field="due_on")
     name = name.strip()
     if not name:
-        raise Invalid("Kỳ đánh giá cần có tên.", "A round needs a name.", field="name")
+        raise Invalid.said("periods.name_missing", field="name")
     period = Period(
         name=name,
         ruleset_id=loaded.ruleset.id,
@@ -72,19 +69,11 @@ def add_period(
     companies = select(Company.id).where(col(Company.active))
     if not expected.all_companies:
         if not expected.zone_ids:
-            raise Invalid(
-                "Chọn các doanh nghiệp phải nộp (tất cả, theo KCN hoặc huyện).",
-                "Choose who must file (everyone, by zone or by district).",
-                field="expected",
-            )
+            raise Invalid.said("periods.nobody_expected", field="expected")
         known = set(session.exec(select(Zone.id).where(col(Zone.id).in_(expected.zone_ids))).all())
         unknown = sorted(set(expected.zone_ids) - known)
         if unknown:
-            raise Invalid(
-                f"Không có khu vực: {', '.join(unknown)}",
-                f"Unknown zones: {', '.join(unknown)}",
-                field="expected",
-            )
+            raise Invalid.said("periods.unknown_zones", join=", ".join(unknown), field="expected")
         companies = companies.where(col(Company.zone_id).in_(expected.zone_ids))
     session.execute(
         insert(PeriodCompany).from_select(
@@ -116,18 +105,22 @@ def open_period(
     expected: Expected,
     ruleset_id: str | None = None,
     ruleset_version: int | None = None,
+    *,
+    session: Session | None = None,
 ) -> Period:
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
-        return add_period(session, actor, name, opens_on, due_on, expected, ruleset_id, ruleset_version)
+    with writing(session) as session:
+        return add_period(
+            actor, name, opens_on, due_on, expected, ruleset_id, ruleset_version, session=session
+        )
 
 
-def close_period(actor: Actor, period_id: int) -> Period:
+def close_period(actor: Actor, period_id: int, *, session: Session | None = None) -> Period:
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         period = session.get(Period, period_id)
         if period is None:
-            raise NotFound("Không có kỳ đánh giá này.", "No such round.")
+            raise NotFound.said("assessments.no_round")
         if not period.closed:
             period.closed = True
             session.add(period)
@@ -146,9 +139,9 @@ def current_round(rounds: Sequence[Period], today: date) -> Period | None:
     return max(pool, key=lambda p: (p.opens_on, p.id or 0)) if pool else None
 
 
-def list_periods(actor: Actor) -> list[Period]:
+def list_periods(actor: Actor, *, session: Session | None = None) -> list[Period]:
     """Newest first. A company sees the rounds it is expected in; officials see every round."""
-    with unit_of_work() as session:
+    with reading(session) as session:
         query = select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
         if actor.role == Role.company:
             query = query.where(
@@ -161,6 +154,6 @@ def list_periods(actor: Actor) -> list[Period]:
         return list(session.exec(query).all())
 
 
-def latest_period(actor: Actor) -> Period | None:
-    periods = list_periods(actor)
+def latest_period(actor: Actor, *, session: Session | None = None) -> Period | None:
+    periods = list_periods(actor, session=session)
     return periods[0] if periods else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import LoadedRuleSet
@@ -12,7 +12,7 @@ from app.scoring import ScoreResult, score
 from app.services import assessments, rulesets
 from app.services.assessments import AssessmentView
 from app.services.companies import CompanyView, get_company
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading
 from app.services.errors import Forbidden
 from app.services.scope import require_role
 from app.vocabulary import Role
@@ -52,14 +52,14 @@ class RoundChoice:
         return not self.period.closed and self.status in ("not_started", "draft", "returned")
 
 
-def company_rounds(actor: Actor) -> list[RoundChoice]:
+def company_rounds(actor: Actor, *, session: Session | None = None) -> list[RoundChoice]:
     """Every round the company is expected in, those needing its action first (a returned
     submission or an unfiled round, the earliest due first), then the rest, newest first. A new
     round opening never hides last week's returned submission."""
     require_role(actor, Role.company)
     if actor.company_id is None:
-        raise Forbidden("Tài khoản chưa gắn với doanh nghiệp.", "This account has no company.")
-    with unit_of_work() as session:
+        raise Forbidden.said("portal.no_company")
+    with reading(session) as session:
         rounds = session.exec(
             select(Period)
             .join(PeriodCompany, col(PeriodCompany.period_id) == Period.id)
@@ -87,20 +87,23 @@ def company_rounds(actor: Actor) -> list[RoundChoice]:
     return acting + rest
 
 
-def current_round(actor: Actor, period_id: int | None = None) -> CompanyRound:
+def current_round(
+    actor: Actor, period_id: int | None = None, *, session: Session | None = None
+) -> CompanyRound:
     """The round the company asked for (`period_id`, e.g. from the page's address), else the
     first one needing its action, else the newest."""
     require_role(actor, Role.company)
     if actor.company_id is None:
-        raise Forbidden("Tài khoản chưa gắn với doanh nghiệp.", "This account has no company.")
-    company = get_company(actor, actor.company_id)
-    choices = company_rounds(actor)
-    chosen = next((c for c in choices if c.period.id == period_id), choices[0] if choices else None)
-    period = chosen.period if chosen is not None else None
-    draft = submission = None
-    if period is not None and period.id is not None:
-        draft, submission = assessments.company_round(actor, company.id, period.id)
-    submitted = assessments.history(actor, company.id)
+        raise Forbidden.said("portal.no_company")
+    with reading(session) as session:  # the rounds, the draft and the history as of one moment
+        company = get_company(actor, actor.company_id, session=session)
+        choices = company_rounds(actor, session=session)
+        chosen = next((c for c in choices if c.period.id == period_id), choices[0] if choices else None)
+        period = chosen.period if chosen is not None else None
+        draft = submission = None
+        if period is not None and period.id is not None:
+            draft, submission = assessments.company_round(actor, company.id, period.id, session=session)
+        submitted = assessments.history(actor, company.id, session=session)
     return CompanyRound(company, period, draft, submission, submitted[0] if submitted else None, choices)
 
 
@@ -114,8 +117,8 @@ class WhatIfStart:
     current: ScoreResult | None
 
 
-def what_if_start(actor: Actor) -> WhatIfStart:
-    state = current_round(actor)
+def what_if_start(actor: Actor, *, session: Session | None = None) -> WhatIfStart:
+    state = current_round(actor, session=session)
     base = state.draft or state.submission or state.last
     if base is not None:
         loaded, answers = assessments.ruleset_of(base), dict(base.answers)

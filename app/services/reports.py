@@ -33,7 +33,7 @@ from app.scoring import recommend
 from app.services import assessments, monitoring
 from app.services.assessments import ruleset_of
 from app.services.companies import find_by_tax_code, get_company
-from app.services.context import Actor, insert_ignore, reading, snapshot, unit_of_work
+from app.services.context import Actor, insert_ignore, reading, snapshot, writing
 from app.services.errors import NotFound
 from app.services.exportlog import log_export
 from app.services.monitoring import CompanyRow, Filters
@@ -109,8 +109,8 @@ def _areas(view: monitoring.Overview) -> list[AreaLine]:
     ]
 
 
-def _log(actor: Actor, report: str, filters: dict[str, Any], rows: int) -> None:
-    with unit_of_work(write=True) as session:
+def _log(actor: Actor, report: str, filters: dict[str, Any], rows: int, session: Session | None) -> None:
+    with writing(session) as session:
         log_export(session, actor, report, filters, rows)
 
 
@@ -123,7 +123,7 @@ def _period(period_id: int | None, session: Session | None = None) -> Period:
         else:
             period = session.get(Period, period_id)
     if period is None:
-        raise NotFound("Không có kỳ đánh giá.", "No such round.")
+        raise NotFound.said("reports.no_round")
     return period
 
 
@@ -131,14 +131,20 @@ def _period(period_id: int | None, session: Session | None = None) -> Period:
 
 
 def overview_report(
-    actor: Actor, period_id: int | None, filters: Filters, lang: str, filters_text: str | None = None
+    actor: Actor,
+    period_id: int | None,
+    filters: Filters,
+    lang: str,
+    filters_text: str | None = None,
+    *,
+    session: Session | None = None,
 ) -> OverviewReport:
     require_role(actor, *OFFICIALS)
-    with snapshot() as session:  # the summary and the rows agree
+    with snapshot(session) as session:  # the summary and the rows agree
         period = _period(period_id, session)
         if period.id is None:
-            raise NotFound("Không có kỳ đánh giá.", "No such round.")
-        ruleset = ruleset_of(period).ruleset
+            raise NotFound.said("reports.no_round")
+        ruleset = ruleset_of(period, session=session).ruleset
         view = monitoring.overview(actor, period.id, filters, session=session)
         rows = monitoring.company_rows(actor, period.id, filters, with_criteria=True, session=session)
     companies = [_line(r, lang) for r in rows]
@@ -177,10 +183,19 @@ def export_overview_xlsx(
     lang: str = "vi",
     filters_text: str | None = None,
     progress: xlsx.Progress | None = None,
+    *,
+    session: Session | None = None,
 ) -> tuple[bytes, int]:
-    report = overview_report(actor, period_id, filters, lang, filters_text)
+    """Read in one snapshot, write the workbook, then log it: the log names a file that was made."""
+    report = overview_report(actor, period_id, filters, lang, filters_text, session=session)
     data = xlsx.overview_workbook(report, progress)
-    _log(actor, "overview.xlsx", {"period": report.period_name, **filters.as_dict()}, len(report.companies))
+    _log(
+        actor,
+        "overview.xlsx",
+        {"period": report.period_name, **filters.as_dict()},
+        len(report.companies),
+        session,
+    )
     return data, len(report.companies)
 
 
@@ -193,15 +208,17 @@ def chairman_report(
     lang: str = "vi",
     issued_on: date | None = None,
     number: int | None = None,
+    *,
+    session: Session | None = None,
 ) -> ChairmanReport:
     """The report's content. Section V needs this round and the one before it: two rounds of
     trend are read, not the whole year's."""
     require_role(actor, Role.ict, Role.admin)
-    with snapshot() as session:  # every figure from one state of the data
+    with snapshot(session) as session:  # every figure from one state of the data
         period = _period(period_id, session)
         if period.id is None:
-            raise NotFound("Không có kỳ đánh giá.", "No such round.")
-        ruleset = ruleset_of(period).ruleset
+            raise NotFound.said("reports.no_round")
+        ruleset = ruleset_of(period, session=session).ruleset
         everyone = Filters()
         view = monitoring.overview(actor, period.id, everyone, session=session)
 
@@ -283,11 +300,13 @@ def export_chairman_pdf(
     invariant: bool = False,
     issued_on: date | None = None,
     number: int | None = None,
+    *,
+    session: Session | None = None,
 ) -> bytes:
     """Read, then take the register's number and log the export in one transaction, then render:
     a number is never shared, and every number given is in the log."""
-    report = chairman_report(actor, period_id, lang, issued_on, number)
-    with unit_of_work(write=True) as session:
+    report = chairman_report(actor, period_id, lang, issued_on, number, session=session)
+    with writing(session) as session:
         seq = number if number is not None else allocate_number(session, "chairman", report.issued_on.year)
         heading = _chairman_heading(lang, report.issued_on, seq)
         log_export(
@@ -301,26 +320,30 @@ def export_chairman_pdf(
     return pdf.chairman_pdf(replace(report, heading=heading), invariant=invariant)
 
 
-def preview_chairman_pdf(actor: Actor, period_id: int | None, lang: str = "vi") -> bytes:
+def preview_chairman_pdf(
+    actor: Actor, period_id: int | None, lang: str = "vi", *, session: Session | None = None
+) -> bytes:
     """What the report will say, without a number (printed "…") and without logging it."""
-    return pdf.chairman_pdf(chairman_report(actor, period_id, lang))
+    return pdf.chairman_pdf(chairman_report(actor, period_id, lang, session=session))
 
 
 # -- a company's own report -----------------------------------------------------------------------
 
 
-def company_report(actor: Actor, assessment_id: int, lang: str = "vi") -> CompanyReport:
-    view = assessments.get_assessment(actor, assessment_id)  # scope-checked
-    if view.status == "draft":
-        raise NotFound("Bản nháp chưa có phiếu kết quả.", "A draft has no report yet.")
-    result = assessments.result_of(view)
-    ruleset = result.compiled.ruleset
-    company = get_company(actor, view.company_id)
-    with unit_of_work() as session:
+def company_report(
+    actor: Actor, assessment_id: int, lang: str = "vi", *, session: Session | None = None
+) -> CompanyReport:
+    with snapshot(session) as session:  # the submission, its company and its round as of one moment
+        view = assessments.get_assessment(actor, assessment_id, session=session)  # scope-checked
+        if view.status == "draft":
+            raise NotFound.said("reports.draft_has_no_report")
+        company = get_company(actor, view.company_id, session=session)
         row = session.get(Assessment, view.id)
         period = session.get(Period, view.period_id)
+    result = assessments.result_of(view)
+    ruleset = result.compiled.ruleset
     if row is None or period is None:
-        raise NotFound("Không có bản đánh giá này.", "No such assessment.")
+        raise NotFound.said("reports.no_assessment")
     first = row.first_submitted_at or row.submitted_at
     recommendations = recommend(result)
     next_band = recommendations.next_band
@@ -398,29 +421,37 @@ def _footnote(ruleset: RuleSet, lang: str) -> str | None:
     return t("export.company.footnote", lang, title=ruleset.title.get(lang), version=str(ruleset.version))
 
 
-def export_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi", invariant: bool = False) -> bytes:
-    report = company_report(actor, assessment_id, lang)
+def export_company_pdf(
+    actor: Actor,
+    assessment_id: int,
+    lang: str = "vi",
+    invariant: bool = False,
+    *,
+    session: Session | None = None,
+) -> bytes:
+    report = company_report(actor, assessment_id, lang, session=session)
     data = pdf.company_pdf(report, invariant=invariant)
-    _log(actor, "company.pdf", {"company": report.tax_code, "period": report.period_name}, 1)
+    _log(actor, "company.pdf", {"company": report.tax_code, "period": report.period_name}, 1, session)
     return data
 
 
-def preview_company_pdf(actor: Actor, assessment_id: int, lang: str = "vi") -> bytes:
+def preview_company_pdf(
+    actor: Actor, assessment_id: int, lang: str = "vi", *, session: Session | None = None
+) -> bytes:
     """The company report as the page previews it: the same file, not logged as an export."""
-    return pdf.company_pdf(company_report(actor, assessment_id, lang))
+    return pdf.company_pdf(company_report(actor, assessment_id, lang, session=session))
 
 
-def latest_assessment_id(actor: Actor, tax_code: str, period_id: int | None) -> int:
+def latest_assessment_id(
+    actor: Actor, tax_code: str, period_id: int | None, *, session: Session | None = None
+) -> int:
     """For the command line: the submission that counts for a company in a round (default: latest)."""
-    company = find_by_tax_code(actor, tax_code)
-    with unit_of_work() as session:
+    with reading(session) as session:
+        company = find_by_tax_code(actor, tax_code, session=session)
         query = select(Assessment.id).where(Assessment.company_id == company.id, col(Assessment.is_latest))
         if period_id is not None:
             query = query.where(Assessment.period_id == period_id)
         found = session.exec(query.order_by(col(Assessment.submitted_at).desc())).first()
     if found is None:
-        raise NotFound(
-            f"Doanh nghiệp {tax_code} chưa nộp bản đánh giá nào trong kỳ này.",
-            f"Company {tax_code} has no submission in this round.",
-        )
+        raise NotFound.said("reports.no_submission", tax_code=tax_code)
     return found

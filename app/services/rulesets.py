@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 from openpyxl import Workbook
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
@@ -20,7 +20,7 @@ from app.config import get_settings
 from app.exports.reading import UnreadableWorkbook, read_rows
 from app.scoring import score
 from app.services import audit
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
 from app.vocabulary import Role
@@ -29,12 +29,12 @@ from db.models import Assessment, Company, Period, RuleSetVersion, utcnow
 _PUBLISHED: dict[tuple[str, str, int], LoadedRuleSet] = {}
 
 
-def get(ruleset_id: str, version: int | None = None) -> LoadedRuleSet:
+def get(ruleset_id: str, version: int | None = None, *, session: Session | None = None) -> LoadedRuleSet:
     """A shipped version, or a published upload; the latest of both when no version is given."""
     if version is not None and (ruleset_id, version) in registry.shipped():
         return registry.get(ruleset_id, version)  # the common case needs no database
     url = get_settings().resolved_database_url()
-    with unit_of_work() as session:
+    with reading(session) as session:
         query = select(RuleSetVersion).where(
             RuleSetVersion.ruleset_id == ruleset_id, RuleSetVersion.status == "published"
         )
@@ -68,7 +68,7 @@ class VersionInfo:
     upload_id: int | None = None
 
 
-def versions(actor: Actor) -> list[VersionInfo]:
+def versions(actor: Actor, *, session: Session | None = None) -> list[VersionInfo]:
     found = [
         VersionInfo(
             rid,
@@ -81,7 +81,7 @@ def versions(actor: Actor) -> list[VersionInfo]:
         )
         for (rid, v), lr in sorted(registry.shipped().items())
     ]
-    with unit_of_work() as session:
+    with reading(session) as session:
         rows = session.exec(
             select(RuleSetVersion).order_by(col(RuleSetVersion.ruleset_id), col(RuleSetVersion.version))
         ).all()
@@ -112,7 +112,9 @@ def _next_version(session: Any, ruleset_id: str) -> int:
     return max([0, *shipped, uploaded or 0]) + 1
 
 
-def upload(actor: Actor, text: str, source: str = "upload.yaml") -> RuleSetVersion:
+def upload(
+    actor: Actor, text: str, source: str = "upload.yaml", *, session: Session | None = None
+) -> RuleSetVersion:
     """Store a new version as a draft, after the loader's checks; nothing is stored if any fail."""
     require_role(actor, Role.admin)
     try:
@@ -123,13 +125,11 @@ def upload(actor: Actor, text: str, source: str = "upload.yaml") -> RuleSetVersi
             str(error), str(error), field="ruleset", problems=[("", p) for p in error.problems]
         ) from None
     rs = loaded.ruleset
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         expected = _next_version(session, rs.id)
         if rs.version != expected:
-            raise Conflict(
-                f"{rs.id} v{rs.version} đã có hoặc không liền kề; phiên bản mới phải là v{expected}.",
-                f"{rs.id} v{rs.version} exists or skips a number; the new version must be v{expected}.",
-                field="version",
+            raise Conflict.said(
+                "rulesets.version_not_next", id=rs.id, version=rs.version, expected=expected, field="version"
             )
         row = RuleSetVersion(
             ruleset_id=rs.id,
@@ -188,7 +188,9 @@ def points_template(ruleset_id: str, version: int | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def from_points_table(actor: Actor, ruleset_id: str, base_version: int, workbook: bytes) -> RuleSetVersion:
+def from_points_table(
+    actor: Actor, ruleset_id: str, base_version: int, workbook: bytes, *, session: Session | None = None
+) -> RuleSetVersion:
     """A new version from the Excel template: the base version with the table's points and
     provenance. Every bad row is reported with its row number; nothing is stored if any is bad."""
     require_role(actor, Role.admin)
@@ -201,9 +203,7 @@ def from_points_table(actor: Actor, ruleset_id: str, base_version: int, workbook
     header = [str(h or "").strip().lower() for h in (rows[0] if rows else ())]
     missing = [h for h in TEMPLATE_HEADERS if h not in header]
     if missing:
-        raise Invalid(
-            f"Thiếu cột: {', '.join(missing)}", f"Missing columns: {', '.join(missing)}", field="template"
-        )
+        raise Invalid.said("rulesets.missing_columns", join=", ".join(missing), field="template")
     at = {h: header.index(h) for h in TEMPLATE_HEADERS}
     criteria = {c["id"]: c for s in data["sections"] for c in s["criteria"]}
     problems: list[tuple[str, str]] = []
@@ -251,13 +251,13 @@ def from_points_table(actor: Actor, ruleset_id: str, base_version: int, workbook
                 rule["bands"][index]["provenance"] = provenance
     if problems:
         text = "; ".join(f"{w}: {m}" for w, m in problems)
-        raise Invalid(f"Bảng điểm có lỗi: {text}", f"The points table has errors: {text}", problems=problems)
+        raise Invalid.said("rulesets.points_table_refused", text=text, problems=problems)
     for criterion in criteria.values():  # a criterion's max follows its new top score
         criterion["max"] = _rule_max(criterion["rule"])
     data["scale"]["max_total"] = (
         sum(c["max"] for c in criteria.values()) if data["complete"] else data["scale"]["max_total"]
     )
-    with unit_of_work() as session:
+    with reading(session) as session:
         data["version"] = _next_version(session, ruleset_id)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
     return upload(actor, text, f"{ruleset_id} points table")
@@ -271,18 +271,18 @@ def _rule_max(rule: dict[str, Any]) -> int:
     return int(max(b["points"] for b in rule["bands"]))
 
 
-def base_text(ruleset_id: str, version: int) -> str:
+def base_text(ruleset_id: str, version: int, *, session: Session | None = None) -> str:
     path = registry.RULESET_DIR / ruleset_id / f"v{version}.yaml"
     if path.exists() and (ruleset_id, version) in registry.shipped():
         return path.read_text(encoding="utf-8")
-    with unit_of_work() as session:
+    with reading(session) as session:
         row = session.exec(
             select(RuleSetVersion).where(
                 RuleSetVersion.ruleset_id == ruleset_id, RuleSetVersion.version == version
             )
         ).first()
     if row is None:
-        raise NotFound(f"Không có {ruleset_id} v{version}.", f"No {ruleset_id} v{version}.")
+        raise NotFound.said("rulesets.no_version", ruleset_id=ruleset_id, version=version)
     return row.text
 
 
@@ -306,15 +306,15 @@ class Impact:
 def _draft(session: Any, upload_id: int) -> RuleSetVersion:
     row: RuleSetVersion | None = session.get(RuleSetVersion, upload_id)
     if row is None:
-        raise NotFound("Không có phiên bản này.", "No such version.")
+        raise NotFound.said("rulesets.no_such_version")
     return row
 
 
-def impact(actor: Actor, upload_id: int) -> list[Impact]:
+def impact(actor: Actor, upload_id: int, *, session: Session | None = None) -> list[Impact]:
     """Every company's latest submission of the same rule set, re-scored under the new version
     (inputs mapped by id), changed levels first and the biggest moves first."""
     require_role(actor, Role.admin)
-    with unit_of_work() as session:
+    with reading(session) as session:
         row = _draft(session, upload_id)
         loaded = parse_ruleset(row.text, f"{row.ruleset_id} v{row.version}")
         latest = (
@@ -364,13 +364,13 @@ def impact(actor: Actor, upload_id: int) -> list[Impact]:
     )
 
 
-def publish(actor: Actor, upload_id: int) -> RuleSetVersion:
+def publish(actor: Actor, upload_id: int, *, session: Session | None = None) -> RuleSetVersion:
     """Freeze a draft: from now on its text and hash never change, and new rounds may use it."""
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         row = _draft(session, upload_id)
         if row.status != "draft":
-            raise Conflict("Phiên bản này đã được công bố.", "This version is already published.")
+            raise Conflict.said("rulesets.already_published")
         row.status = "published"
         row.published_at = utcnow()
         session.add(row)
@@ -385,11 +385,11 @@ def publish(actor: Actor, upload_id: int) -> RuleSetVersion:
         return row
 
 
-def discard(actor: Actor, upload_id: int) -> None:
+def discard(actor: Actor, upload_id: int, *, session: Session | None = None) -> None:
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         row = _draft(session, upload_id)
         if row.status != "draft":
-            raise Conflict("Không xoá được phiên bản đã công bố.", "A published version cannot be removed.")
+            raise Conflict.said("rulesets.published_is_final")
         session.delete(row)
         audit.record(session, actor, "ruleset.discard", "ruleset", f"{row.ruleset_id} v{row.version}")

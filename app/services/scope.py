@@ -47,14 +47,8 @@ def zone_condition(actor: Actor) -> ColumnElement[bool]:
 
 def require_role(actor: Actor, *roles: str) -> None:
     if actor.role not in roles:
-        raise Forbidden(
-            "Tài khoản của bạn không có quyền thực hiện thao tác này.",
-            "Your account may not do this.",
-        )
+        raise Forbidden.said("scope.not_allowed")
 
 
 def not_found_in_scope(what_vi: str, what_en: str) -> Forbidden:
-    return Forbidden(
-        f"Không tìm thấy {what_vi} trong phạm vi của bạn.",
-        f"No such {what_en} within your scope.",
-    )
+    return Forbidden.said("scope.not_in_scope", what_vi=what_vi, what_en=what_en)

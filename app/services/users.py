@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.services import audit
 from app.services.auth import check_password_rules, clear_throttle, hash_password, throttled_accounts
-from app.services.context import Actor, unit_of_work
+from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
 from app.vocabulary import Role
@@ -23,7 +23,6 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,59}$")
 
 
 def add_user(
-    session: Session,
     actor: Actor,
     username: str,
     password: str,
@@ -32,33 +31,25 @@ def add_user(
     company_id: int | None = None,
     zone_ids: tuple[str, ...] = (),
     must_change_password: bool = False,
+    *,
+    session: Session,
 ) -> User:
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
-        raise Invalid(
-            "Tên đăng nhập 3–60 ký tự: chữ thường, số, dấu chấm, gạch.",
-            "A username is 3–60 characters: lower-case letters, digits, dots, dashes.",
-            field="username",
-        )
+        raise Invalid.said("users.username_shape", field="username")
     if role not in ROLES:
-        raise Invalid(f"Vai trò không hợp lệ: {role}", f"Unknown role: {role}", field="role")
+        raise Invalid.said("users.unknown_role", role=role, field="role")
     check_password_rules(username, password)
     if role == "company":
         if company_id is None or session.get(Company, company_id) is None:
-            raise Invalid(
-                "Tài khoản doanh nghiệp phải gắn với một doanh nghiệp.",
-                "A company account needs a company.",
-                field="company_id",
-            )
+            raise Invalid.said("users.company_needed", field="company_id")
     elif company_id is not None:
-        raise Invalid(
-            "Chỉ tài khoản doanh nghiệp gắn với doanh nghiệp.", "Only company accounts have a company."
-        )
+        raise Invalid.said("users.company_only_for_company_accounts")
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        raise Conflict(f"Tên đăng nhập {username} đã có.", f"Username {username} is taken.", field="username")
+        raise Conflict.said("users.username_taken", username=username, field="username")
     for zone_id in zone_ids:
         if session.get(Zone, zone_id) is None:
-            raise Invalid(f"Không có khu vực {zone_id}.", f"No zone {zone_id}.", field="zone_ids")
+            raise Invalid.said("users.no_zone", zone_id=zone_id, field="zone_ids")
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -83,10 +74,10 @@ def add_user(
     return user
 
 
-def create_user(actor: Actor, **fields: object) -> User:
+def create_user(actor: Actor, *, session: Session | None = None, **fields: object) -> User:
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
-        return add_user(session, actor, **fields)  # type: ignore[arg-type]  # the page passes add_user's own keywords
+    with writing(session) as session:
+        return add_user(actor, **fields, session=session)  # type: ignore[arg-type]  # the page passes add_user's own keywords
 
 
 @dataclass(frozen=True)
@@ -103,9 +94,9 @@ class UserRow:
     last_login_at: datetime | None
 
 
-def list_users(actor: Actor) -> list[UserRow]:
+def list_users(actor: Actor, *, session: Session | None = None) -> list[UserRow]:
     require_role(actor, Role.admin)
-    with unit_of_work() as session:
+    with reading(session) as session:
         users = session.exec(select(User).order_by(col(User.role), col(User.username))).all()
         companies = dict(session.exec(select(Company.id, Company.name)).all())
         zones: dict[int, list[str]] = {}
@@ -132,15 +123,15 @@ def list_users(actor: Actor) -> list[UserRow]:
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("Không có tài khoản này.", "No such account.")
+        raise NotFound.said("users.no_account")
     return user
 
 
-def set_active(actor: Actor, user_id: int, active: bool) -> None:
+def set_active(actor: Actor, user_id: int, active: bool, *, session: Session | None = None) -> None:
     require_role(actor, Role.admin)
     if user_id == actor.user_id and not active:
-        raise Invalid("Không thể tự khoá tài khoản của mình.", "You cannot deactivate your own account.")
-    with unit_of_work(write=True) as session:
+        raise Invalid.said("users.cannot_deactivate_self")
+    with writing(session) as session:
         user = _user(session, user_id)
         if user.active != active:
             user.active = active
@@ -158,10 +149,10 @@ def set_active(actor: Actor, user_id: int, active: bool) -> None:
             )
 
 
-def reset_password(actor: Actor, user_id: int) -> str:
+def reset_password(actor: Actor, user_id: int, *, session: Session | None = None) -> str:
     """A temporary password, shown once to the admin; the user must change it at the next login."""
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         user = _user(session, user_id)
         temporary = "ZR-" + secrets.token_urlsafe(9)
         user.password_hash = hash_password(temporary)
@@ -173,9 +164,9 @@ def reset_password(actor: Actor, user_id: int) -> str:
         return temporary
 
 
-def unlock(actor: Actor, user_id: int) -> None:
+def unlock(actor: Actor, user_id: int, *, session: Session | None = None) -> None:
     require_role(actor, Role.admin)
-    with unit_of_work(write=True) as session:
+    with writing(session) as session:
         user = _user(session, user_id)
         clear_throttle(session, user.username)
         audit.record(session, actor, "user.unlock", "user", user_id, company_id=user.company_id)

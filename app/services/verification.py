@@ -13,11 +13,11 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.services import signing
-from app.services.context import unit_of_work
+from app.services.context import reading
 from db.models import Assessment, Company, Period
 
 
@@ -64,7 +64,7 @@ def verify_url(row: Assessment, tax_code: str) -> str:
     return f"{get_settings().effective_public_url()}/verify?{query}"
 
 
-def verify(assessment_id: str | int, token: str) -> Verified | None:
+def verify(assessment_id: str | int, token: str, *, session: Session | None = None) -> Verified | None:
     """What the genuine report says and where it stands, or None for a forged, altered or unknown
     one. Public: it reveals only what the printed report already shows, plus its standing."""
     try:
@@ -73,7 +73,7 @@ def verify(assessment_id: str | int, token: str) -> Verified | None:
         return None
     if not isinstance(token, str) or len(token) > 100:
         return None
-    with unit_of_work() as session:
+    with reading(session) as session:
         found = session.exec(
             select(Assessment, Company, Period)
             .join(Company, col(Company.id) == col(Assessment.company_id))

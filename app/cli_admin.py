@@ -66,7 +66,7 @@ def export_pdf(
     lang: Annotated[str, typer.Option("--lang")] = "vi",
 ) -> None:
     """The chairman's report, or one company's assessment report."""
-    from app.services import reports
+    from app.services import company_reports, reports
     from app.services.context import CLI_ACTOR, unit_of_work
     from app.services.errors import ServiceError
 
@@ -78,8 +78,10 @@ def export_pdf(
             if report is PdfReport.chairman:
                 data = reports.export_chairman_pdf(CLI_ACTOR, period, lang, session=session)
             else:
-                assessment_id = reports.latest_assessment_id(CLI_ACTOR, str(company), period, session=session)
-                data = reports.export_company_pdf(CLI_ACTOR, assessment_id, lang, session=session)
+                assessment_id = company_reports.latest_assessment_id(
+                    CLI_ACTOR, str(company), period, session=session
+                )
+                data = company_reports.export_company_pdf(CLI_ACTOR, assessment_id, lang, session=session)
     except ServiceError as error:
         fail(error.text(lang))
     out.write_bytes(data)

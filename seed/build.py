@@ -22,8 +22,8 @@ from app.services import rulesets
 from app.services.assessments import insert_submissions
 from app.services.companies import CompanyRecord, add_company, add_zone
 from app.services.context import SYSTEM_ACTOR, unit_of_work
-from app.services.periods import VIETNAM, Expected, add_period
-from app.services.users import add_user
+from app.services.periods import VIETNAM, Expected, open_period
+from app.services.users import create_user
 from db.models import Assessment, Company, Period, Review, User, Zone
 
 DATA = Path(__file__).with_name("bac_giang.yaml")
@@ -166,30 +166,13 @@ def build(
         if session.exec(select(Company.id).limit(1)).first() is not None:
             raise SeedError("The database already holds data: run `python -m seed --reset` to rebuild it.")
         progress("zones")
-        for z in data["zones"]:
+        places = [(z, "industrial_zone", z["district"]) for z in data["zones"]]
+        places += [(d, "district", d["name"]) for d in data["districts"]]
+        for place, kind, district in places:
+            where = {"lat": place["lat"], "lon": place["lon"]}
             add_zone(
                 actor,
-                Zone(
-                    id=z["id"],
-                    name=z["name"],
-                    kind="industrial_zone",
-                    district=z["district"],
-                    lat=z["lat"],
-                    lon=z["lon"],
-                ),
-                session=session,
-            )
-        for d in data["districts"]:
-            add_zone(
-                actor,
-                Zone(
-                    id=d["id"],
-                    name=d["name"],
-                    kind="district",
-                    district=d["name"],
-                    lat=d["lat"],
-                    lon=d["lon"],
-                ),
+                Zone(id=place["id"], name=place["name"], kind=kind, district=district, **where),
                 session=session,
             )
         session.flush()
@@ -281,7 +264,7 @@ def build(
         logins = []
         users: dict[str, User] = {}
         for spec in data["demo_users"]:
-            user = add_user(
+            user = create_user(
                 actor,
                 spec["username"],
                 spec["password"],
@@ -305,7 +288,7 @@ def build(
             opens = start + timedelta(weeks=week)
             due = opens + timedelta(days=6)
             iso = opens.isocalendar()
-            period = add_period(
+            period = open_period(
                 actor,
                 f"Tuần {iso.week:02d}/{iso.year} ({opens:%d/%m}–{due:%d/%m})",
                 opens,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import rulesets
+from app.services import ruleset_points, rulesets
 from app.services.errors import ServiceError
 from app.ui.admin_rulesets import choose_version, drafts_and_impact, show_ruleset_problems, versions_table
 from app.ui.downloads import XLSX
@@ -35,7 +35,7 @@ with excel_tab:
     )
     st.download_button(
         tr("admin.rulesets.template"),
-        lambda: rulesets.points_template(chosen.ruleset_id, chosen.version),
+        lambda: ruleset_points.points_template(chosen.ruleset_id, chosen.version),
         f"{chosen.ruleset_id}-v{chosen.version}-points.xlsx",
         mime=XLSX,
         on_click="ignore",  # no rerun: a second quick download still works
@@ -44,7 +44,7 @@ with excel_tab:
     table = st.file_uploader(tr("admin.rulesets.points_file"), type=["xlsx"], key="points_upload")
     if table is not None and st.button(tr("admin.rulesets.check_store"), key="store_points"):
         try:
-            row = rulesets.from_points_table(actor, chosen.ruleset_id, chosen.version, table.getvalue())
+            row = ruleset_points.from_points_table(actor, chosen.ruleset_id, chosen.version, table.getvalue())
         except ServiceError as error:
             show_ruleset_problems(error)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import assessments, companies, reports
+from app.services import assessments, companies, company_reports
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
 from app.ui.company import answers_and_points, pick_company, review_actions
@@ -68,7 +68,7 @@ language = lang()
 pdf_download(
     tr("download.company_pdf"),
     f"zonerisk-{company.tax_code}-{latest.id}.pdf",
-    lambda: reports.export_company_pdf(actor, latest.id, language),
+    lambda: company_reports.export_company_pdf(actor, latest.id, language),
     key="company_pdf",
 )
 st.subheader(tr("detail.submissions"))

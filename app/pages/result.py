@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import assessments, portal, reports
+from app.services import assessments, company_reports, portal
 from app.services.assessments import AssessmentView
 from app.services.errors import ServiceError
 from app.ui.downloads import pdf_download, pdf_preview
@@ -59,10 +59,10 @@ language = lang()
 pdf_download(
     tr("download.company_pdf"),
     f"zonerisk-{view.company_id}-{view.id}.pdf",
-    lambda: reports.export_company_pdf(actor, shown.id, language),
+    lambda: company_reports.export_company_pdf(actor, shown.id, language),
     key="company_pdf",
 )
-pdf_preview(lambda: reports.preview_company_pdf(actor, shown.id, language), key=f"company_{shown.id}")
+pdf_preview(lambda: company_reports.preview_company_pdf(actor, shown.id, language), key=f"company_{shown.id}")
 st.caption(
     tr(
         "result.ruleset_line",

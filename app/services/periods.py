@@ -33,7 +33,7 @@ class Expected:
     all_companies: bool = False
 
 
-def add_period(
+def open_period(
     actor: Actor,
     name: str,
     opens_on: date,
@@ -42,7 +42,23 @@ def add_period(
     ruleset_id: str | None = None,
     ruleset_version: int | None = None,
     *,
+    session: Session | None = None,
+) -> Period:
+    """A new round and the companies expected in it, in the caller's unit when given."""
+    require_role(actor, Role.admin)
+    with writing(session) as session:
+        return _insert_period(session, actor, name, opens_on, due_on, expected, ruleset_id, ruleset_version)
+
+
+def _insert_period(
     session: Session,
+    actor: Actor,
+    name: str,
+    opens_on: date,
+    due_on: date,
+    expected: Expected,
+    ruleset_id: str | None,
+    ruleset_version: int | None,
 ) -> Period:
     ruleset_id = ruleset_id or registry.default_id()
     try:
@@ -95,24 +111,6 @@ def add_period(
         },
     )
     return period
-
-
-def open_period(
-    actor: Actor,
-    name: str,
-    opens_on: date,
-    due_on: date,
-    expected: Expected,
-    ruleset_id: str | None = None,
-    ruleset_version: int | None = None,
-    *,
-    session: Session | None = None,
-) -> Period:
-    require_role(actor, Role.admin)
-    with writing(session) as session:
-        return add_period(
-            actor, name, opens_on, due_on, expected, ruleset_id, ruleset_version, session=session
-        )
 
 
 def close_period(actor: Actor, period_id: int, *, session: Session | None = None) -> Period:

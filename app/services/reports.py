@@ -12,35 +12,29 @@ import yaml
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.assessment.schema import RuleSet, numbering_key
+from app.assessment.schema import RuleSet
 from app.config import ROOT, get_settings
 from app.exports import pdf, xlsx
 from app.exports.report import (
     AreaLine,
     ChairmanReport,
     CompanyLine,
-    CompanyReport,
-    CriterionLine,
-    FixLine,
     Heading,
     LevelInfo,
     OverviewReport,
     RoundChange,
 )
-from app.formatting import VIETNAM, quantity, today_vietnam
+from app.formatting import VIETNAM, today_vietnam
 from app.i18n import t
-from app.scoring import recommend
-from app.services import assessments, monitoring
+from app.services import monitoring
 from app.services.assessments import ruleset_of
-from app.services.companies import find_by_tax_code, get_company
 from app.services.context import Actor, insert_ignore, reading, snapshot, writing
 from app.services.errors import NotFound
 from app.services.exportlog import log_export
 from app.services.monitoring import CompanyRow, Filters
 from app.services.scope import require_role
-from app.services.verification import verify_url
 from app.vocabulary import OFFICIALS, Role
-from db.models import Assessment, DocumentRegister, Period
+from db.models import DocumentRegister, Period
 
 
 @cache
@@ -51,13 +45,13 @@ def _heading_data() -> dict[str, dict[str, str]]:
     return data
 
 
-def _local(moment: datetime | None) -> datetime | None:
+def local_time(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return (moment.astimezone(UTC) + VIETNAM).replace(tzinfo=None)
 
 
-def _levels(ruleset: RuleSet, lang: str) -> list[LevelInfo]:
+def levels_of(ruleset: RuleSet, lang: str) -> list[LevelInfo]:
     return [LevelInfo(lv.id, lv.label.get(lang), lv.color) for lv in ruleset.levels]
 
 
@@ -77,7 +71,7 @@ def _line(row: CompanyRow, lang: str) -> CompanyLine:
         sector=row.sector,
         workers=row.workers if row.workers is not None else row.company_workers,
         status=status,
-        submitted_at=_local(row.submitted_at),
+        submitted_at=local_time(row.submitted_at),
         on_time=row.on_time,
         risk_index=row.risk_index,
         level=row.level,
@@ -109,7 +103,21 @@ def _areas(view: monitoring.Overview) -> list[AreaLine]:
     ]
 
 
-def _log(actor: Actor, report: str, filters: dict[str, Any], rows: int, session: Session | None) -> None:
+def _summary(view: monitoring.Overview, ruleset: RuleSet, lang: str) -> dict[str, Any]:
+    """The figures every report opens with: the level bands, filing, levels, adoption and areas."""
+    return {
+        "levels": levels_of(ruleset, lang),
+        "filing": view.filing,
+        "level_counts": [(lv.level, lv.companies, lv.workers) for lv in view.levels],
+        "may_not_operate": view.may_not_operate,
+        "adoption": (view.adoption["bluezone"], view.adoption["health"]),
+        "areas": _areas(view),
+    }
+
+
+def log_export_of(
+    actor: Actor, report: str, filters: dict[str, Any], rows: int, session: Session | None
+) -> None:
     with writing(session) as session:
         log_export(session, actor, report, filters, rows)
 
@@ -155,13 +163,8 @@ def overview_report(
         due_on=period.due_on,
         filters_text=filters_text or _filters_text(filters, lang),
         author=actor.username,
-        generated_at=_local(datetime.now(UTC)),  # type: ignore[arg-type]  # an aware time in, a naive local time out
-        levels=_levels(ruleset, lang),
-        filing=view.filing,
-        level_counts=[(lv.level, lv.companies, lv.workers) for lv in view.levels],
-        may_not_operate=view.may_not_operate,
-        adoption=(view.adoption["bluezone"], view.adoption["health"]),
-        areas=_areas(view),
+        generated_at=local_time(datetime.now(UTC)),  # type: ignore[arg-type]  # an aware time in, a naive local time out
+        **_summary(view, ruleset, lang),
         companies=companies,
         non_filers=[c for c, r in zip(companies, rows, strict=True) if r.assessment_id is None],
         criteria_ids=[c.id for c in ruleset.criteria_by_number()],
@@ -189,7 +192,7 @@ def export_overview_xlsx(
     """Read in one snapshot, write the workbook, then log it: the log names a file that was made."""
     report = overview_report(actor, period_id, filters, lang, filters_text, session=session)
     data = xlsx.overview_workbook(report, progress)
-    _log(
+    log_export_of(
         actor,
         "overview.xlsx",
         {"period": report.period_name, **filters.as_dict()},
@@ -245,12 +248,7 @@ def chairman_report(
         issued_on=issued_on,
         period_name=period.name,
         due_on=period.due_on,
-        levels=_levels(ruleset, lang),
-        filing=view.filing,
-        level_counts=[(lv.level, lv.companies, lv.workers) for lv in view.levels],
-        may_not_operate=view.may_not_operate,
-        adoption=(view.adoption["bluezone"], view.adoption["health"]),
-        areas=_areas(view),
+        **_summary(view, ruleset, lang),
         high_risk=high,
         non_filers=missing,
         change=change,
@@ -325,133 +323,3 @@ def preview_chairman_pdf(
 ) -> bytes:
     """What the report will say, without a number (printed "…") and without logging it."""
     return pdf.chairman_pdf(chairman_report(actor, period_id, lang, session=session))
-
-
-# -- a company's own report -----------------------------------------------------------------------
-
-
-def company_report(
-    actor: Actor, assessment_id: int, lang: str = "vi", *, session: Session | None = None
-) -> CompanyReport:
-    with snapshot(session) as session:  # the submission, its company and its round as of one moment
-        view = assessments.get_assessment(actor, assessment_id, session=session)  # scope-checked
-        if view.status == "draft":
-            raise NotFound.said("reports.draft_has_no_report")
-        company = get_company(actor, view.company_id, session=session)
-        row = session.get(Assessment, view.id)
-        period = session.get(Period, view.period_id)
-    result = assessments.result_of(view)
-    ruleset = result.compiled.ruleset
-    if row is None or period is None:
-        raise NotFound.said("reports.no_assessment")
-    first = row.first_submitted_at or row.submitted_at
-    recommendations = recommend(result)
-    next_band = recommendations.next_band
-    if next_band is None:
-        fix_note, fixes = t("result.lowest_level", lang), []
-    else:
-        fix_note = next_band.note.get(lang)
-        fixes = [
-            FixLine(
-                c.input_label.get(lang),
-                f"{c.current_label.get(lang)} → {c.proposed_label.get(lang)}",
-                c.points_saved,
-            )
-            for c in next_band.changes
-        ]
-    answers = []
-    for item in ruleset.inputs:
-        value = view.answers.get(item.id)
-        if item.kind == "choice":
-            shown = next((o.label.get(lang) for o in item.options or [] if o.id == value), str(value))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            shown = quantity(value, lang, item.unit.get(lang) if item.unit else "")
-        else:
-            shown = "—" if value is None else str(value)
-        answers.append((item.label.get(lang), shown))
-    reason = result.floor_reason or result.may_operate_reason
-    return CompanyReport(
-        lang=lang,
-        company_name=company.name,
-        tax_code=company.tax_code,
-        zone=company.zone_name,
-        district=company.district,
-        sector=company.sector,
-        address=company.address,
-        workers=company.workers,
-        period_name=view.period_name,
-        submitted_at=_local(view.submitted_at),
-        status=t(f"status.{view.status}", lang),
-        ruleset_title=ruleset.title.get(lang),
-        ruleset_version=ruleset.version,
-        ruleset_hash=view.ruleset_hash,
-        answers=answers,
-        criteria=[
-            CriterionLine(
-                c.id,
-                c.title.get(lang),
-                c.fired.get(lang),
-                c.points,
-                c.max,
-                t(f"provenance.{c.provenance}", lang),
-            )
-            for c in sorted(result.criteria, key=lambda c: numbering_key(c.id))
-        ],
-        total=result.total,
-        max_total=result.max_total,
-        risk_index=result.index,
-        level=LevelInfo(result.level.id, result.level.label.get(lang), result.level.color),
-        may_operate=result.may_operate,
-        operate_reason=reason.get(lang) if reason else None,
-        obligation=result.obligation.get(lang),
-        fix_note=fix_note,
-        fixes=fixes,
-        verify_url=verify_url(row, company.tax_code),
-        note=_footnote(ruleset, lang),
-        on_time=None if first is None else first <= period.due_at,
-        due_on=period.due_on,
-        issued_on=today_vietnam(),
-    )
-
-
-def _footnote(ruleset: RuleSet, lang: str) -> str | None:
-    """The reconstructed-criteria note as a footnote that names the rule set and its version."""
-    if not ruleset.has_reconstructed:
-        return None
-    return t("export.company.footnote", lang, title=ruleset.title.get(lang), version=str(ruleset.version))
-
-
-def export_company_pdf(
-    actor: Actor,
-    assessment_id: int,
-    lang: str = "vi",
-    invariant: bool = False,
-    *,
-    session: Session | None = None,
-) -> bytes:
-    report = company_report(actor, assessment_id, lang, session=session)
-    data = pdf.company_pdf(report, invariant=invariant)
-    _log(actor, "company.pdf", {"company": report.tax_code, "period": report.period_name}, 1, session)
-    return data
-
-
-def preview_company_pdf(
-    actor: Actor, assessment_id: int, lang: str = "vi", *, session: Session | None = None
-) -> bytes:
-    """The company report as the page previews it: the same file, not logged as an export."""
-    return pdf.company_pdf(company_report(actor, assessment_id, lang, session=session))
-
-
-def latest_assessment_id(
-    actor: Actor, tax_code: str, period_id: int | None, *, session: Session | None = None
-) -> int:
-    """For the command line: the submission that counts for a company in a round (default: latest)."""
-    with reading(session) as session:
-        company = find_by_tax_code(actor, tax_code, session=session)
-        query = select(Assessment.id).where(Assessment.company_id == company.id, col(Assessment.is_latest))
-        if period_id is not None:
-            query = query.where(Assessment.period_id == period_id)
-        found = session.exec(query.order_by(col(Assessment.submitted_at).desc())).first()
-    if found is None:
-        raise NotFound.said("reports.no_submission", tax_code=tax_code)
-    return found

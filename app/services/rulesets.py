@@ -4,20 +4,15 @@ under it, so officials see who would change level before the change takes effect
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-from openpyxl import Workbook
 from sqlmodel import Session, col, func, select
 
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import LoadedRuleSet, RuleSetError, parse_ruleset
-from app.assessment.schema import PROVENANCES
 from app.config import get_settings
-from app.exports.reading import UnreadableWorkbook, read_rows
 from app.scoring import score
 from app.services import audit
 from app.services.context import Actor, reading, writing
@@ -104,7 +99,7 @@ def versions(actor: Actor, *, session: Session | None = None) -> list[VersionInf
     return sorted(found, key=lambda v: (v.ruleset_id, v.version))
 
 
-def _next_version(session: Any, ruleset_id: str) -> int:
+def next_version(session: Any, ruleset_id: str) -> int:
     shipped = [v for (rid, v) in registry.shipped() if rid == ruleset_id]
     uploaded = session.exec(
         select(func.max(RuleSetVersion.version)).where(RuleSetVersion.ruleset_id == ruleset_id)
@@ -126,7 +121,7 @@ def upload(
         ) from None
     rs = loaded.ruleset
     with writing(session) as session:
-        expected = _next_version(session, rs.id)
+        expected = next_version(session, rs.id)
         if rs.version != expected:
             raise Conflict.said(
                 "rulesets.version_not_next", id=rs.id, version=rs.version, expected=expected, field="version"
@@ -149,141 +144,6 @@ def upload(
             after={"hash": loaded.content_hash, "criteria": len(rs.criteria())},
         )
         return row
-
-
-TEMPLATE_HEADERS = ("criterion", "option", "points", "provenance")
-
-
-def points_template(ruleset_id: str, version: int | None = None) -> bytes:
-    """The Excel template of a version: one row per option or band, to edit points and provenance."""
-    loaded = get(ruleset_id, version)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "points"
-    sheet.append([*TEMPLATE_HEADERS, "label"])
-    for criterion in loaded.ruleset.criteria():
-        rule = criterion.rule
-        parts = [(p.id, p.rule) for p in rule.parts] if rule.kind == "sum" else [("", rule)]
-        for part_id, leaf in parts:
-            prefix = f"{part_id}:" if part_id else ""
-            if leaf.kind == "choice":
-                for option, points in leaf.points.items():
-                    provenance = (leaf.provenance or {}).get(option, criterion.provenance)
-                    sheet.append([criterion.id, prefix + option, points, provenance, option])
-            else:
-                for n, band in enumerate(leaf.bands):
-                    label = band.label.vi if band.label else band.describe()
-                    sheet.append(
-                        [
-                            criterion.id,
-                            f"{prefix}band{n}",
-                            band.points,
-                            band.provenance or criterion.provenance,
-                            label,
-                        ]
-                    )
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def from_points_table(
-    actor: Actor, ruleset_id: str, base_version: int, workbook: bytes, *, session: Session | None = None
-) -> RuleSetVersion:
-    """A new version from the Excel template: the base version with the table's points and
-    provenance. Every bad row is reported with its row number; nothing is stored if any is bad."""
-    require_role(actor, Role.admin)
-    data = yaml.safe_load(base_text(ruleset_id, base_version))
-    try:
-        rows = read_rows(workbook, max_rows=1000)
-    except UnreadableWorkbook as exc:
-        vi, _, en = str(exc).partition(" / ")
-        raise Invalid(vi, en or vi) from None
-    header = [str(h or "").strip().lower() for h in (rows[0] if rows else ())]
-    missing = [h for h in TEMPLATE_HEADERS if h not in header]
-    if missing:
-        raise Invalid.said("rulesets.missing_columns", join=", ".join(missing), field="template")
-    at = {h: header.index(h) for h in TEMPLATE_HEADERS}
-    criteria = {c["id"]: c for s in data["sections"] for c in s["criteria"]}
-    problems: list[tuple[str, str]] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(row):
-            continue
-        criterion_id, option, points, provenance = (row[at[h]] for h in TEMPLATE_HEADERS)
-        where = f"row {number}"
-        criterion = criteria.get(str(criterion_id))
-        if criterion is None:
-            problems.append((where, f"unknown criterion {criterion_id!r}"))
-            continue
-        if not isinstance(points, int) or isinstance(points, bool) or points < 0:
-            problems.append((f"{where}, column points", f"{points!r} is not a whole number ≥ 0"))
-            continue
-        if provenance not in PROVENANCES:
-            problems.append(
-                (f"{where}, column provenance", f"{provenance!r} is not one of {', '.join(PROVENANCES)}")
-            )
-            continue
-        rule = criterion["rule"]
-        part_id, _, key = str(option).rpartition(":")
-        if rule["kind"] == "sum":
-            part = next((p for p in rule["parts"] if p["id"] == part_id), None)
-            if part is None:
-                problems.append((f"{where}, column option", f"unknown part {part_id!r} of {criterion_id}"))
-                continue
-            rule = part["rule"]
-        if rule["kind"] == "choice":
-            if key not in rule["points"]:
-                problems.append((f"{where}, column option", f"{key!r} is not an option of {criterion_id}"))
-                continue
-            rule["points"][key] = points
-            if provenance != criterion["provenance"]:
-                rule.setdefault("provenance", {})[key] = provenance
-            elif rule.get("provenance"):
-                rule["provenance"].pop(key, None)
-        else:
-            index = int(key[4:]) if key.startswith("band") and key[4:].isdigit() else -1
-            if not 0 <= index < len(rule["bands"]):
-                problems.append((f"{where}, column option", f"{key!r} is not a band of {criterion_id}"))
-                continue
-            rule["bands"][index]["points"] = points
-            if provenance != criterion["provenance"]:
-                rule["bands"][index]["provenance"] = provenance
-    if problems:
-        text = "; ".join(f"{w}: {m}" for w, m in problems)
-        raise Invalid.said("rulesets.points_table_refused", text=text, problems=problems)
-    for criterion in criteria.values():  # a criterion's max follows its new top score
-        criterion["max"] = _rule_max(criterion["rule"])
-    data["scale"]["max_total"] = (
-        sum(c["max"] for c in criteria.values()) if data["complete"] else data["scale"]["max_total"]
-    )
-    with reading(session) as session:
-        data["version"] = _next_version(session, ruleset_id)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
-    return upload(actor, text, f"{ruleset_id} points table")
-
-
-def _rule_max(rule: dict[str, Any]) -> int:
-    if rule["kind"] == "sum":
-        return sum(_rule_max(p["rule"]) for p in rule["parts"])
-    if rule["kind"] == "choice":
-        return int(max(rule["points"].values()))
-    return int(max(b["points"] for b in rule["bands"]))
-
-
-def base_text(ruleset_id: str, version: int, *, session: Session | None = None) -> str:
-    path = registry.RULESET_DIR / ruleset_id / f"v{version}.yaml"
-    if path.exists() and (ruleset_id, version) in registry.shipped():
-        return path.read_text(encoding="utf-8")
-    with reading(session) as session:
-        row = session.exec(
-            select(RuleSetVersion).where(
-                RuleSetVersion.ruleset_id == ruleset_id, RuleSetVersion.version == version
-            )
-        ).first()
-    if row is None:
-        raise NotFound.said("rulesets.no_version", ruleset_id=ruleset_id, version=version)
-    return row.text
 
 
 @dataclass(frozen=True)

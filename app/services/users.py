@@ -22,7 +22,7 @@ __all__ = ["ROLES"]  # the pages' list of roles comes from here, not from the ta
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,59}$")
 
 
-def add_user(
+def create_user(
     actor: Actor,
     username: str,
     password: str,
@@ -32,7 +32,26 @@ def add_user(
     zone_ids: tuple[str, ...] = (),
     must_change_password: bool = False,
     *,
+    session: Session | None = None,
+) -> User:
+    """An account, checked whole before anything is written; in the caller's unit when given."""
+    require_role(actor, Role.admin)
+    with writing(session) as session:
+        return _insert_user(
+            session, actor, username, password, role, full_name, company_id, zone_ids, must_change_password
+        )
+
+
+def _insert_user(
     session: Session,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    full_name: str,
+    company_id: int | None,
+    zone_ids: tuple[str, ...],
+    must_change_password: bool,
 ) -> User:
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
@@ -72,12 +91,6 @@ def add_user(
         company_id=company_id,
     )
     return user
-
-
-def create_user(actor: Actor, *, session: Session | None = None, **fields: object) -> User:
-    require_role(actor, Role.admin)
-    with writing(session) as session:
-        return add_user(actor, **fields, session=session)  # type: ignore[arg-type]  # the page passes add_user's own keywords
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from app.assessment import registry
-from app.services import assessments, companies, periods, reports, verification
+from app.services import assessments, companies, company_reports, periods, reports, verification
 from app.services.context import unit_of_work
 from app.services.monitoring import Filters
 from app.services.periods import Expected
@@ -156,8 +156,8 @@ def test_pdfs_are_deterministic_in_invariant_mode(seeded: str) -> None:
 def test_company_report_and_its_qr_verification(seeded: str) -> None:
     assessment_id = _submit_risky()
     me = actor("company")
-    report = reports.company_report(me, assessment_id)
-    data = reports.export_company_pdf(me, assessment_id)
+    report = company_reports.company_report(me, assessment_id)
+    data = company_reports.export_company_pdf(me, assessment_id)
     text = pdf_text(data)
     assert "Công ty TNHH May mặc Hòa Bình Quang Châu" in text
     assert "Cần khắc phục trước" in text and "Nguy cơ" in text
@@ -182,12 +182,12 @@ def test_a_company_cannot_export_another_companys_report(seeded: str) -> None:
         seeded, "SELECT min(id) FROM assessment WHERE company_id <> :c", c=actor("company").company_id
     )
     with pytest.raises(Forbidden):
-        reports.export_company_pdf(actor("company"), other)  # type: ignore[arg-type]
+        company_reports.export_company_pdf(actor("company"), other)  # type: ignore[arg-type]
 
 
 def test_verify_page_says_genuine_or_not(seeded: str) -> None:
     assessment_id = _submit_risky()
-    url = reports.company_report(actor("company"), assessment_id).verify_url
+    url = company_reports.company_report(actor("company"), assessment_id).verify_url
     a, token = re.search(r"a=(\d+)&t=(.+)$", url).groups()  # type: ignore[union-attr]
     at = app()
     at.query_params["a"] = a

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from app.assessment import registry
 from app.formatting import percent
-from app.services import assessments, reports
+from app.services import assessments, company_reports, reports
 from app.services.monitoring import Filters
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
@@ -178,7 +178,7 @@ def test_numbers_are_written_the_languages_way(seeded: str) -> None:
     period = latest_period_id()
     for lang, check in (("vi", _vietnamese_numbers_only), ("en", _english_numbers_only)):
         chairman = text_of(reports.export_chairman_pdf(actor("ict"), period, lang))
-        company = text_of(reports.export_company_pdf(actor("company"), filed, lang))
+        company = text_of(company_reports.export_company_pdf(actor("company"), filed, lang))
         check(chairman)
         check(company.split("http")[0], ours_only=False)  # the link is an address, not a figure
 
@@ -189,7 +189,7 @@ def test_every_pdf_font_is_embedded(seeded: str, tmp_path: Path) -> None:
     filed = _file(GOOD_ANSWERS, "fonts")
     for name, data in (
         ("chairman", reports.export_chairman_pdf(actor("ict"), latest_period_id())),
-        ("company", reports.export_company_pdf(actor("company"), filed)),
+        ("company", company_reports.export_company_pdf(actor("company"), filed)),
     ):
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(data)
@@ -216,7 +216,7 @@ def test_company_report_marks_a_late_filing_and_lists_criteria_in_order(seeded: 
         == "industrial_zone"
         else actor("labour")
     )
-    text = text_of(reports.export_company_pdf(official, int(late_id)))  # type: ignore[arg-type]
+    text = text_of(company_reports.export_company_pdf(official, int(late_id)))  # type: ignore[arg-type]
     assert "NỘP MUỘN" in text
     positions = [text.index(f"CS{n} · ") for n in range(1, 16)]
     assert positions == sorted(positions)

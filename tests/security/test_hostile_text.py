@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.services import assessments, companies, reports, verification
+from app.services import assessments, companies, company_reports, verification
 from app.services.errors import Invalid
 from tests.pages.apptest import app, logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
@@ -85,7 +85,7 @@ def test_official_pages_show_hostile_text_as_text(hostile_company: int) -> None:
 
 
 def test_verify_shows_hostile_text_as_text(hostile_company: int) -> None:
-    url = reports.company_report(actor("company"), hostile_company).verify_url
+    url = company_reports.company_report(actor("company"), hostile_company).verify_url
     match = re.search(r"verify\?a=(\d+)&t=([A-Za-z0-9_.\-]+)", url)
     assert match
     at: AppTest = app()
@@ -130,7 +130,7 @@ def test_a_new_name_waits_for_an_official(seeded: str) -> None:
     draft = assessments.start_draft(me, latest_period_id())
     assessments.save_draft(me, draft.id, GOOD_ANSWERS)
     filed = assessments.submit(me, draft.id, "renamed")
-    report = reports.company_report(me, filed.id)
+    report = company_reports.company_report(me, filed.id)
     assert report.company_name == original.name
     match = re.search(r"verify\?a=(\d+)&t=([A-Za-z0-9_.\-]+)", report.verify_url)
     assert match and verification.verify(match.group(1), match.group(2)).company_name == original.name  # type: ignore[union-attr]

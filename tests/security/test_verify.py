@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.config import get_settings
-from app.services import assessments, periods, reports, verification
+from app.services import assessments, company_reports, periods, verification
 from app.services.verification import Standing
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
@@ -23,7 +23,7 @@ def _file(answers: dict[str, object], key: str) -> int:
 
 
 def _link(assessment_id: int) -> tuple[str, str]:
-    url = reports.company_report(actor("company"), assessment_id).verify_url
+    url = company_reports.company_report(actor("company"), assessment_id).verify_url
     match = re.search(r"verify\?a=(\d+)&t=([A-Za-z0-9_.\-]+)", url)
     assert match is not None, url
     return match.group(1), match.group(2)

@@ -14,7 +14,7 @@ from sqlmodel import select
 from app.assessment import registry
 from app.assessment.loader import parse_ruleset
 from app.scoring import score
-from app.services import audit_log, auth, backup, company_import, rulesets, users
+from app.services import audit_log, auth, backup, company_import, ruleset_points, rulesets, users
 from app.services.audit_log import AuditFilters
 from app.services.context import unit_of_work
 from app.services.errors import Conflict, Forbidden, Invalid
@@ -194,7 +194,7 @@ def test_a_rule_set_with_overlapping_bands_is_refused_with_its_path(seeded: str)
 
 
 def test_points_table_makes_a_new_version(seeded: str) -> None:
-    template = rulesets.points_template("bg-kcn-2021", 1)
+    template = ruleset_points.points_template("bg-kcn-2021", 1)
 
     def edit(sheet) -> None:  # type: ignore[no-untyped-def]
         for row in sheet.iter_rows(min_row=2):
@@ -202,7 +202,7 @@ def test_points_table_makes_a_new_version(seeded: str) -> None:
                 row[2].value = 18
                 row[3].value = "official"
 
-    row = rulesets.from_points_table(actor("admin"), "bg-kcn-2021", 1, _edit(template, edit))
+    row = ruleset_points.from_points_table(actor("admin"), "bg-kcn-2021", 1, _edit(template, edit))
     data = yaml.safe_load(row.text)
     cs12 = next(c for s in data["sections"] for c in s["criteria"] if c["id"] == "CS12")
     assert row.version == 2 and cs12["rule"]["points"]["no_measures"] == 18 and cs12["max"] == 18
@@ -213,7 +213,7 @@ def test_points_table_makes_a_new_version(seeded: str) -> None:
         sheet.append(["CS12", "no_measures", -1, "official"])
 
     with pytest.raises(Invalid) as caught:
-        rulesets.from_points_table(actor("admin"), "bg-kcn-2021", 1, _edit(template, bad))
+        ruleset_points.from_points_table(actor("admin"), "bg-kcn-2021", 1, _edit(template, bad))
     assert [where.split(",")[0] for where, _ in caught.value.problems][:2] == [
         f"row {len(list(load_workbook(io.BytesIO(template)).active.rows)) + 1}",
         f"row {len(list(load_workbook(io.BytesIO(template)).active.rows)) + 2}",

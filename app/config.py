@@ -108,6 +108,28 @@ class Settings(BaseSettings):
     )
     max_upload_mb: int = Field(default=10, alias="ZONERISK_MAX_UPLOAD_MB", ge=1)
 
+    # Reminders (issue 14): a channel with no host / URL / token is "not configured", and says so.
+    smtp_host: str = Field(default="", alias="ZONERISK_SMTP_HOST")
+    smtp_port: int = Field(default=587, alias="ZONERISK_SMTP_PORT", ge=1, le=65535)
+    smtp_from: str = Field(default="", alias="ZONERISK_SMTP_FROM")
+    smtp_user: str = Field(default="", alias="ZONERISK_SMTP_USER")
+    smtp_password: str = Field(default="", alias="ZONERISK_SMTP_PASSWORD")
+    smtp_starttls: bool = Field(default=True, alias="ZONERISK_SMTP_STARTTLS")
+    sms_url: str = Field(default="", alias="ZONERISK_SMS_URL")
+    sms_token: str = Field(default="", alias="ZONERISK_SMS_TOKEN")
+    sms_sender: str = Field(default="ZoneRisk", alias="ZONERISK_SMS_SENDER")
+    zalo_url: str = Field(
+        default="https://business.openapi.zalo.me/message/template", alias="ZONERISK_ZALO_URL"
+    )
+    zalo_token: str = Field(default="", alias="ZONERISK_ZALO_TOKEN")
+    zalo_templates: dict[str, str] = Field(
+        default_factory=dict,
+        alias="ZONERISK_ZALO_TEMPLATES",
+        description='JSON: reminder template → the ZNS template id Zalo approved, e.g. {"due_soon": "2314"}',
+    )
+    gateway_timeout_seconds: float = Field(default=10.0, alias="ZONERISK_GATEWAY_TIMEOUT_SECONDS", gt=0)
+    reminder_max_attempts: int = Field(default=6, alias="ZONERISK_REMINDER_MAX_ATTEMPTS", ge=1)
+
     @property
     def demo(self) -> bool:
         return self.mode is Mode.demo

@@ -76,6 +76,8 @@ class User(SQLModel, table=True):
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    email: str = Field(default="", max_length=120, description="an official's address for escalations")
+    phone: str = Field(default="", max_length=30)
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -231,3 +233,45 @@ class RuleSetVersion(SQLModel, table=True):
     created_by: str = Field(max_length=60)
     created_at: datetime = Field(default_factory=utcnow)
     published_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One reminder to one recipient on one channel. Written when the rules say it is due (or an
+    official sends it), drained by a sender with retries; `dedup_key` makes "queue it" idempotent
+    and travels to the gateway, so a message is never delivered twice for the same reason."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedup_key: str = Field(max_length=160, unique=True)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    period_id: int | None = Field(default=None, foreign_key="period.id", index=True)
+    reason: str = Field(max_length=20)  # reminder | escalation | adoption | returned | manual
+    step: str = Field(max_length=40)
+    channel: str = Field(max_length=10)
+    recipient: str = Field(max_length=200)
+    template: str = Field(max_length=40)
+    lang: str = Field(default="vi", max_length=2)
+    subject: str = Field(default="", max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="queued", max_length=10)  # queued | sent | failed | gave_up
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    provider_id: str = Field(default="", max_length=200)
+    created_by: str = Field(default="system", max_length=60)
+    created_at: datetime = Field(default_factory=utcnow)
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    claim: str | None = Field(default=None, max_length=40)
+    sent_at: datetime | None = None
+
+
+class ReminderRulesVersion(SQLModel, table=True):
+    """The reminder rules an admin saved; the newest is in use, the shipped file until there is one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    saved_by: str = Field(max_length=60)
+    saved_at: datetime = Field(default_factory=utcnow)

@@ -34,6 +34,10 @@ def province() -> dict[str, Any]:
     return data
 
 
+# Vietnamese mobile prefixes in use (Viettel, Vinaphone, MobiFone), one per first drawn digit
+MOBILE_PREFIXES = ("090", "091", "094", "096", "097", "098", "093", "088", "086", "032")
+
+
 @dataclass(frozen=True)
 class SeedSummary:
     zones: int
@@ -216,7 +220,8 @@ def build(
                 workers = int(
                     min(12_000, max(30, rng.lognormvariate(math.log(sector["median_workers"]), 0.9)))
                 )
-                phone = f"09{rng.randrange(10**8):08d}"
+                drawn = f"{rng.randrange(10**8):08d}"
+                phone = MOBILE_PREFIXES[int(drawn[0])] + drawn[1:]  # a number the networks give out
                 record = CompanyRecord(
                     tax_code=next(codes),
                     name=_company_name(rng, sector, data["name_parts"], names),

@@ -40,7 +40,7 @@ def _offending(folder: str, forbidden: tuple[str, ...]) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("folder", ["app/scoring", "app/assessment"])
+@pytest.mark.parametrize("folder", ["app/scoring", "app/assessment", "app/notify"])
 def test_scorer_and_rulesets_are_pure(folder: str) -> None:
     assert _offending(folder, PURE_FORBIDDEN) == []
 

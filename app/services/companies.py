@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.i18n.messages import pydantic_error
+from app.notify.contacts import normal_email, phone_e164
 from app.services import audit
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid
@@ -47,19 +48,22 @@ class CompanyProfile(BaseModel):
     def _no_control_characters(cls, value: Any) -> Any:
         return clean_text(value) if isinstance(value, str) else value
 
-    @field_validator("contact_phone")
+    @field_validator("contact_phone", "contact_email")
     @classmethod
-    def _phone(cls, value: str) -> str:
-        if value and not re.fullmatch(r"\+?[0-9 .\-]{8,20}", value):
-            raise ValueError("số điện thoại không hợp lệ / not a phone number")
-        return value
-
-    @field_validator("contact_email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+    def _reachable(cls, value: str, info: ValidationInfo) -> str:
+        """A contact the reminders can reach: a Vietnamese phone number (0…, +84…), an email by
+        the RFCs; kept as typed, checked by the same functions that address the messages."""
+        value = value.strip()
+        if not value:
+            return value
+        if info.field_name == "contact_phone":
+            if phone_e164(value) is None:
+                raise ValueError("số điện thoại Việt Nam không hợp lệ / not a Vietnamese phone number")
+            return value
+        email = normal_email(value)
+        if email is None:
             raise ValueError("email không hợp lệ / not an email address")
-        return value
+        return email
 
 
 class CompanyRecord(CompanyProfile):

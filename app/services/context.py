@@ -112,3 +112,26 @@ def rowcount(result: Any) -> int:
     """Rows an UPDATE or DELETE matched: SQLAlchemy types `execute()` as a plain Result, whose
     cursor form carries the count."""
     return int(result.rowcount)
+
+
+def insert_many_ignore(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING for many rows in one statement per chunk, on either
+    engine; returns how many rows were new. Used where a row may already exist by a unique key
+    (the outbox's deduplication key) and the caller wants it made once."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]  # same API
+    table = model.__table__
+    made = 0
+    chunk = 500 if dialect == "postgresql" else 30  # SQLite: at most 999 bound values per statement
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        result = session.execute(
+            dialect_insert(table).values(part).on_conflict_do_nothing().returning(table.c.id)
+        )
+        made += len(result.all())
+    return made

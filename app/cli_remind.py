@@ -1,0 +1,125 @@
+"""`remind plan`, `remind send` and `worker`: the reminders from the command line, for an operator,
+a timer or a second long-running process beside the app."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from app.cli_common import fail, prepared
+
+remind_app = typer.Typer(no_args_is_help=True, help="Đôn đốc: reminders to companies that have not filed.")
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="the moment to plan for, ISO 8601 (e.g. 2021-07-11T09:00:00+07:00); default: now"
+    ),
+]
+
+
+def _moment(at: str | None) -> datetime:
+    if at is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        fail(f"--at: không phải thời điểm ISO 8601 / not an ISO 8601 moment: {at!r}")
+    if moment.tzinfo is None:
+        fail("--at: cần múi giờ, ví dụ +07:00 / needs a time zone, e.g. +07:00")
+    return moment.astimezone(UTC)
+
+
+def _channels_line() -> str:
+    from app.services.reminders import configured_channels
+
+    return ", ".join(
+        f"{name}: {'configured' if ok else 'not configured'}" for name, ok in configured_channels().items()
+    )
+
+
+@remind_app.command("plan")
+def remind_plan(
+    period: Annotated[
+        int | None, typer.Option("--period", help="round id; default: every open round")
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """What would be sent now and why. Nothing is sent or queued."""
+    from app.notify.templates import sms_length
+    from app.services import reminders
+    from app.services.errors import ServiceError
+
+    prepared()
+    moment = _moment(at)
+    try:
+        plans = reminders.plan(moment, period)
+    except ServiceError as error:
+        fail(error.text("en"))
+    typer.echo(f"channels: {_channels_line()}")
+    total = 0
+    for plan in plans:
+        typer.echo(f"round {plan.period.id} {plan.period.name} (due {plan.period.due_on:%d/%m/%Y}):")
+        for message in plan.messages:
+            subject, body = plan.texts[message.key]
+            extra = ""
+            if message.channel == "sms":
+                length = sms_length(body)
+                extra = f" [{length.segments} SMS segment(s), {length.encoding}]"
+            wait = (
+                f" after {message.not_before.astimezone(UTC):%H:%M} UTC"
+                if message.not_before > moment
+                else ""
+            )
+            typer.echo(
+                f"  {message.reason}/{message.step} → {message.channel} {message.recipient}{wait}: "
+                f"{subject if message.channel == 'email' else body}{extra}"
+            )
+        for lost in plan.unreachable:
+            typer.echo(f"  cannot reach {lost.name} ({lost.reason}): {lost.why}")
+        if plan.already:
+            typer.echo(f"  {plan.already} already queued or sent")
+        total += len(plan.messages)
+    typer.echo(f"{total} messages planned")
+
+
+@remind_app.command("send")
+def remind_send(at: AtOption = None) -> None:
+    """Queue what the rules say at that moment, then drain the outbox."""
+    from app.services import outbox, reminders
+
+    prepared()
+    moment = _moment(at)
+    typer.echo(f"channels: {_channels_line()}")
+    plans = reminders.plan(moment)
+    queued = reminders.queue(plans)
+    skipped = sum(p.already + len(p.unreachable) for p in plans) + (
+        sum(len(p.messages) for p in plans) - queued
+    )
+    report = outbox.drain(moment)
+    typer.echo(f"queued {queued}, retrying {report.retrying}, waiting for a channel {report.waiting}")
+    typer.echo(f"sent {report.sent}, failed {report.failed}, skipped {skipped}")
+
+
+def worker_command(
+    every: Annotated[int, typer.Option("--every", help="seconds between runs", min=5)] = 60,
+    once: Annotated[bool, typer.Option("--once", help="one run, then stop")] = False,
+) -> None:
+    """Plan, queue and send every minute: run it beside the app (a systemd unit, a second process)."""
+    from app.services import outbox, reminders
+
+    prepared()
+    while True:
+        started = datetime.now(UTC)
+        queued = reminders.queue(reminders.plan(started))
+        report = outbox.drain(started)
+        typer.echo(
+            f"{started:%Y-%m-%d %H:%M:%S}Z queued {queued}, sent {report.sent}, failed {report.failed}, "
+            f"retrying {report.retrying}, waiting {report.waiting}",
+        )
+        if once:
+            return
+        time.sleep(max(every - (datetime.now(UTC) - started).total_seconds(), 1))

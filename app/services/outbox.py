@@ -1,0 +1,219 @@
+"""The sender: drains the outbox with retries and exponential back-off, sends each message once.
+
+A batch is claimed in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so two senders
+take different rows; SQLite: the write lock), sent outside any transaction, and recorded in
+another short one. A sender that dies mid-batch leaves its claims to expire; the next sender
+sends those messages again with the same deduplication key, which the gateway recognises."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlmodel import col, select
+
+from app.config import Settings, get_settings
+from app.notify.channels import (
+    Channel,
+    EmailChannel,
+    Outgoing,
+    PermanentFailure,
+    SmsGateway,
+    TemporaryFailure,
+    ZaloZns,
+)
+from app.services.context import unit_of_work
+from db.models import OutboxMessage
+
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(minutes=1)
+LAST_RETRY = timedelta(hours=6)
+CHANNEL_DOWN_AFTER = 3  # temporary failures in a row on one channel: leave the rest for later
+
+
+def channels_from(settings: Settings | None = None) -> dict[str, Channel]:
+    """The adapters for the channels that are configured, built from the settings."""
+    s = settings or get_settings()
+    made: dict[str, Channel] = {}
+    if s.smtp_host and s.smtp_from:
+        made["email"] = EmailChannel(
+            s.smtp_host,
+            s.smtp_port,
+            s.smtp_from,
+            s.smtp_user,
+            s.smtp_password,
+            s.smtp_starttls,
+            s.gateway_timeout_seconds,
+        )
+    if s.sms_url and s.sms_token:
+        made["sms"] = SmsGateway(s.sms_url, s.sms_token, s.sms_sender, s.gateway_timeout_seconds)
+    if s.zalo_url and s.zalo_token:
+        made["zalo"] = ZaloZns(s.zalo_url, s.zalo_token, s.zalo_templates, s.gateway_timeout_seconds)
+    return made
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after each failed attempt, at most six hours."""
+    delay: timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return min(delay, LAST_RETRY)
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    failed: int = 0  # refused for good, or given up after the last attempt
+    retrying: int = 0  # a temporary failure: queued again for later
+    waiting: int = 0  # queued on a channel that is not configured here, or left while a channel is down
+
+
+def _claim(now: datetime, channels: set[str], limit: int, token: str) -> list[OutboxMessage]:
+    with unit_of_work(write=True) as session:
+        real_now = datetime.now(UTC)
+        query = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == "queued",
+                col(OutboxMessage.next_attempt_at) <= now,
+                col(OutboxMessage.channel).in_(channels),
+                or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < real_now),
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(session.exec(query).all())
+        if not ids:
+            return []
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(ids))
+            .values(claim=token, claimed_until=real_now + LEASE)
+        )
+        return list(session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))).all())
+
+
+Outcome = tuple[str, str, str]  # status, error, provider id
+
+
+def _record(
+    outcomes: Mapping[int, Outcome],
+    rows: Mapping[int, OutboxMessage],
+    token: str,
+    now: datetime,
+    max_attempts: int,
+    report: DrainReport,
+) -> None:
+    with unit_of_work(write=True) as session:
+        for message_id, (status, error, provider_id) in outcomes.items():
+            row = rows[message_id]
+            values: dict[str, object] = {"claim": None, "claimed_until": None}
+            if status == "sent":
+                values |= {
+                    "status": "sent",
+                    "sent_at": now,
+                    "provider_id": provider_id[:200],
+                    "attempts": row.attempts + 1,
+                }
+                report.sent += 1
+            elif status == "failed":
+                values |= {"status": "failed", "last_error": error[:500], "attempts": row.attempts + 1}
+                report.failed += 1
+            elif status == "retry":
+                attempts = row.attempts + 1
+                if attempts >= max_attempts:
+                    values |= {"status": "gave_up", "last_error": error[:500], "attempts": attempts}
+                    report.failed += 1
+                else:
+                    values |= {
+                        "last_error": error[:500],
+                        "attempts": attempts,
+                        "next_attempt_at": now + retry_delay(attempts),
+                    }
+                    report.retrying += 1
+            else:  # released untried: the channel is down in this run
+                report.waiting += 1
+            session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.claim) == token)
+                .values(**values)
+            )
+
+
+def drain(
+    now: datetime | None = None,
+    channels: Mapping[str, Channel] | None = None,
+    batch: int = 200,
+    progress: Callable[[DrainReport], None] | None = None,
+) -> DrainReport:
+    """Send every message that is due at `now` (default: this moment) on the configured channels."""
+    now = now or datetime.now(UTC)
+    adapters = dict(channels if channels is not None else channels_from())
+    max_attempts = get_settings().reminder_max_attempts
+    report = DrainReport()
+    token = uuid.uuid4().hex
+    down: set[str] = set()
+    try:
+        while live := set(adapters) - down:
+            claimed = _claim(now, live, batch, token)
+            if not claimed:
+                break
+            outcomes: dict[int, Outcome] = {}
+            failures_in_a_row: dict[str, int] = {}
+            for row in claimed:
+                if row.id is None:
+                    continue
+                if row.channel in down:
+                    outcomes[row.id] = ("released", "", "")
+                    continue
+                outcomes[row.id] = _send(adapters[row.channel], row)
+                if outcomes[row.id][0] == "retry":
+                    failures_in_a_row[row.channel] = failures_in_a_row.get(row.channel, 0) + 1
+                    if failures_in_a_row[row.channel] >= CHANNEL_DOWN_AFTER:
+                        down.add(row.channel)
+                else:
+                    failures_in_a_row[row.channel] = 0
+            _record(
+                outcomes, {r.id: r for r in claimed if r.id is not None}, token, now, max_attempts, report
+            )
+            if progress:
+                progress(report)
+    finally:
+        for adapter in adapters.values():
+            adapter.close()
+    report.waiting += waiting(now, set(adapters))  # on channels not configured here
+    return report
+
+
+def _send(channel: Channel, row: OutboxMessage) -> Outcome:
+    message = Outgoing(
+        row.channel,
+        row.recipient,
+        row.subject,
+        row.body,
+        row.dedup_key,
+        row.template,
+        {k: str(v) for k, v in row.values.items()},
+    )
+    try:
+        return ("sent", "", channel.send(message).provider_id)
+    except PermanentFailure as error:
+        return ("failed", str(error), "")
+    except TemporaryFailure as error:
+        return ("retry", str(error), "")
+
+
+def waiting(now: datetime, able: set[str]) -> int:
+    """Messages due now that no channel configured here can send: shown, never silently dropped."""
+    with unit_of_work() as session:
+        query = (
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == "queued", col(OutboxMessage.next_attempt_at) <= now)
+        )
+        if able:
+            query = query.where(col(OutboxMessage.channel).not_in(able))
+        return int(session.exec(query).one())

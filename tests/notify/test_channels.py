@@ -1,0 +1,112 @@
+"""Each channel adapter against a real server of its protocol, including its failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.notify.channels import (
+    EmailChannel,
+    Outgoing,
+    PermanentFailure,
+    SmsGateway,
+    TemporaryFailure,
+    ZaloZns,
+)
+from tests.notify.servers import Gateway, SmtpServer, free_port
+
+VIETNAMESE = "Doanh nghiệp chưa nộp bản tự đánh giá kỳ Tuần 27/2021 — hạn 11/07/2021"
+
+
+def _message(channel: str, recipient: str, key: str = "reminder:1:c1:due_day") -> Outgoing:
+    return Outgoing(
+        channel,
+        recipient,
+        "[ZoneRisk] Nhắc nộp " + VIETNAMESE[:20],
+        VIETNAMESE,
+        key,
+        "due_today",
+        {"company": "Công ty TNHH Ánh Dương"},
+    )
+
+
+def test_an_email_arrives_with_its_vietnamese_words_and_the_deduplication_key() -> None:
+    with SmtpServer() as smtp:
+        channel = EmailChannel("127.0.0.1", smtp.port, "zonerisk@bacgiang.gov.vn")
+        delivery = channel.send(_message("email", "hr@anhduong.vn"))
+        channel.close()
+    (received,) = smtp.box.messages
+    assert received["To"] == "hr@anhduong.vn"
+    assert received["Subject"].startswith("[ZoneRisk] Nhắc nộp Doanh nghiệp")
+    assert VIETNAMESE in received.get_content()
+    assert received["Message-ID"] == "<reminder.1.c1.due_day@zonerisk>" == delivery.provider_id
+
+
+def test_a_refused_smtp_login_is_temporary_and_the_right_one_sends() -> None:
+    with SmtpServer(user="zonerisk", password="dung-mat-khau") as smtp:
+        wrong = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn", "zonerisk", "sai-mat-khau")
+        with pytest.raises(TemporaryFailure, match="login refused"):
+            wrong.send(_message("email", "hr@anhduong.vn"))
+        right = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn", "zonerisk", "dung-mat-khau")
+        right.send(_message("email", "hr@anhduong.vn"))
+        right.close()
+    assert len(smtp.box.messages) == 1
+
+
+def test_a_refused_recipient_is_permanent_and_a_server_that_is_down_is_temporary() -> None:
+    with SmtpServer() as smtp:
+        smtp.box.refuse.add("nobody@anhduong.vn")
+        channel = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn")
+        with pytest.raises(PermanentFailure, match="550"):
+            channel.send(_message("email", "nobody@anhduong.vn"))
+        channel.send(_message("email", "hr@anhduong.vn", key="k2"))  # the connection still serves
+        channel.close()
+    assert [m["To"] for m in smtp.box.messages] == ["hr@anhduong.vn"]
+    down = EmailChannel("127.0.0.1", free_port(), "zr@bacgiang.gov.vn", timeout=2)
+    with pytest.raises(TemporaryFailure):
+        down.send(_message("email", "hr@anhduong.vn"))
+
+
+def test_the_sms_gateway_gets_the_text_the_token_and_the_key_and_its_errors_are_sorted() -> None:
+    with Gateway() as gateway:
+        sms = SmsGateway(gateway.url, "token-123", timeout=0.5)
+        first = sms.send(_message("sms", "+84912345678"))
+        again = sms.send(_message("sms", "+84912345678"))  # the same key: the gateway delivers once
+        assert first.provider_id == again.provider_id == "m1"
+        request = gateway.requests[0]
+        assert request["body"] == {
+            "to": "+84912345678",
+            "text": VIETNAMESE,
+            "sender": "ZoneRisk",
+            "reference": "reminder:1:c1:due_day",
+        }
+        assert request["headers"]["Authorization"] == "Bearer token-123"
+        assert request["headers"]["Idempotency-Key"] == "reminder:1:c1:due_day"
+        gateway.answers.extend([500, 429, "timeout", 400])
+        for failure in (TemporaryFailure, TemporaryFailure, TemporaryFailure, PermanentFailure):
+            with pytest.raises(failure):
+                sms.send(_message("sms", "+84912345678", key="k-fail"))
+        assert sms.send(_message("sms", "+84912345678", key="k-after")).provider_id == "m2"  # reconnects
+        sms.close()
+
+
+def test_zalo_gets_its_template_id_and_values_and_a_number_without_zalo_is_permanent() -> None:
+    with Gateway(zalo=True) as gateway:
+        zalo = ZaloZns(gateway.url, "oa-token", {"due_today": "231456"}, timeout=0.5)
+        assert zalo.send(_message("zalo", "+84912345678")).provider_id == "m1"
+        body = gateway.requests[0]["body"]
+        assert body == {
+            "phone": "84912345678",
+            "template_id": "231456",
+            "template_data": {"company": "Công ty TNHH Ánh Dương"},
+            "tracking_id": "reminder:1:c1:due_day",
+        }
+        assert gateway.requests[0]["headers"]["access_token"] == "oa-token"
+        gateway.answers.append({"error": -118, "message": "Zalo account not existed"})
+        with pytest.raises(PermanentFailure, match="-118"):
+            zalo.send(_message("zalo", "+84912345679", key="k2"))
+        gateway.answers.append({"error": -32, "message": "exceeded rate"})
+        with pytest.raises(TemporaryFailure):
+            zalo.send(_message("zalo", "+84912345679", key="k3"))
+        with pytest.raises(PermanentFailure, match="no Zalo template id"):
+            ZaloZns(gateway.url, "oa-token", {}).send(_message("zalo", "+84912345679", key="k4"))
+        zalo.close()

@@ -45,6 +45,7 @@ OFFICIAL_PAGES = [
     ("app/pages/overview.py", "nav.overview", ":material/dashboard:"),
     ("app/pages/lists.py", "nav.lists", ":material/list_alt:"),
     ("app/pages/company_detail.py", "nav.company_detail", ":material/factory:"),
+    ("app/pages/reminders.py", "nav.reminders", ":material/campaign:"),
 ]
 PAGES = {
     "zone_board": OFFICIAL_PAGES,

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ["scoring", "monitoring", "pages", "exports"]
+BENCHMARKS = ["scoring", "monitoring", "pages", "exports", "reminders"]
 
 
 def main(argv: list[str] | None = None) -> int:

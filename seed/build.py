@@ -24,7 +24,7 @@ from app.services.companies import CompanyRecord, add_company, add_zone
 from app.services.context import SYSTEM_ACTOR, unit_of_work
 from app.services.periods import VIETNAM, Expected, open_period
 from app.services.users import create_user
-from db.models import Assessment, Company, Period, Review, User, Zone
+from db.models import Assessment, Company, OutboxMessage, Period, Review, User, Zone
 
 DATA = Path(__file__).with_name("bac_giang.yaml")
 
@@ -276,6 +276,7 @@ def build(
                 spec["role"],
                 full_name=spec["full_name"],
                 company_id=profiles[0].company_id if spec["role"] == "company" else None,
+                email=spec.get("email", ""),
                 session=session,
             )
             users[spec["role"]] = user
@@ -363,6 +364,7 @@ def build(
                                 "at": at + timedelta(hours=rng.uniform(4, 48)),
                             }
                         )
+                    filed_at[(p.company_id, period.id or 0)] = at
                     yield {
                         "ruleset": loaded,
                         "company_id": p.company_id,
@@ -374,6 +376,7 @@ def build(
                         "submitted_by": users["company"].id if p.persona else None,
                     }
 
+        filed_at: dict[tuple[int, int], datetime] = {}
         count = insert_submissions(submissions(), session=session)
         if reviews:
             progress("reviews")
@@ -398,6 +401,8 @@ def build(
                     for r in reviews
                 ],
             )
+        progress("reminders sent in past rounds")
+        _reminder_history(session, period_rows, filed_at, now, random.Random(seed + 14))
     return SeedSummary(
         zones=len(zones) + len(districts),
         companies=companies,
@@ -407,6 +412,84 @@ def build(
         first_period=start,
         logins=logins,
     )
+
+
+def _reminder_history(
+    session: Session,
+    rounds: list[Period],
+    filed_at: dict[tuple[int, int], datetime],
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """What the reminder rules would have sent in the rounds so far: each step to each company that
+    had not filed by then, mostly delivered, a few refused, so the effect figures are not empty.
+    Nothing is sent: the rows are history, status sent or failed."""
+    from app.notify import rules as planner
+    from app.services.reminders import contact_of
+
+    loaded = planner.parse_rules(planner.shipped_rules_text())
+    contacts = {
+        cid: contact_of(email, phone)
+        for cid, email, phone in session.exec(
+            select(Company.id, Company.contact_email, Company.contact_phone)
+        ).all()
+    }
+    rows: list[dict[str, object]] = []
+    for period in rounds:
+        if period.id is None:
+            continue
+        steps = sorted(
+            (moment, key, step.template, days)
+            for step in loaded.rules.steps
+            for key, moment, days in planner.occurrences(step, period.due_on)
+            if moment <= now
+        )
+        for cid, contact in contacts.items():
+            filed = filed_at.get((cid or 0, period.id))
+            for moment, key, template, days in steps:
+                if filed is not None and filed <= moment:
+                    break
+                channel = "zalo" if cid and cid % 10 < 5 else "sms" if cid and cid % 10 < 8 else "email"
+                recipient = contact.address(channel)
+                if recipient is None:
+                    continue
+                values = {
+                    "round": period.name,
+                    "due_date": f"{period.due_on:%d/%m/%Y}",
+                    "days_overdue": str(max(days, 0)),
+                }
+                text = loaded.templates[template]
+                failed = rng.random() < 0.03
+                sent_at = moment + timedelta(minutes=rng.uniform(0.5, 20))
+                rows.append(
+                    {
+                        "dedup_key": f"reminder:{period.id}:c{cid}:{key}",
+                        "company_id": cid,
+                        "period_id": period.id,
+                        "reason": "reminder",
+                        "step": key,
+                        "channel": channel,
+                        "recipient": recipient,
+                        "template": template,
+                        "lang": "vi",
+                        "subject": text.render("subject", "vi", values),
+                        "body": text.render(channel, "vi", values),
+                        "values": values,
+                        "status": "failed" if failed else "sent",
+                        "attempts": 1,
+                        "last_error": "HTTP 400: invalid phone number" if failed else "",
+                        "provider_id": "" if failed else f"seed-{len(rows) + 1}",
+                        "created_by": "system",
+                        "created_at": moment,
+                        "next_attempt_at": moment,
+                        "sent_at": None if failed else sent_at,
+                    }
+                )
+                if len(rows) >= 5_000:
+                    session.execute(insert(OutboxMessage), rows)
+                    rows = []
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
 
 
 def reset_database(url: str) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from app.config import get_settings
 from tests.databases import Backend, DatabaseFactory, backends, using
+from tests.notify.servers import Gateway, SmtpServer
 
 os.environ["ZONERISK_ENV"] = "test"
 os.environ.setdefault(
@@ -53,3 +54,24 @@ def _settings_read_afresh() -> Iterator[None]:
     monkeypatch has put the environment back)."""
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        monkeypatch.setenv("ZONERISK_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("ZONERISK_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("ZONERISK_SMTP_FROM", "zonerisk@bacgiang.gov.vn")
+        monkeypatch.setenv("ZONERISK_SMTP_STARTTLS", "false")
+        get_settings.cache_clear()
+        yield server
+
+
+@pytest.fixture
+def sms(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
+    with Gateway() as gateway:
+        monkeypatch.setenv("ZONERISK_SMS_URL", gateway.url)
+        monkeypatch.setenv("ZONERISK_SMS_TOKEN", "sms-token")
+        monkeypatch.setenv("ZONERISK_GATEWAY_TIMEOUT_SECONDS", "0.5")
+        get_settings.cache_clear()
+        yield gateway

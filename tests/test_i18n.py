@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from app.i18n import LANGUAGES, strings, t
+from app.notify.channels import CHANNELS
 from app.services.errors import Conflict, messages
 from db.models import ROLES, STATUSES
 
@@ -37,6 +38,8 @@ def test_dynamic_families_are_complete() -> None:
         assert f"provenance.{provenance}" in known
     for kind in ("high", "not_operating", "missing", "rising"):
         assert f"lists.{kind}" in known and f"lists.empty.{kind}" in known
+    for channel in CHANNELS:
+        assert f"reminders.channel.{channel}" in known
 
 
 def test_both_languages_have_the_same_placeholders() -> None:

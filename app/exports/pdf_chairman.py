@@ -25,7 +25,7 @@ from app.exports.pdf_base import (
     styles,
     table,
 )
-from app.exports.report import ChairmanReport, CompanyLine
+from app.exports.report import ChairmanReport, CompanyLine, ReminderLine
 from app.formatting import index, number
 
 MAX_LISTED = 60  # companies listed by name in one table before "and N more"
@@ -166,6 +166,29 @@ def _non_filers(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> list[An
     return parts
 
 
+def _reminder_line(line: ReminderLine, lang: str, s: dict[str, Any]) -> Any:
+    """Đôn đốc in one paragraph: reminded, filed after, still missing, then each channel."""
+    channels = "; ".join(
+        L(
+            "chairman.reminder_channel",
+            lang,
+            channel=L(f"channel.{c}", lang),
+            sent=sent,
+            failed=failed,
+            within=within,
+        )
+        for c, sent, failed, within in line.channels
+    )
+    text = L(
+        "chairman.reminders_line",
+        lang,
+        reminded=line.reminded,
+        filed_after=line.filed_after,
+        missing=line.still_missing,
+    )
+    return p(f"{text} {channels}." if channels else text, s["base"])
+
+
 def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
     """The periodic report to the provincial chairman, headed like an official document."""
     s = styles()
@@ -221,6 +244,8 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
             s["base"],
         )
     )
+    if report.reminders is not None and report.reminders.reminded:
+        story.append(_reminder_line(report.reminders, lang, s))
     if any(a.expected for a in report.areas):
         story.append(_filing_chart(report))
 

@@ -143,6 +143,15 @@ class ChairmanReport:
     change: RoundChange | None
     note: str | None = None
     round_open: bool = False  # still open on the day the report is issued: its figures may grow
+    reminders: ReminderLine | None = None  # đôn đốc: who was reminded and whether they filed
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    reminded: int
+    filed_after: int
+    still_missing: int
+    channels: Sequence[tuple[str, int, int, int]]  # channel, sent, failed, filed within 24 h
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from app.services import portal
 from app.services.assessments import ruleset_of
 from app.ui.format import day, rn, today_vietnam, when
 from app.ui.home import go_to_round, latest_level, other_rounds
+from app.ui.reminders import company_notices
 from app.ui.session import require_actor, round_in_address, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, signed_by
@@ -17,6 +18,7 @@ actor = require_actor(Role.company)
 state = portal.current_round(actor, round_in_address())
 
 st.title(plain(state.company.name))
+company_notices(actor)
 st.caption(
     f"{tr('company.tax_code')}: {state.company.tax_code} · {plain(state.company.zone_name)} · "
     f"{plain(state.company.sector)}"

@@ -1,5 +1,5 @@
-"""The lists officials work from: high risk, may not operate, non-filers (with contacts, for the SMS
-or Zalo reminders), and companies whose level rose since the previous round."""
+"""The lists officials work from: high risk, may not operate, non-filers (with their contacts, and a
+reminder to send them now), and companies whose level rose since the previous round."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from app.ui.downloads import excel_download
 from app.ui.filters import describe, official_view
 from app.ui.format import rn
 from app.ui.lists import open_on_click, rows_table
+from app.ui.reminders import remind_now
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.vocabulary import Role
@@ -47,4 +48,6 @@ if not rows:
     st.stop()
 
 st.caption(tr("lists.count", count=len(rows)))
+if choice == "missing":
+    remind_now(actor, period.id, rows)  # type: ignore[arg-type]  # a stored row's id is never None
 open_on_click(rows, rows_table(rows, choice, labels))

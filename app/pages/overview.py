@@ -9,6 +9,7 @@ from app.ui import cache
 from app.ui.filters import describe, official_view
 from app.ui.format import day, rn
 from app.ui.overview import chart, exports, filing_figures, level_figures
+from app.ui.reminders import effect_figures
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner
@@ -29,6 +30,7 @@ if view.filing.expected == 0:
     st.info(tr("overview.no_match"))
     st.stop()
 filing_figures(view)
+effect_figures(actor, period_id)
 if view.filing.submitted == 0:
     st.info(tr("overview.no_submissions"))
     st.stop()

@@ -126,12 +126,6 @@ def insert_many_ignore(session: Session, model: type[Any], rows: list[dict[str, 
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]  # same API
     table = model.__table__
-    made = 0
-    chunk = 500 if dialect == "postgresql" else 30  # SQLite: at most 999 bound values per statement
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        result = session.execute(
-            dialect_insert(table).values(part).on_conflict_do_nothing().returning(table.c.id)
-        )
-        made += len(result.all())
-    return made
+    # one statement compiled once, run for every row (executemany); RETURNING counts the new ones
+    statement = dialect_insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return len(session.execute(statement, rows).all())

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.config import Settings, get_settings
 from app.formatting import day
 from app.notify import rules as planner
-from app.notify.contacts import is_mobile, normal_email, phone_e164
+from app.notify.contacts import mobile_e164, normal_email
 from app.notify.rules import CompanyState, Contact, LoadedRules, Official, Planned, Unreachable
 from app.services import audit
 from app.services.context import Actor, insert_many_ignore, reading, writing
@@ -74,8 +74,7 @@ def save_rules(actor: Actor, text: str, *, session: Session | None = None) -> Lo
 
 
 def contact_of(email: str, phone: str) -> Contact:
-    mobile = phone_e164(phone)
-    return Contact(normal_email(email), mobile if mobile and is_mobile(mobile) else None)
+    return Contact(normal_email(email), mobile_e164(phone))
 
 
 def _officials(session: Session) -> dict[str, list[Official]]:

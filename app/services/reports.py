@@ -22,11 +22,12 @@ from app.exports.report import (
     Heading,
     LevelInfo,
     OverviewReport,
+    ReminderLine,
     RoundChange,
 )
 from app.formatting import VIETNAM, today_vietnam
 from app.i18n import t
-from app.services import monitoring
+from app.services import monitoring, reminder_effect
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, insert_ignore, reading, snapshot, writing
 from app.services.errors import NotFound
@@ -231,6 +232,7 @@ def chairman_report(
 
         high, missing = rows(only_high=True), rows(filed=False)
         rounds = monitoring.trend(actor, everyone, limit=2, until_period_id=period.id, session=session)
+        effect = reminder_effect.effect(actor, period.id, session=session)
         change = None
         if len(rounds) == 2:
             before, now = rounds
@@ -254,6 +256,12 @@ def chairman_report(
         change=change,
         note=_note(ruleset, lang),
         round_open=not period.closed,
+        reminders=ReminderLine(
+            effect.reminded,
+            effect.filed_after,
+            effect.still_missing,
+            [(c.channel, c.sent, c.failed, c.filed_within_24h) for c in effect.channels],
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.notify.contacts import normal_email
 from app.services import audit
 from app.services.auth import check_password_rules, clear_throttle, hash_password, throttled_accounts
 from app.services.context import Actor, reading, writing
@@ -31,15 +32,23 @@ def create_user(
     company_id: int | None = None,
     zone_ids: tuple[str, ...] = (),
     must_change_password: bool = False,
+    email: str = "",
     *,
     session: Session | None = None,
 ) -> User:
     """An account, checked whole before anything is written; in the caller's unit when given."""
     require_role(actor, Role.admin)
     with writing(session) as session:
-        return _insert_user(
+        user = _insert_user(
             session, actor, username, password, role, full_name, company_id, zone_ids, must_change_password
         )
+        if email:
+            address = normal_email(email)
+            if address is None:
+                raise Invalid.said("users.bad_email", field="email")
+            user.email = address
+            session.add(user)
+        return user
 
 
 def _insert_user(

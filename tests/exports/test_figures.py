@@ -280,3 +280,33 @@ def test_the_workbook_also_as_ods(seeded: str, tmp_path: Path) -> None:
         assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
         content = archive.read("content.xml").decode()
     assert "Hòa Bình Quang Châu" in content and "Theo khu vực" in content
+
+
+def test_the_chairmans_reminder_line_matches_sql(seeded: str, smtp: object) -> None:
+    """Đôn đốc, as the chairman reads it: reminded, filed after, still missing, per channel."""
+    from app.services import outbox, reminders
+
+    period = latest_period_id()
+    ict = actor("ict")
+    reminders.queue_manual(ict, reminders.manual(ict, period, list(range(1, 41))))
+    outbox.drain()
+    text = text_of(reports.export_chairman_pdf(ict, period))
+    reminded = scalar(
+        seeded,
+        "SELECT count(DISTINCT company_id) FROM outboxmessage WHERE status = 'sent' AND period_id = :p",
+        p=period,
+    )
+    missing = scalar(
+        seeded,
+        """SELECT count(DISTINCT o.company_id) FROM outboxmessage o
+           WHERE o.status = 'sent' AND o.period_id = :p AND NOT EXISTS (
+               SELECT 1 FROM assessment a
+               WHERE a.company_id = o.company_id AND a.period_id = :p AND a.is_latest)""",
+        p=period,
+    )
+    assert int(str(reminded)) > 0
+    assert (
+        f"Đôn đốc: đã nhắc {reminded} doanh nghiệp chưa nộp; 0 đã nộp sau khi được nhắc, {missing} vẫn"
+        in text
+    )
+    assert f"Email: gửi {reminded}, lỗi 0, nộp trong 24 giờ 0" in text

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.notify import rules as planner
 from app.notify.rules import CompanyState, Contact, Official, Round
-from app.notify.templates import TemplateError, parse_templates, sms_length, shipped_templates
+from app.notify.templates import TemplateError, parse_templates, shipped_templates, sms_length
 
 LOADED = planner.parse_rules(planner.shipped_rules_text())
 DUE = date(2021, 7, 11)

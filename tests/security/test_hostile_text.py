@@ -33,6 +33,26 @@ def _no_live_markup(source: str) -> None:
     assert "\u202e" not in source and "\u200b" not in source
 
 
+# Markdown in the local part that RFC 5322 allows; a link in it is refused (the test below)
+HOSTILE_EMAIL = "**x**`y`~z~|{a}@evil.example"
+
+
+def test_an_email_with_a_markdown_link_is_refused(seeded: str) -> None:
+    admin = actor("admin")
+    company_id = actor("company").company_id
+    assert company_id is not None
+    view = companies.get_company(admin, company_id)
+    fields = {
+        k: getattr(view, k) for k in ("name", "sector", "address", "workers", "contact_name", "contact_phone")
+    }
+    with pytest.raises(Invalid) as refused:
+        companies.update_profile(
+            admin, company_id, {**fields, "contact_email": "[x](http://evil.example)@evil.example"}
+        )
+    assert refused.value.field == "contact_email" or "contact_email" in str(refused.value)
+    assert companies.get_company(admin, company_id).contact_email == view.contact_email
+
+
 @pytest.fixture
 def hostile_company(seeded: str) -> int:
     me = actor("company")
@@ -50,7 +70,7 @@ def hostile_company(seeded: str) -> int:
             "workers": view.workers,
             "contact_name": RTL,
             "contact_phone": view.contact_phone,
-            "contact_email": "[x](http://evil.example)@evil.example",
+            "contact_email": HOSTILE_EMAIL,
             "lat": view.lat,
             "lon": view.lon,
         },

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -35,27 +34,6 @@ def _due_day(url: str) -> tuple[int, date, datetime]:
     period_id = latest_period_id()
     due_on = date.fromisoformat(str(scalar(url, "SELECT due_on FROM period WHERE id = :p", p=period_id))[:10])
     return period_id, due_on, planner.local_moment(due_on, "09:00")
-
-
-@pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        monkeypatch.setenv("ZONERISK_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("ZONERISK_SMTP_PORT", str(server.port))
-        monkeypatch.setenv("ZONERISK_SMTP_FROM", "zonerisk@bacgiang.gov.vn")
-        monkeypatch.setenv("ZONERISK_SMTP_STARTTLS", "false")
-        get_settings.cache_clear()
-        yield server
-
-
-@pytest.fixture
-def sms(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
-    with Gateway() as gateway:
-        monkeypatch.setenv("ZONERISK_SMS_URL", gateway.url)
-        monkeypatch.setenv("ZONERISK_SMS_TOKEN", "sms-token")
-        monkeypatch.setenv("ZONERISK_GATEWAY_TIMEOUT_SECONDS", "0.5")
-        get_settings.cache_clear()
-        yield gateway
 
 
 def _send(moment: datetime, period_id: int | None = None) -> tuple[int, outbox.DrainReport]:

@@ -1,0 +1,103 @@
+"""The reminders on the pages: an official sends them from the Lists page after a confirmation,
+the company sees them on its Home, admins correct refused rules without losing what they typed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from app.notify import rules as planner
+from app.services import outbox, reminder_effect, reminders
+from app.services.context import unit_of_work
+from db.models import OutboxMessage, User
+from tests.databases import scalar
+from tests.notify.servers import SmtpServer
+from tests.pages.apptest import logged_in, texts
+from tests.services.helpers import actor, latest_period_id
+
+MISSING_IN_ZONES = """
+    SELECT count(*) FROM periodcompany pc JOIN company c ON c.id = pc.company_id
+    JOIN zone z ON z.id = c.zone_id LEFT JOIN assessment a
+    ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND a.is_latest
+    WHERE pc.period_id = :p AND z.kind = 'industrial_zone' AND a.id IS NULL
+"""
+
+
+def test_an_official_confirms_and_sends_reminders_to_the_non_filers(seeded: str, smtp: SmtpServer) -> None:
+    missing = int(str(scalar(seeded, MISSING_IN_ZONES, p=latest_period_id())))
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/lists.py").run()
+    at.segmented_control(key="list_kind").set_value("missing").run()
+    assert not at.exception
+    assert f"Sẽ gửi {missing} tin nhắn: {missing} Email." in texts(at)
+    assert smtp.box.messages == []  # nothing goes before the confirmation
+    at.button(key="remind_confirm").click().run()
+    assert not at.exception
+    assert f"Đã đưa {missing} tin vào hàng đợi; đã gửi {missing}, không gửi được 0." in texts(at)
+    assert len(smtp.box.messages) == missing
+    assert scalar(seeded, "SELECT count(*) FROM outboxmessage WHERE created_by = 'demo.zoneboard'") == missing
+    at.button(key="remind_confirm").click().run()  # a second click the same day sends nothing more
+    assert "Đã đưa 0 tin vào hàng đợi" in texts(at) and len(smtp.box.messages) == missing
+
+
+def test_the_company_sees_what_it_was_sent_on_its_home(seeded: str) -> None:
+    with unit_of_work(write=True) as session:
+        company_id = session.exec(select(User.company_id).where(User.username == "demo.company")).one()
+        session.add(
+            OutboxMessage(
+                dedup_key="reminder:1:demo:due_day",
+                company_id=company_id,
+                period_id=latest_period_id(),
+                reason="reminder",
+                step="due_day",
+                channel="email",
+                recipient="hr@hoabinh.vn",
+                template="due_today",
+                subject="[ZoneRisk] Hôm nay là hạn nộp bản tự đánh giá",
+                body="…",
+                status="sent",
+                sent_at=datetime.now(UTC),
+            )
+        )
+    at = logged_in("demo.company")
+    assert not at.exception
+    assert "Thông báo đã gửi cho doanh nghiệp (1)" in [e.label for e in at.expander]
+    assert "[ZoneRisk] Hôm nay là hạn nộp bản tự đánh giá" in texts(at)
+
+
+def test_the_reminders_page_shows_the_effect_of_the_round(seeded: str, smtp: SmtpServer) -> None:
+    period_id = latest_period_id()
+    ict = actor("ict")
+    preview = reminders.manual(ict, period_id, [c for c in range(1, 41)])
+    reminders.queue_manual(ict, preview)
+    outbox.drain()
+    effect = reminder_effect.effect(ict, period_id)
+    at = logged_in("demo.ict")
+    at.switch_page("app/pages/reminders.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Đã nhắc"] == str(effect.reminded) == str(len(preview.messages))
+    assert metrics["Vẫn chưa nộp"] == str(effect.still_missing)
+    assert "Email**: đã cấu hình" in texts(at) and "SMS**: chưa cấu hình" in texts(at)
+
+
+def test_refused_rules_stay_in_the_box_to_be_corrected_then_save(seeded: str) -> None:
+    at = logged_in("demo.admin")
+    at.switch_page("app/pages/reminders.py").run()
+    shipped = planner.shipped_rules_text()
+    broken = shipped.replace("after_missed_rounds: 2", "after_missed_rounds: 0")
+    at.text_area(key="reminder_rules").input(broken).run()
+    at.button(key="save_rules").click().run()
+    assert not at.exception
+    assert "Chưa lưu quy tắc nhắc nhở" in texts(at)
+    assert "escalate.after_missed_rounds" in texts(at)
+    assert at.text_area(key="reminder_rules").value == broken  # what the admin typed is still there
+    assert reminders.current_rules().text == shipped
+    at.text_area(key="reminder_rules").input(
+        broken.replace("after_missed_rounds: 0", "after_missed_rounds: 3")
+    ).run()
+    at.button(key="save_rules").click().run()
+    assert "Đã lưu" in texts(at)
+    escalate = reminders.current_rules().rules.escalate
+    assert escalate is not None and escalate.after_missed_rounds == 3

@@ -1,0 +1,57 @@
+"""The reminder commands as an operator runs them: plan sends nothing; send delivers once."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from tests.databases import scalar
+from tests.notify.servers import SmtpServer
+from tests.services.helpers import latest_period_id
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(url: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_plan_sends_nothing_and_send_delivers_vietnamese_email_once(seeded: str) -> None:
+    due = date.fromisoformat(
+        str(scalar(seeded, "SELECT due_on FROM period WHERE id = :p", p=latest_period_id()))[:10]
+    )
+    at = f"{due.isoformat()}T09:00:00+07:00"
+    with SmtpServer() as smtp:
+        env = {
+            "ZONERISK_SMTP_HOST": "127.0.0.1",
+            "ZONERISK_SMTP_PORT": str(smtp.port),
+            "ZONERISK_SMTP_FROM": "zonerisk@bacgiang.gov.vn",
+            "ZONERISK_SMTP_STARTTLS": "false",
+        }
+        planned = cli(seeded, env, "remind", "plan", "--at", at)
+        assert planned.returncode == 0, planned.stderr
+        assert "email: configured, sms: not configured" in planned.stdout
+        count = int(re.search(r"^(\d+) messages planned$", planned.stdout.splitlines()[-1]).group(1))  # type: ignore[union-attr]
+        assert count > 0 and scalar(seeded, "SELECT count(*) FROM outboxmessage") == 0
+        assert smtp.box.messages == []
+        sent = cli(seeded, env, "remind", "send", "--at", at)
+        assert sent.returncode == 0, sent.stderr
+        assert sent.stdout.splitlines()[-1].startswith(f"sent {count}, failed 0, skipped ")
+        assert len(smtp.box.messages) == count
+        assert any("chưa nộp" in m.get_content() for m in smtp.box.messages)
+        again = cli(seeded, env, "remind", "send", "--at", at)
+        assert again.stdout.splitlines()[-1].startswith("sent 0, failed 0, skipped ")
+        assert len(smtp.box.messages) == count
+    bad = cli(seeded, {}, "remind", "plan", "--at", "ngày mai")
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr

@@ -75,3 +75,17 @@ def sms(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
         monkeypatch.setenv("ZONERISK_GATEWAY_TIMEOUT_SECONDS", "0.5")
         get_settings.cache_clear()
         yield gateway
+
+
+@pytest.fixture
+def no_reminders_yet(seeded: str) -> str:
+    """The seeded province without its history of reminders: for tests of what gets sent, where
+    the seed's past messages (which already hold this round's steps) would answer for them."""
+    from sqlalchemy import delete
+
+    from app.services.context import unit_of_work
+    from db.models import OutboxMessage
+
+    with unit_of_work(write=True) as session:
+        session.execute(delete(OutboxMessage))
+    return seeded

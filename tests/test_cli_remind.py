@@ -27,7 +27,8 @@ def cli(url: str, env: dict[str, str], *args: str) -> subprocess.CompletedProces
     )
 
 
-def test_plan_sends_nothing_and_send_delivers_vietnamese_email_once(seeded: str) -> None:
+def test_plan_sends_nothing_and_send_delivers_vietnamese_email_once(no_reminders_yet: str) -> None:
+    seeded = no_reminders_yet
     due = date.fromisoformat(
         str(scalar(seeded, "SELECT due_on FROM period WHERE id = :p", p=latest_period_id()))[:10]
     )
@@ -55,3 +56,9 @@ def test_plan_sends_nothing_and_send_delivers_vietnamese_email_once(seeded: str)
         assert len(smtp.box.messages) == count
     bad = cli(seeded, {}, "remind", "plan", "--at", "ngày mai")
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+
+
+def test_the_worker_runs_once_and_says_what_it_did(no_reminders_yet: str) -> None:
+    ran = cli(no_reminders_yet, {}, "worker", "--once")
+    assert ran.returncode == 0, ran.stderr
+    assert re.search(r"queued 0, sent 0, failed 0, retrying 0, waiting 0$", ran.stdout.strip())

@@ -50,12 +50,12 @@ LOW_ADOPTION = """
 
 
 def test_on_the_due_day_each_non_filer_gets_one_vietnamese_email_and_a_second_run_sends_none(
-    seeded: str, smtp: SmtpServer
+    no_reminders_yet: str, smtp: SmtpServer
 ) -> None:
-    period_id, _, moment = _due_day(seeded)
-    expected = {normal_email(str(e)) for _, e in rows(seeded, NON_FILERS, p=period_id)} - {None}
+    period_id, _, moment = _due_day(no_reminders_yet)
+    expected = {normal_email(str(e)) for _, e in rows(no_reminders_yet, NON_FILERS, p=period_id)} - {None}
     assert expected, "the seeded round has non-filers"
-    low = {normal_email(str(r[0])) for r in rows(seeded, LOW_ADOPTION, p=period_id)}
+    low = {normal_email(str(r[0])) for r in rows(no_reminders_yet, LOW_ADOPTION, p=period_id)}
     queued, report = _send(moment, period_id)
     assert queued == report.sent == len(expected) + len(low) and report.failed == 0
     reminded = {m["To"] for m in smtp.box.messages if "Hôm nay" in m["Subject"]}
@@ -68,15 +68,15 @@ def test_on_the_due_day_each_non_filer_gets_one_vietnamese_email_and_a_second_ru
     assert len(smtp.box.messages) == len(expected) + len(low)
     next_step, report = _send(moment + timedelta(days=1), period_id)  # overdue: the next step, once each
     assert next_step == report.sent >= len(expected)  # + the officials' list of companies missing twice
-    assert scalar(seeded, "SELECT count(DISTINCT dedup_key) FROM outboxmessage") == scalar(
-        seeded, "SELECT count(*) FROM outboxmessage"
+    assert scalar(no_reminders_yet, "SELECT count(DISTINCT dedup_key) FROM outboxmessage") == scalar(
+        no_reminders_yet, "SELECT count(*) FROM outboxmessage"
     )
 
 
 def test_a_failing_gateway_is_retried_with_back_off_and_a_refused_number_is_not(
-    seeded: str, sms: Gateway
+    no_reminders_yet: str, sms: Gateway
 ) -> None:
-    _, _, moment = _due_day(seeded)
+    _, _, moment = _due_day(no_reminders_yet)
     period_id = latest_period_id()
     plans = reminders.plan(moment, period_id)
     queued = reminders.queue(plans)
@@ -87,10 +87,11 @@ def test_a_failing_gateway_is_retried_with_back_off_and_a_refused_number_is_not(
     assert (
         first.sent == 0 and first.waiting == queued - 1 - first.retrying
     )  # the channel is down for this run
-    refused = scalar(seeded, "SELECT last_error FROM outboxmessage WHERE status = 'failed'")
+    refused = scalar(no_reminders_yet, "SELECT last_error FROM outboxmessage WHERE status = 'failed'")
     assert "HTTP 400" in str(refused)
     retry_at = rows(
-        seeded, "SELECT attempts, next_attempt_at FROM outboxmessage WHERE attempts = 1 AND status = 'queued'"
+        no_reminders_yet,
+        "SELECT attempts, next_attempt_at FROM outboxmessage WHERE attempts = 1 AND status = 'queued'",
     )
     assert len(retry_at) == first.retrying
     sms.answers.clear()  # the gateway is back
@@ -99,16 +100,16 @@ def test_a_failing_gateway_is_retried_with_back_off_and_a_refused_number_is_not(
     )  # the untried ones go as soon as it is back
     later = outbox.drain(moment + outbox.retry_delay(1))
     assert later.sent == first.retrying and later.failed == 0
-    assert scalar(seeded, "SELECT count(*) FROM outboxmessage WHERE status = 'sent'") == queued - 1
+    assert scalar(no_reminders_yet, "SELECT count(*) FROM outboxmessage WHERE status = 'sent'") == queued - 1
     assert outbox.drain(moment + timedelta(days=1)) == outbox.DrainReport()  # the refused one stays refused
 
 
 def test_a_message_that_keeps_failing_is_given_up_after_the_last_attempt(
-    seeded: str, sms: Gateway, monkeypatch: pytest.MonkeyPatch
+    no_reminders_yet: str, sms: Gateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZONERISK_REMINDER_MAX_ATTEMPTS", "3")
     get_settings.cache_clear()
-    _, _, moment = _due_day(seeded)
+    _, _, moment = _due_day(no_reminders_yet)
     plans = reminders.plan(moment, latest_period_id())
     plans[0].messages = plans[0].messages[:1]
     reminders.queue(plans[:1])
@@ -118,11 +119,11 @@ def test_a_message_that_keeps_failing_is_given_up_after_the_last_attempt(
         report = outbox.drain(at)
         assert (report.retrying, report.failed) == ((1, 0) if attempt < 3 else (0, 1))
         at += outbox.retry_delay(attempt)
-    assert rows(seeded, "SELECT status, attempts FROM outboxmessage") == [("gave_up", 3)]
+    assert rows(no_reminders_yet, "SELECT status, attempts FROM outboxmessage") == [("gave_up", 3)]
 
 
-def test_two_senders_at_once_send_each_message_once(seeded: str, sms: Gateway) -> None:
-    _, _, moment = _due_day(seeded)
+def test_two_senders_at_once_send_each_message_once(no_reminders_yet: str, sms: Gateway) -> None:
+    _, _, moment = _due_day(no_reminders_yet)
     queued = reminders.queue(reminders.plan(moment, latest_period_id()))
     reports: list[outbox.DrainReport] = []
 
@@ -140,9 +141,9 @@ def test_two_senders_at_once_send_each_message_once(seeded: str, sms: Gateway) -
 
 
 def test_a_sender_that_dies_between_sending_and_recording_resends_with_the_same_key(
-    seeded: str, sms: Gateway, monkeypatch: pytest.MonkeyPatch
+    no_reminders_yet: str, sms: Gateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, _, moment = _due_day(seeded)
+    _, _, moment = _due_day(no_reminders_yet)
     queued = reminders.queue(reminders.plan(moment, latest_period_id()))
 
     def crash(*args: object, **kwargs: object) -> None:
@@ -158,13 +159,13 @@ def test_a_sender_that_dies_between_sending_and_recording_resends_with_the_same_
     assert outbox.drain(moment).sent == queued
     assert len(sms.requests) == 2 * queued  # each sent twice over the wire …
     assert len(sms.delivered) == queued  # … and delivered once, by its key
-    ids = {r[0] for r in rows(seeded, "SELECT provider_id FROM outboxmessage")}
+    ids = {r[0] for r in rows(no_reminders_yet, "SELECT provider_id FROM outboxmessage")}
     assert ids == set(sms.delivered.values())
 
 
-def test_a_company_with_no_contact_is_listed_not_crashed_on(seeded: str, smtp: SmtpServer) -> None:
-    period_id, _, moment = _due_day(seeded)
-    (target, _), *_ = rows(seeded, NON_FILERS, p=period_id)
+def test_a_company_with_no_contact_is_listed_not_crashed_on(no_reminders_yet: str, smtp: SmtpServer) -> None:
+    period_id, _, moment = _due_day(no_reminders_yet)
+    (target, _), *_ = rows(no_reminders_yet, NON_FILERS, p=period_id)
     with unit_of_work() as session:
         company = session.get(Company, target)
         assert company is not None
@@ -176,11 +177,13 @@ def test_a_company_with_no_contact_is_listed_not_crashed_on(seeded: str, smtp: S
     assert lost.why == "zalo: not configured; sms: not configured; email: no address"
 
 
-def test_an_official_reminds_chosen_non_filers_in_scope_once_a_day(seeded: str, smtp: SmtpServer) -> None:
-    period_id, _, moment = _due_day(seeded)
+def test_an_official_reminds_chosen_non_filers_in_scope_once_a_day(
+    no_reminders_yet: str, smtp: SmtpServer
+) -> None:
+    period_id, _, moment = _due_day(no_reminders_yet)
     board = actor("zone_board")
-    inside = [r[0] for r in rows(seeded, NON_FILERS + " AND c.zone_id LIKE 'kcn-%'", p=period_id)]
-    outside = [r[0] for r in rows(seeded, NON_FILERS + " AND c.zone_id LIKE 'dist-%'", p=period_id)]
+    inside = [r[0] for r in rows(no_reminders_yet, NON_FILERS + " AND c.zone_id LIKE 'kcn-%'", p=period_id)]
+    outside = [r[0] for r in rows(no_reminders_yet, NON_FILERS + " AND c.zone_id LIKE 'dist-%'", p=period_id)]
     assert inside and outside
     preview = reminders.manual(board, period_id, [inside[0], outside[0]], moment)
     assert [m.company_id for m in preview.messages] == [inside[0]] and preview.per_channel == {"email": 1}
@@ -191,8 +194,8 @@ def test_an_official_reminds_chosen_non_filers_in_scope_once_a_day(seeded: str, 
     assert reminders.queue_manual(board, tomorrow) == 1
 
 
-def test_the_effect_figures_match_sql(seeded: str, smtp: SmtpServer) -> None:
-    period_id, _, moment = _due_day(seeded)
+def test_the_effect_figures_match_sql(no_reminders_yet: str, smtp: SmtpServer) -> None:
+    period_id, _, moment = _due_day(no_reminders_yet)
     _send(moment, period_id)
     with unit_of_work() as session:  # two reminded companies file: one within a day, one later
         reminded = session.exec(
@@ -205,13 +208,13 @@ def test_the_effect_figures_match_sql(seeded: str, smtp: SmtpServer) -> None:
     ict = actor("ict")
     effect = reminder_effect.effect(ict, period_id)
     sql_reminded = scalar(
-        seeded,
+        no_reminders_yet,
         "SELECT count(DISTINCT company_id) FROM outboxmessage WHERE status = 'sent' AND period_id = :p"
         " AND reason IN ('reminder', 'manual')",
         p=period_id,
     )
     sql_after = scalar(
-        seeded,
+        no_reminders_yet,
         """SELECT count(*) FROM (SELECT o.company_id, min(o.sent_at) AS first_at FROM outboxmessage o
            WHERE o.status = 'sent' AND o.period_id = :p AND o.reason IN ('reminder', 'manual')
            GROUP BY o.company_id) f
@@ -229,7 +232,7 @@ def test_the_effect_figures_match_sql(seeded: str, smtp: SmtpServer) -> None:
     assert (email.channel, email.sent, email.failed, email.filed_within_24h) == ("email", sql_reminded, 0, 1)
     board = reminder_effect.effect(actor("zone_board"), period_id)
     assert board.reminded == scalar(
-        seeded,
+        no_reminders_yet,
         """SELECT count(DISTINCT o.company_id) FROM outboxmessage o JOIN company c ON c.id = o.company_id
            JOIN zone z ON z.id = c.zone_id WHERE o.status = 'sent' AND o.period_id = :p
            AND z.kind = 'industrial_zone' AND o.reason IN ('reminder', 'manual')""",
@@ -261,7 +264,7 @@ def _file_for(company_id: int | None, period_id: int, at: datetime) -> None:
         )
 
 
-def test_rules_an_admin_saves_are_checked_whole_and_then_used(seeded: str) -> None:
+def test_rules_an_admin_saves_are_checked_whole_and_then_used(no_reminders_yet: str) -> None:
     admin = actor("admin")
     text = planner.shipped_rules_text()
     with pytest.raises(Invalid) as refused:
@@ -271,3 +274,22 @@ def test_rules_an_admin_saves_are_checked_whole_and_then_used(seeded: str) -> No
     reminders.save_rules(admin, text.replace("after_missed_rounds: 2", "after_missed_rounds: 3"))
     escalate = reminders.current_rules().rules.escalate
     assert escalate is not None and escalate.after_missed_rounds == 3
+
+
+def test_a_returned_submission_tells_its_hr_officer_what_to_fix_once(
+    no_reminders_yet: str, smtp: SmtpServer
+) -> None:
+    from app.services import assessments
+    from tests.services.helpers import GOOD_ANSWERS
+
+    period_id, _, moment = _due_day(no_reminders_yet)
+    company = actor("company")
+    draft = assessments.start_draft(company, period_id)
+    assessments.save_draft(company, draft.id, GOOD_ANSWERS)
+    filed = assessments.submit(company, draft.id, "returned-once")
+    assessments.review(actor("zone_board"), filed.id, "return", "Bổ sung số liệu nhà ăn ca 3.")
+    _send(moment, period_id)
+    (returned,) = [m for m in smtp.box.messages if "bị trả lại" in m["Subject"]]
+    assert "Bổ sung số liệu nhà ăn ca 3." in returned.get_content()
+    _send(moment + timedelta(days=1), period_id)  # the next step: reminders to the others only
+    assert sum("bị trả lại" in m["Subject"] for m in smtp.box.messages) == 1

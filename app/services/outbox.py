@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from app.config import Settings, get_settings
@@ -69,84 +70,115 @@ class DrainReport:
     waiting: int = 0  # queued on a channel that is not configured here, or left while a channel is down
 
 
-def _claim(now: datetime, channels: set[str], limit: int, token: str) -> list[OutboxMessage]:
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed message, as the sender needs it (plain values: no ORM objects on the hot path)."""
+
+    id: int
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    dedup_key: str
+    template: str
+    values: dict[str, object]
+    attempts: int
+
+
+TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]  # SQLModel's table, typed as Any
+CLAIMED_COLUMNS = [TABLE.c[name] for name in Claimed.__dataclass_fields__]
+
+
+def _claim(now: datetime, channels: set[str], limit: int, token: str) -> list[Claimed]:
+    """One statement: take up to `limit` due messages nobody holds, mark them ours for a lease,
+    return them. PostgreSQL skips rows another sender has locked; SQLite's write lock serialises."""
     with unit_of_work(write=True) as session:
         real_now = datetime.now(UTC)
-        query = (
-            select(OutboxMessage.id)
+        due = (
+            sa_select(TABLE.c.id)
             .where(
-                OutboxMessage.status == "queued",
-                col(OutboxMessage.next_attempt_at) <= now,
-                col(OutboxMessage.channel).in_(channels),
-                or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < real_now),
+                TABLE.c.status == "queued",
+                TABLE.c.next_attempt_at <= now,
+                TABLE.c.channel.in_(channels),
+                or_(TABLE.c.claimed_until.is_(None), TABLE.c.claimed_until < real_now),
             )
-            .order_by(col(OutboxMessage.id))
+            .order_by(TABLE.c.id)
             .limit(limit)
         )
         if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.exec(query).all())
-        if not ids:
-            return []
-        session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_(ids))
+            due = due.with_for_update(skip_locked=True)
+        taken = session.execute(
+            update(TABLE)
+            .where(TABLE.c.id.in_(due.scalar_subquery()))
             .values(claim=token, claimed_until=real_now + LEASE)
-        )
-        return list(session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))).all())
+            .returning(*CLAIMED_COLUMNS)
+        ).all()
+    return sorted((Claimed(*row) for row in taken), key=lambda c: c.id)
 
 
 Outcome = tuple[str, str, str]  # status, error, provider id
+RECORD = (
+    update(TABLE)
+    .where(TABLE.c.id == bindparam("message_id"), TABLE.c.claim == bindparam("token"))
+    .values(
+        status=bindparam("new_status"),
+        attempts=bindparam("new_attempts"),
+        last_error=bindparam("error"),
+        provider_id=bindparam("provider"),
+        sent_at=bindparam("sent"),
+        next_attempt_at=bindparam("next_at"),
+        claim=None,
+        claimed_until=None,
+    )
+)
 
 
 def _record(
     outcomes: Mapping[int, Outcome],
-    rows: Mapping[int, OutboxMessage],
+    rows: Mapping[int, Claimed],
     token: str,
     now: datetime,
     max_attempts: int,
     report: DrainReport,
 ) -> None:
-    with unit_of_work(write=True) as session:
-        for message_id, (status, error, provider_id) in outcomes.items():
-            row = rows[message_id]
-            values: dict[str, object] = {"claim": None, "claimed_until": None}
-            if status == "sent":
-                values |= {
-                    "status": "sent",
-                    "sent_at": now,
-                    "provider_id": provider_id[:200],
-                    "attempts": row.attempts + 1,
-                }
-                report.sent += 1
-            elif status == "failed":
-                values |= {"status": "failed", "last_error": error[:500], "attempts": row.attempts + 1}
-                report.failed += 1
-            elif status == "retry":
-                attempts = row.attempts + 1
-                if attempts >= max_attempts:
-                    values |= {"status": "gave_up", "last_error": error[:500], "attempts": attempts}
-                    report.failed += 1
-                else:
-                    values |= {
-                        "last_error": error[:500],
-                        "attempts": attempts,
-                        "next_attempt_at": now + retry_delay(attempts),
-                    }
-                    report.retrying += 1
-            else:  # released untried: the channel is down in this run
-                report.waiting += 1
-            session.execute(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.claim) == token)
-                .values(**values)
-            )
+    """Every result of a batch in one executemany; a row whose claim expired and was taken by
+    another sender is left to that sender (the claim no longer matches)."""
+    params = []
+    for message_id, (outcome, error, provider_id) in outcomes.items():
+        row = rows[message_id]
+        attempts = row.attempts + 1
+        values = {
+            "message_id": message_id,
+            "token": token,
+            "error": error[:500],
+            "provider": "",
+            "sent": None,
+            "next_at": now,
+            "new_attempts": attempts,
+            "new_status": "queued",
+        }
+        if outcome == "sent":
+            values |= {"new_status": "sent", "sent": now, "provider": provider_id[:200]}
+            report.sent += 1
+        elif outcome == "failed" or (outcome == "retry" and attempts >= max_attempts):
+            values |= {"new_status": "failed" if outcome == "failed" else "gave_up"}
+            report.failed += 1
+        elif outcome == "retry":
+            values |= {"next_at": now + retry_delay(attempts)}
+            report.retrying += 1
+        else:  # released untried: the channel is down in this run
+            values |= {"new_attempts": row.attempts, "error": ""}
+            report.waiting += 1
+        params.append(values)
+    if params:
+        with unit_of_work(write=True) as session:
+            session.execute(RECORD, params)
 
 
 def drain(
     now: datetime | None = None,
     channels: Mapping[str, Channel] | None = None,
-    batch: int = 200,
+    batch: int = 500,
     progress: Callable[[DrainReport], None] | None = None,
 ) -> DrainReport:
     """Send every message that is due at `now` (default: this moment) on the configured channels."""
@@ -164,8 +196,6 @@ def drain(
             outcomes: dict[int, Outcome] = {}
             failures_in_a_row: dict[str, int] = {}
             for row in claimed:
-                if row.id is None:
-                    continue
                 if row.channel in down:
                     outcomes[row.id] = ("released", "", "")
                     continue
@@ -176,9 +206,7 @@ def drain(
                         down.add(row.channel)
                 else:
                     failures_in_a_row[row.channel] = 0
-            _record(
-                outcomes, {r.id: r for r in claimed if r.id is not None}, token, now, max_attempts, report
-            )
+            _record(outcomes, {r.id: r for r in claimed}, token, now, max_attempts, report)
             if progress:
                 progress(report)
     finally:
@@ -188,7 +216,7 @@ def drain(
     return report
 
 
-def _send(channel: Channel, row: OutboxMessage) -> Outcome:
+def _send(channel: Channel, row: Claimed) -> Outcome:
     message = Outgoing(
         row.channel,
         row.recipient,
@@ -196,7 +224,7 @@ def _send(channel: Channel, row: OutboxMessage) -> Outcome:
         row.body,
         row.dedup_key,
         row.template,
-        {k: str(v) for k, v in row.values.items()},
+        {k: str(v) for k, v in (row.values or {}).items()},
     )
     try:
         return ("sent", "", channel.send(message).provider_id)

@@ -46,11 +46,17 @@ def server_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, server_database: str) -> Iterator[str]:
     """The app on its own seeded SQLite database (the browser journeys are about the pages)."""
+    yield from serve(tmp_path_factory, server_database)
+
+
+def serve(
+    tmp_path_factory: pytest.TempPathFactory, url: str, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`streamlit run` on a free port against `url`, with `extra_env` (a configured channel, say)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `bash .ci/run`, which installs it")
-    url = server_database
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "ZONERISK_ENV": "test"}
+    env = {**os.environ, "DATABASE_URL": url, "ZONERISK_ENV": "test", **(extra_env or {})}
     log = open(tmp_path_factory.mktemp("streamlit-log") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [

@@ -21,7 +21,8 @@ def prepare_database() -> bool:
         upgrade(url)
         if not (settings.demo and fresh):
             return False
-        from seed.build import build, is_empty
+        from seed.build import build
+        from seed.database import is_empty
 
         with unit_of_work() as session:
             if not is_empty(session):

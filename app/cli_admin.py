@@ -66,7 +66,7 @@ def export_pdf(
     lang: Annotated[str, typer.Option("--lang")] = "vi",
 ) -> None:
     """The chairman's report, or one company's assessment report."""
-    from app.services import company_reports, reports
+    from app.services import chairman_reports, company_reports
     from app.services.context import CLI_ACTOR, unit_of_work
     from app.services.errors import ServiceError
 
@@ -76,7 +76,7 @@ def export_pdf(
     try:
         with unit_of_work(write=True) as session:  # the command is one action: find, read, log
             if report is PdfReport.chairman:
-                data = reports.export_chairman_pdf(CLI_ACTOR, period, lang, session=session)
+                data = chairman_reports.export_chairman_pdf(CLI_ACTOR, period, lang, session=session)
             else:
                 assessment_id = company_reports.latest_assessment_id(
                     CLI_ACTOR, str(company), period, session=session

@@ -138,7 +138,7 @@ def _peak_mb(work: Callable[[], object]) -> float:
 def _chairman(quick: bool) -> list[Figure]:
     """The chairman's PDF at province scale beside the queries it needs (its report's reads): what
     the rendering, the register number and the log add."""
-    from app.services import reports
+    from app.services import chairman_reports
     from app.services.context import Actor
     from bench.monitoring import _database, _ensure_seeded
 
@@ -149,8 +149,8 @@ def _chairman(quick: bool) -> list[Figure]:
     _ensure_seeded(url, companies, periods)
     ict = Actor(user_id=None, username="bench", role="ict")
     with _database(url):
-        reads = best_of(3, lambda: reports.chairman_report(ict, None))
-        export = best_of(3, lambda: reports.export_chairman_pdf(ict, None))
+        reads = best_of(3, lambda: chairman_reports.chairman_report(ict, None))
+        export = best_of(3, lambda: chairman_reports.export_chairman_pdf(ict, None))
     return [
         Figure(
             f"exports.chairman_pdf[sqlite {companies // 1000}k×{periods}]",

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.config import ROOT, database_override
-from app.services import monitoring
+from app.services import monitoring, trends
 from app.services.context import Actor
 from bench.harness import Figure, best_of
 from db.engine import get_engine
@@ -60,7 +60,8 @@ def _database(url: str) -> Iterator[None]:
 
 def _ensure_seeded(url: str, companies: int, periods: int) -> None:
     from db.migrate import upgrade
-    from seed.build import build, reset_database
+    from seed.build import build
+    from seed.database import reset_database
 
     engine = get_engine(url)
     try:
@@ -136,7 +137,7 @@ def _figures(label: str, url: str, companies: int, periods: int) -> list[Figure]
 
         scale = f"{companies // 1000}k×{periods}"
         overview_time = best_of(5, lambda: monitoring.overview(ICT, period_id))
-        trend_time = best_of(3, lambda: monitoring.trend(ICT))
+        trend_time = best_of(3, lambda: trends.trend(ICT))
         return [
             Figure(
                 f"monitoring.overview[{label} {scale}]",

@@ -10,7 +10,7 @@ import streamlit.testing.v1 as st_testing
 from sqlmodel import select
 
 from app.config import ROOT, get_settings
-from app.services import monitoring, periods
+from app.services import lists, monitoring, periods, trends
 from app.services.auth import actor_for
 from app.services.context import unit_of_work
 from bench.harness import Figure, best_of
@@ -33,8 +33,8 @@ def _page_figures(label: str, url: str, companies: int, periods_count: int) -> l
         def database_only() -> None:
             filters = monitoring.Filters()
             monitoring.overview(ict, period.id, filters)  # type: ignore[arg-type]  # a stored row's id is never None
-            monitoring.trend(ict, filters, 12)
-            monitoring.company_rows(ict, period.id, filters, filed=True)  # type: ignore[arg-type]  # a stored row's id is never None
+            trends.trend(ict, filters, 12)
+            lists.company_rows(ict, period.id, filters, filed=True)  # type: ignore[arg-type]  # a stored row's id is never None
 
         at = st_testing.AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
         at.run()

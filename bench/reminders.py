@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.config import ROOT, database_override, get_settings
-from app.notify import rules as planner
+from app.notify import planner
 from app.notify.channels import Channel, SmsGateway
 from app.services import outbox, reminders
 from bench.harness import Figure, best_of

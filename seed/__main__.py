@@ -9,7 +9,8 @@ import typer
 
 from app.config import get_settings
 from db.migrate import upgrade
-from seed.build import SeedError, build, reset_database
+from seed.build import SeedError, build
+from seed.database import reset_database
 
 cli = typer.Typer(add_completion=False)
 

@@ -10,32 +10,21 @@ import time as clock
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
-import yaml
-from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from app.assessment.schema import ChoiceRule, RuleSet, SumRule
 from app.services import rulesets
 from app.services.assessments import insert_submissions
-from app.services.companies import CompanyRecord, add_company, add_zone
+from app.services.companies import add_company, add_zone
+from app.services.company_records import CompanyRecord
 from app.services.context import SYSTEM_ACTOR, unit_of_work
 from app.services.periods import VIETNAM, Expected, open_period
 from app.services.users import create_user
-from db.models import Assessment, Company, OutboxMessage, Period, Review, User, Zone
-
-DATA = Path(__file__).with_name("bac_giang.yaml")
-
-
-def province() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    return data
-
-
-# Vietnamese mobile prefixes in use (Viettel, Vinaphone, MobiFone), one per first drawn digit
-MOBILE_PREFIXES = ("090", "091", "094", "096", "097", "098", "093", "088", "086", "032")
+from db.models import Company, Period, User, Zone
+from seed.answers import Profile, answers_for, choice_tables
+from seed.province import MOBILE_PREFIXES, company_name, province, tax_codes
+from seed.reminders import reminder_history, store_reviews
 
 
 @dataclass(frozen=True)
@@ -56,98 +45,6 @@ def default_start(periods: int, today: date | None = None) -> date:
     return this_monday - timedelta(weeks=periods - 1)
 
 
-def _choice_tables(ruleset: RuleSet) -> dict[str, list[str]]:
-    """Options of each choice input, lowest-risk first."""
-    tables: dict[str, list[str]] = {}
-    for criterion in ruleset.criteria():
-        rule = criterion.rule
-        leaves = [p.rule for p in rule.parts] if isinstance(rule, SumRule) else [rule]
-        for leaf in leaves:
-            if isinstance(leaf, ChoiceRule):
-                tables[leaf.input] = sorted(leaf.points, key=lambda o: leaf.points[o])
-    return tables
-
-
-@dataclass
-class _Profile:
-    company_id: int
-    workers: int
-    area: float
-    phones_share: float
-    care: float
-    diligence: float
-    official_id: int | None
-    improvement: float = 0.4
-    persona: bool = False
-
-
-def _answers(
-    rng: random.Random, p: _Profile, week: int, weeks: int, choices: dict[str, list[str]]
-) -> dict[str, Any]:
-    """One round's answers: care grows with time (measures adopted), outbreak pressure fades."""
-    progress = week / max(weeks - 1, 1)
-    care = min(0.98, max(0.02, p.care + p.improvement * progress + rng.gauss(0, 0.1)))
-    outbreak = max(0.05, 1 - 2.5 * progress)
-    answers: dict[str, Any] = {}
-    for input_id, options in choices.items():
-        if input_id == "cs3":
-            roll = rng.random()
-            if roll < 0.02 * outbreak:
-                answers["cs3"] = "f0"
-            elif roll < 0.35 * outbreak:
-                answers["cs3"] = rng.choice(["f2", "from_outbreak_area", "f1"])
-            else:
-                answers["cs3"] = "none"
-        elif rng.random() < care:
-            answers[input_id] = options[0]
-        else:
-            answers[input_id] = options[
-                min(len(options) - 1, 1 + int(rng.random() ** 1.5 * (len(options) - 1)))
-            ]
-    workers = max(30, int(p.workers * rng.uniform(0.97, 1.02)))
-    phones = int(workers * p.phones_share)
-    bluezone_share = min(1.0, 0.35 + 0.6 * progress * (0.6 + care / 2) + rng.uniform(-0.1, 0.1))
-    health_share = min(1.0, 0.45 + 0.55 * progress * (0.7 + care / 3) + rng.uniform(-0.08, 0.08))
-    answers.update(
-        {
-            "workers": workers,
-            "workshop_area_m2": round(p.area, 1),
-            "workers_from_outbreak_areas": int(workers * outbreak * rng.uniform(0, 0.22)),
-            "smartphone_owners": phones,
-            "bluezone_installed": max(0, int(phones * bluezone_share)),
-            "health_declared": max(0, int(workers * health_share)),
-            "mask_rate_pct": 100 if rng.random() < care else rng.choice([95, 90, 85, 75, 60, 45]),
-            "handwash_rate_pct": 100 if rng.random() < care * 0.8 else round(rng.uniform(40, 99), 1),
-        }
-    )
-    return answers
-
-
-def _tax_codes(rng: random.Random, count: int, taken: set[str]) -> Iterator[str]:
-    while count:
-        code = "24" + f"{rng.randrange(10**8):08d}"
-        if rng.random() < 0.05:
-            code += f"-{rng.randint(1, 9):03d}"
-        if code not in taken:
-            taken.add(code)
-            count -= 1
-            yield code
-
-
-def _company_name(rng: random.Random, sector: dict[str, Any], parts: dict[str, Any], used: set[str]) -> str:
-    for _ in range(50):
-        name = (
-            f"{rng.choice(parts['forms'])} {rng.choice(sector['words'])} "
-            f"{rng.choice(parts['stems'])}{rng.choice(parts['suffixes'])}"
-        )
-        if name not in used:
-            used.add(name)
-            return name
-    name = f"{name} {len(used) + 1}"
-    used.add(name)
-    return name
-
-
 class SeedError(RuntimeError):
     """The demo cannot be seeded here (the database already holds data); the CLI says so, exit 2."""
 
@@ -164,7 +61,7 @@ def build(
     data = province()
     start = start or default_start(periods)
     loaded = rulesets.default()
-    choices = _choice_tables(loaded.ruleset)
+    choices = choice_tables(loaded.ruleset)
     actor = SYSTEM_ACTOR
     with unit_of_work(write=True) as session:
         if session.exec(select(Company.id).limit(1)).first() is not None:
@@ -187,8 +84,8 @@ def build(
         sectors = data["sectors"]
         taken: set[str] = {data["persona"]["tax_code"]}
         names: set[str] = {data["persona"]["name"]}
-        codes = _tax_codes(rng, max(companies - 1, 0), taken)
-        profiles: list[_Profile] = []
+        codes = tax_codes(rng, max(companies - 1, 0), taken)
+        profiles: list[Profile] = []
         persona = data["persona"]
         zone_by_id = {z["id"]: z for z in zones}
         registered = datetime.combine(start - timedelta(days=30), time(9, 0), tzinfo=UTC)
@@ -224,7 +121,7 @@ def build(
                 phone = MOBILE_PREFIXES[int(drawn[0])] + drawn[1:]  # a number the networks give out
                 record = CompanyRecord(
                     tax_code=next(codes),
-                    name=_company_name(rng, sector, data["name_parts"], names),
+                    name=company_name(rng, sector, data["name_parts"], names),
                     zone_id=area["id"],
                     district=area.get("district", area["name"]),
                     sector=sector["name"],
@@ -252,7 +149,7 @@ def build(
             company.created_at = company.updated_at = registered
             session.add(company)
             profiles.append(
-                _Profile(
+                Profile(
                     company_id=company.id,
                     workers=record.workers or 100,
                     area=(record.workers or 100) * rng.uniform(0.85, 9.0),
@@ -320,7 +217,7 @@ def build(
                 open_at = datetime.combine(period.opens_on, time(7, 0), tzinfo=UTC) - VIETNAM  # 7:00 local
                 propensity = 0.12 + 0.83 * (week / max(periods - 1, 1)) ** 0.55
                 for p in profiles:
-                    answers = _answers(rng, p, week, periods, choices)
+                    answers = answers_for(rng, p, week, periods, choices)
                     if p.persona:
                         if current:
                             continue  # the demo HR officer has this week's assessment to do
@@ -380,29 +277,9 @@ def build(
         count = insert_submissions(submissions(), session=session)
         if reviews:
             progress("reviews")
-            ids = dict(
-                ((company_id, period_id), assessment_id)
-                for assessment_id, company_id, period_id in session.exec(
-                    select(Assessment.id, Assessment.company_id, Assessment.period_id).where(
-                        col(Assessment.is_latest)
-                    )
-                ).all()
-            )
-            session.execute(
-                insert(Review),
-                [
-                    {
-                        "assessment_id": ids[(r["company_id"], r["period_id"])],
-                        "official_id": r["official_id"],
-                        "decision": r["decision"],
-                        "comment": r["comment"],
-                        "at": r["at"],
-                    }
-                    for r in reviews
-                ],
-            )
+            store_reviews(session, reviews)
         progress("reminders sent in past rounds")
-        _reminder_history(session, period_rows, filed_at, now, random.Random(seed + 14))
+        reminder_history(session, period_rows, filed_at, now, random.Random(seed + 14))
     return SeedSummary(
         zones=len(zones) + len(districts),
         companies=companies,
@@ -412,99 +289,3 @@ def build(
         first_period=start,
         logins=logins,
     )
-
-
-def _reminder_history(
-    session: Session,
-    rounds: list[Period],
-    filed_at: dict[tuple[int, int], datetime],
-    now: datetime,
-    rng: random.Random,
-) -> None:
-    """What the reminder rules would have sent in the rounds so far: each step to each company that
-    had not filed by then, mostly delivered, a few refused, so the effect figures are not empty.
-    Nothing is sent: the rows are history, status sent or failed."""
-    from app.notify import rules as planner
-    from app.services.reminders import contact_of
-
-    loaded = planner.parse_rules(planner.shipped_rules_text())
-    contacts = {
-        cid: contact_of(email, phone)
-        for cid, email, phone in session.exec(
-            select(Company.id, Company.contact_email, Company.contact_phone)
-        ).all()
-    }
-    rows: list[dict[str, object]] = []
-    for period in rounds:
-        if period.id is None:
-            continue
-        steps = sorted(
-            (moment, key, step.template, days)
-            for step in loaded.rules.steps
-            for key, moment, days in planner.occurrences(step, period.due_on)
-            if moment <= now
-        )
-        for cid, contact in contacts.items():
-            filed = filed_at.get((cid or 0, period.id))
-            for moment, key, template, days in steps:
-                if filed is not None and filed <= moment:
-                    break
-                channel = "zalo" if cid and cid % 10 < 5 else "sms" if cid and cid % 10 < 8 else "email"
-                recipient = contact.address(channel)
-                if recipient is None:
-                    continue
-                values = {
-                    "round": period.name,
-                    "due_date": f"{period.due_on:%d/%m/%Y}",
-                    "days_overdue": str(max(days, 0)),
-                }
-                text = loaded.templates[template]
-                failed = rng.random() < 0.03
-                sent_at = moment + timedelta(minutes=rng.uniform(0.5, 20))
-                rows.append(
-                    {
-                        "dedup_key": f"reminder:{period.id}:c{cid}:{key}",
-                        "company_id": cid,
-                        "period_id": period.id,
-                        "reason": "reminder",
-                        "step": key,
-                        "channel": channel,
-                        "recipient": recipient,
-                        "template": template,
-                        "lang": "vi",
-                        "subject": text.render("subject", "vi", values),
-                        "body": text.render(channel, "vi", values),
-                        "values": values,
-                        "status": "failed" if failed else "sent",
-                        "attempts": 1,
-                        "last_error": "HTTP 400: invalid phone number" if failed else "",
-                        "provider_id": "" if failed else f"seed-{len(rows) + 1}",
-                        "created_by": "system",
-                        "created_at": moment,
-                        "next_attempt_at": moment,
-                        "sent_at": None if failed else sent_at,
-                    }
-                )
-                if len(rows) >= 5_000:
-                    session.execute(insert(OutboxMessage), rows)
-                    rows = []
-    if rows:
-        session.execute(insert(OutboxMessage), rows)
-
-
-def reset_database(url: str) -> None:
-    """Drop everything (tables and Alembic's version table) and migrate afresh."""
-    from sqlmodel import SQLModel
-
-    from db.engine import get_engine
-    from db.migrate import upgrade
-
-    engine = get_engine(url)
-    with engine.begin() as connection:
-        SQLModel.metadata.drop_all(connection)
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    upgrade(url)
-
-
-def is_empty(session: Session) -> bool:
-    return session.exec(select(Company.id).limit(1)).first() is None

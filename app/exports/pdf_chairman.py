@@ -5,16 +5,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from app.exports.labels import L
 from app.exports.pdf_base import (
-    BOLD,
     REGULAR,
     document,
     document_heading,
@@ -25,59 +21,12 @@ from app.exports.pdf_base import (
     styles,
     table,
 )
+from app.exports.pdf_charts import filing_chart, level_chart
 from app.exports.report import ChairmanReport, CompanyLine, ReminderLine
 from app.formatting import index, number
 
 MAX_LISTED = 60  # companies listed by name in one table before "and N more"
 NON_FILERS_PER_AREA = 25
-
-
-def _level_chart(report: ChairmanReport) -> Drawing:
-    labels = {lv.id: lv for lv in report.levels}
-    counts = [c for _, c, _ in report.level_counts]
-    drawing = Drawing(170 * mm, 62 * mm)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 14 * mm, 12 * mm, 150 * mm, 42 * mm
-    chart.data = [counts]
-    chart.categoryAxis.categoryNames = [labels[i].label for i, _, _ in report.level_counts]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max([*counts, 1]) * 1.15
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = REGULAR
-    chart.barLabels.fontSize = 7
-    chart.barLabels.nudge = 6
-    for n, (level_id, _, _) in enumerate(report.level_counts):
-        chart.bars[(0, n)].fillColor = colors.HexColor(labels[level_id].color)
-    drawing.add(chart)
-    drawing.add(String(14 * mm, 57 * mm, L("chairman.chart_levels", report.lang), fontName=BOLD, fontSize=9))
-    return drawing
-
-
-def _filing_chart(report: ChairmanReport) -> Drawing:
-    areas = [a for a in report.areas if a.expected]
-    height = max(30, 7 * len(areas)) * mm
-    drawing = Drawing(170 * mm, height + 16 * mm)
-    chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 48 * mm, 6 * mm, 115 * mm, height
-    chart.data = [[round(a.submitted / a.expected * 100, 1) for a in reversed(areas)]]
-    chart.categoryAxis.categoryNames = [a.name for a in reversed(areas)]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-    chart.bars[0].fillColor = colors.HexColor("#2B8CBE")
-    chart.barLabelFormat = "%.0f"
-    chart.barLabels.fontName = REGULAR
-    chart.barLabels.fontSize = 6.5
-    chart.barLabels.nudge = 8
-    drawing.add(chart)
-    drawing.add(
-        String(0, height + 10 * mm, L("chairman.chart_filing", report.lang), fontName=BOLD, fontSize=9)
-    )
-    return drawing
 
 
 def _heading(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Table:
@@ -247,7 +196,7 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
     if report.reminders is not None and report.reminders.reminded:
         story.append(_reminder_line(report.reminders, lang, s))
     if any(a.expected for a in report.areas):
-        story.append(_filing_chart(report))
+        story.append(filing_chart(report))
 
     story.append(p(L("chairman.s2", lang), s["h2"]))
     labels = {lv.id: lv.label for lv in report.levels}
@@ -269,7 +218,7 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
         )
     story.append(table(rows, [60 * mm, 35 * mm, 35 * mm, 35 * mm]))
     story.append(p(L("chairman.operate_line", lang, count=report.may_not_operate), s["base"]))
-    story.append(_level_chart(report))
+    story.append(level_chart(report))
 
     story.append(p(L("chairman.s3", lang), s["h2"]))
     if report.high_risk:

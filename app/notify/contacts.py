@@ -12,18 +12,21 @@ from email_validator import EmailNotValidError, validate_email
 REGION = "VN"
 
 
-def phone_e164(raw: str) -> str | None:
-    """+84… for a valid Vietnamese number written with 0, +84 or 84 in front, spaces or dots
-    between; None when it is not a number a gateway could reach."""
+def _valid_number(raw: str) -> phonenumbers.PhoneNumber | None:
     if not raw or not raw.strip():
         return None
     try:
         number = phonenumbers.parse(raw, REGION)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def phone_e164(raw: str) -> str | None:
+    """+84… for a valid Vietnamese number written with 0, +84 or 84 in front, spaces or dots
+    between; None when it is not a number a gateway could reach."""
+    number = _valid_number(raw)
+    return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
@@ -33,13 +36,8 @@ MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberTyp
 def mobile_e164(raw: str) -> str | None:
     """The E.164 form of a valid Vietnamese mobile number (SMS and Zalo reach mobiles; a landline
     gets email only), parsed once. Cached: the planner reads the same contacts every minute."""
-    if not raw or not raw.strip():
-        return None
-    try:
-        number = phonenumbers.parse(raw, REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in MOBILE_TYPES:
+    number = _valid_number(raw)
+    if number is None or phonenumbers.number_type(number) not in MOBILE_TYPES:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import monitoring, periods
+from app.services import lists, periods, trends
 from app.ui.admin_rounds import open_round_form
 from app.ui.format import day, rn
 from app.ui.session import require_actor, tr
@@ -16,7 +16,7 @@ actor = require_actor(Role.admin)
 st.title(tr("admin.rounds.title"))
 rounds = periods.list_periods(actor)
 if rounds:
-    filed = {r.period_id: r for r in monitoring.trend(actor, limit=30)}  # two queries, not one per round
+    filed = {r.period_id: r for r in trends.trend(actor, limit=30)}  # two queries, not one per round
     rows = []
     for p in rounds[:30]:
         figures = filed.get(p.id or 0)
@@ -37,7 +37,7 @@ if rounds:
     chosen = st.selectbox(
         tr("officials.round"), list(by_id), format_func=lambda i: by_id[i].name, key="round_pick"
     )
-    missing = monitoring.company_rows(actor, chosen, filed=False)  # type: ignore[arg-type]  # a stored row's id is never None
+    missing = lists.company_rows(actor, chosen, filed=False)  # type: ignore[arg-type]  # a stored row's id is never None
     with st.expander(tr("admin.rounds.missing", count=len(missing))):
         st.dataframe(
             pd.DataFrame(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import assessments, companies, company_reports
+from app.services import assessments, companies
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
 from app.ui.company import answers_and_points, pick_company, review_actions
-from app.ui.downloads import pdf_download
+from app.ui.downloads import company_pdf_download
 from app.ui.format import index, number, rn, when
 from app.ui.names import pending_name_review
 from app.ui.session import lang, require_actor, tr
@@ -64,13 +64,7 @@ with st.container(border=True):
     answers_and_points(latest, submissions[1] if len(submissions) > 1 else None)
     review_actions(actor, latest)
 
-language = lang()
-pdf_download(
-    tr("download.company_pdf"),
-    f"zonerisk-{company.tax_code}-{latest.id}.pdf",
-    lambda: company_reports.export_company_pdf(actor, latest.id, language),
-    key="company_pdf",
-)
+company_pdf_download(actor, latest.id, company.tax_code)
 st.subheader(tr("detail.submissions"))
 submissions_table(submissions, ruleset)
 if len(submissions) > 1:

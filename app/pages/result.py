@@ -8,7 +8,7 @@ import streamlit as st
 from app.services import assessments, company_reports, portal
 from app.services.assessments import AssessmentView
 from app.services.errors import ServiceError
-from app.ui.downloads import pdf_download, pdf_preview
+from app.ui.downloads import company_pdf_download, pdf_preview
 from app.ui.format import rn, when
 from app.ui.result import fix_first, level_box, points
 from app.ui.session import lang, require_actor, tr
@@ -55,13 +55,8 @@ if view.latest_review and view.latest_review.comment:
 level_box(result)
 fix_first(result)
 points(result)
+company_pdf_download(actor, shown.id, str(view.company_id))
 language = lang()
-pdf_download(
-    tr("download.company_pdf"),
-    f"zonerisk-{view.company_id}-{view.id}.pdf",
-    lambda: company_reports.export_company_pdf(actor, shown.id, language),
-    key="company_pdf",
-)
 pdf_preview(lambda: company_reports.preview_company_pdf(actor, shown.id, language), key=f"company_{shown.id}")
 st.caption(
     tr(

@@ -15,7 +15,7 @@ from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.loader import LoadedRuleSet
 from app.scoring import ScoreResult, score
 from app.services import audit, rulesets
-from app.services.companies import clean_text
+from app.services.company_records import clean_text
 from app.services.context import Actor, reading, rowcount, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role

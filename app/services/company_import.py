@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.exports.reading import UnreadableWorkbook, read_rows
 from app.services import audit
-from app.services.companies import CompanyRecord
+from app.services.company_records import CompanyRecord
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid
 from app.services.exportlog import log_export

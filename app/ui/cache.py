@@ -6,9 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from app.config import get_settings
-from app.services import monitoring
+from app.services import lists, monitoring, trends
 from app.services.context import Actor
-from app.services.monitoring import CompanyRow, Filters, Overview, TrendRow
+from app.services.lists import CompanyRow
+from app.services.monitoring import Filters, Overview
+from app.services.trends import TrendRow
 
 TTL_SECONDS = 120  # a safety net for writes made by another process
 
@@ -38,14 +40,14 @@ def _overview(database: str, actor: Actor, period_id: int, filters: Filters) -> 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
 def _trend(database: str, actor: Actor, filters: Filters, limit: int) -> list[TrendRow]:
-    return monitoring.trend(actor, filters, limit)
+    return trends.trend(actor, filters, limit)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
 def _company_rows(
     database: str, actor: Actor, period_id: int, filters: Filters, **options: object
 ) -> list[CompanyRow]:
-    return monitoring.company_rows(actor, period_id, filters, **options)  # type: ignore[arg-type]  # the options are the keyword flags of company_rows
+    return lists.company_rows(actor, period_id, filters, **options)  # type: ignore[arg-type]  # the options are the keyword flags of company_rows
 
 
 def invalidate() -> None:

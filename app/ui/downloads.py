@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.exports import ods
-from app.services import reports
+from app.services import company_reports, reports
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.monitoring import Filters
@@ -90,3 +90,14 @@ def pdf_preview(make: Callable[[], bytes], key: str) -> None:
                 service_error(error)
                 return
     st.pdf(st.session_state[cache_key], height=640)
+
+
+def company_pdf_download(actor: Actor, assessment_id: int, file_stem: str) -> None:
+    """The company's assessment report, for the company (Result) and for officials (Company detail)."""
+    language = lang()
+    pdf_download(
+        tr("download.company_pdf"),
+        f"zonerisk-{file_stem}-{assessment_id}.pdf",
+        lambda: company_reports.export_company_pdf(actor, assessment_id, language),
+        key="company_pdf",
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services.monitoring import CompanyRow
+from app.services.lists import CompanyRow
 from app.ui.format import when
 from app.ui.session import tr
 

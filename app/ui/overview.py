@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.assessment.schema import RuleSet, high_levels
 from app.config import get_settings
-from app.services import reports
+from app.services import chairman_reports
 from app.services.context import Actor
 from app.services.monitoring import AreaRow, Filters, Overview
 from app.ui import cache
@@ -31,12 +31,11 @@ def exports(actor: Actor, period: Period, period_id: int, filters: Filters, rule
             pdf_download(
                 tr("download.chairman"),
                 "bao-cao-chu-tich.pdf",
-                lambda: reports.export_chairman_pdf(actor, period_id, language),
+                lambda: chairman_reports.export_chairman_pdf(actor, period_id, language),
                 key="chairman_pdf",
             )
-            pdf_preview(
-                lambda: reports.preview_chairman_pdf(actor, period_id, language), key=f"chairman_{period_id}"
-            )
+            preview = chairman_reports.preview_chairman_pdf
+            pdf_preview(lambda: preview(actor, period_id, language), key=f"chairman_{period_id}")
 
 
 def filing_figures(view: Overview) -> None:

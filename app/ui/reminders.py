@@ -12,7 +12,7 @@ from app.notify.templates import sms_length
 from app.services import outbox, reminder_effect, reminders
 from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
-from app.services.monitoring import CompanyRow
+from app.services.lists import CompanyRow
 from app.ui.format import number, when
 from app.ui.session import lang, tr
 from app.ui.text import plain

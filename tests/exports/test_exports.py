@@ -16,7 +16,15 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from app.assessment import registry
-from app.services import assessments, companies, company_reports, periods, reports, verification
+from app.services import (
+    assessments,
+    chairman_reports,
+    companies,
+    company_reports,
+    periods,
+    reports,
+    verification,
+)
 from app.services.context import unit_of_work
 from app.services.monitoring import Filters
 from app.services.periods import Expected
@@ -116,7 +124,7 @@ def test_an_export_with_no_rows_is_a_valid_file_that_says_so(seeded: str) -> Non
 
 def test_chairman_report_in_vietnamese(seeded: str) -> None:
     _submit_risky()
-    data = reports.export_chairman_pdf(actor("ict"), latest_period_id(), issued_on=date(2021, 6, 14))
+    data = chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id(), issued_on=date(2021, 6, 14))
     text = pdf_text(data)
     for phrase in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -143,13 +151,13 @@ def test_chairman_report_only_for_the_ict_department(seeded: str) -> None:
     from app.services.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        reports.export_chairman_pdf(actor("zone_board"), latest_period_id())
+        chairman_reports.export_chairman_pdf(actor("zone_board"), latest_period_id())
 
 
 def test_pdfs_are_deterministic_in_invariant_mode(seeded: str) -> None:
     kwargs = {"invariant": True, "issued_on": date(2021, 6, 14), "number": 7}
-    first = reports.export_chairman_pdf(actor("ict"), latest_period_id(), **kwargs)  # type: ignore[arg-type]
-    again = reports.export_chairman_pdf(actor("ict"), latest_period_id(), **kwargs)  # type: ignore[arg-type]
+    first = chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id(), **kwargs)  # type: ignore[arg-type]
+    again = chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id(), **kwargs)  # type: ignore[arg-type]
     assert first == again
 
 

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from app.assessment import registry
 from app.formatting import percent
-from app.services import assessments, company_reports, reports
+from app.services import assessments, chairman_reports, company_reports, reports
 from app.services.monitoring import Filters
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
@@ -94,7 +94,7 @@ def test_criteria_columns_in_rule_set_order(seeded: str) -> None:
 def test_chairman_figures_match_sql(seeded: str) -> None:
     _file(RISKY_ANSWERS, "risky")
     period = latest_period_id()
-    text = text_of(reports.export_chairman_pdf(actor("ict"), period))
+    text = text_of(chairman_reports.export_chairman_pdf(actor("ict"), period))
     expected, filed, on_time, late = rows(
         seeded,
         "SELECT count(*), count(a.id), "
@@ -177,7 +177,7 @@ def test_numbers_are_written_the_languages_way(seeded: str) -> None:
     filed = _file(GOOD_ANSWERS, "good")
     period = latest_period_id()
     for lang, check in (("vi", _vietnamese_numbers_only), ("en", _english_numbers_only)):
-        chairman = text_of(reports.export_chairman_pdf(actor("ict"), period, lang))
+        chairman = text_of(chairman_reports.export_chairman_pdf(actor("ict"), period, lang))
         company = text_of(company_reports.export_company_pdf(actor("company"), filed, lang))
         check(chairman)
         check(company.split("http")[0], ours_only=False)  # the link is an address, not a figure
@@ -188,7 +188,7 @@ def test_every_pdf_font_is_embedded(seeded: str, tmp_path: Path) -> None:
         pytest.skip("pdffonts (poppler-utils) is not installed")
     filed = _file(GOOD_ANSWERS, "fonts")
     for name, data in (
-        ("chairman", reports.export_chairman_pdf(actor("ict"), latest_period_id())),
+        ("chairman", chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id())),
         ("company", company_reports.export_company_pdf(actor("company"), filed)),
     ):
         path = tmp_path / f"{name}.pdf"
@@ -229,7 +229,9 @@ def test_two_exports_at_once_never_share_a_number(seeded: str) -> None:
 
     def export() -> None:
         try:
-            reports.export_chairman_pdf(actor("ict"), latest_period_id(), issued_on=date(2026, 11, 29))
+            chairman_reports.export_chairman_pdf(
+                actor("ict"), latest_period_id(), issued_on=date(2026, 11, 29)
+            )
         except BaseException as exc:
             errors.append(exc)
 
@@ -291,7 +293,7 @@ def test_the_chairmans_reminder_line_matches_sql(seeded: str, smtp: object) -> N
     ict = actor("ict")
     reminders.queue_manual(ict, reminders.manual(ict, period, list(range(1, 41))))
     outbox.drain()
-    text = text_of(reports.export_chairman_pdf(ict, period))
+    text = text_of(chairman_reports.export_chairman_pdf(ict, period))
     first = """(SELECT company_id, min(sent_at) AS first_at FROM outboxmessage WHERE status = 'sent'
                 AND period_id = :p AND reason IN ('reminder', 'manual') GROUP BY company_id) f"""
     reminded = scalar(seeded, f"SELECT count(*) FROM {first}", p=period)

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.notify import rules as planner
-from app.notify.rules import CompanyState, Contact, Official, Round
+from app.notify import planner, rules
+from app.notify.planner import CompanyState, Contact, Official, Round
 from app.notify.templates import TemplateError, parse_templates, shipped_templates, sms_length
 
-LOADED = planner.parse_rules(planner.shipped_rules_text())
+LOADED = rules.parse_rules(rules.shipped_rules_text())
 DUE = date(2021, 7, 11)
 ROUND = Round(27, "Tuần 27/2021 (05/07–11/07)", DUE)
 ALL = {"email", "sms", "zalo"}
@@ -140,7 +140,7 @@ def test_low_adoption_and_a_return_each_get_their_message() -> None:
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused_with_its_line() -> None:
-    text = (planner.RULES_FILE.parent / "reminder_templates.yaml").read_text(encoding="utf-8")
+    text = (rules.RULES_FILE.parent / "reminder_templates.yaml").read_text(encoding="utf-8")
     broken = text.replace("Hạn nộp: hết ngày {due_date}.", "Hạn nộp: hết ngày {han_nop}.", 1)
     line = next(n for n, row in enumerate(broken.splitlines(), 1) if "{han_nop}" in row)
     with pytest.raises(TemplateError) as refused:
@@ -153,16 +153,16 @@ def test_a_template_with_an_unknown_placeholder_is_refused_with_its_line() -> No
 
 def test_rules_naming_a_missing_template_or_a_bad_time_are_refused_whole() -> None:
     bad = (
-        planner.shipped_rules_text()
+        rules.shipped_rules_text()
         .replace("template: due_today", "template: no_such")
         .replace('"08:00"', '"8h"', 1)
     )
-    with pytest.raises(planner.RulesError) as refused:
-        planner.parse_rules(bad)
+    with pytest.raises(rules.RulesError) as refused:
+        rules.parse_rules(bad)
     assert any("HH:MM" in what for _, what in refused.value.problems)
-    only_template = planner.shipped_rules_text().replace("template: due_today", "template: no_such")
-    with pytest.raises(planner.RulesError, match="no_such"):
-        planner.parse_rules(only_template)
+    only_template = rules.shipped_rules_text().replace("template: due_today", "template: no_such")
+    with pytest.raises(rules.RulesError, match="no_such"):
+        rules.parse_rules(only_template)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from app.notify import rules as planner
+from app.notify import rules
 from app.services import outbox, reminder_effect, reminders
 from app.services.context import unit_of_work
 from db.models import OutboxMessage, User
@@ -111,7 +111,7 @@ def test_the_reminders_page_shows_the_effect_of_the_round(seeded: str, smtp: Smt
 def test_refused_rules_stay_in_the_box_to_be_corrected_then_save(seeded: str) -> None:
     at = logged_in("demo.admin")
     at.switch_page("app/pages/reminders.py").run()
-    shipped = planner.shipped_rules_text()
+    shipped = rules.shipped_rules_text()
     broken = shipped.replace("after_missed_rounds: 2", "after_missed_rounds: 0")
     at.text_area(key="reminder_rules").input(broken).run()
     at.button(key="save_rules").click().run()

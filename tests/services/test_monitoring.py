@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import monitoring, periods
+from app.services import lists, monitoring, periods, trends
 from app.services.monitoring import Filters
 from app.services.periods import Expected
 from tests.databases import scalar
@@ -43,7 +43,7 @@ def test_overview_matches_hand_written_sql(seeded: str) -> None:
 
 
 def test_trend_has_one_row_per_round_oldest_first(seeded: str) -> None:
-    rows = monitoring.trend(actor("zone_board"))
+    rows = trends.trend(actor("zone_board"))
     assert len(rows) == scalar(seeded, "SELECT count(*) FROM period")
     assert [r.due_on for r in rows] == sorted(r.due_on for r in rows)
     assert all(sum(r.levels.values()) == r.submitted for r in rows)
@@ -51,18 +51,18 @@ def test_trend_has_one_row_per_round_oldest_first(seeded: str) -> None:
 
 def test_lists_non_filers_with_contacts_and_high_risk(seeded: str) -> None:
     period = latest_period_id()
-    missing = monitoring.company_rows(actor("ict"), period, filed=False)
+    missing = lists.company_rows(actor("ict"), period, filed=False)
     view = monitoring.overview(actor("ict"), period)
     assert len(missing) == view.filing.missing
     assert all(r.assessment_id is None and r.contact_phone for r in missing)
-    high = monitoring.company_rows(actor("ict"), period, only_high=True)
+    high = lists.company_rows(actor("ict"), period, only_high=True)
     assert all(r.level in ("high", "very_high") for r in high)
     assert len(high) == sum(lv.companies for lv in view.levels if lv.level in ("high", "very_high"))
 
 
 def test_rising_list_compares_with_the_previous_round(seeded: str) -> None:
     order = ["very_low", "low", "medium", "high", "very_high"]
-    for row in monitoring.company_rows(actor("ict"), latest_period_id(), only_rising=True):
+    for row in lists.company_rows(actor("ict"), latest_period_id(), only_rising=True):
         assert row.previous_level is not None and order.index(row.level) > order.index(row.previous_level)
 
 
@@ -76,7 +76,7 @@ def test_a_round_with_no_submissions_and_a_filter_that_matches_nothing(seeded: s
     assert view.adoption == {"bluezone": None, "health": None}
     nothing = monitoring.overview(actor("ict"), latest_period_id(), Filters(search="no such company zzz"))
     assert nothing.filing.expected == 0 and nothing.may_not_operate == 0
-    assert monitoring.company_rows(actor("ict"), latest_period_id(), Filters(sectors=("Không có",))) == []
+    assert lists.company_rows(actor("ict"), latest_period_id(), Filters(sectors=("Không có",))) == []
 
 
 def test_filters_narrow_the_same_numbers(seeded: str) -> None:
@@ -95,7 +95,7 @@ def test_filters_narrow_the_same_numbers(seeded: str) -> None:
 def test_trend_agrees_with_each_rounds_overview_for_every_role_and_filter(seeded: str) -> None:
     for role in ("zone_board", "labour", "ict"):
         for filters in (Filters(), Filters(sectors=("Dệt may",)), Filters(levels=("low",))):
-            for row in monitoring.trend(actor(role), filters):
+            for row in trends.trend(actor(role), filters):
                 view = monitoring.overview(actor(role), row.period_id, filters)
                 assert (row.expected, row.submitted, row.on_time) == (
                     view.filing.expected,

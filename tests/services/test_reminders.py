@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from app.config import get_settings
-from app.notify import rules as planner
+from app.notify import planner, rules
 from app.notify.contacts import normal_email
 from app.services import outbox, reminder_effect, reminders
 from app.services.context import unit_of_work
@@ -266,7 +266,7 @@ def _file_for(company_id: int | None, period_id: int, at: datetime) -> None:
 
 def test_rules_an_admin_saves_are_checked_whole_and_then_used(no_reminders_yet: str) -> None:
     admin = actor("admin")
-    text = planner.shipped_rules_text()
+    text = rules.shipped_rules_text()
     with pytest.raises(Invalid) as refused:
         reminders.save_rules(admin, text.replace('at: "08:00"', 'at: "8 giờ"', 1))
     assert any("HH:MM" in what for _, what in refused.value.problems)

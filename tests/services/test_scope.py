@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import assessments, companies, monitoring
+from app.services import assessments, companies, lists, monitoring
 from app.services.errors import Forbidden
 from tests.databases import scalar
 from tests.services.helpers import actor, latest_period_id
@@ -71,8 +71,8 @@ def test_zone_board_never_reads_outside_and_labour_never_inside(seeded: str) -> 
     with pytest.raises(Forbidden):
         companies.get_company(actor("labour"), inside)  # type: ignore[arg-type]
     period = latest_period_id()
-    zone_rows = monitoring.company_rows(actor("zone_board"), period)
-    labour_rows = monitoring.company_rows(actor("labour"), period)
+    zone_rows = lists.company_rows(actor("zone_board"), period)
+    labour_rows = lists.company_rows(actor("labour"), period)
     assert {r.zone_id.startswith("kcn-") for r in zone_rows} == {True}
     assert {r.zone_id.startswith("dist-") for r in labour_rows} == {True}
 

@@ -1,0 +1,115 @@
+"""The demo's history after the submissions: the officials' reviews of them, and the reminders the
+shipped rules would have sent in the rounds so far."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from app.notify import planner, rules
+from app.services.reminder_states import contact_of
+from db.models import Assessment, Company, OutboxMessage, Period, Review
+
+
+def reminder_history(
+    session: Session,
+    rounds: list[Period],
+    filed_at: dict[tuple[int, int], datetime],
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """What the reminder rules would have sent in the rounds so far: each step to each company that
+    had not filed by then, mostly delivered, a few refused, so the effect figures are not empty.
+    Nothing is sent: the rows are history, status sent or failed."""
+    loaded = rules.parse_rules(rules.shipped_rules_text())
+    contacts = {
+        cid: contact_of(email, phone)
+        for cid, email, phone in session.exec(
+            select(Company.id, Company.contact_email, Company.contact_phone)
+        ).all()
+    }
+    rows: list[dict[str, object]] = []
+    for period in rounds:
+        if period.id is None:
+            continue
+        steps = sorted(
+            (moment, key, step.template, days)
+            for step in loaded.rules.steps
+            for key, moment, days in planner.occurrences(step, period.due_on)
+            if moment <= now
+        )
+        for cid, contact in contacts.items():
+            filed = filed_at.get((cid or 0, period.id))
+            for moment, key, template, days in steps:
+                if filed is not None and filed <= moment:
+                    break
+                channel = "zalo" if cid and cid % 10 < 5 else "sms" if cid and cid % 10 < 8 else "email"
+                recipient = contact.address(channel)
+                if recipient is None:
+                    continue
+                values = {
+                    "round": period.name,
+                    "due_date": f"{period.due_on:%d/%m/%Y}",
+                    "days_overdue": str(max(days, 0)),
+                }
+                text = loaded.templates[template]
+                failed = rng.random() < 0.03
+                sent_at = moment + timedelta(minutes=rng.uniform(0.5, 20))
+                rows.append(
+                    {
+                        "dedup_key": f"reminder:{period.id}:c{cid}:{key}",
+                        "company_id": cid,
+                        "period_id": period.id,
+                        "reason": "reminder",
+                        "step": key,
+                        "channel": channel,
+                        "recipient": recipient,
+                        "template": template,
+                        "lang": "vi",
+                        "subject": text.render("subject", "vi", values),
+                        "body": text.render(channel, "vi", values),
+                        "values": values,
+                        "status": "failed" if failed else "sent",
+                        "attempts": 1,
+                        "last_error": "HTTP 400: invalid phone number" if failed else "",
+                        "provider_id": "" if failed else f"seed-{len(rows) + 1}",
+                        "created_by": "system",
+                        "created_at": moment,
+                        "next_attempt_at": moment,
+                        "sent_at": None if failed else sent_at,
+                    }
+                )
+                if len(rows) >= 5_000:
+                    session.execute(insert(OutboxMessage), rows)
+                    rows = []
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
+
+
+def store_reviews(session: Session, reviews: list[dict[str, Any]]) -> None:
+    """Each review against the submission that counts for its company and round."""
+    ids = {
+        (company_id, period_id): assessment_id
+        for assessment_id, company_id, period_id in session.exec(
+            select(Assessment.id, Assessment.company_id, Assessment.period_id).where(
+                col(Assessment.is_latest)
+            )
+        ).all()
+    }
+    session.execute(
+        insert(Review),
+        [
+            {
+                "assessment_id": ids[(r["company_id"], r["period_id"])],
+                "official_id": r["official_id"],
+                "decision": r["decision"],
+                "comment": r["comment"],
+                "at": r["at"],
+            }
+            for r in reviews
+        ],
+    )

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import sys
 
-BENCHMARKS = ["scoring", "monitoring", "pages", "exports", "reminders"]
+BENCHMARKS = ["scoring", "monitoring", "pages", "exports", "reminders", "batch"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small scale, for a quick look")
     parser.add_argument("names", nargs="*", help=f"subset of: {', '.join(BENCHMARKS)}")
+    parser.add_argument("--companies", type=int, help="scale of the benchmarks that seed a province (batch)")
+    parser.add_argument("--rounds", type=int, help="weekly rounds of that province (batch)")
     args = parser.parse_args(argv)
     names = args.names or BENCHMARKS
     unknown = [n for n in names if n not in BENCHMARKS]
@@ -20,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     for name in names:
         module = importlib.import_module(f"bench.{name}")
-        for figure in module.run(args.quick):
+        scale = {"companies": args.companies, "rounds": args.rounds}
+        wanted = {k: v for k, v in scale.items() if v and k in inspect.signature(module.run).parameters}
+        for figure in module.run(args.quick, **wanted):
             print(figure.line(), flush=True)
     return 0
 

@@ -1,5 +1,6 @@
 """Scoring throughput: 100,000 generated answer sets through `score`, against a plain loop that
-sums precomputed option points (the least any scorer could do)."""
+sums precomputed option points, and against the vectorised batch scorer (the strongest baseline:
+what whole populations use, exact and held equal to `score` by tests/scoring/test_batch.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from app.assessment import registry
 from app.scoring import score
+from app.scoring.batch import score_many
 from app.scoring.compiler import compile_ruleset
 from bench.harness import Figure, paired
 
@@ -72,13 +74,20 @@ def run(quick: bool) -> list[Figure]:
             result.level_id  # noqa: B018 - the level is what callers read
 
     took, base = paired(5, scorer, baseline)
+    one_by_one, vectorised = paired(3, scorer, lambda: score_many(compiled, answer_sets))
     return [
         Figure(
             f"scoring.score[{count:,} answer sets]",
             took,
             base,
             f"{count / took:,.0f} sets/s; aim ≤5x",
-        )
+        ),
+        Figure(
+            f"scoring.score[{count:,}] vs vectorised",
+            one_by_one,
+            vectorised,
+            "baseline: app.scoring.batch.score_many on the same dicts, columns built included",
+        ),
     ]
 
 

@@ -167,8 +167,12 @@ def test_impact_preview_matches_scoring_directly_then_publish(seeded: str) -> No
     impacts = rulesets.impact(actor("admin"), row.id)  # type: ignore[arg-type]
     assert impacts
     loaded = parse_ruleset(_v2())
+    assert len(impacts) == scalar(
+        seeded,
+        "SELECT count(DISTINCT company_id) FROM assessment WHERE is_latest AND ruleset_id = 'bg-kcn-2021'",
+    )
     with unit_of_work() as session:
-        for item in impacts[:15]:
+        for item in impacts:
             answers = session.exec(
                 select(Assessment.answers)
                 .where(Assessment.company_id == item.company_id, Assessment.is_latest)
@@ -181,6 +185,23 @@ def test_impact_preview_matches_scoring_directly_then_publish(seeded: str) -> No
     assert rulesets.get("bg-kcn-2021").ruleset.version == 2
     with pytest.raises(Conflict):
         rulesets.publish(actor("admin"), row.id)  # type: ignore[arg-type]
+
+
+def test_the_rescore_audit_finds_a_stored_level_the_rules_do_not_give(seeded: str) -> None:
+    clean = rulesets.rescore_check(actor("admin"))
+    assert clean.differing == []
+    assert clean.submissions == scalar(seeded, "SELECT count(*) FROM assessment WHERE status <> 'draft'")
+    tampered = scalar(
+        seeded, "SELECT min(id) FROM assessment WHERE status <> 'draft' AND level <> 'very_high'"
+    )
+    with unit_of_work() as session:
+        row = session.get(Assessment, tampered)
+        assert row is not None
+        row.level = "very_high"
+        session.add(row)
+    assert rulesets.rescore_check(actor("admin")).differing == [tampered]
+    with pytest.raises(Forbidden):
+        rulesets.rescore_check(actor("ict"))
 
 
 def test_a_rule_set_with_overlapping_bands_is_refused_with_its_path(seeded: str) -> None:

@@ -1,0 +1,202 @@
+"""Scoring whole populations at once (impact preview, re-scoring history): answers as columns,
+the same integer arithmetic as the reference scorer, vectorised with numpy.
+
+Exactness: every number is an integer numerator and denominator (int64), every band edge is
+compared by cross-multiplication, exactly as `engine.band_index` does. A row whose numbers are
+too large for int64 products, or that is not valid, is handed to the reference scorer, which
+either scores it or says why not; so a batch never disagrees with `score()`. A property test
+(tests/scoring/test_batch.py) holds the two equal, band edges included."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from app.assessment.answers import InvalidAnswers
+from app.assessment.schema import exact_pair
+from app.scoring.engine import CompiledRuleSet, LeafProgram, Upper
+from app.scoring.scorer import score
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+SAFE = 2**31  # |numerator| and denominator below this keep every cross-product inside int64
+
+
+@dataclass(frozen=True)
+class BatchScores:
+    """One entry per answer set, in order. `valid` is False where `score()` raises InvalidAnswers;
+    the other arrays hold -1 / False there."""
+
+    level_ids: tuple[str, ...]
+    total: Ints
+    level: Ints  # index into level_ids, after floor rules
+    may_operate: Bools
+    valid: Bools
+
+    def index(self, row: int, max_total: int) -> float:
+        """The risk index of one row, rounded as the reference scorer rounds it."""
+        return int((2 * int(self.total[row]) * 10_000 + max_total) // (2 * max_total)) / 100
+
+    def level_id(self, row: int) -> str | None:
+        return self.level_ids[int(self.level[row])] if self.valid[row] else None
+
+
+class _Columns:
+    """The answers as arrays: numerators and denominators of numbers, option codes of choices.
+    Built one input at a time with list comprehensions (a Python-level pass per value is the
+    floor here; element-wise numpy assignment would cost more than the scoring)."""
+
+    def __init__(self, compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]]) -> None:
+        validator = compiled.validator
+        known = validator.known
+        shaped = [type(item) is dict and not (item.keys() - known) for item in answers]
+        rows: list[Mapping[str, object]] = [
+            item if ok else {} for item, ok in zip(answers, shaped, strict=True)
+        ]
+        self.ok: Bools = np.array(shaped, dtype=np.bool_)
+        self.num: dict[str, Ints] = {}
+        self.den: dict[str, Ints] = {}
+        self.code: dict[str, Ints] = {}
+        self.options: dict[str, dict[str, int]] = {}
+        for input_id, integer, lower, has_lower, upper, has_upper, le_input in validator._fast_numeric:
+            n, d = self._numbers([item.get(input_id) for item in rows], integer)
+            if has_lower:
+                left, right = n * lower[1], lower[0] * d
+                self.ok &= ~((left < right) | ((left == right) & (not lower[2])))
+            if has_upper:
+                left, right = n * upper[1], upper[0] * d
+                self.ok &= ~((left > right) | ((left == right) & (not upper[2])))
+            if le_input is not None:
+                self.ok &= n * self.den[le_input] <= self.num[le_input] * d
+            self.num[input_id], self.den[input_id] = n, d
+        for input_id, options in validator._fast_choices:
+            index = {option: i for i, option in enumerate(sorted(options))}
+            values = [item.get(input_id) for item in rows]
+            try:  # options are strings: any other hashable value finds no code
+                found = [index.get(v, -1) for v in values]  # type: ignore[call-overload]  # any value
+            except TypeError:  # an unhashable answer (a list): checked one by one
+                found = [index.get(v, -1) if type(v) is str else -1 for v in values]
+            codes = np.array(found, dtype=np.int64)
+            self.ok &= codes >= 0
+            self.code[input_id], self.options[input_id] = codes, index
+
+    def _numbers(self, values: list[object], integer: bool) -> tuple[Ints, Ints]:
+        """Numerators and denominators of one input; rows the validator would refuse, or too
+        large for int64 products, are marked not ok (the reference scorer takes them)."""
+        if all(type(v) is int for v in values):  # the common case: whole numbers, no decimals
+            try:
+                n = np.array(values, dtype=np.int64)
+            except OverflowError:
+                pass
+            else:
+                self.ok &= np.abs(n) < SAFE
+                return n, np.ones(len(values), dtype=np.int64)
+        pairs = [_exact(v, integer) for v in values]
+        bad = np.array([pair is None for pair in pairs], dtype=np.bool_)
+        self.ok &= ~bad
+        n = np.array([pair[0] if pair else 0 for pair in pairs], dtype=np.int64)
+        d = np.array([pair[1] if pair else 1 for pair in pairs], dtype=np.int64)
+        return n, d
+
+
+def _exact(value: object, integer: bool) -> tuple[int, int] | None:
+    """The exact value of an answer as the validator reads it, or None when it would refuse it
+    or when it is too large for int64 arithmetic (the reference scorer then takes the row)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        pair = (value, 1)
+    elif isinstance(value, float) and math.isfinite(value):
+        if value.is_integer():
+            pair = (int(value), 1)
+        elif integer:
+            return None
+        else:
+            pair = exact_pair(value)
+    else:
+        return None
+    return pair if abs(pair[0]) < SAFE and pair[1] < SAFE else None
+
+
+def _band(n: Ints, d: Ints, uppers: tuple[Upper, ...]) -> Ints:
+    """`engine.band_index` for every row: the first band whose upper end the value is under."""
+    band = np.full(n.shape, len(uppers), dtype=np.int64)
+    for i in range(len(uppers) - 1, -1, -1):
+        un, ud, inclusive = uppers[i]
+        left, right = n * ud, un * d
+        inside = (left < right) | ((left == right) & inclusive)
+        band = np.where(inside, i, band)
+    return band
+
+
+def _leaf_points(leaf: LeafProgram, columns: _Columns) -> Ints:
+    if leaf.kind == "choice":
+        (input_id,) = leaf.inputs
+        table = np.zeros(len(columns.options[input_id]), dtype=np.int64)
+        for option, i in columns.options[input_id].items():
+            table[i] = (leaf.option_points or {})[option]
+        return table[np.maximum(columns.code[input_id], 0)]
+    points = np.asarray(leaf.band_points, dtype=np.int64)
+    if leaf.kind == "bands":
+        (input_id,) = leaf.inputs
+        return points[_band(columns.num[input_id], columns.den[input_id], leaf.uppers)]
+    numerator, denominator = leaf.inputs
+    scale = 100 if leaf.kind == "share" else 1
+    top_n, top_d = columns.num[numerator], columns.den[numerator]
+    low_n, low_d = columns.num[denominator], columns.den[denominator]
+    empty = low_n == 0
+    n = top_n * low_d * scale
+    d = np.where(empty, 1, top_d * low_n)
+    return np.where(empty, leaf.not_applicable_points, points[_band(n, d, leaf.uppers)])
+
+
+def score_many(compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]]) -> BatchScores:
+    """Total, level and may-operate of every answer set, equal to `score()` row by row."""
+    columns = _Columns(compiled, answers)
+    criteria = [
+        sum((_leaf_points(leaf, columns) for leaf in c.leaves), np.int64(0)) for c in compiled.criteria
+    ]
+    points = np.stack(criteria, axis=1) if criteria else np.zeros((len(answers), 0), dtype=np.int64)
+    total = points.sum(axis=1).astype(np.int64)
+    level = _band(total * 100, np.full_like(total, compiled.max_total), compiled.level_uppers)
+    for input_id, value, floor_level, _ in compiled.floors:
+        if input_id not in columns.code:  # a floor on a number: the reference scorer decides
+            columns.ok[:] = False
+            continue
+        code = columns.options[input_id].get(str(value), -2)
+        raised = (columns.code[input_id] == code) & (level < floor_level)
+        level = np.where(raised, floor_level, level)
+    may_operate = np.zeros(len(answers), dtype=np.bool_)
+    for i, (allowed, thresholds) in enumerate(compiled.level_rules):
+        here = level == i
+        ok = np.full(len(answers), allowed, dtype=np.bool_)
+        for threshold in thresholds if allowed else ():
+            ok &= ~(points >= threshold).any(axis=1)
+        may_operate = np.where(here, ok, may_operate)
+    valid = columns.ok.copy()
+    total = np.where(valid, total, -1)
+    level = np.where(valid, level, -1)
+    may_operate &= valid
+    for row in map(int, np.flatnonzero(~columns.ok)):  # the reference scorer decides the rest
+        try:
+            result = score(compiled, answers[row])
+        except InvalidAnswers:
+            continue
+        valid[row] = True
+        total[row], level[row], may_operate[row] = result.total, result.level_position, result.may_operate
+    return BatchScores(compiled.level_ids, total, level, may_operate, valid)
+
+
+def as_rows(scores: BatchScores, max_total: int) -> list[tuple[str | None, float | None, bool | None]]:
+    """(level id, index, may operate) per row, None where the answers are invalid."""
+    out: list[tuple[str | None, float | None, bool | None]] = []
+    for row in range(len(scores.total)):
+        if scores.valid[row]:
+            out.append((scores.level_id(row), scores.index(row, max_total), bool(scores.may_operate[row])))
+        else:
+            out.append((None, None, None))
+    return out

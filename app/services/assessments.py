@@ -77,16 +77,30 @@ def ruleset_of(row: Assessment | Period | AssessmentView, *, session: Session | 
     return rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
 
 
-def _view(session: Session, row: Assessment, period: Period | None = None) -> AssessmentView:
+def _reviews(session: Session, assessment_ids: list[int]) -> dict[int, list[ReviewView]]:
+    """The reviews of several submissions in one query (a history page shows dozens)."""
+    found: dict[int, list[ReviewView]] = {i: [] for i in assessment_ids}
+    rows = session.exec(
+        select(Review, User.username, User.full_name, User.role)
+        .join(User, col(User.id) == Review.official_id, isouter=True)
+        .where(col(Review.assessment_id).in_(assessment_ids))
+        .order_by(col(Review.at), col(Review.id))
+    ).all()
+    for r, username, full_name, role in rows:
+        found[r.assessment_id].append(
+            ReviewView(r.decision, r.comment, full_name or username or "", r.at, role or "")
+        )
+    return found
+
+
+def _view(
+    session: Session, row: Assessment, period: Period | None = None, reviews: list[ReviewView] | None = None
+) -> AssessmentView:
     period = period or session.get(Period, row.period_id)
     if period is None or row.id is None:
         raise NotFound.said("assessments.round_missing")
-    reviews = session.exec(
-        select(Review, User.username, User.full_name, User.role)
-        .join(User, col(User.id) == Review.official_id, isouter=True)
-        .where(Review.assessment_id == row.id)
-        .order_by(col(Review.at), col(Review.id))
-    ).all()
+    if reviews is None:
+        reviews = _reviews(session, [row.id])[row.id]
     return AssessmentView(
         id=row.id,
         company_id=row.company_id,
@@ -107,10 +121,7 @@ def _view(session: Session, row: Assessment, period: Period | None = None) -> As
         submitted_at=row.submitted_at,
         first_submitted_at=row.first_submitted_at,
         updated_at=row.updated_at,
-        reviews=[
-            ReviewView(r.decision, r.comment, full_name or username or "", r.at, role or "")
-            for r, username, full_name, role in reviews
-        ],
+        reviews=reviews,
         created_at=row.created_at,
     )
 
@@ -381,7 +392,8 @@ def history(actor: Actor, company_id: int, *, session: Session | None = None) ->
             )
             .order_by(col(Assessment.submitted_at).desc(), col(Assessment.id).desc())
         ).all()
-        return [_view(session, row, period) for row, period in rows]
+        reviews = _reviews(session, [row.id for row, _ in rows if row.id is not None])
+        return [_view(session, row, period, reviews.get(row.id or 0, [])) for row, period in rows]
 
 
 def result_of(view: AssessmentView) -> ScoreResult:

@@ -197,3 +197,30 @@ def test_a_headcount_corrected_in_the_profile_prefills_the_next_draft(seeded: st
         me, company.id, {"name": company.name, "sector": company.sector, "workers": 3210}
     )
     assert assessments.start_draft(me, latest_period_id()).answers["workers"] == 3210
+
+
+def test_a_companys_history_is_read_in_two_queries_whatever_its_length(seeded: str) -> None:
+    """One query for the submissions, one for all their reviews: not one per submission."""
+    from sqlalchemy import event
+
+    from app.services.context import unit_of_work
+
+    official = actor("zone_board")
+    company_id = actor("company").company_id
+    assert company_id is not None
+    statements: list[str] = []
+    with unit_of_work() as session:
+        listener = lambda *args: statements.append(str(args[2]))  # noqa: E731 - (conn, cursor, statement, …)
+        event.listen(session.get_bind(), "before_cursor_execute", listener)
+        try:
+            shown = assessments.history(official, company_id, session=session)
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", listener)
+    assert len(shown) >= 3
+    assert [s.split()[0] for s in statements if s != "BEGIN"] == ["SELECT", "SELECT"], statements
+    reviewed = scalar(
+        seeded,
+        "SELECT count(*) FROM review r JOIN assessment a ON a.id = r.assessment_id WHERE a.company_id = :c",
+        c=company_id,
+    )
+    assert sum(len(v.reviews) for v in shown) == reviewed

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, literal, or_
+from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.assessment.schema import high_levels
@@ -177,3 +178,43 @@ def company_rows(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    lat: float
+    lon: float
+    level: str
+    workers: int
+    name: str
+    risk_index: float | None
+
+
+def map_points(
+    actor: Actor, period_id: int, filters: Filters = EVERYONE, *, session: Session | None = None
+) -> list[MapPoint]:
+    """What the Overview's map draws, and only that: the located companies that filed in the
+    round, six columns in one query (the lists' query carries 26 and a join to the previous round)."""
+    require_role(actor, *OFFICIALS)
+    with reading(session) as session:
+        query = (
+            sa_select(
+                col(Company.lat),
+                col(Company.lon),
+                col(Assessment.level),
+                func.coalesce(col(Assessment.workers), col(Company.workers), 0),
+                col(Company.name),
+                col(Assessment.risk_index),
+            )
+            .select_from(PeriodCompany)
+            .join(Company, col(Company.id) == PeriodCompany.company_id)
+            .join(Assessment, latest_join())
+            .where(
+                col(PeriodCompany.period_id) == period_id,
+                company_condition(actor),
+                col(Company.lat).is_not(None),
+                col(Company.lon).is_not(None),
+                col(Assessment.level).is_not(None),
+            )
+        )
+        return [MapPoint(*row) for row in session.execute(apply_filters(query, filters)).all()]

@@ -8,7 +8,7 @@ import streamlit as st
 from app.config import get_settings
 from app.services import lists, monitoring, trends
 from app.services.context import Actor
-from app.services.lists import CompanyRow
+from app.services.lists import CompanyRow, MapPoint
 from app.services.monitoring import Filters, Overview
 from app.services.trends import TrendRow
 
@@ -50,7 +50,17 @@ def _company_rows(
     return lists.company_rows(actor, period_id, filters, **options)  # type: ignore[arg-type]  # the options are the keyword flags of company_rows
 
 
+def map_points(actor: Actor, period_id: int, filters: Filters) -> list[MapPoint]:
+    return _map_points(_database(), actor, period_id, filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _map_points(database: str, actor: Actor, period_id: int, filters: Filters) -> list[MapPoint]:
+    return lists.map_points(actor, period_id, filters)
+
+
 def invalidate() -> None:
     _overview.clear()
     _trend.clear()
     _company_rows.clear()
+    _map_points.clear()

@@ -166,23 +166,15 @@ def _adoption(areas: list[AreaRow]) -> None:
 
 
 def _map(actor: Actor, period_id: int, filters: Filters, view: Overview, ruleset: RuleSet) -> None:
-    rows = cache.company_rows(actor, period_id, filters, filed=True)
-    located = [r for r in rows if r.lat is not None and r.lon is not None and r.level]
+    located = cache.map_points(actor, period_id, filters)
     if not located:
         st.info(tr("overview.no_locations"))
     else:
         st.plotly_chart(
             company_map(
                 [
-                    (
-                        r.lat,
-                        r.lon,
-                        r.level,
-                        r.workers or r.company_workers or 0,
-                        f"{r.name} · {index(r.risk_index, lang())}",
-                    )
-                    for r in located
-                    if r.lat is not None and r.lon is not None and r.level is not None
+                    (p.lat, p.lon, p.level, p.workers, f"{p.name} · {index(p.risk_index, lang())}")
+                    for p in located
                 ],
                 [(a.lat, a.lon, a.zone_name) for a in view.areas if a.lat is not None and a.lon is not None],
                 ruleset,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from app.services import lists, monitoring, periods, trends
 from app.services.monitoring import Filters
 from app.services.periods import Expected
-from tests.databases import scalar
+from tests.databases import rows, scalar
 from tests.services.helpers import actor, latest_period_id
 
 
@@ -103,3 +105,25 @@ def test_trend_agrees_with_each_rounds_overview_for_every_role_and_filter(seeded
                     view.filing.on_time,
                 ), (role, filters, row.period_name)
                 assert row.levels == {lv.level: lv.companies for lv in view.levels if lv.companies}
+
+
+@pytest.mark.parametrize("role", ["zone_board", "labour", "ict"])
+def test_the_map_draws_every_located_filer_in_scope_as_sql_counts_them(seeded: str, role: str) -> None:
+    period = latest_period_id()
+    points = lists.map_points(actor(role), period)
+    kind = {"zone_board": "AND z.kind = 'industrial_zone'", "labour": "AND z.kind = 'district'", "ict": ""}[
+        role
+    ]
+    expected = rows(
+        seeded,
+        f"""SELECT c.name, a.level, coalesce(a.workers, c.workers, 0) FROM periodcompany pc
+            JOIN company c ON c.id = pc.company_id JOIN zone z ON z.id = c.zone_id
+            JOIN assessment a ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND a.is_latest
+            WHERE pc.period_id = :p AND c.lat IS NOT NULL AND c.lon IS NOT NULL
+            AND a.level IS NOT NULL {kind}""",
+        p=period,
+    )
+    assert sorted((p.name, p.level, p.workers) for p in points) == sorted(expected)
+    assert len(points) > 0
+    filtered = lists.map_points(actor(role), period, Filters(levels=("very_low",)))
+    assert {p.level for p in filtered} <= {"very_low"}

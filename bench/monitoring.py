@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.config import ROOT, database_override
-from app.services import monitoring, trends
+from app.services import lists, monitoring, trends
 from app.services.context import Actor
 from bench.harness import Figure, best_of
 from db.engine import get_engine
@@ -40,6 +40,14 @@ JOIN company c ON c.id = pc.company_id
 LEFT JOIN assessment a ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND {latest}
 WHERE pc.period_id = :period
 GROUP BY c.zone_id, a.level
+"""
+
+HAND_WRITTEN_MAP = """
+SELECT c.lat, c.lon, a.level, coalesce(a.workers, c.workers, 0), c.name, a.risk_index
+FROM periodcompany pc
+JOIN company c ON c.id = pc.company_id
+JOIN assessment a ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND {latest}
+WHERE pc.period_id = :period AND c.lat IS NOT NULL AND c.lon IS NOT NULL AND a.level IS NOT NULL
 """
 
 HAND_WRITTEN_TREND = """
@@ -138,6 +146,13 @@ def _figures(label: str, url: str, companies: int, periods: int) -> list[Figure]
         scale = f"{companies // 1000}k×{periods}"
         overview_time = best_of(5, lambda: monitoring.overview(ICT, period_id))
         trend_time = best_of(3, lambda: trends.trend(ICT))
+
+        def hand_map() -> None:
+            with engine.connect() as conn:
+                conn.execute(sa.text(_hand_written(HAND_WRITTEN_MAP, url)), {"period": period_id}).all()
+
+        map_time = best_of(5, lambda: lists.map_points(ICT, period_id))
+        rows_time = best_of(3, lambda: lists.company_rows(ICT, period_id, filed=True))
         return [
             Figure(
                 f"monitoring.overview[{label} {scale}]",
@@ -147,6 +162,12 @@ def _figures(label: str, url: str, companies: int, periods: int) -> list[Figure]
             ),
             Figure(
                 f"monitoring.trend[{label} {scale}]", trend_time, best_of(3, hand_trend), f"{periods} rounds"
+            ),
+            Figure(
+                f"monitoring.map[{label} {scale}]",
+                map_time,
+                best_of(5, hand_map),
+                f"aim ≤1.5x the six-column query; the lists' query took {rows_time:.3f}s",
             ),
         ]
 

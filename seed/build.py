@@ -261,7 +261,6 @@ def build(
                                 "at": at + timedelta(hours=rng.uniform(4, 48)),
                             }
                         )
-                    filed_at[(p.company_id, period.id or 0)] = at
                     yield {
                         "ruleset": loaded,
                         "company_id": p.company_id,
@@ -273,13 +272,12 @@ def build(
                         "submitted_by": users["company"].id if p.persona else None,
                     }
 
-        filed_at: dict[tuple[int, int], datetime] = {}
         count = insert_submissions(submissions(), session=session)
         if reviews:
             progress("reviews")
             store_reviews(session, reviews)
         progress("reminders sent in past rounds")
-        reminder_history(session, period_rows, filed_at, now, random.Random(seed + 14))
+        reminder_history(session, period_rows, now, random.Random(seed + 14))
     return SeedSummary(
         zones=len(zones) + len(districts),
         companies=companies,

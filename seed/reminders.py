@@ -18,7 +18,6 @@ from db.models import Assessment, Company, OutboxMessage, Period, Review
 def reminder_history(
     session: Session,
     rounds: list[Period],
-    filed_at: dict[tuple[int, int], datetime],
     now: datetime,
     rng: random.Random,
 ) -> None:
@@ -42,8 +41,15 @@ def reminder_history(
             for key, moment, days in planner.occurrences(step, period.due_on)
             if moment <= now
         )
+        filed_at = dict(  # one round at a time: memory stays flat in the number of rounds
+            session.exec(
+                select(Assessment.company_id, Assessment.first_submitted_at).where(
+                    Assessment.period_id == period.id, col(Assessment.is_latest)
+                )
+            ).all()
+        )
         for cid, contact in contacts.items():
-            filed = filed_at.get((cid or 0, period.id))
+            filed = filed_at.get(cid or 0)
             for moment, key, template, days in steps:
                 if filed is not None and filed <= moment:
                     break

@@ -30,11 +30,11 @@ from db.models import RuleSetVersion
 ADMIN = Actor(user_id=None, username="bench", role="admin")
 
 LATEST = """
-SELECT company_id, answers FROM (
-  SELECT company_id, answers,
-         row_number() OVER (PARTITION BY company_id ORDER BY submitted_at DESC) AS n
+SELECT a.company_id, a.answers FROM (
+  SELECT id, row_number() OVER (PARTITION BY company_id ORDER BY submitted_at DESC) AS n
   FROM assessment WHERE {latest} AND ruleset_id = 'bg-kcn-2021') ranked
-WHERE n = 1
+JOIN assessment a ON a.id = ranked.id
+WHERE ranked.n = 1
 """
 ALL = "SELECT id, answers FROM assessment WHERE status <> 'draft'"
 

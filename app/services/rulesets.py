@@ -184,14 +184,11 @@ def _compiled_draft(text: str, source: str) -> CompiledRuleSet:
 
 def latest_answers(session: Session, ruleset_id: str) -> list[tuple[Any, ...]]:
     """Per company, its newest submission that counts under `ruleset_id`: (company id, tax code,
-    name, round, level, index, answers). One window query, columns only: no ORM objects."""
-    newest = (
+    name, round, level, index, answers). The window ranks ids only (the answers are not carried
+    through the sort), then the newest rows are joined back: columns, no ORM objects."""
+    ranked = (
         sa_select(
-            col(Assessment.company_id).label("company_id"),
-            col(Assessment.period_id).label("period_id"),
-            col(Assessment.level).label("level"),
-            col(Assessment.risk_index).label("risk_index"),
-            col(Assessment.answers).label("answers"),
+            col(Assessment.id).label("id"),
             func.row_number()
             .over(partition_by=col(Assessment.company_id), order_by=col(Assessment.submitted_at).desc())
             .label("n"),
@@ -203,17 +200,19 @@ def latest_answers(session: Session, ruleset_id: str) -> list[tuple[Any, ...]]:
         tuple(row)
         for row in session.execute(
             sa_select(
-                newest.c.company_id,
+                col(Assessment.company_id),
                 col(Company.tax_code),
                 col(Company.name),
                 col(Period.name),
-                newest.c.level,
-                newest.c.risk_index,
-                newest.c.answers,
+                col(Assessment.level),
+                col(Assessment.risk_index),
+                col(Assessment.answers),
             )
-            .join(Company, col(Company.id) == newest.c.company_id)
-            .join(Period, col(Period.id) == newest.c.period_id)
-            .where(newest.c.n == 1)
+            .select_from(ranked)
+            .join(Assessment, col(Assessment.id) == ranked.c.id)
+            .join(Company, col(Company.id) == Assessment.company_id)
+            .join(Period, col(Period.id) == Assessment.period_id)
+            .where(ranked.c.n == 1)
         ).all()
     ]
 

@@ -211,71 +211,73 @@ def build(
         now = datetime.now(UTC)
         reviews: list[dict[str, Any]] = []
 
-        def submissions() -> Iterator[dict[str, Any]]:
-            for week, period in enumerate(period_rows):
-                current = week == periods - 1
-                open_at = datetime.combine(period.opens_on, time(7, 0), tzinfo=UTC) - VIETNAM  # 7:00 local
-                propensity = 0.12 + 0.83 * (week / max(periods - 1, 1)) ** 0.55
-                for p in profiles:
-                    answers = answers_for(rng, p, week, periods, choices)
-                    if p.persona:
-                        if current:
-                            continue  # the demo HR officer has this week's assessment to do
-                        filed, on_time = True, week != 2
-                    else:
-                        filed = rng.random() < min(0.99, propensity + 0.35 * (p.diligence - 0.5))
-                        on_time = rng.random() < 0.45 + 0.5 * p.diligence
-                        if current:
-                            filed = filed and rng.random() < 0.62
-                    if not filed:
+        def submissions(week: int, period: Period) -> Iterator[dict[str, Any]]:
+            """One round's filings (its reviews go to `reviews`): memory stays flat in the rounds."""
+            current = week == periods - 1
+            open_at = datetime.combine(period.opens_on, time(7, 0), tzinfo=UTC) - VIETNAM  # 7:00 local
+            propensity = 0.12 + 0.83 * (week / max(periods - 1, 1)) ** 0.55
+            for p in profiles:
+                answers = answers_for(rng, p, week, periods, choices)
+                if p.persona:
+                    if current:
+                        continue  # the demo HR officer has this week's assessment to do
+                    filed, on_time = True, week != 2
+                else:
+                    filed = rng.random() < min(0.99, propensity + 0.35 * (p.diligence - 0.5))
+                    on_time = rng.random() < 0.45 + 0.5 * p.diligence
+                    if current:
+                        filed = filed and rng.random() < 0.62
+                if not filed:
+                    continue
+                if on_time:
+                    at = open_at + timedelta(hours=rng.uniform(2, 6.9 * 24))
+                else:
+                    at = period.due_at + timedelta(hours=rng.uniform(1, 5 * 24))
+                if at > now:
+                    if current or not on_time:
+                        at = now - timedelta(minutes=rng.uniform(5, 600))
+                    if at < open_at:
                         continue
-                    if on_time:
-                        at = open_at + timedelta(hours=rng.uniform(2, 6.9 * 24))
-                    else:
-                        at = period.due_at + timedelta(hours=rng.uniform(1, 5 * 24))
-                    if at > now:
-                        if current or not on_time:
-                            at = now - timedelta(minutes=rng.uniform(5, 600))
-                        if at < open_at:
-                            continue
-                    status = "submitted"
-                    if week < periods - 2:
-                        roll = rng.random()
-                        status = "approved" if roll < 0.82 else "returned" if roll < 0.87 else "submitted"
-                    if status != "submitted":
-                        reviews.append(
-                            {
-                                "company_id": p.company_id,
-                                "period_id": period.id,
-                                "official_id": p.official_id,
-                                "decision": "approve" if status == "approved" else "return",
-                                "comment": ""
-                                if status == "approved"
-                                else rng.choice(
-                                    [
-                                        "Số NLĐ khai báo y tế chưa khớp danh sách, đề nghị rà soát lại.",
-                                        "Bổ sung phương án xe đưa đón đã được phê duyệt.",
-                                        "Tỷ lệ cài Bluezone thấp, đề nghị đôn đốc NLĐ cài đặt và cập nhật.",
-                                    ]
-                                ),
-                                "at": at + timedelta(hours=rng.uniform(4, 48)),
-                            }
-                        )
-                    yield {
-                        "ruleset": loaded,
-                        "company_id": p.company_id,
-                        "period_id": period.id,
-                        "answers": answers,
-                        "submitted_at": at,
-                        "first_submitted_at": at,
-                        "status": status,
-                        "submitted_by": users["company"].id if p.persona else None,
-                    }
+                status = "submitted"
+                if week < periods - 2:
+                    roll = rng.random()
+                    status = "approved" if roll < 0.82 else "returned" if roll < 0.87 else "submitted"
+                if status != "submitted":
+                    reviews.append(
+                        {
+                            "company_id": p.company_id,
+                            "period_id": period.id,
+                            "official_id": p.official_id,
+                            "decision": "approve" if status == "approved" else "return",
+                            "comment": ""
+                            if status == "approved"
+                            else rng.choice(
+                                [
+                                    "Số NLĐ khai báo y tế chưa khớp danh sách, đề nghị rà soát lại.",
+                                    "Bổ sung phương án xe đưa đón đã được phê duyệt.",
+                                    "Tỷ lệ cài Bluezone thấp, đề nghị đôn đốc NLĐ cài đặt và cập nhật.",
+                                ]
+                            ),
+                            "at": at + timedelta(hours=rng.uniform(4, 48)),
+                        }
+                    )
+                yield {
+                    "ruleset": loaded,
+                    "company_id": p.company_id,
+                    "period_id": period.id,
+                    "answers": answers,
+                    "submitted_at": at,
+                    "first_submitted_at": at,
+                    "status": status,
+                    "submitted_by": users["company"].id if p.persona else None,
+                }
 
-        count = insert_submissions(submissions(), session=session)
-        if reviews:
-            progress("reviews")
-            store_reviews(session, reviews)
+        count = 0
+        for week, period in enumerate(period_rows):  # each round's rows and reviews, then the next
+            count += insert_submissions(submissions(week, period), session=session)
+            if reviews:
+                store_reviews(session, reviews, period.id or 0)
+                reviews.clear()
         progress("reminders sent in past rounds")
         reminder_history(session, period_rows, now, random.Random(seed + 14))
     return SeedSummary(

@@ -96,13 +96,13 @@ def reminder_history(
         session.execute(insert(OutboxMessage), rows)
 
 
-def store_reviews(session: Session, reviews: list[dict[str, Any]]) -> None:
-    """Each review against the submission that counts for its company and round."""
+def store_reviews(session: Session, reviews: list[dict[str, Any]], period_id: int) -> None:
+    """Each review of a round against the submission that counts for its company in it."""
     ids = {
-        (company_id, period_id): assessment_id
-        for assessment_id, company_id, period_id in session.exec(
+        (company_id, round_id): assessment_id
+        for assessment_id, company_id, round_id in session.exec(
             select(Assessment.id, Assessment.company_id, Assessment.period_id).where(
-                col(Assessment.is_latest)
+                col(Assessment.is_latest), Assessment.period_id == period_id
             )
         ).all()
     }

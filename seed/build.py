@@ -279,7 +279,8 @@ def build(
                 store_reviews(session, reviews, period.id or 0)
                 reviews.clear()
         progress("reminders sent in past rounds")
-        reminder_history(session, period_rows, now, random.Random(seed + 14))
+        # the rounds before the current one: its reminders are for the worker (or `remind send`) to send
+        reminder_history(session, period_rows[:-1], now, random.Random(seed + 14))
     return SeedSummary(
         zones=len(zones) + len(districts),
         companies=companies,

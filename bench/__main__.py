@@ -14,7 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small scale, for a quick look")
     parser.add_argument("names", nargs="*", help=f"subset of: {', '.join(BENCHMARKS)}")
-    parser.add_argument("--companies", type=int, help="scale of the benchmarks that seed a province (batch)")
+    parser.add_argument(
+        "--companies", type=int, help="scale of the benchmarks that seed a province (batch, seed, exports)"
+    )
     parser.add_argument("--rounds", type=int, help="weekly rounds of that province (batch)")
     args = parser.parse_args(argv)
     names = args.names or BENCHMARKS

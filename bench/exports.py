@@ -200,14 +200,15 @@ def _peak_mb(work: Callable[[], object]) -> float:
     return peak / 1e6
 
 
-def _chairman(quick: bool) -> list[Figure]:
+def _chairman(quick: bool, companies: int | None = None, rounds: int | None = None) -> list[Figure]:
     """The chairman's PDF at province scale beside the queries it needs (its report's reads): what
     the rendering, the register number and the log add."""
     from app.services import chairman_reports
     from app.services.context import Actor
     from bench.monitoring import _database, _ensure_seeded
 
-    companies, periods = (1_000, 12) if quick else (10_000, 52)
+    default = (1_000, 12) if quick else (10_000, 52)
+    companies, periods = companies or default[0], rounds or default[1]
     folder = ROOT / "data" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / f'monitoring-{companies}x{periods}.db'}"
@@ -226,8 +227,9 @@ def _chairman(quick: bool) -> list[Figure]:
     ]
 
 
-def run(quick: bool) -> list[Figure]:
-    return _workbook(quick) + _chairman(quick)
+def run(quick: bool, companies: int | None = None, rounds: int | None = None) -> list[Figure]:
+    """`--companies/--rounds` set the chairman's report's province (e.g. 50000 52)."""
+    return _workbook(quick) + _chairman(quick, companies, rounds)
 
 
 def _workbook(quick: bool) -> list[Figure]:

@@ -20,7 +20,7 @@ from app.assessment.registry import RULESET_DIR
 from app.config import ROOT, database_override
 from app.scoring.batch import score_many
 from app.scoring.compiler import compile_ruleset
-from app.services import rulesets
+from app.services import ruleset_impact, rulesets
 from app.services.context import Actor, unit_of_work
 from bench.harness import Figure, paired
 from bench.monitoring import _ensure_seeded, _postgres_url
@@ -97,11 +97,11 @@ def _figures(label: str, url: str, companies: int, rounds: int) -> list[Figure]:
         def rescore_floor() -> None:
             score_many(old, [_decoded(a) for _, a in fetch_all()])
 
-        checked = rulesets.rescore_check(ADMIN)
+        checked = ruleset_impact.rescore_check(ADMIN)
         if checked.differing:
             raise AssertionError(f"{len(checked.differing)} stored levels differ from the rules")
-        impact_time, impact_base = paired(3, lambda: rulesets.impact(ADMIN, upload_id), impact_floor)
-        rescore_time, rescore_base = paired(2, lambda: rulesets.rescore_check(ADMIN), rescore_floor)
+        impact_time, impact_base = paired(3, lambda: ruleset_impact.impact(ADMIN, upload_id), impact_floor)
+        rescore_time, rescore_base = paired(2, lambda: ruleset_impact.rescore_check(ADMIN), rescore_floor)
     return [
         Figure(
             f"batch.impact[{label} {scale}]",

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n.messages import ruleset_problem
-from app.services import rulesets
+from app.services import ruleset_impact, rulesets
 from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
 from app.ui.format import index, rn, signed
@@ -48,7 +48,7 @@ def drafts_and_impact(actor: Actor) -> None:
         return
     st.subheader(tr("admin.rulesets.drafts"))
     draft = choose_version(tr("admin.rulesets.draft"), drafts, "draft_pick")
-    impacts = rulesets.impact(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
+    impacts = ruleset_impact.impact(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
     changed = [i for i in impacts if i.changed]
     level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.ruleset_id).ruleset.levels}
 

@@ -14,7 +14,16 @@ from sqlmodel import select
 from app.assessment import registry
 from app.assessment.loader import parse_ruleset
 from app.scoring import score
-from app.services import audit_log, auth, backup, company_import, ruleset_points, rulesets, users
+from app.services import (
+    audit_log,
+    auth,
+    backup,
+    company_import,
+    ruleset_impact,
+    ruleset_points,
+    rulesets,
+    users,
+)
 from app.services.audit_log import AuditFilters
 from app.services.context import unit_of_work
 from app.services.errors import Conflict, Forbidden, Invalid
@@ -77,7 +86,7 @@ def test_no_other_role_reaches_an_admin_service(seeded: str, role: str) -> None:
         lambda: company_import.export_registry(who),
         lambda: company_import.check(who, company_import.template()),
         lambda: rulesets.upload(who, BG_V1),
-        lambda: rulesets.impact(who, 1),
+        lambda: ruleset_impact.impact(who, 1),
         lambda: rulesets.publish(who, 1),
         lambda: audit_log.events(who, AuditFilters()),
     ]
@@ -164,7 +173,7 @@ def _v2(points: int = 30) -> str:
 
 def test_impact_preview_matches_scoring_directly_then_publish(seeded: str) -> None:
     row = rulesets.upload(actor("admin"), _v2())
-    impacts = rulesets.impact(actor("admin"), row.id)  # type: ignore[arg-type]
+    impacts = ruleset_impact.impact(actor("admin"), row.id)  # type: ignore[arg-type]
     assert impacts
     loaded = parse_ruleset(_v2())
     assert len(impacts) == scalar(
@@ -188,7 +197,7 @@ def test_impact_preview_matches_scoring_directly_then_publish(seeded: str) -> No
 
 
 def test_the_rescore_audit_finds_a_stored_level_the_rules_do_not_give(seeded: str) -> None:
-    clean = rulesets.rescore_check(actor("admin"))
+    clean = ruleset_impact.rescore_check(actor("admin"))
     assert clean.differing == []
     assert clean.submissions == scalar(seeded, "SELECT count(*) FROM assessment WHERE status <> 'draft'")
     tampered = scalar(
@@ -199,9 +208,9 @@ def test_the_rescore_audit_finds_a_stored_level_the_rules_do_not_give(seeded: st
         assert row is not None
         row.level = "very_high"
         session.add(row)
-    assert rulesets.rescore_check(actor("admin")).differing == [tampered]
+    assert ruleset_impact.rescore_check(actor("admin")).differing == [tampered]
     with pytest.raises(Forbidden):
-        rulesets.rescore_check(actor("ict"))
+        ruleset_impact.rescore_check(actor("ict"))
 
 
 def test_a_rule_set_with_overlapping_bands_is_refused_with_its_path(seeded: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, literal, or_
 from sqlalchemy import select as sa_select
@@ -180,8 +181,9 @@ def company_rows(
     return result
 
 
-@dataclass(frozen=True)
-class MapPoint:
+class MapPoint(NamedTuple):
+    """One company on the map (a named tuple: built thousands at a time, cheaply)."""
+
     lat: float
     lon: float
     level: str
@@ -217,4 +219,5 @@ def map_points(
                 col(Assessment.level).is_not(None),
             )
         )
-        return [MapPoint(*row) for row in session.execute(apply_filters(query, filters)).all()]
+        # Core rows, not the ORM's result loading: the points are plain values
+        return list(map(MapPoint._make, session.connection().execute(apply_filters(query, filters))))

@@ -141,6 +141,56 @@ def route(rules: Rules, contact: Contact, configured: set[str]) -> tuple[str, st
     return "; ".join(why)
 
 
+@dataclass
+class _Messages:
+    """Addresses each planned message: the first configured channel that reaches the contact, the
+    quiet hours, the deduplication key; or why nobody can be reached."""
+
+    loaded: LoadedRules
+    now: datetime
+    round_: Round
+    configured: set[str]
+    base: dict[str, str]
+    out: Plan = field(default_factory=Plan)
+
+    def add(
+        self,
+        reason: str,
+        step_key: str,
+        template: str,
+        state: CompanyState | None,
+        who: Official | None,
+        contact: Contact,
+        values: dict[str, str],
+    ) -> None:
+        rules = self.loaded.rules
+        found = route(rules, contact, self.configured)
+        company_id = state.company_id if state else None
+        user_id = who.user_id if who else None
+        if isinstance(found, str):
+            name = state.name if state else (who.username if who else "")
+            self.out.unreachable.append(Unreachable(company_id, user_id, name, reason, found))
+            return
+        channel, address = found
+        target = f"c{company_id}" if state else f"u{user_id or 0}"
+        self.out.messages.append(
+            Planned(
+                key=f"{reason}:{self.round_.id}:{target}:{step_key}",
+                reason=reason,
+                step=step_key,
+                period_id=self.round_.id,
+                company_id=company_id,
+                user_id=user_id,
+                channel=channel,
+                recipient=address,
+                template=template,
+                lang="vi",
+                values={**self.base, **values},
+                not_before=after_quiet(rules, channel, self.now),
+            )
+        )
+
+
 def plan(
     loaded: LoadedRules,
     now: datetime,
@@ -152,47 +202,12 @@ def plan(
 ) -> Plan:
     """What is due now in one round. The caller drops the keys already in the outbox."""
     rules = loaded.rules
-    out = Plan()
+    messages = _Messages(
+        loaded, now, round_, configured, {"round": round_.name, "due_date": due_text, "link": link}
+    )
+    add, out = messages.add, messages.out
     step = current_step(rules, round_.due_on, now)
-    base = {"round": round_.name, "due_date": due_text, "link": link}
     escalate: dict[int, tuple[Official, list[CompanyState]]] = {}
-
-    def add(
-        reason: str,
-        step_key: str,
-        template: str,
-        state: CompanyState | None,
-        who: Official | None,
-        contact: Contact,
-        values: dict[str, str],
-    ) -> None:
-        found = route(rules, contact, configured)
-        name = state.name if state else (who.username if who else "")
-        if isinstance(found, str):
-            out.unreachable.append(
-                Unreachable(
-                    state.company_id if state else None, who.user_id if who else None, name, reason, found
-                )
-            )
-            return
-        channel, address = found
-        target = f"c{state.company_id}" if state else f"u{who.user_id if who else 0}"
-        out.messages.append(
-            Planned(
-                key=f"{reason}:{round_.id}:{target}:{step_key}",
-                reason=reason,
-                step=step_key,
-                period_id=round_.id,
-                company_id=state.company_id if state else None,
-                user_id=who.user_id if who else None,
-                channel=channel,
-                recipient=address,
-                template=template,
-                lang="vi",
-                values={**base, **values},
-                not_before=after_quiet(rules, channel, now),
-            )
-        )
 
     for state in companies:
         own = {"company": state.name, "tax_code": state.tax_code}
@@ -239,6 +254,31 @@ def plan(
                 {"companies": listed, "count": str(len(late))},
             )
     return out
+
+
+def remind_now(
+    loaded: LoadedRules,
+    now: datetime,
+    round_: Round,
+    companies: Iterable[CompanyState],
+    configured: set[str],
+    link: str,
+    due_text: str,
+) -> Plan:
+    """An official's "remind these non-filers now": one message each, at most once a Vietnam day
+    per company and round; the words of the first step before the due date, of the last after it."""
+    rules = loaded.rules
+    messages = _Messages(
+        loaded, now, round_, configured, {"round": round_.name, "due_date": due_text, "link": link}
+    )
+    today = (now + VIETNAM).date()
+    template = rules.steps[-1].template if today > round_.due_on else rules.steps[0].template
+    late = str(max((today - round_.due_on).days, 0))
+    for state in companies:
+        if not state.filed:
+            own = {"company": state.name, "tax_code": state.tax_code, "days_overdue": late}
+            messages.add("manual", f"{today:%Y%m%d}", template, state, None, state.contact, own)
+    return messages.out
 
 
 def render(loaded: LoadedRules, message: Planned) -> tuple[str, str]:

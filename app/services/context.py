@@ -96,16 +96,9 @@ def unit_of_work(write: bool = False) -> Iterator[Session]:
 
 
 def insert_ignore(session: Session, model: type[Any], **values: Any) -> None:
-    """INSERT … ON CONFLICT DO NOTHING on either engine: a row that another transaction may be
-    creating at the same moment (a counter, a register) is made once."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        session.execute(postgresql_insert(model).values(**values).on_conflict_do_nothing())
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+    """INSERT … ON CONFLICT DO NOTHING of one row (a counter, a register) that another transaction
+    may be creating at the same moment: it is made once."""
+    insert_many_ignore(session, model, [values])
 
 
 def rowcount(result: Any) -> int:
@@ -115,9 +108,9 @@ def rowcount(result: Any) -> int:
 
 
 def insert_many_ignore(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING for many rows in one statement per chunk, on either
-    engine; returns how many rows were new. Used where a row may already exist by a unique key
-    (the outbox's deduplication key) and the caller wants it made once."""
+    """INSERT … ON CONFLICT DO NOTHING for many rows, on either engine; returns how many rows
+    were new. Used where a row may already exist by a unique key (the outbox's deduplication key,
+    a register's year) and the caller wants it made once."""
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
@@ -127,5 +120,5 @@ def insert_many_ignore(session: Session, model: type[Any], rows: list[dict[str, 
         from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]  # same API
     table = model.__table__
     # one statement compiled once, run for every row (executemany); RETURNING counts the new ones
-    statement = dialect_insert(table).on_conflict_do_nothing().returning(table.c.id)
+    statement = dialect_insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return len(session.execute(statement, rows).all())

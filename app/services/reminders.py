@@ -185,46 +185,11 @@ def manual(
                 select(Company.id).where(col(Company.id).in_(company_ids), company_condition(actor))
             ).all()
         )
-        states = [
-            s for s in company_states(session, period, loaded) if s.company_id in allowed and not s.filed
-        ]
-    step = f"{(now + planner.VIETNAM).date():%Y%m%d}"
-    messages: list[Planned] = []
-    unreachable: list[Unreachable] = []
+        states = [s for s in company_states(session, period, loaded) if s.company_id in allowed]
     link = get_settings().effective_public_url()
-    template = (
-        loaded.rules.steps[-1].template if now.date() > period.due_on else loaded.rules.steps[0].template
-    )
-    days_late = max(((now + planner.VIETNAM).date() - period.due_on).days, 0)
-    for state in states:
-        route = planner.route(loaded.rules, state.contact, configured)
-        if isinstance(route, str):
-            unreachable.append(Unreachable(state.company_id, None, state.name, "manual", route))
-            continue
-        channel, address = route
-        messages.append(
-            Planned(
-                key=f"manual:{period.id}:c{state.company_id}:{step}",
-                reason="manual",
-                step=step,
-                period_id=period.id,
-                company_id=state.company_id,
-                user_id=None,
-                channel=channel,
-                recipient=address,
-                template=template,
-                lang="vi",
-                values={
-                    "company": state.name,
-                    "tax_code": state.tax_code,
-                    "round": period.name,
-                    "due_date": day(period.due_on),
-                    "link": link,
-                    "days_overdue": str(days_late),
-                },
-                not_before=planner.after_quiet(loaded.rules, channel, now),
-            )
-        )
+    due = planner.Round(period.id, period.name, period.due_on)
+    chosen = planner.remind_now(loaded, now, due, states, configured, link, day(period.due_on))
+    messages, unreachable = chosen.messages, chosen.unreachable
     counts: dict[str, int] = defaultdict(int)
     for m in messages:
         counts[m.channel] += 1

@@ -200,3 +200,19 @@ def test_a_held_message_never_waits_into_the_next_quiet_night(naive: datetime) -
     after = planner.after_quiet(LOADED.rules, "sms", moment)
     assert moment <= after <= moment + timedelta(hours=10)
     assert planner.after_quiet(LOADED.rules, "sms", after) == after  # the moment it waits for is outside them
+
+
+def test_an_officials_reminder_now_speaks_of_the_vietnam_day_not_the_utc_one() -> None:
+    """06:00 on 12/07 in Bắc Giang is still 11/07 in UTC: the round is already overdue there."""
+    early = vn(DUE + timedelta(days=1), "06:00")
+    assert early.date() == DUE  # the UTC date
+    result = planner.remind_now(
+        LOADED, early, ROUND, [company(1), company(2, filed=True)], {"email"}, "https://zr", "11/07/2021"
+    )
+    (message,) = result.messages
+    assert (message.key, message.template) == ("manual:27:c1:20210712", "overdue")
+    assert message.values["days_overdue"] == "1"
+    before = planner.remind_now(
+        LOADED, vn(DUE, "09:00"), ROUND, [company(1)], {"email"}, "https://zr", "11/07/2021"
+    )
+    assert [(m.template, m.values["days_overdue"]) for m in before.messages] == [("due_soon", "0")]

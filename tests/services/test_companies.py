@@ -47,6 +47,7 @@ def test_admin_creates_a_company_with_an_audit_event(seeded: str) -> None:
         ({"zone_id": "kcn-nowhere"}, "zone_id"),
         ({"name": ""}, "name"),
         ({"contact_email": "not-an-email"}, "contact_email"),
+        ({"contact_phone": "0123 456 789"}, "contact_phone"),  # a prefix Vietnam retired in 2018
         ({"workers": -1}, "workers"),
     ],
 )
@@ -56,6 +57,27 @@ def test_bad_company_data_is_refused_and_nothing_is_written(seeded: str, change:
         companies.create_company(actor("admin"), {**NEW, **change})
     assert field in str(caught.value) or caught.value.field == field
     assert scalar(seeded, "SELECT count(*) FROM company") == count
+
+
+def test_a_contact_the_reminders_cannot_reach_is_refused_then_the_correction_is_kept(seeded: str) -> None:
+    """The HR officer types an old-prefix number and a mistyped address, reads both problems, fixes
+    them: what is stored is the correction, the address in its normal form."""
+    me = actor("company")
+    view = companies.get_company(me, me.company_id)  # type: ignore[arg-type]
+    fields = {
+        k: getattr(view, k) for k in ("name", "sector", "address", "workers", "contact_name", "lat", "lon")
+    }
+    with pytest.raises(Invalid) as refused:
+        companies.update_profile(
+            me, view.id, {**fields, "contact_phone": "0123 456 789", "contact_email": "hr@@hoabinh.vn"}
+        )
+    assert {f for f, _ in refused.value.problems} == {"contact_phone", "contact_email"}
+    assert companies.get_company(me, view.id).contact_phone == view.contact_phone  # nothing written
+    companies.update_profile(
+        me, view.id, {**fields, "contact_phone": "+84 912 345 679", "contact_email": "HR@HoaBinh.vn"}
+    )
+    kept = companies.get_company(me, view.id)
+    assert (kept.contact_phone, kept.contact_email) == ("+84 912 345 679", "HR@hoabinh.vn")
 
 
 def test_a_duplicate_tax_code_is_refused(seeded: str) -> None:

@@ -89,7 +89,9 @@ TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]  # SQLModel's tabl
 CLAIMED_COLUMNS = [TABLE.c[name] for name in Claimed.__dataclass_fields__]
 
 
-def _claim(now: datetime, channels: set[str], limit: int, token: str) -> list[Claimed]:
+def _claim(
+    now: datetime, channels: set[str], limit: int, token: str, only: frozenset[str] | None = None
+) -> list[Claimed]:
     """One statement: take up to `limit` due messages nobody holds, mark them ours for a lease,
     return them. PostgreSQL skips rows another sender has locked; SQLite's write lock serialises."""
     with unit_of_work(write=True) as session:
@@ -105,6 +107,8 @@ def _claim(now: datetime, channels: set[str], limit: int, token: str) -> list[Cl
             .order_by(TABLE.c.id)
             .limit(limit)
         )
+        if only is not None:
+            due = due.where(TABLE.c.dedup_key.in_(only))
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         taken = session.execute(
@@ -180,8 +184,10 @@ def drain(
     channels: Mapping[str, Channel] | None = None,
     batch: int = 500,
     progress: Callable[[DrainReport], None] | None = None,
+    only: frozenset[str] | None = None,
 ) -> DrainReport:
-    """Send every message that is due at `now` (default: this moment) on the configured channels."""
+    """Send every message that is due at `now` (default: this moment) on the configured channels;
+    with `only`, just those deduplication keys (a page sends what its user queued, not the backlog)."""
     now = now or datetime.now(UTC)
     adapters = dict(channels if channels is not None else channels_from())
     max_attempts = get_settings().reminder_max_attempts
@@ -190,7 +196,7 @@ def drain(
     down: set[str] = set()
     try:
         while live := set(adapters) - down:
-            claimed = _claim(now, live, batch, token)
+            claimed = _claim(now, live, batch, token, only)
             if not claimed:
                 break
             outcomes: dict[int, Outcome] = {}

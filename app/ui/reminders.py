@@ -81,7 +81,7 @@ def remind_now(actor: Actor, period_id: int, rows: list[CompanyRow]) -> None:
             ):
                 queued = reminders.queue_manual(actor, preview)
                 with st.spinner(tr("reminders.sending")):
-                    report = outbox.drain(datetime.now(UTC))
+                    report = outbox.drain(datetime.now(UTC), only=frozenset(m.key for m in preview.messages))
                 st.success(tr("reminders.done", queued=queued, sent=report.sent, failed=report.failed))
 
 

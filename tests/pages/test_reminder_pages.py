@@ -35,10 +35,24 @@ def test_an_official_confirms_and_sends_reminders_to_the_non_filers(
     assert not at.exception
     assert f"Sẽ gửi {missing} tin nhắn: {missing} Email." in texts(at)
     assert smtp.box.messages == []  # nothing goes before the confirmation
+    with unit_of_work(write=True) as session:  # someone else's message, waiting for the worker
+        session.add(
+            OutboxMessage(
+                dedup_key="reminder:backlog",
+                reason="reminder",
+                step="due_day",
+                channel="email",
+                recipient="backlog@dn.vn",
+                template="due_today",
+                body="…",
+                status="queued",
+            )
+        )
     at.button(key="remind_confirm").click().run()
     assert not at.exception
     assert f"Đã đưa {missing} tin vào hàng đợi; đã gửi {missing}, không gửi được 0." in texts(at)
-    assert len(smtp.box.messages) == missing
+    assert len(smtp.box.messages) == missing  # the page sends what its user queued, not the backlog
+    assert scalar(seeded, "SELECT status FROM outboxmessage WHERE dedup_key = 'reminder:backlog'") == "queued"
     assert scalar(seeded, "SELECT count(*) FROM outboxmessage WHERE created_by = 'demo.zoneboard'") == missing
     at.button(key="remind_confirm").click().run()  # a second click the same day sends nothing more
     assert "Đã đưa 0 tin vào hàng đợi" in texts(at) and len(smtp.box.messages) == missing

@@ -47,10 +47,11 @@ OFFICIAL_PAGES = [
     ("app/pages/company_detail.py", "nav.company_detail", ":material/factory:"),
     ("app/pages/reminders.py", "nav.reminders", ":material/campaign:"),
 ]
+PLANNER_PAGE = ("app/pages/visits.py", "nav.visits", ":material/directions_car:")
 PAGES = {
-    "zone_board": OFFICIAL_PAGES,
-    "labour": OFFICIAL_PAGES,
-    "ict": [*OFFICIAL_PAGES, ("app/pages/province.py", "nav.province", ":material/map:")],
+    "zone_board": [*OFFICIAL_PAGES, PLANNER_PAGE],
+    "labour": [*OFFICIAL_PAGES, PLANNER_PAGE],
+    "ict": [*OFFICIAL_PAGES, PLANNER_PAGE, ("app/pages/province.py", "nav.province", ":material/map:")],
     "admin": [
         *OFFICIAL_PAGES,
         ("app/pages/province.py", "nav.province", ":material/map:"),

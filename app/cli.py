@@ -13,6 +13,7 @@ import typer
 
 from app.cli_admin import backup_command, companies_app, export_app, prepare_command, restore_command
 from app.cli_common import BAD_INPUT
+from app.cli_inspect import flags_command, visits_app
 from app.cli_remind import remind_app, worker_command
 from app.cli_scoring import rulesets_app, score_command
 
@@ -31,6 +32,8 @@ app.command("restore")(restore_command)
 app.command("prepare")(prepare_command)
 app.add_typer(remind_app, name="remind")
 app.command("worker")(worker_command)
+app.command("flags")(flags_command)
+app.add_typer(visits_app, name="visits")
 
 
 @app.callback()

@@ -167,6 +167,9 @@ class Assessment(SQLModel, table=True):
     bluezone_installed: int | None = None
     health_declared: int | None = None
     is_latest: bool = False
+    answers_digest: str | None = Field(
+        default=None, max_length=20, description="fingerprint of the answers: rounds compared unread"
+    )
     idempotency_key: str | None = Field(default=None, max_length=80)
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     submitted_by: int | None = Field(default=None, foreign_key="app_user.id")
@@ -275,3 +278,70 @@ class ReminderRulesVersion(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     saved_by: str = Field(max_length=60)
     saved_at: datetime = Field(default_factory=utcnow)
+
+
+class SubmissionFlag(SQLModel, table=True):
+    """A reason to doubt a submission (app/credibility), computed when it is stored. Officials see
+    it; the company does not. Values are language-neutral; the words come from the rule."""
+
+    __table_args__ = (Index("ix_submissionflag_period_company", "period_id", "company_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    company_id: int = Field(foreign_key="company.id")
+    period_id: int = Field(foreign_key="period.id")
+    rule_id: str = Field(max_length=64)
+    severity: str = Field(max_length=10)
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class VisitPlan(SQLModel, table=True):
+    """The visits an official chose for a round: ranked by app.inspection.priority, saved with
+    every term of each company's priority as it stood, so the plan explains itself later."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    title: str = Field(max_length=200)
+    scope: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    visits: int
+    created_by: str = Field(max_length=60)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PlannedVisit(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "company_id", name="uq_plannedvisit_company"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="visitplan.id", index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    rank: int
+    priority: float
+    terms: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    pinned: bool = False
+
+
+class Inspection(SQLModel, table=True):
+    """An inspector's on-site assessment: the round's rule set, filled in on site and scored by the
+    same scorer as the company's own, so the two can be set side by side criterion by criterion."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    planned_visit_id: int | None = Field(default=None, foreign_key="plannedvisit.id")
+    inspector: str = Field(max_length=60)
+    status: str = Field(default="draft", max_length=12)  # draft | done
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    ruleset_id: str = Field(max_length=64)
+    ruleset_version: int
+    total: int | None = None
+    risk_index: float | None = None
+    level: str | None = Field(default=None, max_length=20)
+    may_operate: bool | None = None
+    score: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    official_level: bool = Field(default=False, description="the inspector's level counts for the round")
+    stop_operation: bool = False
+    visited_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None

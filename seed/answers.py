@@ -33,6 +33,8 @@ class Profile:
     official_id: int | None
     improvement: float = 0.4
     persona: bool = False
+    doubt: str = ""  # "", "frozen", "headcount" or "perfect": the demo's hard-to-believe filers
+    last_answers: dict[str, Any] | None = None
 
 
 def answers_for(
@@ -74,4 +76,34 @@ def answers_for(
             "handwash_rate_pct": 100 if rng.random() < care * 0.8 else round(rng.uniform(40, 99), 1),
         }
     )
+    return _doubtful(p, week, answers, choices)
+
+
+COUNTS = (
+    "workers",
+    "workers_from_outbreak_areas",
+    "smartphone_owners",
+    "bluezone_installed",
+    "health_declared",
+)
+
+
+def _doubtful(
+    p: Profile, week: int, answers: dict[str, Any], choices: dict[str, list[str]]
+) -> dict[str, Any]:
+    """A few companies answer as the credibility flags expect of a careless or flattering filer,
+    after the honest draw (the same random numbers are drawn, so the others' answers are as before):
+    copied from the first round on, a headcount under half the register's, or every answer
+    at its best option (the seed files those on the due day, after its reminder)."""
+    if p.doubt == "frozen" and p.last_answers is not None:
+        answers = dict(p.last_answers)
+    elif p.doubt == "headcount":
+        for name in COUNTS:
+            answers[name] = int(answers[name] * 0.45)
+        answers["workers"] = max(1, answers["workers"])
+    elif p.doubt == "perfect":
+        answers.update({input_id: options[0] for input_id, options in choices.items()})
+        answers.update(cs3="none", workers_from_outbreak_areas=0, mask_rate_pct=100, handwash_rate_pct=100)
+        answers.update(bluezone_installed=answers["smartphone_owners"], health_declared=answers["workers"])
+    p.last_answers = answers if p.doubt == "frozen" else None
     return answers

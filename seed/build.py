@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from app.services import rulesets
+from app.services import credibility, rulesets
 from app.services.assessments import insert_submissions
 from app.services.companies import add_company, add_zone
 from app.services.company_records import CompanyRecord
@@ -38,6 +38,20 @@ class SeedSummary:
     logins: list[dict[str, str]]
 
 
+DOUBTS = ("", "frozen", "headcount", "perfect")
+DOUBT_WEIGHTS = (91, 3, 3, 3)  # percent of the demo's companies
+
+
+def _doubt(n: int, rng: random.Random) -> str:
+    """Companies 5–7 are one of each kind, so that even a small demo shows every flag the seed
+    can raise; the persona (company 0) is honest."""
+    if n == 0:
+        return ""
+    if n in (5, 6, 7):
+        return DOUBTS[1 + n % 3]
+    return rng.choices(DOUBTS, DOUBT_WEIGHTS)[0]
+
+
 def default_start(periods: int, today: date | None = None) -> date:
     """The Monday that makes the last weekly round the current week, so the demo looks live."""
     today = today or datetime.now(UTC).date()
@@ -58,6 +72,7 @@ def build(
 ) -> SeedSummary:
     started = clock.perf_counter()
     rng = random.Random(seed)
+    doubt_rng = random.Random(seed + 15)  # its own stream: the honest companies' data is unchanged
     data = province()
     start = start or default_start(periods)
     loaded = rulesets.default()
@@ -159,6 +174,7 @@ def build(
                     diligence=0.97 if n == 0 else rng.betavariate(2.2, 1.6),
                     official_id=None,
                     persona=n == 0,
+                    doubt=_doubt(n, doubt_rng),
                 )
             )
 
@@ -227,12 +243,14 @@ def build(
                     on_time = rng.random() < 0.45 + 0.5 * p.diligence
                     if current:
                         filed = filed and rng.random() < 0.62
-                if not filed:
+                if not filed and not p.doubt:  # the doubtful file every round: their pattern shows
                     continue
                 if on_time:
                     at = open_at + timedelta(hours=rng.uniform(2, 6.9 * 24))
                 else:
                     at = period.due_at + timedelta(hours=rng.uniform(1, 5 * 24))
+                if p.doubt == "perfect":  # after the due-day reminder, hours before the deadline
+                    at = period.due_at - timedelta(hours=1 + 9 * ((p.company_id * 7 + week) % 10) / 10)
                 if at > now:
                     if current or not on_time:
                         at = now - timedelta(minutes=rng.uniform(5, 600))
@@ -281,6 +299,9 @@ def build(
         progress("reminders sent in past rounds")
         # the rounds before the current one: its reminders are for the worker (or `remind send`) to send
         reminder_history(session, period_rows[:-1], now, random.Random(seed + 14))
+        progress("credibility flags")
+        for period in period_rows:  # oldest first: a round's flags read the rounds before it
+            credibility.recompute_round(period.id or 0, session=session)
     return SeedSummary(
         zones=len(zones) + len(districts),
         companies=companies,

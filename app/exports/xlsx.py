@@ -355,14 +355,14 @@ def overview_workbook(report: OverviewReport, progress: Progress | None = None) 
         if progress is not None and (done % 2000 == 0 or done == total_rows):
             progress(done, total_rows)
 
-    def sheet(key: str) -> _Sheet:
+    def named(key: str) -> _Sheet:
         return _Sheet(book, formats, report, L(key, lang))
 
     _summary_sheet(book, formats, report)
-    _list_sheet(sheet("sheet.areas"), _area_columns(report), report.areas, lambda: None)
-    _list_sheet(sheet("sheet.companies"), _company_columns(report), report.companies, tick)
-    _list_sheet(sheet("sheet.non_filers"), _non_filer_columns(report), report.non_filers, tick)
-    _list_sheet(sheet("sheet.criteria"), _criteria_columns(report), filed, tick)
+    _list_sheet(named("sheet.areas"), _area_columns(report), report.areas, lambda: None)
+    _list_sheet(named("sheet.companies"), _company_columns(report), report.companies, tick)
+    _list_sheet(named("sheet.non_filers"), _non_filer_columns(report), report.non_filers, tick)
+    _list_sheet(named("sheet.criteria"), _criteria_columns(report), filed, tick)
     book.close()
     return buffer.getvalue()
 

@@ -8,7 +8,7 @@ import streamlit as st
 from app.services import assessments, companies
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
-from app.ui.company import answers_and_points, pick_company, review_actions
+from app.ui.company import answers_and_points, doubts, pick_company, review_actions
 from app.ui.downloads import company_pdf_download
 from app.ui.format import index, number, rn, when
 from app.ui.names import pending_name_review
@@ -56,6 +56,7 @@ with st.container(border=True):
     cols[2].metric(tr("home.status"), tr(f"status.{latest.status}"))
     if reason := result.floor_reason or result.may_operate_reason:
         st.error(reason.get(lang()))
+    doubts(actor, latest)
     for review in latest.reviews:
         line = dict(
             official=signed_by(review), at=when(review.at), comment=plain(review.comment or "—", 2000)

@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 
 from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.loader import LoadedRuleSet
+from app.credibility.checks import digest
 from app.scoring import ScoreResult, score
-from app.services import audit, rulesets
+from app.services import audit, credibility, rulesets
 from app.services.company_records import clean_text
 from app.services.context import Actor, reading, rowcount, writing
 from app.services.errors import Conflict, Invalid, NotFound
@@ -302,6 +303,7 @@ def submit(
                 submitted_at=now,
                 updated_at=now,
                 idempotency_key=idempotency_key,
+                answers_digest=digest(row.answers),
                 **snapshot,
                 **figures(row.answers),
             )
@@ -330,6 +332,7 @@ def submit(
             .where(col(Assessment.id) == row.id)
             .values(is_latest=True, first_submitted_at=first)
         )
+        credibility.flag_submission(session, period, row.company_id)  # officials' doubts, same unit
         audit.record(
             session,
             actor,
@@ -479,6 +482,7 @@ def insert_submissions(rows: Iterable[dict[str, Any]], *, session: Session, chun
                 "status": item.get("status", "submitted"),
                 "answers": item["answers"],
                 "is_latest": True,
+                "answers_digest": digest(item["answers"]),
                 "submitted_by": item.get("submitted_by"),
                 "submitted_at": item["submitted_at"],
                 "first_submitted_at": item.get("first_submitted_at", item["submitted_at"]),

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.assessment.layout import questionnaire
 from app.assessment.schema import numbering_key
-from app.services import assessments, companies
+from app.services import assessments, companies, credibility
 from app.services.assessments import AssessmentView
 from app.services.context import Actor
 from app.services.errors import ServiceError
@@ -16,6 +16,7 @@ from app.services.scope import REVIEWERS
 from app.ui import cache
 from app.ui.questionnaire import answers_table
 from app.ui.session import lang, tr
+from app.ui.text import plain
 from app.ui.widgets import service_error
 
 
@@ -75,6 +76,25 @@ def answers_and_points(latest: AssessmentView, previous: AssessmentView | None) 
     )
     with st.expander(tr("detail.all_answers")):
         answers_table(result.compiled.ruleset, questionnaire(result.compiled.ruleset), latest.answers)
+
+
+SEVERITY_ICONS = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
+
+
+def doubts(actor: Actor, latest: AssessmentView) -> None:
+    """Reasons to doubt the self-assessment (app/credibility), for the official's eyes only: a
+    prompt to look closer or to visit, not a verdict."""
+    flags = credibility.flags_of(actor, latest.id, lang())
+    if not flags:
+        st.caption(tr("doubt.none"))
+        return
+    with st.container(border=True, key="doubts"):
+        st.markdown(f"**{tr('doubt.title', count=len(flags))}**")
+        for flag in flags:
+            st.markdown(
+                f"{SEVERITY_ICONS[flag.severity]} **{tr(f'doubt.{flag.severity}')}** · {plain(flag.text)}"
+            )
+        st.caption(tr("doubt.hint"))
 
 
 def review_actions(actor: Actor, latest: AssessmentView) -> None:

@@ -272,3 +272,37 @@ def test_the_high_risk_list_marks_a_filing_late_only_when_it_came_after_the_due_
     late = due_at(filed - timedelta(hours=1))
     assert late[tax_code] is True
     assert marked_late() == late
+
+
+def test_an_official_sees_the_doubt_and_the_company_never_does(seeded: str) -> None:
+    me = actor("company")
+    register = int(scalar(seeded, "SELECT workers FROM company WHERE id = :c", c=me.company_id))  # type: ignore[arg-type]
+    declared = register * 3 + 100
+    answers = {
+        **GOOD_ANSWERS,
+        "workers": declared,
+        "workshop_area_m2": declared * 4,
+        "smartphone_owners": declared - 300,
+        "bluezone_installed": declared - 400,
+        "health_declared": declared - 50,
+    }
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, answers)
+    assessments.submit(me, draft.id, "k")
+
+    at = logged_in("demo.zoneboard")
+    at.query_params["company"] = str(me.company_id)
+    at.switch_page("app/pages/company_detail.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Dấu hiệu cần xem lại (1)" in page
+    assert (
+        f"Số NLĐ khai ({declared:,}) khác xa số trong hồ sơ doanh nghiệp ({register:,})".replace(",", ".")
+        in page
+    )
+
+    company = logged_in("demo.company")
+    for target in ("app/pages/home.py", "app/pages/result.py", "app/pages/history.py"):
+        company.switch_page(target).run()
+        assert not company.exception
+        assert "khác xa số trong hồ sơ" not in texts(company) and "Dấu hiệu cần xem lại" not in texts(company)

@@ -1,0 +1,290 @@
+"""The checks behind the credibility rules: pure functions of what a submission says, what the
+company said before, and what the register and the reminders know. Each returns the values its
+explanation needs, or None when the submission gives it no reason for doubt."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.credibility.rules import SEVERITY_ORDER, FlagRule, FlagRules
+from app.scoring.engine import CompiledRuleSet
+
+
+def digest(answers: Mapping[str, Any]) -> str:
+    """A short fingerprint of an answer set, the same whatever order its keys were saved in: two
+    rounds' answers are compared by it without decoding either."""
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.blake2b(canonical.encode(), digest_size=10).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetFacts:
+    """What the checks need of the rule set that scored a submission."""
+
+    level_ids: tuple[str, ...]
+    min_points: Mapping[str, int]
+    criterion_inputs: Mapping[str, tuple[str, ...]]
+    actionable: frozenset[str]
+    input_ids: frozenset[str]
+
+    @classmethod
+    def of(cls, compiled: CompiledRuleSet) -> RuleSetFacts:
+        inputs = compiled.ruleset.inputs
+        return cls(
+            level_ids=tuple(compiled.level_ids),
+            min_points={c.id: c.min_points for c in compiled.criteria},
+            criterion_inputs={c.id: tuple(c.inputs) for c in compiled.criteria},
+            actionable=frozenset(i.id for i in inputs if i.actionable),
+            input_ids=frozenset(i.id for i in inputs),
+        )
+
+    def position(self, level: str | None) -> int | None:
+        return self.level_ids.index(level) if level in self.level_ids else None
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """One round's counting submission. Earlier rounds' filings carry answers and points only
+    where a check needs them (the service loads them for a level drop)."""
+
+    level: str | None
+    digest: str | None
+    answers: Mapping[str, Any] | None = None
+    points: Mapping[str, int] | None = None
+    submitted_at: datetime | None = None
+    level_ids: tuple[str, ...] | None = None  # of its own rule set, when it differs
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    filing: Filing
+    ruleset: RuleSetFacts
+    earlier: Sequence[Filing | None] = ()  # the rounds before, newest first; None: not filed
+    registry_workers: int | None = None
+    due_at: datetime | None = None
+    reminded_at: datetime | None = None  # the first reminder sent to the company for this round
+    peers_changed: float | None = None  # share of the area's other filers whose answers changed
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    rule_id: str
+    severity: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+Values = dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Check:
+    run: Callable[[Facts, Mapping[str, Any]], Values]
+    required: frozenset[str]
+
+
+def _number(answers: Mapping[str, Any] | None, name: Any) -> float | None:
+    value = (answers or {}).get(name) if isinstance(name, str) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def counts_order(facts: Facts, p: Mapping[str, Any]) -> Values:
+    """Bluezone installed ≤ smartphone owners ≤ workers, and declarations ≤ workers: the rule set
+    may not enforce it (an imported or older rule set), so it is checked here as well."""
+    answers = facts.filing.answers
+    pairs = (
+        ("bluezone", "smartphones"),
+        ("smartphones", "workers"),
+        ("bluezone", "workers"),
+        ("declared", "workers"),
+    )
+    broken = []
+    for small, large in pairs:
+        a, b = _number(answers, p[small]), _number(answers, p[large])
+        if a is not None and b is not None and a > b:
+            broken.append([small, a, large, b])
+    return {"pairs": broken} if broken else None
+
+
+def headcount_gap(facts: Facts, p: Mapping[str, Any]) -> Values:
+    answered, registry = _number(facts.filing.answers, p["input"]), facts.registry_workers
+    if answered is None or not registry:
+        return None
+    low, high = sorted((answered, registry))
+    if high - low >= p["min_difference"] and (low == 0 or high / low > p["max_ratio"]):
+        return {"answered": int(answered), "registry": int(registry)}
+    return None
+
+
+def frozen_answers(facts: Facts, p: Mapping[str, Any]) -> Values:
+    """The same answers round after round while the area around moved: copied, not assessed."""
+    rounds = int(p["rounds"])
+    before = list(facts.earlier[: rounds - 1])
+    mine = facts.filing.digest
+    if mine is None or len(before) < rounds - 1:
+        return None
+    if any(f is None or f.digest != mine for f in before):
+        return None
+    if facts.peers_changed is None or facts.peers_changed < p["peers_changed_at_least"]:
+        return None
+    return {"rounds": rounds, "peers": facts.peers_changed}
+
+
+def level_drop_candidate(facts: Facts, bands: int) -> bool:
+    """Whether the level fell enough that the previous answers are needed to judge it."""
+    previous = facts.earlier[0] if facts.earlier else None
+    if previous is None or previous.level is None:
+        return False
+    now = facts.ruleset.position(facts.filing.level)
+    ids = previous.level_ids or facts.ruleset.level_ids
+    if ids != facts.ruleset.level_ids or now is None or previous.level not in ids:
+        return False  # another rule set's bands: not comparable by position
+    return ids.index(previous.level) - now >= bands
+
+
+def level_drop(facts: Facts, p: Mapping[str, Any]) -> Values:
+    """A fall of `bands` levels where no criterion that lost points had a measure (an actionable
+    input) or a listed event (the outbreak status) change: only size figures moved."""
+    bands = int(p["bands"])
+    if not level_drop_candidate(facts, bands):
+        return None
+    previous = facts.earlier[0]
+    assert previous is not None  # a candidate has one
+    if previous.answers is None or previous.points is None or facts.filing.points is None:
+        raise ValueError("level_drop needs the previous round's answers and points")
+    now, then = facts.filing.answers or {}, previous.answers
+    justifying = facts.ruleset.actionable | set(p.get("justified_by", ()))
+    moved: list[str] = []
+    for criterion, points in facts.filing.points.items():
+        if points >= previous.points.get(criterion, points):
+            continue
+        changed = [i for i in facts.ruleset.criterion_inputs.get(criterion, ()) if now.get(i) != then.get(i)]
+        if any(i in justifying for i in changed):
+            return None
+        moved += [i for i in changed if i not in moved]
+    if not moved:
+        return None
+    return {"bands": bands, "before": previous.level, "after": facts.filing.level, "inputs": moved}
+
+
+def last_minute_perfect(facts: Facts, p: Mapping[str, Any]) -> Values:
+    """Filed hours before the deadline, after a reminder, with every measure the company takes
+    (every criterion whose inputs are all actionable) at its lowest points."""
+    f = facts.filing
+    if f.submitted_at is None or facts.due_at is None or facts.reminded_at is None or f.points is None:
+        return None
+    if facts.reminded_at >= f.submitted_at:
+        return None
+    hours = (facts.due_at - f.submitted_at).total_seconds() / 3600
+    if not 0 <= hours <= p["hours_before_due"]:  # a late filing is late, not last-minute
+        return None
+    rs = facts.ruleset
+    measures = [c for c in f.points if set(rs.criterion_inputs.get(c, ())) <= rs.actionable]
+    if not measures or any(f.points[c] > rs.min_points.get(c, 0) for c in measures):
+        return None
+    return {"hours": round(hours, 1)}
+
+
+def area_per_worker(facts: Facts, p: Mapping[str, Any]) -> Values:
+    area, workers = _number(facts.filing.answers, p["area"]), _number(facts.filing.answers, p["workers"])
+    if area is None or not workers:
+        return None
+    per_worker = area / workers
+    if p["min_m2"] <= per_worker <= p["max_m2"]:
+        return None
+    return {"per_worker": round(per_worker, 2)}
+
+
+def full_adoption(facts: Facts, p: Mapping[str, Any]) -> Values:
+    answers = facts.filing.answers
+    workers = _number(answers, p["workers"])
+    if workers is None or workers < p["min_workers"]:
+        return None
+    phones, bluezone = _number(answers, p["smartphones"]), _number(answers, p["bluezone"])
+    declared = _number(answers, p["declared"])
+    what = []
+    if bluezone is not None and phones and bluezone == phones:
+        what.append("bluezone")
+    if declared is not None and declared == workers:
+        what.append("declared")
+    return {"what": what, "workers": int(workers)} if what else None
+
+
+CHECKS: dict[str, Check] = {
+    "counts_order": Check(counts_order, frozenset({"workers", "smartphones", "bluezone", "declared"})),
+    "headcount_gap": Check(headcount_gap, frozenset({"input", "max_ratio", "min_difference"})),
+    "frozen_answers": Check(frozen_answers, frozenset({"rounds", "peers_changed_at_least"})),
+    "level_drop": Check(level_drop, frozenset({"bands"})),
+    "last_minute_perfect": Check(last_minute_perfect, frozenset({"hours_before_due"})),
+    "area_per_worker": Check(area_per_worker, frozenset({"area", "workers", "min_m2", "max_m2"})),
+    "full_adoption": Check(
+        full_adoption, frozenset({"min_workers", "workers", "smartphones", "bluezone", "declared"})
+    ),
+}
+
+INPUT_PARAMS = ("input", "area", "workers", "smartphones", "bluezone", "declared")
+
+
+RULES_FILE = Path(__file__).parents[1] / "assessment" / "rulesets" / "credibility.yaml"
+
+
+def parse(text: str) -> FlagRules:
+    """The rules, checked whole: a typo in a check's name, a missing parameter or placeholders that
+    differ between the languages fail at load, not on a submit."""
+    rules = FlagRules.model_validate(yaml.safe_load(text))
+    for rule in rules.rules:
+        if rule.check not in CHECKS:
+            known = ", ".join(sorted(CHECKS))
+            raise ValueError(f"{rule.id}: unknown check {rule.check!r}; known: {known}")
+        missing = CHECKS[rule.check].required - set(rule.params)
+        if missing:
+            raise ValueError(f"{rule.id}: {rule.check} needs {', '.join(sorted(missing))}")
+    return rules
+
+
+@cache
+def shipped() -> FlagRules:
+    return parse(RULES_FILE.read_text(encoding="utf-8"))
+
+
+def applies(rule: FlagRule, ruleset: RuleSetFacts) -> bool:
+    """A rule whose named inputs the rule set does not ask for says nothing about its submissions."""
+    named = [rule.params[k] for k in INPUT_PARAMS if k in rule.params]
+    return all(name in ruleset.input_ids for name in named)
+
+
+def evaluate(rules: FlagRules, facts: Facts) -> list[Flag]:
+    """Every rule that fires, the most serious first."""
+    flags = []
+    for rule in rules.rules:
+        if not applies(rule, facts.ruleset):
+            continue
+        values = CHECKS[rule.check].run(facts, rule.params)
+        if values is not None:
+            flags.append(Flag(rule.id, rule.severity, values))
+    return sorted(flags, key=lambda f: -SEVERITY_ORDER[f.severity])
+
+
+def drop_bands(rules: FlagRules) -> int | None:
+    """The smallest fall that a rule judges: the service loads the previous answers only then."""
+    bands = [int(r.params["bands"]) for r in rules.rules if r.check == "level_drop"]
+    return min(bands) if bands else None
+
+
+def needs_peers(rules: FlagRules, facts: Facts) -> bool:
+    """Whether the area's share of changed answers is needed (the answers are frozen here)."""
+    probe = replace(facts, peers_changed=1.0)
+    return any(
+        rule.check == "frozen_answers" and frozen_answers(probe, rule.params) is not None
+        for rule in rules.rules
+    )

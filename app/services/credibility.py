@@ -1,0 +1,436 @@
+"""Reasons to doubt a self-assessment, computed when it is stored (submit, the seed, a re-run) from
+the round's rows, the company's earlier rounds, its register and the reminders it was sent. The
+checks are app.credibility's; this module gathers their facts in a few column queries per round,
+whether for one company (a submit) or all of them (a re-run), and stores what fires."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func
+
+from app.assessment.schema import RuleSet
+from app.credibility.checks import (
+    Facts,
+    Filing,
+    Flag,
+    RuleSetFacts,
+    digest,
+    drop_bands,
+    evaluate,
+    level_drop_candidate,
+    needs_peers,
+    shipped,
+)
+from app.credibility.explain import explain
+from app.credibility.rules import SEVERITY_ORDER, FlagRules
+from app.scoring.compiler import compile_ruleset
+from app.services import rulesets
+from app.services.context import Actor, reading, writing
+from app.services.errors import NotFound
+from app.services.scope import company_condition, not_found_in_scope, require_role
+from app.vocabulary import OFFICIALS
+from db.models import Assessment, Company, OutboxMessage, Period, SubmissionFlag, utcnow
+
+REMINDER_REASONS = ("reminder", "manual")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FlagView:
+    rule_id: str
+    severity: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FlaggedSubmission:
+    assessment_id: int
+    company_id: int
+    tax_code: str
+    name: str
+    zone_id: str
+    level: str | None
+    flags: list[FlagView]
+
+    @property
+    def worst(self) -> str:
+        return max((f.severity for f in self.flags), key=SEVERITY_ORDER.__getitem__)
+
+
+class _RuleSets:
+    """Each rule set's facts, compiled once per run."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._facts: dict[tuple[str, int], RuleSetFacts] = {}
+        self._schemas: dict[tuple[str, int], RuleSet] = {}
+
+    def facts(self, ruleset_id: str, version: int) -> RuleSetFacts:
+        key = (ruleset_id, version)
+        if key not in self._facts:
+            loaded = rulesets.get(ruleset_id, version, session=self.session)
+            self._facts[key] = RuleSetFacts.of(compile_ruleset(loaded))
+            self._schemas[key] = loaded.ruleset
+        return self._facts[key]
+
+    def schema(self, ruleset_id: str, version: int) -> RuleSet:
+        self.facts(ruleset_id, version)
+        return self._schemas[(ruleset_id, version)]
+
+
+def _earlier_periods(session: Session, period: Period, count: int) -> list[int]:
+    rows = session.execute(
+        sa_select(col(Period.id))
+        .where(col(Period.due_on) < period.due_on)
+        .order_by(col(Period.due_on).desc())
+        .limit(count)
+    ).all()
+    return [r[0] for r in rows]
+
+
+def _rounds_needed(rules: FlagRules) -> int:
+    frozen = [int(r.params["rounds"]) - 1 for r in rules.rules if r.check == "frozen_answers"]
+    return max([1, *frozen])
+
+
+def _round_facts(
+    session: Session, period: Period, rules: FlagRules, company_ids: list[int] | None = None
+) -> list[tuple[int, int, Facts]]:
+    """(assessment id, company id, facts) for the round's counting submissions, all or some."""
+    sets = _RuleSets(session)
+    current_query = (
+        sa_select(
+            col(Assessment.id),
+            col(Assessment.company_id),
+            col(Company.zone_id),
+            col(Company.workers),
+            col(Assessment.answers),
+            col(Assessment.score),
+            col(Assessment.level),
+            col(Assessment.submitted_at),
+            col(Assessment.answers_digest),
+            col(Assessment.ruleset_id),
+            col(Assessment.ruleset_version),
+        )
+        .join(Company, col(Company.id) == col(Assessment.company_id))
+        .where(col(Assessment.period_id) == period.id, col(Assessment.is_latest))
+    )
+    if company_ids is not None:
+        current_query = current_query.where(col(Assessment.company_id).in_(company_ids))
+    current = session.execute(current_query).all()
+    if not current:
+        return []
+    missing = [{"i": r[0], "d": digest(r[4])} for r in current if r[8] is None]
+    if missing:  # rows stored before fingerprints existed
+        session.execute(
+            update(Assessment)
+            .where(col(Assessment.id) == bindparam("i"))
+            .values(answers_digest=bindparam("d")),
+            missing,
+            execution_options={"synchronize_session": False},
+        )
+    digests = {r[0]: r[8] or digest(r[4]) for r in current}
+
+    earlier_ids = _earlier_periods(session, period, _rounds_needed(rules))
+    earlier: dict[int, dict[int, tuple[Any, ...]]] = defaultdict(dict)  # company -> period -> row
+    if earlier_ids:
+        query = sa_select(
+            col(Assessment.company_id),
+            col(Assessment.period_id),
+            col(Assessment.id),
+            col(Assessment.level),
+            col(Assessment.answers_digest),
+            col(Assessment.ruleset_id),
+            col(Assessment.ruleset_version),
+        ).where(col(Assessment.period_id).in_(earlier_ids), col(Assessment.is_latest))
+        if company_ids is not None:
+            zones = {r[2] for r in current}
+            zone_companies = sa_select(col(Company.id)).where(col(Company.zone_id).in_(zones))
+            query = query.where(col(Assessment.company_id).in_(zone_companies))
+        for company_id, period_id, *rest in session.execute(query).all():
+            earlier[company_id][period_id] = tuple(rest)
+
+    first_reminders = dict(
+        session.execute(
+            sa_select(col(OutboxMessage.company_id), func.min(OutboxMessage.sent_at))
+            .where(
+                col(OutboxMessage.period_id) == period.id,
+                col(OutboxMessage.status) == "sent",
+                col(OutboxMessage.reason).in_(REMINDER_REASONS),
+            )
+            .group_by(col(OutboxMessage.company_id))
+        ).all()
+    )
+
+    def filing_of(row: tuple[Any, ...] | None) -> Filing | None:
+        if row is None:
+            return None
+        _, level, fingerprint, ruleset_id, version = row
+        return Filing(level, fingerprint, level_ids=sets.facts(ruleset_id, version).level_ids)
+
+    facts_list = []
+    for assessment_id, company_id, zone_id, workers, answers, score, level, at, _, rid, version in current:
+        ruleset = sets.facts(rid, version)
+        filing = Filing(
+            level,
+            digests[assessment_id],
+            answers,
+            (score or {}).get("criteria", {}),
+            _aware(at),
+        )
+        before = [filing_of(earlier[company_id].get(p)) for p in earlier_ids]
+        facts_list.append(
+            (
+                assessment_id,
+                company_id,
+                zone_id,
+                Facts(
+                    filing,
+                    ruleset,
+                    before,
+                    registry_workers=workers,
+                    due_at=_aware(period.due_at),
+                    reminded_at=_aware(first_reminders.get(company_id)),
+                ),
+            )
+        )
+
+    peers = _peer_shares(
+        session, period, earlier_ids, rules, facts_list, current, digests, earlier, company_ids
+    )
+    bands = drop_bands(rules)
+    previous_rows = _previous_answers(session, facts_list, earlier, earlier_ids, bands)
+    out = []
+    for assessment_id, company_id, zone_id, facts in facts_list:
+        changes: dict[str, Any] = {}
+        if zone_id in peers and needs_peers(rules, facts):
+            changes["peers_changed"] = peers[zone_id].share_without(company_id)
+        if company_id in previous_rows:
+            answers, points = previous_rows[company_id]
+            head = facts.earlier[0]
+            assert head is not None
+            changes["earlier"] = [
+                Filing(head.level, head.digest, answers, points, level_ids=head.level_ids),
+                *facts.earlier[1:],
+            ]
+        if changes:
+            facts = replace(facts, **changes)
+        out.append((assessment_id, company_id, facts))
+    return out
+
+
+@dataclass
+class _Peers:
+    changed: dict[int, bool]
+
+    def share_without(self, company_id: int) -> float | None:
+        others = [v for k, v in self.changed.items() if k != company_id]
+        return sum(others) / len(others) if others else None
+
+
+def _peer_shares(
+    session: Session,
+    period: Period,
+    earlier_ids: list[int],
+    rules: FlagRules,
+    facts_list: list[tuple[int, int, str, Facts]],
+    current: Sequence[Any],
+    digests: dict[int, str],
+    earlier: dict[int, dict[int, tuple[Any, ...]]],
+    company_ids: list[int] | None,
+) -> dict[str, _Peers]:
+    """Per area, which of its filers changed their answers since the round before; only the areas
+    of companies whose own answers are frozen, and for a single submit, the area's other filers are
+    read (their fingerprints, not their answers)."""
+    if not earlier_ids:
+        return {}
+    zones = {zone for _, _, zone, facts in facts_list if needs_peers(rules, facts)}
+    if not zones:
+        return {}
+    now: dict[int, tuple[str, str | None]] = {r[1]: (r[2], digests[r[0]]) for r in current}
+    if company_ids is not None:  # a submit: the area's other filers of this round
+        rows = session.execute(
+            sa_select(col(Assessment.company_id), col(Company.zone_id), col(Assessment.answers_digest))
+            .join(Company, col(Company.id) == col(Assessment.company_id))
+            .where(
+                col(Assessment.period_id) == period.id,
+                col(Assessment.is_latest),
+                col(Company.zone_id).in_(zones),
+            )
+        ).all()
+        for company_id, zone, fingerprint in rows:
+            now.setdefault(company_id, (zone, fingerprint))
+    previous = earlier_ids[0]
+    out: dict[str, _Peers] = {}
+    for company_id, (zone, fingerprint) in now.items():
+        if zone not in zones:
+            continue
+        then = earlier.get(company_id, {}).get(previous)
+        if then is None or then[2] is None or fingerprint is None:
+            continue
+        out.setdefault(zone, _Peers({})).changed[company_id] = then[2] != fingerprint
+    return out
+
+
+def _previous_answers(
+    session: Session,
+    facts_list: list[tuple[int, int, str, Facts]],
+    earlier: dict[int, dict[int, tuple[Any, ...]]],
+    earlier_ids: list[int],
+    bands: int | None,
+) -> dict[int, tuple[dict[str, Any], dict[str, int]]]:
+    """The previous round's answers and points, only for companies whose level fell far enough."""
+    if bands is None or not earlier_ids:
+        return {}
+    wanted = {
+        earlier[company_id][earlier_ids[0]][0]: company_id
+        for _, company_id, _, facts in facts_list
+        if level_drop_candidate(facts, bands)
+    }
+    if not wanted:
+        return {}
+    rows = session.execute(
+        sa_select(col(Assessment.id), col(Assessment.answers), col(Assessment.score)).where(
+            col(Assessment.id).in_(list(wanted))
+        )
+    ).all()
+    return {wanted[i]: (answers, (score or {}).get("criteria", {})) for i, answers, score in rows}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite gives back naive UTC from a Core select of a UTCDateTime column read raw."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _store(session: Session, period_id: int, found: Iterable[tuple[int, int, list[Flag]]]) -> int:
+    now = utcnow()
+    rows = [
+        {
+            "assessment_id": assessment_id,
+            "company_id": company_id,
+            "period_id": period_id,
+            "rule_id": flag.rule_id,
+            "severity": flag.severity,
+            "values": flag.values,
+            "created_at": now,
+        }
+        for assessment_id, company_id, flags in found
+        for flag in flags
+    ]
+    if rows:
+        session.execute(insert(SubmissionFlag), rows)
+    return len(rows)
+
+
+def flag_submission(session: Session, period: Period, company_id: int, rules: FlagRules | None = None) -> int:
+    """Inside a submit's unit of work, once the new submission counts: its flags, stored."""
+    rules = rules or shipped()
+    found = [
+        (a, c, evaluate(rules, facts)) for a, c, facts in _round_facts(session, period, rules, [company_id])
+    ]
+    return _store(session, period.id or 0, found)
+
+
+def recompute_round(period_id: int, *, session: Session | None = None, rules: FlagRules | None = None) -> int:
+    """The round's flags again, from its stored submissions (after a rule change, for the seed, or
+    for rows stored before flags existed). Returns how many flags it stored."""
+    rules = rules or shipped()
+    with writing(session) as session:
+        period = session.get(Period, period_id)
+        if period is None:
+            raise NotFound.said("assessments.no_round")
+        session.execute(delete(SubmissionFlag).where(col(SubmissionFlag.period_id) == period_id))
+        found = [(a, c, evaluate(rules, facts)) for a, c, facts in _round_facts(session, period, rules)]
+        return _store(session, period_id, found)
+
+
+def recompute_all(*, session: Session | None = None, progress: Progress | None = None) -> int:
+    """Every round, oldest first: `python -m app.cli flags --recompute`."""
+    with writing(session) as session:
+        ids = [r[0] for r in session.execute(sa_select(col(Period.id)).order_by(col(Period.due_on))).all()]
+        total = 0
+        for n, period_id in enumerate(ids, start=1):
+            total += recompute_round(period_id, session=session)
+            if progress:
+                progress(n, len(ids))
+        return total
+
+
+def flagged(
+    actor: Actor, period_id: int, lang: str = "vi", *, session: Session | None = None
+) -> list[FlaggedSubmission]:
+    """The round's flagged submissions in the official's scope, the most serious first."""
+    require_role(actor, *OFFICIALS)
+    rules = shipped()
+    with reading(session) as session:
+        if session.get(Period, period_id) is None:
+            raise NotFound.said("assessments.no_round")
+        rows = session.execute(
+            sa_select(
+                SubmissionFlag,
+                col(Company.tax_code),
+                col(Company.name),
+                col(Company.zone_id),
+                col(Assessment.level),
+                col(Assessment.ruleset_id),
+                col(Assessment.ruleset_version),
+            )
+            .join(Assessment, col(Assessment.id) == col(SubmissionFlag.assessment_id))
+            .join(Company, col(Company.id) == col(SubmissionFlag.company_id))
+            .where(
+                col(SubmissionFlag.period_id) == period_id,
+                col(Assessment.is_latest),
+                company_condition(actor),
+            )
+            .order_by(col(Company.tax_code), col(SubmissionFlag.id))
+        ).all()
+        sets = _RuleSets(session)
+        grouped: dict[int, FlaggedSubmission] = {}
+        for flag, tax_code, name, zone_id, level, rid, version in rows:
+            view = FlagView(
+                flag.rule_id,
+                flag.severity,
+                explain(
+                    Flag(flag.rule_id, flag.severity, flag.values), rules, sets.schema(rid, version), lang
+                ),
+            )
+            entry = grouped.setdefault(
+                flag.assessment_id,
+                FlaggedSubmission(flag.assessment_id, flag.company_id, tax_code, name, zone_id, level, []),
+            )
+            entry.flags.append(view)
+    return sorted(grouped.values(), key=lambda s: (-SEVERITY_ORDER[s.worst], -len(s.flags), s.tax_code))
+
+
+def flags_of(
+    actor: Actor, assessment_id: int, lang: str = "vi", *, session: Session | None = None
+) -> list[FlagView]:
+    """One submission's flags, for the officials' company detail; never shown to the company."""
+    require_role(actor, *OFFICIALS)
+    rules = shipped()
+    with reading(session) as session:
+        row = session.execute(
+            sa_select(col(Assessment.ruleset_id), col(Assessment.ruleset_version))
+            .join(Company, col(Company.id) == col(Assessment.company_id))
+            .where(col(Assessment.id) == assessment_id, company_condition(actor))
+        ).first()
+        if row is None:
+            raise not_found_in_scope("bản đánh giá", "assessment")
+        schema = _RuleSets(session).schema(row[0], row[1])
+        flags = session.execute(
+            sa_select(SubmissionFlag).where(col(SubmissionFlag.assessment_id) == assessment_id)
+        ).scalars()
+        views = [
+            FlagView(
+                f.rule_id, f.severity, explain(Flag(f.rule_id, f.severity, f.values), rules, schema, lang)
+            )
+            for f in flags
+        ]
+    return sorted(views, key=lambda v: -SEVERITY_ORDER[v.severity])

@@ -1,0 +1,458 @@
+"""The inspection planner: "plan N visits for this round, in my scope, optionally in one zone or
+district". The candidates' facts come in five column queries (companies, levels, flags, last
+visits, missed rounds); the ranking is app.inspection.priority's; a saved plan keeps each term."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, insert
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func
+
+from app.formatting import VIETNAM
+from app.inspection.priority import Candidate, Ranked, choose, rank, shipped_weights
+from app.services import audit, rulesets
+from app.services.context import Actor, reading, writing
+from app.services.errors import Invalid, NotFound
+from app.services.scope import company_condition, require_role
+from app.vocabulary import Role
+from db.models import (
+    Assessment,
+    Company,
+    Inspection,
+    Period,
+    PeriodCompany,
+    PlannedVisit,
+    SubmissionFlag,
+    VisitPlan,
+    Zone,
+    utcnow,
+)
+
+PLANNERS = (Role.zone_board, Role.labour, Role.ict)
+MAX_VISITS = 500
+SHOWN_BEYOND = 30  # ranked companies shown after the chosen ones, to pin from
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    company_id: int
+    tax_code: str
+    name: str
+    zone_name: str
+    district: str
+    address: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    workers: int | None
+    level: str | None
+    rank: int
+    priority: float
+    terms: dict[str, float]
+    pinned: bool = False
+    flags: int = 0
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address.strip())
+
+
+@dataclass(frozen=True)
+class Proposal:
+    period_id: int
+    period_name: str
+    scope: dict[str, Any]
+    visits: int
+    in_scope: int
+    chosen: list[VisitRow]
+    others: list[VisitRow] = field(default_factory=list)
+    dropped: list[VisitRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    id: int
+    title: str
+    period_id: int
+    period_name: str
+    scope: dict[str, Any]
+    created_by: str
+    created_at: datetime
+    rows: list[VisitRow]
+
+
+def _today() -> date:
+    return (utcnow() + VIETNAM).date()
+
+
+def _period(session: Session, period_id: int) -> Period:
+    period = session.get(Period, period_id)
+    if period is None:
+        raise NotFound.said("assessments.no_round")
+    return period
+
+
+def _companies(session: Session, actor: Actor, zone_id: str | None, district: str | None) -> list[Any]:
+    query = (
+        sa_select(
+            col(Company.id),
+            col(Company.tax_code),
+            col(Company.name),
+            col(Zone.name),
+            col(Company.district),
+            col(Company.address),
+            col(Company.contact_name),
+            col(Company.contact_phone),
+            col(Company.contact_email),
+            col(Company.workers),
+        )
+        .join(Zone, col(Zone.id) == col(Company.zone_id))
+        .where(col(Company.active), company_condition(actor))
+    )
+    if zone_id:
+        query = query.where(col(Company.zone_id) == zone_id)
+    if district:
+        query = query.where(col(Company.district) == district)
+    return list(session.execute(query).all())
+
+
+def _levels(session: Session, period: Period, ids: set[int]) -> dict[int, tuple[str, str, int]]:
+    """The round's level, or the round before's for a company that has not filed this one."""
+    earlier = session.execute(
+        sa_select(col(Period.id))
+        .where(col(Period.due_on) < period.due_on)
+        .order_by(col(Period.due_on).desc())
+    ).first()
+    out: dict[int, tuple[str, str, int]] = {}
+    for period_id in [period.id, *([earlier[0]] if earlier else [])]:
+        rows = session.execute(
+            sa_select(
+                col(Assessment.company_id),
+                col(Assessment.level),
+                col(Assessment.ruleset_id),
+                col(Assessment.ruleset_version),
+            ).where(col(Assessment.period_id) == period_id, col(Assessment.is_latest))
+        ).all()
+        for company_id, level, rid, version in rows:
+            if company_id in ids and level is not None:
+                out.setdefault(company_id, (level, rid, version))
+    return out
+
+
+def _flags(session: Session, period: Period) -> dict[int, list[str]]:
+    rows = session.execute(
+        sa_select(col(SubmissionFlag.company_id), col(SubmissionFlag.severity))
+        .join(Assessment, col(Assessment.id) == col(SubmissionFlag.assessment_id))
+        .where(col(SubmissionFlag.period_id) == period.id, col(Assessment.is_latest))
+    ).all()
+    out: dict[int, list[str]] = defaultdict(list)
+    for company_id, severity in rows:
+        out[company_id].append(severity)
+    return out
+
+
+def _last_visits(session: Session) -> dict[int, date]:
+    rows = session.execute(
+        sa_select(col(Inspection.company_id), func.max(Inspection.visited_on))
+        .where(col(Inspection.status) == "done")
+        .group_by(col(Inspection.company_id))
+    ).all()
+    return {company_id: visited for company_id, visited in rows if visited is not None}
+
+
+def _missed(session: Session, period: Period, rounds: int) -> dict[int, int]:
+    """Rounds not filed among the last `rounds` whose deadline has passed (this one included)."""
+    past = [
+        r[0]
+        for r in session.execute(
+            sa_select(col(Period.id))
+            .where(col(Period.due_on) <= period.due_on, col(Period.due_at) < utcnow())
+            .order_by(col(Period.due_on).desc())
+            .limit(rounds)
+        ).all()
+    ]
+    if not past:
+        return {}
+    filed = and_(
+        col(Assessment.company_id) == col(PeriodCompany.company_id),
+        col(Assessment.period_id) == col(PeriodCompany.period_id),
+        col(Assessment.is_latest),
+    )
+    rows = session.execute(
+        sa_select(col(PeriodCompany.company_id), func.count())
+        .outerjoin(Assessment, filed)
+        .where(col(PeriodCompany.period_id).in_(past), col(Assessment.id).is_(None))
+        .group_by(col(PeriodCompany.company_id))
+    ).all()
+    return dict(rows)
+
+
+def _ranked(
+    session: Session, actor: Actor, period: Period, zone_id: str | None, district: str | None, today: date
+) -> tuple[list[Ranked], dict[int, Any], dict[int, tuple[str, str, int]], dict[int, list[str]]]:
+    weights = shipped_weights()
+    companies = {row[0]: row for row in _companies(session, actor, zone_id, district)}
+    levels = _levels(session, period, set(companies))
+    flags = _flags(session, period)
+    visits = _last_visits(session)
+    missed = _missed(session, period, weights.missed_rounds)
+    bands: dict[tuple[str, int], tuple[str, ...]] = {}
+
+    def level_ids(rid: str, version: int) -> tuple[str, ...]:
+        if (rid, version) not in bands:
+            bands[(rid, version)] = tuple(
+                lv.id for lv in rulesets.get(rid, version, session=session).ruleset.levels
+            )
+        return bands[(rid, version)]
+
+    candidates = []
+    for company_id, row in companies.items():
+        position, count = None, 0
+        if company_id in levels:
+            level, rid, version = levels[company_id]
+            ids = level_ids(rid, version)
+            position, count = (ids.index(level), len(ids)) if level in ids else (None, 0)
+        visited = visits.get(company_id)
+        candidates.append(
+            Candidate(
+                company_id=company_id,
+                level_position=position,
+                level_count=count,
+                workers=row[9],
+                flag_severities=tuple(flags.get(company_id, ())),
+                weeks_since_inspection=None if visited is None else (today - visited).days / 7,
+                missed_rounds=missed.get(company_id, 0),
+            )
+        )
+    return rank(candidates, weights), companies, levels, flags
+
+
+def _row(item: Ranked, n: int, company: Any, level: str | None, flags: int) -> VisitRow:
+    return VisitRow(
+        company_id=company[0],
+        tax_code=company[1],
+        name=company[2],
+        zone_name=company[3],
+        district=company[4],
+        address=company[5] or "",
+        contact_name=company[6] or "",
+        contact_phone=company[7] or "",
+        contact_email=company[8] or "",
+        workers=company[9],
+        level=level,
+        rank=n,
+        priority=round(item.priority, 3),
+        terms=item.terms.as_dict(),
+        pinned=item.pinned,
+        flags=flags,
+    )
+
+
+def propose(
+    actor: Actor,
+    period_id: int,
+    visits: int,
+    *,
+    zone_id: str | None = None,
+    district: str | None = None,
+    pinned: Sequence[int] = (),
+    dropped: Sequence[int] = (),
+    today: date | None = None,
+    session: Session | None = None,
+) -> Proposal:
+    """The `visits` companies to visit first; pinned ones always, dropped ones never."""
+    require_role(actor, *PLANNERS)
+    if not 1 <= visits <= MAX_VISITS:
+        raise Invalid.said("visits.count", field="visits", most=MAX_VISITS)
+    with reading(session) as session:
+        period = _period(session, period_id)
+        ranked, companies, levels, flags = _ranked(
+            session, actor, period, zone_id, district, today or _today()
+        )
+        if not ranked:
+            raise Invalid.said("visits.none_in_scope", field="zone")
+        unknown = [c for c in [*pinned, *dropped] if c not in companies]
+        if unknown:
+            raise Invalid.said("visits.pin_outside_scope", field="pinned", count=len(unknown))
+        chosen = choose(ranked, visits, pinned, dropped)
+        taken = {r.candidate.company_id for r in chosen}
+        beyond = [r for r in ranked if r.candidate.company_id not in taken | set(dropped)][:SHOWN_BEYOND]
+
+        def rows(items: Iterable[Ranked], start: int) -> list[VisitRow]:
+            out = []
+            for n, item in enumerate(items, start=start):
+                cid = item.candidate.company_id
+                out.append(
+                    _row(item, n, companies[cid], levels.get(cid, (None,))[0], len(flags.get(cid, ())))
+                )
+            return out
+
+        return Proposal(
+            period_id=period_id,
+            period_name=period.name,
+            scope={"zone_id": zone_id, "district": district},
+            visits=visits,
+            in_scope=len(ranked),
+            chosen=rows(chosen, 1),
+            others=rows(beyond, len(chosen) + 1),
+            dropped=rows([r for r in ranked if r.candidate.company_id in set(dropped)], 0),
+        )
+
+
+def save_plan(actor: Actor, proposal: Proposal, title: str = "", *, session: Session | None = None) -> int:
+    """The chosen visits as a plan; each becomes an inspection to fill in."""
+    require_role(actor, *PLANNERS)
+    title = " ".join(title.split())[:200] or proposal.period_name
+    with writing(session) as session:
+        plan = VisitPlan(
+            period_id=proposal.period_id,
+            title=title,
+            scope=proposal.scope,
+            visits=len(proposal.chosen),
+            created_by=actor.username,
+        )
+        session.add(plan)
+        session.flush()
+        session.execute(
+            insert(PlannedVisit),
+            [
+                {
+                    "plan_id": plan.id,
+                    "company_id": r.company_id,
+                    "rank": r.rank,
+                    "priority": r.priority,
+                    "terms": r.terms,
+                    "pinned": r.pinned,
+                }
+                for r in proposal.chosen
+            ],
+        )
+        audit.record(
+            session,
+            actor,
+            "visits.plan",
+            "visitplan",
+            plan.id,
+            after={"title": title, "visits": len(proposal.chosen), **proposal.scope},
+        )
+        return plan.id or 0
+
+
+def get_plan(actor: Actor, plan_id: int, *, session: Session | None = None) -> SavedPlan:
+    """A saved plan, with the companies the actor may see (all of them for its author)."""
+    require_role(actor, *PLANNERS)
+    with reading(session) as session:
+        plan = session.get(VisitPlan, plan_id)
+        if plan is None:
+            raise NotFound.said("visits.no_plan")
+        period = _period(session, plan.period_id)
+        rows = session.execute(
+            sa_select(
+                PlannedVisit,
+                col(Company.id),
+                col(Company.tax_code),
+                col(Company.name),
+                col(Zone.name),
+                col(Company.district),
+                col(Company.address),
+                col(Company.contact_name),
+                col(Company.contact_phone),
+                col(Company.contact_email),
+                col(Company.workers),
+            )
+            .join(Company, col(Company.id) == col(PlannedVisit.company_id))
+            .join(Zone, col(Zone.id) == col(Company.zone_id))
+            .where(col(PlannedVisit.plan_id) == plan_id, company_condition(actor))
+            .order_by(col(PlannedVisit.rank))
+        ).all()
+        if not rows:
+            raise NotFound.said("visits.no_plan")
+        levels = _levels(session, period, {r[1] for r in rows})
+        flags = _flags(session, period)
+        out = []
+        for visit, *company in rows:
+            cid = company[0]
+            out.append(
+                VisitRow(
+                    company_id=company[0],
+                    tax_code=company[1],
+                    name=company[2],
+                    zone_name=company[3],
+                    district=company[4],
+                    address=company[5] or "",
+                    contact_name=company[6] or "",
+                    contact_phone=company[7] or "",
+                    contact_email=company[8] or "",
+                    workers=company[9],
+                    level=levels.get(cid, (None,))[0],
+                    rank=visit.rank,
+                    priority=visit.priority,
+                    terms=visit.terms,
+                    pinned=visit.pinned,
+                    flags=len(flags.get(cid, ())),
+                )
+            )
+        return SavedPlan(
+            plan.id or 0,
+            plan.title,
+            plan.period_id,
+            period.name,
+            plan.scope,
+            plan.created_by,
+            plan.created_at,
+            out,
+        )
+
+
+def list_plans(actor: Actor, *, session: Session | None = None) -> list[tuple[int, str, str, int, datetime]]:
+    """(id, title, author, visits, made at), newest first: the plans whose companies the actor sees."""
+    require_role(actor, *PLANNERS)
+    with reading(session) as session:
+        visible = (
+            sa_select(col(PlannedVisit.plan_id))
+            .join(Company, col(Company.id) == col(PlannedVisit.company_id))
+            .where(company_condition(actor))
+        )
+        rows = session.execute(
+            sa_select(
+                col(VisitPlan.id),
+                col(VisitPlan.title),
+                col(VisitPlan.created_by),
+                col(VisitPlan.visits),
+                col(VisitPlan.created_at),
+            )
+            .where(col(VisitPlan.id).in_(visible))
+            .order_by(col(VisitPlan.created_at).desc(), col(VisitPlan.id).desc())
+        ).all()
+        return [tuple(r) for r in rows]
+
+
+def _level_names(session: Session, plan: SavedPlan, lang: str) -> dict[str, str]:
+    period = _period(session, plan.period_id)
+    loaded = rulesets.get(period.ruleset_id, period.ruleset_version, session=session)
+    return {lv.id: lv.label.get(lang) for lv in loaded.ruleset.levels}
+
+
+def export_plan(
+    actor: Actor, plan_id: int, kind: str, lang: str = "vi", *, session: Session | None = None
+) -> bytes:
+    """The plan as `xlsx` (every term) or `pdf` (the visit list by district); logged as an export."""
+    from app.exports import visits as paper
+    from app.services.reports import log_export_of
+
+    plan = get_plan(actor, plan_id, session=session)
+    with reading(session) as read:
+        names = _level_names(read, plan, lang)
+    if kind == "xlsx":
+        data = paper.plan_workbook(plan.title, plan.rows, names, lang)
+    else:
+        made_at = plan.created_at.astimezone(UTC) + VIETNAM
+        data = paper.plan_pdf(plan.title, plan.period_name, plan.created_by, made_at, plan.rows, names, lang)
+    log_export_of(actor, f"visits.{kind}", {"plan": plan_id}, len(plan.rows), session)
+    return data

@@ -1,0 +1,58 @@
+"""The planner page as the zones board uses it: the proposal with its terms, keeping and dropping
+companies, saving, and the saved plan's files."""
+
+from __future__ import annotations
+
+from tests.databases import rows, scalar
+from tests.pages.apptest import logged_in, texts
+
+
+def test_plan_keep_drop_and_save(seeded: str) -> None:
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/visits.py").run()
+    assert not at.exception
+    in_zones = scalar(
+        seeded,
+        "SELECT count(*) FROM company c JOIN zone z ON z.id = c.zone_id WHERE z.kind = 'industrial_zone'",
+    )
+    assert f"**10** doanh nghiệp được đề xuất trong số {in_zones} thuộc phạm vi." in texts(at)
+    chosen = at.dataframe[0].value
+    assert len(chosen) == 10 and "Điểm ưu tiên" in chosen.columns and "Nghi vấn" in chosen.columns
+    assert list(chosen["STT"]) == list(range(1, 11))
+
+    at.number_input(key="v_count").set_value(4).run()
+    first = at.dataframe[0].value["Doanh nghiệp"].tolist()
+    assert len(first) == 4
+    later = at.dataframe[1].value["Doanh nghiệp"].tolist()[-1]
+    assert later in at.multiselect(key="v_pinned_None").options
+
+    def company(label: str) -> int:
+        return int(scalar(seeded, "SELECT id FROM company WHERE tax_code = :t", t=label.split(" · ")[0]))  # type: ignore[arg-type]
+
+    at.multiselect(key="v_pinned_None").set_value([company(later)]).run()
+    at.multiselect(key="v_dropped_None").set_value([company(first[0])]).run()
+    assert not at.exception
+    now = at.dataframe[0].value["Doanh nghiệp"].tolist()
+    assert later in now and first[0] not in now and len(now) == 4
+
+    at.text_input(key="v_title").input("Kiểm tra tuần này").run()
+    at.button(key="v_save").click().run()
+    assert not at.exception
+    saved = rows(
+        seeded,
+        "SELECT p.title, v.company_id, v.pinned FROM visitplan p JOIN plannedvisit v ON v.plan_id = p.id",
+    )
+    assert len(saved) == 4 and {r[0] for r in saved} == {"Kiểm tra tuần này"}
+    assert sum(bool(r[2]) for r in saved) == 1
+    assert "Kiểm tra tuần này" in at.selectbox(key="v_plan").format_func(at.selectbox(key="v_plan").value)
+
+
+def test_labour_sees_only_its_districts_and_an_empty_state_without_plans(seeded: str) -> None:
+    at = logged_in("demo.labour")
+    at.switch_page("app/pages/visits.py").run()
+    assert not at.exception
+    outside = scalar(
+        seeded, "SELECT count(*) FROM company c JOIN zone z ON z.id = c.zone_id WHERE z.kind = 'district'"
+    )
+    assert f"trong số {outside} thuộc phạm vi" in texts(at)
+    assert "Chưa có kế hoạch nào." in texts(at)

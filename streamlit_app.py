@@ -48,10 +48,16 @@ OFFICIAL_PAGES = [
     ("app/pages/reminders.py", "nav.reminders", ":material/campaign:"),
 ]
 PLANNER_PAGE = ("app/pages/visits.py", "nav.visits", ":material/directions_car:")
+INSPECTION_PAGE = ("app/pages/inspections.py", "nav.inspections", ":material/fact_check:")
 PAGES = {
-    "zone_board": [*OFFICIAL_PAGES, PLANNER_PAGE],
-    "labour": [*OFFICIAL_PAGES, PLANNER_PAGE],
-    "ict": [*OFFICIAL_PAGES, PLANNER_PAGE, ("app/pages/province.py", "nav.province", ":material/map:")],
+    "zone_board": [*OFFICIAL_PAGES, PLANNER_PAGE, INSPECTION_PAGE],
+    "labour": [*OFFICIAL_PAGES, PLANNER_PAGE, INSPECTION_PAGE],
+    "ict": [
+        *OFFICIAL_PAGES,
+        PLANNER_PAGE,
+        INSPECTION_PAGE,
+        ("app/pages/province.py", "nav.province", ":material/map:"),
+    ],
     "admin": [
         *OFFICIAL_PAGES,
         ("app/pages/province.py", "nav.province", ":material/map:"),

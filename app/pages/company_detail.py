@@ -11,6 +11,7 @@ from app.services.errors import ServiceError
 from app.ui.company import answers_and_points, doubts, pick_company, review_actions
 from app.ui.downloads import company_pdf_download
 from app.ui.format import index, number, rn, when
+from app.ui.inspections import side_by_side
 from app.ui.names import pending_name_review
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
@@ -65,6 +66,7 @@ with st.container(border=True):
     answers_and_points(latest, submissions[1] if len(submissions) > 1 else None)
     review_actions(actor, latest)
 
+side_by_side(actor, company.id)
 company_pdf_download(actor, latest.id, company.tax_code)
 st.subheader(tr("detail.submissions"))
 submissions_table(submissions, ruleset)

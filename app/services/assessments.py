@@ -247,10 +247,10 @@ def save_draft(
             row.answers = kept
             row.updated_at = utcnow()
             session.add(row)
-        return _view(session, row), _problems(loaded, kept)
+        return _view(session, row), problems_of(loaded, kept)
 
 
-def _problems(loaded: LoadedRuleSet, answers: dict[str, Any]) -> list[Problem]:
+def problems_of(loaded: LoadedRuleSet, answers: dict[str, Any]) -> list[Problem]:
     from app.scoring.compiler import compile_ruleset
 
     try:
@@ -263,7 +263,7 @@ def _problems(loaded: LoadedRuleSet, answers: dict[str, Any]) -> list[Problem]:
 def draft_problems(draft: AssessmentView) -> list[Problem]:
     """What is wrong with a saved draft, recomputed from what is stored (not from what a session
     remembers), so a new session marks the same sections."""
-    return _problems(ruleset_of(draft), draft.answers)
+    return problems_of(ruleset_of(draft), draft.answers)
 
 
 def preview(

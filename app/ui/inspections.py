@@ -1,0 +1,163 @@
+"""The inspector's widgets: the visit to do, the questionnaire section by section (the company's own
+form, saved as a draft), closing the visit with its decisions, the side-by-side view and the
+calibration tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app.assessment.answers import InvalidAnswers, Problem
+from app.assessment.layout import questionnaire
+from app.assessment.progress import after_save, progress
+from app.services import inspections
+from app.services.context import Actor
+from app.services.errors import ServiceError
+from app.services.inspections import InspectionView
+from app.ui.format import index
+from app.ui.questionnaire import navigation, section_form
+from app.ui.session import lang, tr
+from app.ui.text import plain
+from app.ui.widgets import service_error
+from app.vocabulary import Role
+
+
+def choose_visit(actor: Actor) -> dict[str, Any] | None:
+    todo = inspections.my_visits(actor)
+    if not todo:
+        st.info(tr("inspect.nothing_to_do"))
+        return None
+    labels = {v["visit_id"]: f"{v['plan']} · #{v['rank']} · {v['tax_code']} · {v['name']}" for v in todo}
+    chosen = st.selectbox(tr("inspect.visit"), list(labels), format_func=labels.__getitem__, key="i_visit")
+    return next(v for v in todo if v["visit_id"] == chosen)
+
+
+def form(actor: Actor, draft: InspectionView, today: date) -> None:
+    """The round's questionnaire, one section at a time, then the visit's notes and decisions."""
+    loaded = inspections.ruleset_of(draft)
+    layout = questionnaire(loaded.ruleset)
+    refused: dict[str, list[Problem]] = {}
+    for problem in inspections.problems(draft):
+        refused.setdefault(problem.input_id, []).append(problem)
+    step_key = f"i_step_{draft.id}"
+    now = progress([b.input_ids for b in layout], draft.answers, refused, st.session_state.get(step_key))
+    chosen = navigation(now, [b.section.title.get(lang()) for b in layout], f"i_nav_{draft.id}")
+    if chosen != now.step:
+        st.session_state[step_key] = chosen
+        st.rerun()
+    if now.on_review:
+        _finish(actor, draft, today)
+        return
+    block = layout[now.step]
+    values, save_only, save_next = section_form(block, draft.answers, refused, f"i{draft.id}")
+    if save_only or save_next:
+        merged = {**draft.answers, **{k: v for k, v in values.items() if v is not None}}
+        for input_id in block.input_ids:
+            if values.get(input_id) is None:
+                merged.pop(input_id, None)
+        try:
+            _, found = inspections.save(actor, draft.id, merged, draft.notes)
+        except ServiceError as error:
+            service_error(error)
+            return
+        clean = not any(p.input_id in block.input_ids for p in found)
+        st.session_state[step_key] = after_save(now, clean, advance=bool(save_next))
+        st.rerun()
+
+
+def _finish(actor: Actor, draft: InspectionView, today: date) -> None:
+    with st.form(f"i_finish_{draft.id}", enter_to_submit=False):
+        notes = st.text_area(
+            tr("inspect.notes"), value=draft.notes, max_chars=inspections.MAX_NOTES, key="i_notes"
+        )
+        visited = st.date_input(
+            tr("inspect.visited_on"), value=today, max_value=today, format="DD/MM/YYYY", key="i_on"
+        )
+        official = st.checkbox(tr("inspect.official_level"), key="i_official")
+        stop = st.checkbox(tr("inspect.stop_operation"), key="i_stop")
+        done = st.form_submit_button(tr("inspect.complete"), type="primary", icon=":material/task_alt:")
+    if not done:
+        return
+    try:
+        inspections.save(actor, draft.id, draft.answers, notes)  # the notes, kept even if scoring refuses
+        result = inspections.complete(
+            actor, draft.id, visited, official_level=official, stop_operation=stop, today=today
+        )
+    except InvalidAnswers as refused:
+        st.error(tr("inspect.incomplete", count=len(refused.problems)))
+        for problem in refused.problems:
+            st.caption(f"{problem.input_id}: {problem.message.get(lang())}")
+        return
+    except ServiceError as error:
+        service_error(error)
+        return
+    st.session_state.pop("i_visit", None)
+    st.toast(tr("inspect.completed", index=index(result.risk_index, lang())), icon=":material/task_alt:")
+    st.rerun()
+
+
+def side_by_side(actor: Actor, company_id: int) -> None:
+    """For the company detail: the latest inspection beside the company's own answers."""
+    done = inspections.of_company(actor, company_id)
+    if not done:
+        return
+    latest = done[0]
+    told, found, pairs = inspections.side_by_side(actor, latest.id, lang())
+    st.subheader(tr("inspect.side_by_side", on=f"{latest.visited_on:%d/%m/%Y}", by=plain(latest.inspector)))
+    cols = st.columns(3)
+    cols[0].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
+    cols[1].metric(tr("inspect.inspector_index"), index(found.index, lang()))
+    cols[2].metric(tr("inspect.inspector_level"), found.level.label.get(lang()))
+    if latest.official_level:
+        st.warning(tr("inspect.is_official"))
+    if latest.stop_operation:
+        st.error(tr("inspect.stopped"))
+    table = pd.DataFrame(
+        [
+            {
+                tr("inspect.col.criterion"): f"{p.criterion_id} · {p.title}",
+                tr(
+                    "inspect.col.self"
+                ): f"{'—' if p.self_points is None else p.self_points}/{p.max} · {p.self_answer}",
+                tr("inspect.col.found"): f"{p.inspector_points}/{p.max} · {p.inspector_answer}",
+                tr("inspect.col.gap"): p.gap,
+            }
+            for p in pairs
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def calibration(actor: Actor) -> None:
+    result = inspections.calibration(actor)
+    if not result.companies:
+        st.caption(tr("inspect.no_calibration"))
+        return
+    st.caption(tr("inspect.calibration_hint", count=len(result.companies)))
+    criteria = pd.DataFrame(result.criteria)
+    fig = go.Figure(go.Bar(x=criteria["criterion"], y=criteria["mean_gap"], marker_color="#d73027"))
+    fig.update_layout(
+        height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, title=tr("inspect.by_criterion")
+    )
+    st.plotly_chart(fig, key="i_criteria_chart")
+    left, right = st.columns(2)
+    left.dataframe(
+        pd.DataFrame(result.zones).rename(
+            columns={
+                "zone": tr("inspect.col.zone"),
+                "mean_gap": tr("inspect.col.mean_gap"),
+                "inspections": tr("inspect.col.count"),
+            }
+        ),
+        hide_index=True,
+    )
+    companies = pd.DataFrame(result.companies).drop(columns=["company_id"])
+    right.dataframe(companies.head(50), hide_index=True)
+
+
+def can_inspect(actor: Actor) -> bool:
+    return actor.role in (Role.zone_board, Role.labour)

@@ -1,0 +1,70 @@
+"""The inspector's page as the zones board uses it on site: a planned visit, the questionnaire
+section by section with an error made and corrected, the visit closed with its decisions; then the
+company detail shows the inspection beside the self-assessment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.services import visits
+from tests.databases import rows, scalar
+from tests.pages.apptest import logged_in, texts
+from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+
+
+def _button(at, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def _fill(at, prefix: str, answers: dict) -> None:  # type: ignore[no-untyped-def]
+    for input_id, value in answers.items():
+        key = f"in_{prefix}_{input_id}"
+        for widget in [w for w in at.number_input if w.key == key] + [w for w in at.radio if w.key == key]:
+            widget.set_value(value)
+
+
+def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: str) -> None:
+    board = actor("zone_board")
+    period = latest_period_id()
+    plan = visits.save_plan(board, visits.propose(board, period, 2, today=date(2030, 1, 1)), "Đợt 1")
+    company = visits.get_plan(board, plan).rows[0]
+
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/inspections.py").run()
+    assert not at.exception
+    assert f"Đợt 1 · #1 · {company.tax_code}" in at.selectbox(key="i_visit").format_func(
+        at.selectbox(key="i_visit").value
+    )
+    draft = int(scalar(seeded, "SELECT id FROM inspection WHERE company_id = :c", c=company.company_id))  # type: ignore[arg-type]
+
+    # an error: fewer workers than smartphone owners is refused in the section and kept as typed
+    _fill(at, f"i{draft}", {"workers": -3})
+    _button(at, "Lưu nháp").click().run()
+    assert any("nằm ngoài giới hạn" in e.value for e in at.error)
+    assert scalar(seeded, "SELECT count(*) FROM inspection WHERE id = :i", i=draft) == 1
+    for _ in range(5):
+        _fill(at, f"i{draft}", GOOD_ANSWERS)
+        _button(at, "Lưu và tiếp tục").click().run()
+        assert not at.exception
+    at.text_area(key="i_notes").input("Khu nhà ăn chưa có vách ngăn.")
+    at.checkbox(key="i_official").check()
+    _button(at, "Hoàn tất kiểm tra").click().run()
+    assert not at.exception
+    done = rows(seeded, "SELECT status, total, notes, official_level FROM inspection WHERE id = :i", i=draft)
+    assert tuple(done[0])[:3] == ("done", 45, "Khu nhà ăn chưa có vách ngăn.") and bool(done[0][3])
+
+    at.query_params["company"] = str(company.company_id)
+    at.switch_page("app/pages/company_detail.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert "beside" not in page and "so với bản tự đánh giá" in page
+    assert "Mức nguy cơ theo kiểm tra là mức chính thức của kỳ này." in page
+
+
+def test_the_calibration_section_is_there_for_the_ict_department(seeded: str) -> None:
+    at = logged_in("demo.ict")
+    at.switch_page("app/pages/inspections.py").run()
+    assert not at.exception
+    count = scalar(seeded, "SELECT count(*) FROM inspection WHERE status = 'done'")
+    assert f"{count} lượt kiểm tra. Chênh lệch dương" in texts(at)
+    assert len(at.get("plotly_chart")) == 1

@@ -7,7 +7,7 @@ import importlib
 import inspect
 import sys
 
-BENCHMARKS = ["scoring", "monitoring", "pages", "exports", "reminders", "batch", "seed"]
+BENCHMARKS = ["scoring", "monitoring", "pages", "exports", "reminders", "batch", "seed", "planner"]
 
 
 def main(argv: list[str] | None = None) -> int:

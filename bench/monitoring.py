@@ -77,6 +77,7 @@ def _ensure_seeded(url: str, companies: int, periods: int) -> None:
             have = conn.execute(sa.text("SELECT count(*) FROM company")).scalar()
             rounds = conn.execute(sa.text("SELECT count(*) FROM period")).scalar()
         if have == companies and rounds == periods:
+            upgrade(url)  # a database seeded by an older version gains the newer tables
             return
     except sa.exc.SQLAlchemyError:
         pass

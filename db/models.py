@@ -345,3 +345,26 @@ class Inspection(SQLModel, table=True):
     visited_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
+
+
+class RemediationAction(SQLModel, table=True):
+    """One fix the company owns, from its result's "what to fix first": who does it, by when, and
+    how it ended (the company said done, a re-assessment or an inspection showed it fixed)."""
+
+    __table_args__ = (Index("ix_remediationaction_company_status", "company_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id")
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    period_id: int = Field(foreign_key="period.id")
+    criterion_id: str = Field(max_length=40)
+    points: int = Field(description="the criterion's points when the action was raised")
+    title: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    steps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    owner: str = Field(default="", max_length=120)
+    due_on: date | None = Field(default=None, description="None: stop operating until re-assessed")
+    status: str = Field(default="open", max_length=12)  # open | done | fixed
+    closed_by: str = Field(default="", max_length=20)  # company | reassessment | inspection
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None

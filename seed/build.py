@@ -23,7 +23,7 @@ from app.services.periods import VIETNAM, Expected, open_period
 from app.services.users import create_user
 from db.models import Company, Period, User, Zone
 from seed.answers import Profile, answers_for, choice_tables
-from seed.inspections import inspection_history
+from seed.inspections import inspection_history, remediation_history
 from seed.province import MOBILE_PREFIXES, company_name, province, tax_codes
 from seed.reminders import reminder_history, store_reviews
 
@@ -302,6 +302,8 @@ def build(
         reminder_history(session, period_rows[:-1], now, random.Random(seed + 14))
         progress("inspections in past rounds")
         inspection_history(session, period_rows[:-1], loaded, choices, random.Random(seed + 13))
+        progress("action plans of the last rounds")
+        remediation_history(session, period_rows[-3:-1], loaded)
         progress("credibility flags")
         for period in period_rows:  # oldest first: a round's flags read the rounds before it
             credibility.recompute_round(period.id or 0, session=session)

@@ -107,3 +107,28 @@ def inspection_history(
         session.execute(insert(AuditEvent), events)
         count += len(rows)
     return count
+
+
+def remediation_history(
+    session: Session, rounds: list[Period], loaded: LoadedRuleSet | CompiledRuleSet
+) -> int:
+    """The action plans of the last rounds' riskier filers (medium and above), raised and closed in
+    order as the submits would have: the older round's fixes are confirmed, or overdue."""
+    from app.services.remediation import raise_actions
+
+    count = 0
+    for period in rounds:
+        filers = session.exec(
+            select(Assessment.id, Assessment.company_id, Assessment.answers, Assessment.submitted_at)
+            .where(
+                col(Assessment.period_id) == period.id,
+                col(Assessment.is_latest),
+                col(Assessment.level).in_(("medium", "high", "very_high")),
+            )
+            .order_by(col(Assessment.id))
+        ).all()
+        for assessment_id, company_id, answers, at in filers:
+            result = score(loaded, answers)
+            when = at or datetime.combine(period.due_on, time(10, 0), tzinfo=UTC)
+            count += raise_actions(session, company_id, assessment_id or 0, period.id or 0, result, when)
+    return count

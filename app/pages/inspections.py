@@ -10,6 +10,7 @@ from app.formatting import today_vietnam
 from app.services import inspections
 from app.services.errors import ServiceError
 from app.ui.inspections import calibration, can_inspect, choose_visit, form
+from app.ui.remediation import overdue_by_zone
 from app.ui.session import require_actor, tr
 from app.ui.widgets import service_error
 from app.vocabulary import Role
@@ -28,3 +29,5 @@ if can_inspect(actor) and (visit := choose_visit(actor)) is not None:
 
 st.subheader(tr("inspect.calibration"))
 calibration(actor)
+st.subheader(tr("fix.by_zone"))
+overdue_by_zone(actor, today_vietnam())

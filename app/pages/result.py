@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.formatting import today_vietnam
 from app.services import assessments, company_reports, portal
 from app.services.assessments import AssessmentView
 from app.services.errors import ServiceError
 from app.ui.downloads import company_pdf_download, pdf_preview
 from app.ui.format import rn, when
+from app.ui.remediation import action_plan
 from app.ui.result import fix_first, level_box, points
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
@@ -54,6 +56,7 @@ if view.latest_review and view.latest_review.comment:
 
 level_box(result)
 fix_first(result)
+action_plan(actor, today_vietnam())
 points(result)
 company_pdf_download(actor, shown.id, str(view.company_id))
 language = lang()

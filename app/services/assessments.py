@@ -15,7 +15,7 @@ from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.loader import LoadedRuleSet
 from app.credibility.checks import digest
 from app.scoring import ScoreResult, score
-from app.services import audit, credibility, rulesets
+from app.services import audit, credibility, remediation, rulesets
 from app.services.company_records import clean_text
 from app.services.context import Actor, reading, rowcount, writing
 from app.services.errors import Conflict, Invalid, NotFound
@@ -333,6 +333,7 @@ def submit(
             .values(is_latest=True, first_submitted_at=first)
         )
         credibility.flag_submission(session, period, row.company_id)  # officials' doubts, same unit
+        remediation.raise_actions(session, row.company_id, row.id or 0, row.period_id, result, now)
         audit.record(
             session,
             actor,

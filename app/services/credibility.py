@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func
 
@@ -127,15 +127,9 @@ def _round_facts(
     current = session.execute(current_query).all()
     if not current:
         return []
-    missing = [{"i": r[0], "d": digest(r[4])} for r in current if r[8] is None]
-    if missing:  # rows stored before fingerprints existed
-        session.execute(
-            update(Assessment)
-            .where(col(Assessment.id) == bindparam("i"))
-            .values(answers_digest=bindparam("d")),
-            missing,
-            execution_options={"synchronize_session": False},
-        )
+    missing = [{"id": r[0], "answers_digest": digest(r[4])} for r in current if r[8] is None]
+    if missing:  # rows stored before fingerprints existed: filled in once, by primary key
+        session.execute(update(Assessment), missing)
     digests = {r[0]: r[8] or digest(r[4]) for r in current}
 
     earlier_ids = _earlier_periods(session, period, _rounds_needed(rules))

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from app.assessment.answers import Problem
 from app.assessment.loader import LoadedRuleSet
 from app.scoring import ScoreResult, score
-from app.services import audit, rulesets
+from app.services import audit, remediation, rulesets
 from app.services.assessments import problems_of
 from app.services.company_records import clean_text
 from app.services.context import Actor, reading, writing
@@ -190,6 +190,7 @@ def complete(
         row.visited_on, row.completed_at = visited_on, utcnow()
         session.add(row)
         session.flush()
+        fixed = remediation.close_fixed(session, row.company_id, result, "inspection")
         audit.record(
             session,
             actor,
@@ -202,6 +203,7 @@ def complete(
                 "official_level": official_level,
                 "stop_operation": stop_operation,
                 "visited_on": visited_on.isoformat(),
+                "actions_fixed": fixed,
             },
             company_id=row.company_id,
         )

@@ -45,7 +45,8 @@ def form(actor: Actor, draft: InspectionView, today: date) -> None:
         refused.setdefault(problem.input_id, []).append(problem)
     step_key = f"i_step_{draft.id}"
     now = progress([b.input_ids for b in layout], draft.answers, refused, st.session_state.get(step_key))
-    chosen = navigation(now, [b.section.title.get(lang()) for b in layout], f"i_nav_{draft.id}")
+    titles = [b.section.title.get(lang()) for b in layout]
+    chosen = navigation(now, titles, f"i_nav_{draft.id}", tr("inspect.finish_step"))
     if chosen != now.step:
         st.session_state[step_key] = chosen
         st.rerun()

@@ -59,13 +59,13 @@ def answer_input(item: Input, key: str, current: object, widget: str = "radio") 
     )
 
 
-def navigation(state: Progress, titles: list[str], key: str) -> int:
+def navigation(state: Progress, titles: list[str], key: str, last: str | None = None) -> int:
     """The steps with their marks. The radio's key carries the current step, so a step the page
     chose (after a save) is always the one shown, and a click is always the one obeyed."""
     labels = [
         f"{n + 1}. {title} {m.symbol}" for n, (title, m) in enumerate(zip(titles, state.marks, strict=True))
     ]
-    labels.append(f"{state.review + 1}. {tr('assessment.review_step')}")
+    labels.append(f"{state.review + 1}. {last or tr('assessment.review_step')}")
     return int(
         st.radio(
             tr("assessment.sections"),

@@ -134,6 +134,25 @@ def test_recomputing_a_round_gives_the_flags_the_submits_gave(seeded: str) -> No
     assert [tuple(r) for r in rows(seeded, query, p=period)] == before
 
 
+def test_rows_stored_before_fingerprints_get_them_and_the_same_flags(seeded: str) -> None:
+    """A database upgraded from before flags: no fingerprints, no flags. Recomputing every round
+    fills in the fingerprints and finds what the seed's own computation found."""
+    from sqlalchemy import text
+
+    from app.services.context import unit_of_work
+
+    query = "SELECT assessment_id, rule_id FROM submissionflag ORDER BY 1, 2"
+    before = [tuple(r) for r in rows(seeded, query)]
+    digests = rows(seeded, "SELECT id, answers_digest FROM assessment WHERE status <> 'draft' ORDER BY id")
+    with unit_of_work(write=True) as session:
+        session.execute(text("UPDATE assessment SET answers_digest = NULL"))
+        session.execute(text("DELETE FROM submissionflag"))
+    credibility.recompute_all()
+    assert [tuple(r) for r in rows(seeded, query)] == before
+    after = rows(seeded, "SELECT id, answers_digest FROM assessment WHERE status <> 'draft' ORDER BY id")
+    assert [tuple(r) for r in after] == [tuple(r) for r in digests]
+
+
 def test_the_flags_command_lists_them_and_counts(seeded: str) -> None:
     period = latest_period_id()
     result = subprocess.run(

@@ -1,0 +1,245 @@
+"""The action plan: a submission's "what to fix first" becomes actions the company owns, each with an
+owner, a due date from app/assessment/rulesets/remediation.yaml and a status. A later submission or
+an inspection that shows a criterion's points fell closes its action; officials see what is overdue.
+Raised and closed inside the submit's (or the inspection's) unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import case, func, insert
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from app.formatting import VIETNAM
+from app.scoring import ScoreResult, recommend
+from app.scoring.recommend import Change
+from app.services import audit
+from app.services.company_records import clean_text
+from app.services.context import Actor, reading, writing
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.scope import company_condition, not_found_in_scope, require_role
+from app.vocabulary import OFFICIALS, Role
+from db.models import Company, RemediationAction, Zone, utcnow
+
+RULES_FILE = Path(__file__).parents[1] / "assessment" / "rulesets" / "remediation.yaml"
+OPEN = ("open", "done")  # "done" is the company's word; a re-assessment or inspection confirms it
+MAX_OWNER = 120
+
+
+class Deadlines(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_actions: int = Field(ge=1, le=20)
+    due_days: dict[str, int]
+    stop_until_reassessed: tuple[str, ...] = ()
+
+
+@cache
+def _rules() -> dict[str, Deadlines]:
+    data: dict[str, Any] = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return {key: Deadlines.model_validate(value) for key, value in data.items() if key != "version"}
+
+
+def deadlines(ruleset_id: str) -> Deadlines:
+    rules = _rules()
+    return rules.get(ruleset_id, rules["default"])
+
+
+@dataclass(frozen=True)
+class ActionView:
+    id: int
+    company_id: int
+    criterion_id: str
+    title: dict[str, str]
+    steps: list[dict[str, str]]
+    owner: str
+    due_on: date | None
+    status: str
+    closed_by: str
+    points: int
+
+    def overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due_on is not None and self.due_on < today
+
+
+def _view(row: RemediationAction) -> ActionView:
+    return ActionView(
+        row.id or 0,
+        row.company_id,
+        row.criterion_id,
+        dict(row.title),
+        list(row.steps),
+        row.owner,
+        row.due_on,
+        row.status,
+        row.closed_by,
+        row.points,
+    )
+
+
+def close_fixed(session: Session, company_id: int, result: ScoreResult, by: str) -> int:
+    """Actions whose criterion now scores fewer points than when they were raised are fixed."""
+    points = dict(zip((p.id for p in result.compiled.criteria), result.points, strict=True))
+    now = utcnow()
+    closed = 0
+    for row in session.execute(
+        sa_select(RemediationAction).where(
+            col(RemediationAction.company_id) == company_id, col(RemediationAction.status).in_(OPEN)
+        )
+    ).scalars():
+        if row.criterion_id in points and points[row.criterion_id] < row.points:
+            row.status, row.closed_by, row.closed_at, row.updated_at = "fixed", by, now, now
+            session.add(row)
+            closed += 1
+    return closed
+
+
+def _step(c: Change) -> dict[str, str]:
+    return {
+        lang: f"{c.input_label.get(lang)}: {c.current_label.get(lang)} → {c.proposed_label.get(lang)}"
+        for lang in ("vi", "en")
+    }
+
+
+def raise_actions(
+    session: Session, company_id: int, assessment_id: int, period_id: int, result: ScoreResult, at: datetime
+) -> int:
+    """After a submission: close what it shows fixed, then raise its priorities not already open."""
+    close_fixed(session, company_id, result, "reassessment")
+    rules = deadlines(result.ruleset_id)
+    level = result.level_id
+    due = (
+        None
+        if level in rules.stop_until_reassessed
+        else (at + VIETNAM).date() + timedelta(days=rules.due_days.get(level, 14))
+    )
+    still_open = {
+        r[0]
+        for r in session.execute(
+            sa_select(col(RemediationAction.criterion_id)).where(
+                col(RemediationAction.company_id) == company_id, col(RemediationAction.status).in_(OPEN)
+            )
+        ).all()
+    }
+    rows: list[dict[str, Any]] = []
+    for priority in recommend(result).priorities:
+        if len(rows) >= rules.max_actions:
+            break
+        if priority.recoverable <= 0 or priority.criterion_id in still_open:
+            continue
+        rows.append(
+            {
+                "company_id": company_id,
+                "assessment_id": assessment_id,
+                "period_id": period_id,
+                "criterion_id": priority.criterion_id,
+                "points": priority.points,
+                "title": priority.title.model_dump(),
+                "steps": [_step(change) for change in priority.changes],
+                "due_on": due,
+                "status": "open",
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+    if rows:
+        session.execute(insert(RemediationAction), rows)
+    return len(rows)
+
+
+def plan(actor: Actor, company_id: int | None = None, *, session: Session | None = None) -> list[ActionView]:
+    """The company's actions, open ones first by due date; officials pass the company."""
+    target = actor.company_id if actor.role == Role.company else company_id
+    if actor.role != Role.company:
+        require_role(actor, *OFFICIALS)
+    if target is None:
+        return []
+    with reading(session) as session:
+        found = session.execute(
+            sa_select(col(Company.id)).where(col(Company.id) == target, company_condition(actor))
+        ).first()
+        if found is None:
+            raise not_found_in_scope("doanh nghiệp", "company")
+        rows = session.execute(
+            sa_select(RemediationAction)
+            .where(col(RemediationAction.company_id) == target)
+            .order_by(
+                col(RemediationAction.status).in_(OPEN).desc(),
+                col(RemediationAction.due_on),
+                col(RemediationAction.id),
+            )
+        ).scalars()
+        return [_view(r) for r in rows]
+
+
+def update(
+    actor: Actor,
+    action_id: int,
+    *,
+    owner: str | None = None,
+    done: bool | None = None,
+    session: Session | None = None,
+) -> ActionView:
+    """The company names who does it and says when it is done (or not done after all)."""
+    require_role(actor, Role.company)
+    if owner is not None:
+        owner = clean_text(owner)
+        if len(owner) > MAX_OWNER:
+            raise Invalid.said("remediation.owner_too_long", field="owner", most=MAX_OWNER)
+    with writing(session) as session:
+        row = session.get(RemediationAction, action_id)
+        if row is None or row.company_id != actor.company_id:
+            raise NotFound.said("remediation.not_found")
+        if row.status == "fixed":
+            raise Conflict.said("remediation.already_fixed")
+        before = {"owner": row.owner, "status": row.status}
+        if owner is not None:
+            row.owner = owner
+        if done is not None:
+            row.status = "done" if done else "open"
+            row.closed_by = "company" if done else ""
+        row.updated_at = utcnow()
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "remediation.update",
+            "remediation",
+            row.id,
+            before=before,
+            after={"owner": row.owner, "status": row.status},
+            company_id=row.company_id,
+        )
+        return _view(row)
+
+
+def overdue_by_zone(actor: Actor, today: date, *, session: Session | None = None) -> list[dict[str, Any]]:
+    """Per zone or district in scope: open actions, and how many are past their due date."""
+    require_role(actor, *OFFICIALS)
+    with reading(session) as session:
+        late = (col(RemediationAction.due_on) < today) & (col(RemediationAction.status) == "open")
+        rows = session.execute(
+            sa_select(
+                col(Zone.name),
+                func.count(),
+                func.sum(case((late, 1), else_=0)),
+                func.count(func.distinct(col(RemediationAction.company_id))),
+            )
+            .join(Company, col(Company.id) == col(RemediationAction.company_id))
+            .join(Zone, col(Zone.id) == col(Company.zone_id))
+            .where(col(RemediationAction.status).in_(OPEN), company_condition(actor))
+            .group_by(col(Zone.name))
+            .order_by(col(Zone.name))
+        ).all()
+    return [
+        {"zone": zone, "open": int(count), "overdue": int(overdue or 0), "companies": int(companies)}
+        for zone, count, overdue, companies in rows
+    ]

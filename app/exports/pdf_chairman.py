@@ -22,7 +22,7 @@ from app.exports.pdf_base import (
     table,
 )
 from app.exports.pdf_charts import filing_chart, level_chart
-from app.exports.report import ChairmanReport, CompanyLine, ReminderLine
+from app.exports.report import ChairmanReport, CompanyLine, InspectionLine, ReminderLine
 from app.formatting import index, number
 
 MAX_LISTED = 60  # companies listed by name in one table before "and N more"
@@ -136,6 +136,38 @@ def _reminder_line(line: ReminderLine, lang: str, s: dict[str, Any]) -> Any:
         missing=line.still_missing,
     )
     return p(f"{text} {channels}." if channels else text, s["base"])
+
+
+def _inspections(line: InspectionLine, lang: str, s: dict[str, Any]) -> list[Any]:
+    """Section VI, kiểm tra thực tế: what the visits found against what the companies declared, and
+    the fixes still open."""
+    parts: list[Any] = [p(L("chairman.s6", lang), s["h2"])]
+    if not line.done:
+        parts.append(p(L("chairman.inspections_none", lang), s["base"]))
+    else:
+        gap = "—" if line.mean_gap is None else number(line.mean_gap, lang, 2)
+        parts.append(
+            p(
+                L(
+                    "chairman.inspections_line",
+                    lang,
+                    done=line.done,
+                    gap=gap,
+                    official=line.official,
+                    stopped=line.stopped,
+                ),
+                s["base"],
+            )
+        )
+        if line.kind_criteria:
+            kind = "; ".join(
+                f"{cid} {title} (+{number(mean, lang, 1)})" for cid, title, mean in line.kind_criteria
+            )
+            parts.append(p(L("chairman.kind_line", lang, criteria=kind), s["base"]))
+    parts.append(
+        p(L("chairman.actions_line", lang, open=line.open_actions, overdue=line.overdue_actions), s["base"])
+    )
+    return parts
 
 
 def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
@@ -279,6 +311,8 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
                     COMPANY_WIDTHS,
                 )
             )
+    if report.inspections is not None:
+        story.extend(_inspections(report.inspections, lang, s))
     story.append(Spacer(1, 8 * mm))
     story.append(
         signature_block(

@@ -144,6 +144,18 @@ class ChairmanReport:
     note: str | None = None
     round_open: bool = False  # still open on the day the report is issued: its figures may grow
     reminders: ReminderLine | None = None  # đôn đốc: who was reminded and whether they filed
+    inspections: InspectionLine | None = None  # kiểm tra thực tế: what the visits found
+
+
+@dataclass(frozen=True)
+class InspectionLine:
+    done: int
+    mean_gap: float | None  # inspected index minus self-assessed index, in index points
+    official: int  # inspections whose level became the company's official level
+    stopped: int  # companies ordered to stop operating
+    kind_criteria: Sequence[tuple[str, str, float]]  # id, title, mean points left out; worst first
+    open_actions: int
+    overdue_actions: int
 
 
 @dataclass(frozen=True)

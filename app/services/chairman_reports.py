@@ -11,9 +11,16 @@ from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.exports import pdf
-from app.exports.report import ChairmanReport, CompanyLine, Heading, ReminderLine, RoundChange
+from app.exports.report import (
+    ChairmanReport,
+    CompanyLine,
+    Heading,
+    InspectionLine,
+    ReminderLine,
+    RoundChange,
+)
 from app.formatting import today_vietnam
-from app.services import lists, monitoring, reminder_effect, trends
+from app.services import inspections, lists, monitoring, remediation, reminder_effect, trends
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, insert_ignore, snapshot, writing
 from app.services.errors import NotFound
@@ -52,6 +59,10 @@ def chairman_report(
         high, missing = rows(only_high=True), rows(filed=False)
         rounds = trends.trend(actor, everyone, limit=2, until_period_id=period.id, session=session)
         effect = reminder_effect.effect(actor, period.id, session=session)
+        done, gap, official, stopped, kind = inspections.round_summary(
+            actor, period.id, lang, session=session
+        )
+        actions = remediation.overdue_by_zone(actor, today_vietnam(), session=session)
         change = None
         if len(rounds) == 2:
             before, now = rounds
@@ -80,6 +91,15 @@ def chairman_report(
             effect.filed_after,
             effect.still_missing,
             [(c.channel, c.sent, c.failed, c.filed_within_24h) for c in effect.channels],
+        ),
+        inspections=InspectionLine(
+            done,
+            gap,
+            official,
+            stopped,
+            kind,
+            sum(a["open"] for a in actions),
+            sum(a["overdue"] for a in actions),
         ),
     )
 

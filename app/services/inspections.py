@@ -387,3 +387,57 @@ def my_visits(actor: Actor, *, session: Session | None = None) -> list[dict[str,
 def problems(view: InspectionView) -> list[Problem]:
     """What the scorer would refuse in the draft as saved, for the form's marks."""
     return problems_of(ruleset_of(view), view.answers)
+
+
+def round_summary(
+    actor: Actor, period_id: int, lang: str = "vi", *, session: Session | None = None
+) -> tuple[int, float | None, int, int, list[tuple[str, str, float]]]:
+    """For the chairman: the round's finished inspections in scope, their mean index gap, how many
+    set the official level or stopped operations, and the three criteria most under-reported."""
+    require_role(actor, *OFFICIALS)
+    with reading(session) as session:
+        rows = session.execute(
+            sa_select(
+                col(Inspection.risk_index),
+                col(Inspection.score),
+                col(Inspection.official_level),
+                col(Inspection.stop_operation),
+                col(Inspection.ruleset_id),
+                col(Inspection.ruleset_version),
+                col(Assessment.risk_index),
+                col(Assessment.score),
+            )
+            .join(Company, col(Company.id) == col(Inspection.company_id))
+            .outerjoin(
+                Assessment,
+                (col(Assessment.company_id) == col(Inspection.company_id))
+                & (col(Assessment.period_id) == col(Inspection.period_id))
+                & col(Assessment.is_latest),
+            )
+            .where(
+                col(Inspection.period_id) == period_id,
+                col(Inspection.status) == "done",
+                company_condition(actor),
+            )
+        ).all()
+        titles: dict[str, str] = {}
+        if rows:
+            loaded = rulesets.get(rows[0][4], rows[0][5], session=session)
+            titles = {c.id: c.title.get(lang) for c in loaded.ruleset.criteria()}
+    gaps = [found - told for found, _, _, _, _, _, told, _ in rows if found is not None and told is not None]
+    by_criterion: dict[str, list[int]] = defaultdict(list)
+    for _, found, _, _, _, _, _, told in rows:
+        own = (told or {}).get("criteria", {})
+        for criterion, points in (found or {}).get("criteria", {}).items():
+            if criterion in own:
+                by_criterion[criterion].append(points - own[criterion])
+    worst = sorted(
+        ((c, titles.get(c, c), sum(v) / len(v)) for c, v in by_criterion.items()), key=lambda x: -x[2]
+    )
+    return (
+        len(rows),
+        round(sum(gaps) / len(gaps), 2) if gaps else None,
+        sum(1 for r in rows if r[2]),
+        sum(1 for r in rows if r[3]),
+        [w for w in worst if w[2] > 0][:3],
+    )

@@ -326,3 +326,60 @@ def test_the_chairmans_reminder_line_matches_sql(seeded: str, smtp: object) -> N
         )[0]
         if sent or failed:
             assert f"{label}: gửi {sent}, lỗi {failed}, nộp trong 24 giờ" in text
+
+
+def test_the_chairmans_inspection_section_matches_sql(seeded: str) -> None:
+    """Section VI: with no visit finished in the round it says so; after two, every figure it
+    prints is recomputed here (count, mean gap, official levels, stop orders, open/overdue fixes)."""
+    from datetime import timedelta
+
+    from app.formatting import number, today_vietnam
+    from app.services import inspections, visits
+
+    period = latest_period_id()
+    ict = actor("ict")
+    assert "Trong kỳ chưa có lượt kiểm tra thực tế nào hoàn tất." in text_of(
+        chairman_reports.export_chairman_pdf(ict, period)
+    )
+    _file(RISKY_ANSWERS, "risky")  # the demo company, inside a zone: its fixes open
+    board = actor("zone_board")
+    plan = visits.get_plan(board, visits.save_plan(board, visits.propose(board, period, 2)))
+    today = date(2030, 1, 1)
+    for n, row in enumerate(plan.rows):
+        draft = inspections.start(board, row.company_id, period)
+        inspections.save(board, draft.id, RISKY_ANSWERS if n else GOOD_ANSWERS)
+        inspections.complete(
+            board,
+            draft.id,
+            today - timedelta(days=1),
+            official_level=n == 0,
+            stop_operation=n == 1,
+            today=today,
+        )
+    text = text_of(chairman_reports.export_chairman_pdf(ict, period))
+    gap = scalar(
+        seeded,
+        """SELECT avg(i.risk_index - a.risk_index) FROM inspection i JOIN assessment a
+           ON a.company_id = i.company_id AND a.period_id = i.period_id AND a.is_latest
+           WHERE i.period_id = :p AND i.status = 'done'""",
+        p=period,
+    )
+    done = scalar(
+        seeded, "SELECT count(*) FROM inspection WHERE period_id = :p AND status = 'done'", p=period
+    )
+    gap_text = "—" if gap is None else number(round(float(gap), 2), "vi", 2)  # type: ignore[arg-type]
+    assert (
+        f"Đã kiểm tra thực tế {done} doanh nghiệp; chỉ số nguy cơ theo kiểm tra cao hơn tự đánh giá "
+        f"trung bình {gap_text} điểm; 1 trường hợp lấy kết quả kiểm tra làm mức chính thức; "
+        "1 doanh nghiệp bị tạm dừng hoạt động."
+    ) in text
+    open_actions = scalar(seeded, "SELECT count(*) FROM remediationaction WHERE status IN ('open', 'done')")
+    overdue = scalar(
+        seeded,
+        "SELECT count(*) FROM remediationaction WHERE status = 'open' AND due_on < :d",
+        d=today_vietnam(),
+    )
+    assert (
+        f"Việc khắc phục đang mở: {number(open_actions, 'vi')}, trong đó quá hạn: {number(overdue, 'vi')}."
+        in text
+    )  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from app.vocabulary import Role, Status
@@ -167,6 +167,11 @@ class Assessment(SQLModel, table=True):
     bluezone_installed: int | None = None
     health_declared: int | None = None
     is_latest: bool = False
+    resubmission: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": false()},
+        description="filed again after a return: look again",
+    )
     answers_digest: str | None = Field(
         default=None, max_length=20, description="fingerprint of the answers: rounds compared unread"
     )
@@ -187,6 +192,9 @@ class Review(SQLModel, table=True):
     official_id: int | None = Field(default=None, foreign_key="app_user.id")
     decision: str = Field(max_length=12)
     comment: str = Field(default="", max_length=2000)
+    reasons: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     at: datetime = Field(default_factory=utcnow)
 
 

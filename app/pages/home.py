@@ -9,7 +9,7 @@ from app.services.assessments import ruleset_of
 from app.ui.format import day, rn, today_vietnam, when
 from app.ui.home import go_to_round, latest_level, other_rounds
 from app.ui.reminders import company_notices
-from app.ui.session import require_actor, round_in_address, tr
+from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, signed_by
 from app.vocabulary import Role
@@ -52,7 +52,7 @@ with st.container(border=True):
                 "home.returned_comment",
                 official=signed_by(review),
                 at=when(review.at),
-                comment=plain(review.comment, 2000),
+                comment=plain(review.text(lang()), 2000),
             )
         )
     if state.status in ("not_started", "draft", "returned") and not period.closed:

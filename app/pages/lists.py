@@ -10,11 +10,11 @@ from app.ui import cache
 from app.ui.downloads import excel_download
 from app.ui.filters import describe, official_view
 from app.ui.format import rn
-from app.ui.lists import open_on_click, rows_table
+from app.ui.lists import bulk_approve, open_on_click, rows_table
 from app.ui.reminders import remind_now
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
-from app.vocabulary import Role
+from app.vocabulary import REVIEWERS, Role
 
 actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
 period, ruleset, filters = official_view(actor)
@@ -25,12 +25,14 @@ st.caption(f"{plain(rn(period.name))} · {plain(describe(filters, ruleset))}")
 with st.expander(tr("overview.exports"), icon=":material/download:"):
     excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]  # a stored row's id is never None
 
-LISTS = {
+LISTS: dict[str, dict[str, bool]] = {
     "high": {"only_high": True},
     "not_operating": {"only_not_operating": True},
     "missing": {"filed": False},
     "rising": {"only_rising": True},
 }
+if actor.role in REVIEWERS:
+    LISTS["to_review"] = {"only_to_review": True}
 choice = (
     st.segmented_control(
         tr("lists.which"),
@@ -50,4 +52,6 @@ if not rows:
 st.caption(tr("lists.count", count=len(rows)))
 if choice == "missing":
     remind_now(actor, period.id, rows)  # type: ignore[arg-type]  # a stored row's id is never None
+if choice == "to_review":
+    bulk_approve(actor, rows)
 open_on_click(rows, rows_table(rows, choice, labels))

@@ -44,13 +44,13 @@ ruleset = result.compiled.ruleset
 st.title(tr("result.title", name=plain(rn(view.period_name))))
 st.caption(tr("result.submitted", at=when(view.submitted_at), status=tr(f"status.{view.status}")))
 reconstructed_banner(ruleset)
-if view.latest_review and view.latest_review.comment:
+if view.latest_review and view.latest_review.text(lang()):
     st.warning(
         tr(
             "home.returned_comment",
             official=signed_by(view.latest_review),
             at=when(view.latest_review.at),
-            comment=plain(view.latest_review.comment, 2000),
+            comment=plain(view.latest_review.text(lang()), 2000),
         )
     )
 

@@ -3,22 +3,26 @@ review. A submission is never edited; a correction is a new submission and the h
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.loader import LoadedRuleSet
+from app.assessment.schema import Text
 from app.credibility.checks import digest
 from app.scoring import ScoreResult, score
 from app.services import audit, credibility, remediation, rulesets
 from app.services.company_records import clean_text
 from app.services.context import Actor, reading, rowcount, writing
-from app.services.errors import Conflict, Invalid, NotFound
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
 from db.models import Assessment, Company, Period, PeriodCompany, Review, User, utcnow
@@ -33,6 +37,13 @@ class ReviewView:
     official: str  # the reviewer's full name (the login name if none was recorded)
     at: datetime
     agency: str = ""  # the reviewer's role: zone_board | labour
+    reasons: tuple[str, ...] = ()
+
+    def text(self, lang: str = "vi") -> str:
+        """The reasons picked from the list, then the official's own words."""
+        known = return_reasons()
+        picked = [known[r].get(lang) for r in self.reasons if r in known and r != "other"]
+        return " ".join(part for part in ("; ".join(picked) + ("." if picked else ""), self.comment) if part)
 
     def signed(self, agency_name: str) -> str:
         """How a review is signed for the company: a person and an agency, not a login."""
@@ -62,6 +73,7 @@ class AssessmentView:
     updated_at: datetime
     reviews: list[ReviewView] = field(default_factory=list)
     created_at: datetime | None = None
+    resubmission: bool = False  # filed again after a return: the officials look again
 
     @property
     def untouched_prefill(self) -> bool:
@@ -89,7 +101,9 @@ def _reviews(session: Session, assessment_ids: list[int]) -> dict[int, list[Revi
     ).all()
     for r, username, full_name, role in rows:
         found[r.assessment_id].append(
-            ReviewView(r.decision, r.comment, full_name or username or "", r.at, role or "")
+            ReviewView(
+                r.decision, r.comment, full_name or username or "", r.at, role or "", tuple(r.reasons or ())
+            )
         )
     return found
 
@@ -119,6 +133,7 @@ def _view(
         may_operate=row.may_operate,
         score=row.score,
         is_latest=row.is_latest,
+        resubmission=row.resubmission,
         submitted_at=row.submitted_at,
         first_submitted_at=row.first_submitted_at,
         updated_at=row.updated_at,
@@ -322,15 +337,17 @@ def submit(
             )
         ).first()
         first = now
+        resubmission = False
         if previous is not None:
             first = previous.first_submitted_at or previous.submitted_at or now
+            resubmission = previous.status == "returned"
             previous.is_latest = False
             session.add(previous)
             session.flush()
         session.execute(
             update(Assessment)
             .where(col(Assessment.id) == row.id)
-            .values(is_latest=True, first_submitted_at=first)
+            .values(is_latest=True, first_submitted_at=first, resubmission=resubmission)
         )
         credibility.flag_submission(session, period, row.company_id)  # officials' doubts, same unit
         remediation.raise_actions(session, row.company_id, row.id or 0, row.period_id, result, now)
@@ -412,15 +429,35 @@ def result_of(view: AssessmentView) -> ScoreResult:
 
 
 MAX_COMMENT = 2000  # the column's size: said to the reviewer, never a database error
+REASONS_FILE = Path(__file__).parents[1] / "data" / "return_reasons.yaml"
+
+
+@cache
+def return_reasons() -> dict[str, Text]:
+    """Why a submission is returned, as a short list (app/data/return_reasons.yaml)."""
+    data = yaml.safe_load(REASONS_FILE.read_text(encoding="utf-8"))
+    return {item["id"]: Text.model_validate(item["text"]) for item in data["reasons"]}
 
 
 def review(
-    actor: Actor, assessment_id: int, decision: str, comment: str = "", *, session: Session | None = None
+    actor: Actor,
+    assessment_id: int,
+    decision: str,
+    comment: str = "",
+    reasons: Sequence[str] = (),
+    *,
+    session: Session | None = None,
 ) -> AssessmentView:
-    """Approve, or return with a comment the company sees. Only the submission that counts."""
+    """Approve, or return with reasons from the short list and a comment the company sees. Only the
+    submission that counts."""
     require_role(actor, *REVIEWERS)
     if decision not in ("approve", "return"):
         raise Invalid.said("assessments.unknown_decision", field="decision")
+    unknown = [r for r in reasons if r not in return_reasons()]
+    if unknown:
+        raise Invalid.said("assessments.unknown_reason", field="reasons", reason=", ".join(unknown))
+    if decision == "approve":
+        reasons = ()
     comment = clean_text(comment)
     if len(comment) > MAX_COMMENT:
         raise Invalid(
@@ -428,7 +465,7 @@ def review(
             f"A comment is at most {MAX_COMMENT:,} characters (this one has {len(comment):,}).",
             field="comment",
         )
-    if decision == "return" and not comment:
+    if decision == "return" and not comment and (not reasons or "other" in reasons):
         raise Invalid.said("assessments.return_needs_comment", field="comment")
     with writing(session) as session:
         row = _own_row(session, actor, assessment_id)
@@ -443,7 +480,13 @@ def review(
         if rowcount(claimed) != 1:
             raise Conflict.said("assessments.reviewed_meanwhile")
         session.add(
-            Review(assessment_id=assessment_id, official_id=actor.user_id, decision=decision, comment=comment)
+            Review(
+                assessment_id=assessment_id,
+                official_id=actor.user_id,
+                decision=decision,
+                comment=comment,
+                reasons=list(dict.fromkeys(reasons)),
+            )
         )
         audit.record(
             session,
@@ -452,12 +495,38 @@ def review(
             "assessment",
             row.id,
             before={"status": "submitted"},
-            after={"status": new_status, "comment": comment},
+            after={"status": new_status, "comment": comment, "reasons": list(reasons)},
             company_id=row.company_id,
         )
         session.flush()
         session.refresh(row)
         return _view(session, row)
+
+
+@dataclass(frozen=True)
+class BulkApproval:
+    approved: list[int]
+    skipped: list[tuple[int, str]]  # id, why (the error's words)
+
+
+def approve_many(
+    actor: Actor, assessment_ids: Sequence[int], lang: str = "vi", *, session: Session | None = None
+) -> BulkApproval:
+    """Approve several submissions in one unit of work, as the Lists page's bulk action does: each
+    one the reviewer may approve is approved; the others are listed with the reason, none half-done."""
+    require_role(actor, *REVIEWERS)
+    approved: list[int] = []
+    skipped: list[tuple[int, str]] = []
+    with writing(session) as session:
+        for assessment_id in dict.fromkeys(assessment_ids):
+            try:
+                with session.begin_nested():  # a refused one leaves the others as they are
+                    review(actor, assessment_id, "approve", session=session)
+            except (Conflict, Forbidden, NotFound) as refused:
+                skipped.append((assessment_id, refused.text(lang)))
+            else:
+                approved.append(assessment_id)
+    return BulkApproval(approved, skipped)
 
 
 # -- bulk history (seed, imports of past rounds) -------------------------------------------------

@@ -54,6 +54,7 @@ class CompanyRow:
     ruleset_version: int | None
     criteria: dict[str, int] = field(default_factory=dict)
     previous_level: str | None = None
+    resubmission: bool = False
 
 
 def company_rows(
@@ -64,6 +65,7 @@ def company_rows(
     only_high: bool = False,
     only_not_operating: bool = False,
     only_rising: bool = False,
+    only_to_review: bool = False,
     with_criteria: bool = False,
     limit: int | None = None,
     *,
@@ -117,6 +119,7 @@ def company_rows(
             Assessment.ruleset_id,
             Assessment.ruleset_version,
             previous.c.level,
+            Assessment.resubmission,
         ]
         if with_criteria:
             columns.append(Assessment.score)
@@ -148,6 +151,10 @@ def company_rows(
             query = query.where(col(Assessment.may_operate).is_(False))
         if only_rising:
             query = query.where(rank > previous_rank, previous_rank >= 0)
+        if only_to_review:  # awaiting review; a resubmission after a return first
+            query = query.where(col(Assessment.status) == "submitted").order_by(
+                col(Assessment.resubmission).desc()
+            )
         query = query.order_by(
             col(Assessment.risk_index).desc().nulls_last(),
             col(Company.workers).desc().nulls_last(),
@@ -174,7 +181,8 @@ def company_rows(
                     "ruleset_id": row[23],
                     "ruleset_version": row[24],
                     "previous_level": row[25],
-                    "criteria": (row[26] or {}).get("criteria", {}) if with_criteria else {},
+                    "resubmission": bool(row[26]),
+                    "criteria": (row[27] or {}).get("criteria", {}) if with_criteria else {},
                 },
             )
         )

@@ -101,13 +101,23 @@ def review_actions(actor: Actor, latest: AssessmentView) -> None:
     if actor.role not in REVIEWERS or not latest.is_latest or latest.status != "submitted":
         return
     st.markdown(f"**{tr('detail.review')}**")
+    if latest.resubmission:
+        st.info(tr("detail.resubmitted"))
+    known = assessments.return_reasons()
+    reasons = st.pills(
+        tr("detail.reasons"),
+        list(known),
+        selection_mode="multi",
+        format_func=lambda r: known[r].get(lang()),
+        key="review_reasons",
+    )
     comment = st.text_area(tr("detail.comment"), key="review_comment", max_chars=2000)
     left, right = st.columns(2)
     approve = left.button(tr("detail.approve"), type="primary", icon=":material/check:", key="approve")
     send_back = right.button(tr("detail.return"), icon=":material/undo:", key="return")
     if approve or send_back:
         try:
-            assessments.review(actor, latest.id, "approve" if approve else "return", comment)
+            assessments.review(actor, latest.id, "approve" if approve else "return", comment, reasons)
         except ServiceError as error:
             service_error(error)
         else:

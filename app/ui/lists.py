@@ -6,9 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.services import assessments
+from app.services.context import Actor
 from app.services.lists import CompanyRow
+from app.ui import cache
 from app.ui.format import when
-from app.ui.session import tr
+from app.ui.session import lang, tr
 
 
 def late_mark(row: CompanyRow) -> str:
@@ -44,10 +47,44 @@ def rows_table(rows: list[CompanyRow], choice: str, labels: dict[str, str]) -> l
                 tr("lists.col.previous"): labels.get(r.previous_level or "", "—"),
                 tr("result.may_operate"): tr("common.yes") if r.may_operate else tr("common.no"),
                 tr("lists.col.submitted"): when(r.submitted_at) + late_mark(r),
+                **(
+                    {tr("lists.col.resubmitted"): tr("common.yes") if r.resubmission else ""}
+                    if choice == "to_review"
+                    else {}
+                ),
             }
             for r in rows
         ]
     return table
+
+
+def bulk_approve(actor: Actor, rows: list[CompanyRow]) -> None:
+    """Approve several awaiting submissions at once; the ones that cannot be (reviewed meanwhile,
+    replaced) are listed, the others approved."""
+    by_id = {r.assessment_id: r for r in rows if r.assessment_id is not None}
+    with st.form("bulk_approve", enter_to_submit=False, border=True):
+        picked = st.multiselect(
+            tr("lists.bulk_pick"),
+            list(by_id),
+            format_func=lambda a: (
+                f"{by_id[a].tax_code} · {by_id[a].name}"
+                + (f" · {tr('lists.col.resubmitted')}" if by_id[a].resubmission else "")
+            ),
+            key="bulk_pick",
+        )
+        go = st.form_submit_button(tr("lists.bulk_approve"), type="primary", icon=":material/done_all:")
+    if not go:
+        return
+    if not picked:
+        st.warning(tr("lists.bulk_none"))
+        return
+    result = assessments.approve_many(actor, picked, lang())
+    cache.invalidate()
+    if result.approved:
+        st.success(tr("lists.bulk_done", count=len(result.approved)))
+    for assessment_id, why in result.skipped:
+        row = by_id.get(assessment_id)
+        st.warning(f"{row.tax_code if row else assessment_id}: {why}")
 
 
 def open_on_click(rows: list[CompanyRow], table: list[dict[str, object]]) -> None:

@@ -37,7 +37,7 @@ def start_or_stop(actor: Actor, state: CompanyRound) -> NoReturn:
         st.success(tr("assessment.already_submitted", at=when(state.submission.submitted_at)))
         review = state.submission.latest_review
         if state.submission.status == "returned" and review is not None:
-            st.warning(tr("assessment.returned", comment=plain(review.comment, 2000)))
+            st.warning(tr("assessment.returned", comment=plain(review.text(lang()), 2000)))
         label = tr(
             "assessment.correct" if state.submission.status == "returned" else "assessment.new_version"
         )

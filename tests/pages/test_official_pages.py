@@ -306,3 +306,38 @@ def test_an_official_sees_the_doubt_and_the_company_never_does(seeded: str) -> N
         company.switch_page(target).run()
         assert not company.exception
         assert "khác xa số trong hồ sơ" not in texts(company) and "Dấu hiệu cần xem lại" not in texts(company)
+
+
+def test_bulk_approve_from_the_lists_and_return_with_reasons(seeded: str) -> None:
+    from app.services import lists
+
+    board = actor("zone_board")
+    waiting = lists.company_rows(board, latest_period_id(), only_to_review=True)
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/lists.py").run()
+    at.segmented_control(key="list_kind").set_value("to_review").run()
+    assert not at.exception
+    assert f"{len(waiting)}" in texts(at)
+    pick = at.multiselect(key="bulk_pick")
+    pick.set_value([w.assessment_id for w in waiting[:2]])
+    next(b for b in at.button if b.label == "Duyệt các bản đã chọn").click().run()
+    assert not at.exception
+    assert "Đã duyệt 2 bản nộp." in texts(at)
+    approved = [
+        scalar(seeded, "SELECT status FROM assessment WHERE id = :a", a=w.assessment_id) for w in waiting[:2]
+    ]
+    assert approved == ["approved", "approved"]
+
+    # returned with a reason from the list only: the company reads it
+    me = actor("company")
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, GOOD_ANSWERS)
+    done = assessments.submit(me, draft.id, "k")
+    at.query_params["company"] = str(me.company_id)
+    at.switch_page("app/pages/company_detail.py").run()
+    at.pills(key="review_reasons").set_value(["headcount_mismatch"]).run()
+    at.button(key="return").click().run()
+    assert not at.exception
+    assert assessments.get_assessment(me, done.id).status == "returned"
+    company = logged_in("demo.company")
+    assert "Số lao động không khớp hồ sơ doanh nghiệp." in texts(company)

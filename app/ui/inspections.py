@@ -70,7 +70,55 @@ def form(actor: Actor, draft: InspectionView, today: date) -> None:
         st.rerun()
 
 
+def evidence_upload(actor: Actor, draft: InspectionView) -> None:
+    """Photos or PDFs taken on site; each checked by its content, refused files said one by one."""
+    shown = inspections.evidence_of(actor, draft.id)
+    if shown:
+        st.caption(tr("inspect.evidence_list", files=", ".join(plain(e.file_name) for e in shown)))
+    files = st.file_uploader(
+        tr("inspect.evidence"),
+        type=["jpg", "jpeg", "png", "webp", "pdf"],
+        accept_multiple_files=True,
+        key=f"i_files_{draft.id}",
+    )
+    if files and st.button(tr("inspect.evidence_add"), icon=":material/upload:", key="i_upload"):
+        added = 0
+        for item in files:
+            try:
+                inspections.add_evidence(actor, draft.id, item.name, item.getvalue())
+                added += 1
+            except ServiceError as error:
+                st.error(f"{plain(item.name)}: {error.text(lang())}")
+        if added:
+            st.toast(tr("inspect.evidence_added", count=added), icon=":material/attach_file:")
+
+
+def evidence_view(actor: Actor, inspection_id: int) -> None:
+    """On the company detail: photos shown as images, PDFs offered as downloads, never as pages."""
+    items = inspections.evidence_of(actor, inspection_id)
+    if not items:
+        return
+    st.markdown(f"**{tr('inspect.evidence')}**")
+    columns = st.columns(min(len(items), 4))
+    for n, item in enumerate(items):
+        view, data = inspections.evidence_file(actor, item.id)
+        with columns[n % len(columns)]:
+            if view.media_type.startswith("image/"):
+                st.image(data, caption=plain(view.file_name))
+            else:
+                st.download_button(
+                    plain(view.file_name),
+                    data,
+                    file_name=view.file_name,
+                    mime=view.media_type,
+                    icon=":material/picture_as_pdf:",
+                    key=f"evidence_{view.id}",
+                    on_click="ignore",
+                )
+
+
 def _finish(actor: Actor, draft: InspectionView, today: date) -> None:
+    evidence_upload(actor, draft)
     with st.form(f"i_finish_{draft.id}", enter_to_submit=False):
         notes = st.text_area(
             tr("inspect.notes"), value=draft.notes, max_chars=inspections.MAX_NOTES, key="i_notes"
@@ -131,6 +179,7 @@ def side_by_side(actor: Actor, company_id: int) -> None:
         ]
     )
     st.dataframe(table, hide_index=True, width="stretch")
+    evidence_view(actor, latest.id)
 
 
 def calibration(actor: Actor) -> None:

@@ -12,7 +12,7 @@ from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.scoring import score
 from app.services import inspections, visits
-from app.services.errors import Conflict, Forbidden, Invalid
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
@@ -148,3 +148,35 @@ def test_calibration_by_zone_matches_sql(seeded: str) -> None:
     board = inspections.calibration(actor("zone_board"))
     assert {z["zone"] for z in board.zones} <= {z["zone"] for z in result.zones}
     assert all(c["zone"].startswith("KCN") for c in board.companies)
+
+
+def test_evidence_is_checked_by_content_and_never_half_saved(seeded: str) -> None:
+    from tests.inspection.test_evidence import JPEG, PDF
+
+    board = actor("zone_board")
+    visit, company, period = _planned()
+    draft = inspections.start(board, company, period, planned_visit_id=visit)
+    photo = inspections.add_evidence(board, draft.id, "../nhà ăn.jpg", JPEG)
+    assert (photo.file_name, photo.media_type) == ("nhà ăn.jpg", "image/jpeg")
+    inspections.add_evidence(board, draft.id, "biên bản.pdf", PDF)
+    for name, data, words in (
+        ("photo.jpg", b"<html><script>alert(1)</script></html>", "by their content"),
+        ("big.jpg", JPEG + b"\x00" * (5 * 2**20), "at most 5 MB"),
+        ("empty.jpg", b"", "empty"),
+    ):
+        with pytest.raises(Invalid) as refused:
+            inspections.add_evidence(board, draft.id, name, data)
+        assert words in refused.value.text("en")
+    with pytest.raises(NotFound):  # another official's draft, outside that official's scope too
+        inspections.add_evidence(actor("labour"), draft.id, "x.jpg", JPEG)
+    shown = inspections.evidence_of(board, draft.id)
+    assert [(e.file_name, e.media_type) for e in shown] == [
+        ("nhà ăn.jpg", "image/jpeg"),
+        ("biên bản.pdf", "application/pdf"),
+    ]
+    view, data = inspections.evidence_file(board, shown[0].id)
+    assert data == JPEG and view.media_type == "image/jpeg"
+    with pytest.raises(Forbidden):
+        inspections.evidence_file(actor("labour"), shown[0].id)
+    assert scalar(seeded, "SELECT count(*) FROM inspectionevidence") == 2
+    assert scalar(seeded, "SELECT count(*) FROM auditevent WHERE action = 'inspection.evidence'") == 2

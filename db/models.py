@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, false, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.vocabulary import Role, Status
@@ -169,7 +169,7 @@ class Assessment(SQLModel, table=True):
     is_latest: bool = False
     resubmission: bool = Field(
         default=False,
-        sa_column_kwargs={"server_default": false()},
+        sa_column_kwargs={"server_default": "0"},
         description="filed again after a return: look again",
     )
     answers_digest: str | None = Field(

@@ -80,12 +80,15 @@ def sms(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
 @pytest.fixture
 def no_reminders_yet(seeded: str) -> str:
     """The seeded province without its history of reminders: for tests of what gets sent, where
-    the seed's past messages (which already hold this round's steps) would answer for them."""
+    the seed's past messages (which already hold this round's steps) would answer for them. Its
+    overdue remediation actions go too, so that the officials' daily list of them (tested on its
+    own) does not join every count of company reminders."""
     from sqlalchemy import delete
 
     from app.services.context import unit_of_work
-    from db.models import OutboxMessage
+    from db.models import OutboxMessage, RemediationAction
 
     with unit_of_work(write=True) as session:
         session.execute(delete(OutboxMessage))
+        session.execute(delete(RemediationAction))
     return seeded

@@ -12,6 +12,7 @@ from typing import Any
 from app.formatting import VIETNAM
 from app.notify.rules import LoadedRules, Rules, Step, clock_time
 
+OVERDUE_FIXES = "overdue_fixes"  # the template of the overdue-remediation escalation
 __all__ = ["VIETNAM"]  # the services count days in Vietnam time from here too
 
 
@@ -254,6 +255,26 @@ def plan(
                 {"companies": listed, "count": str(len(late))},
             )
     return out
+
+
+def overdue_fixes(
+    loaded: LoadedRules,
+    now: datetime,
+    round_: Round,
+    late: Iterable[tuple[Official, Sequence[str]]],
+    configured: set[str],
+    link: str,
+) -> Plan:
+    """Each official with overdue remediation actions in scope gets one list a Vietnam day (the
+    key carries the day): the fixes a company promised and has not made escalate to its overseer."""
+    messages = _Messages(loaded, now, round_, configured, {"round": round_.name, "link": link})
+    day_key = f"fixes{(now + VIETNAM).date():%Y%m%d}"
+    for official, lines in late:
+        if lines:
+            listed = "\n".join(f"  - {line}" for line in lines)
+            values = {"companies": listed, "count": str(len(lines))}
+            messages.add("escalation", day_key, OVERDUE_FIXES, None, official, official.contact, values)
+    return messages.out
 
 
 def remind_now(

@@ -23,7 +23,7 @@ def contact_of(email: str, phone: str) -> Contact:
     return Contact(normal_email(email), mobile_e164(phone))
 
 
-def _officials(session: Session) -> dict[str, list[Official]]:
+def officials_by_zone(session: Session) -> dict[str, list[Official]]:
     """Zone id → the active reviewing officials whose scope holds it (zones board for zones,
     labour department for districts; an official with no zones listed covers every one)."""
     users = session.exec(select(User).where(col(User.role).in_(REVIEWERS), col(User.active))).all()
@@ -111,7 +111,7 @@ def company_states(session: Session, period: Period, loaded: LoadedRules) -> lis
     ).all()
     escalate = loaded.rules.escalate
     missed = _missed_before(session, period, escalate.after_missed_rounds - 1 if escalate else 0)
-    officials = _officials(session) if escalate else {}
+    officials = officials_by_zone(session) if escalate else {}
     returned_ids = [r[6] for r in rows if r[7] == Status.returned]
     comments = _return_comments(session, returned_ids)
     states = []

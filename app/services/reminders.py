@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.config import Settings, get_settings
@@ -20,13 +21,14 @@ from app.notify.rules import LoadedRules
 from app.services import audit
 from app.services.context import Actor, insert_many_ignore, reading, writing
 from app.services.errors import Invalid, NotFound
-from app.services.reminder_states import company_states
+from app.services.reminder_states import company_states, officials_by_zone
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, Role
 from db.models import (
     Company,
     OutboxMessage,
     Period,
+    RemediationAction,
     ReminderRulesVersion,
 )
 
@@ -119,7 +121,52 @@ def plan(
             )
             result.already = len(rough.messages) - len(fresh)
             plans.append(result)
+        if plans:  # overdue fixes escalate once a day, with the newest round's messages
+            _add_overdue_fixes(session, plans[-1], loaded, now, configured, link)
     return plans
+
+
+def _add_overdue_fixes(
+    session: Session, into: RoundPlan, loaded: LoadedRules, now: datetime, configured: set[str], link: str
+) -> None:
+    today = (now + planner.VIETNAM).date()
+    rows = session.execute(
+        sa_select(
+            col(Company.zone_id),
+            col(Company.name),
+            col(Company.tax_code),
+            col(RemediationAction.criterion_id),
+            col(RemediationAction.due_on),
+        )
+        .join(Company, col(Company.id) == col(RemediationAction.company_id))
+        .where(col(RemediationAction.status) == "open", col(RemediationAction.due_on) < today)
+        .order_by(col(Company.name), col(RemediationAction.criterion_id))
+    ).all()
+    if not rows:
+        return
+    by_official: dict[int, tuple[planner.Official, list[str]]] = {}
+    overseers = officials_by_zone(session)
+    for zone_id, name, tax_code, criterion, due in rows:
+        line = f"{name} (MST {tax_code}): {criterion}, hạn {due:%d/%m/%Y}"
+        for official in overseers.get(zone_id, []):
+            by_official.setdefault(official.user_id, (official, []))[1].append(line)
+    period = into.period
+    rough = planner.overdue_fixes(
+        loaded,
+        now,
+        planner.Round(period.id or 0, period.name, period.due_on),
+        by_official.values(),
+        configured,
+        link,
+    )
+    queued = set(
+        session.exec(select(OutboxMessage.dedup_key).where(OutboxMessage.period_id == period.id)).all()
+    )
+    fresh = [m for m in rough.messages if m.key not in queued]
+    into.messages.extend(fresh)
+    into.texts.update({m.key: planner.render(loaded, m) for m in fresh})
+    into.unreachable.extend(rough.unreachable)
+    into.already += len(rough.messages) - len(fresh)
 
 
 def outbox_row(message: Planned, subject: str, body: str, created_by: str) -> dict[str, object]:

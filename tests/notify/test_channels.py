@@ -41,6 +41,20 @@ def test_an_email_arrives_with_its_vietnamese_words_and_the_deduplication_key() 
     assert received["Message-ID"] == "<reminder.1.c1.due_day@zonerisk>" == delivery.provider_id
 
 
+def test_a_long_vietnamese_subject_arrives_with_every_space() -> None:
+    """Folded into several encoded words, a subject lost the space at each fold ("quá hạn" came as
+    "quáhạn"): the headers are now written unfolded, as RFC 5322 allows up to 998 characters."""
+    from dataclasses import replace
+
+    subject = "[ZoneRisk] 69 việc khắc phục đã quá hạn trong phạm vi quản lý của Ban Quản lý các KCN tỉnh"
+    with SmtpServer() as smtp:
+        channel = EmailChannel("127.0.0.1", smtp.port, "zonerisk@bacgiang.gov.vn")
+        channel.send(replace(_message("email", "bql@bacgiang.gov.vn"), subject=subject))
+        channel.close()
+    (received,) = smtp.box.messages
+    assert received["Subject"] == subject
+
+
 def test_a_refused_smtp_login_is_temporary_and_the_right_one_sends() -> None:
     with SmtpServer(user="zonerisk", password="dung-mat-khau") as smtp:
         wrong = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn", "zonerisk", "sai-mat-khau")

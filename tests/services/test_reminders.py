@@ -293,3 +293,34 @@ def test_a_returned_submission_tells_its_hr_officer_what_to_fix_once(
     assert "Bổ sung số liệu nhà ăn ca 3." in returned.get_content()
     _send(moment + timedelta(days=1), period_id)  # the next step: reminders to the others only
     assert sum("bị trả lại" in m["Subject"] for m in smtp.box.messages) == 1
+
+
+def test_overdue_fixes_escalate_to_each_official_once_a_day(seeded: str, smtp: SmtpServer) -> None:
+    """The seed's action plans include overdue ones: each reviewing official gets one list a day of
+    those in scope, by email; the same day again sends nothing, the next day sends again."""
+    from sqlalchemy import delete
+
+    from db.models import OutboxMessage as Outbox
+
+    with unit_of_work(write=True) as session:
+        session.execute(delete(Outbox))
+    _, _, moment = _due_day(seeded)
+    today = (moment + planner.VIETNAM).date()
+    overdue = """SELECT count(*) FROM remediationaction a JOIN company c ON c.id = a.company_id
+                 JOIN zone z ON z.id = c.zone_id
+                 WHERE a.status = 'open' AND a.due_on < :today AND z.kind = :kind"""
+    expected = {
+        "bqlkcn.demo@bacgiang.gov.vn": scalar(seeded, overdue, today=today, kind="industrial_zone"),
+        "sldtbxh.demo@bacgiang.gov.vn": scalar(seeded, overdue, today=today, kind="district"),
+    }
+    assert all(expected.values()), "the demo has overdue fixes in both agencies' scope"
+    _send(moment)
+    lists = {m["To"]: m for m in smtp.box.messages if "việc khắc phục đã quá hạn" in m["Subject"]}
+    assert set(lists) == set(expected)
+    for address, message in lists.items():
+        assert message["Subject"].startswith(f"[ZoneRisk] {expected[address]} việc khắc phục")
+        assert message.get_content().count("  - ") == expected[address]
+    _send(moment + timedelta(hours=3))
+    assert sum("việc khắc phục đã quá hạn" in m["Subject"] for m in smtp.box.messages) == 2
+    _send(moment + timedelta(days=1))
+    assert sum("việc khắc phục đã quá hạn" in m["Subject"] for m in smtp.box.messages) == 4

@@ -144,10 +144,8 @@ def _round_facts(
             col(Assessment.ruleset_id),
             col(Assessment.ruleset_version),
         ).where(col(Assessment.period_id).in_(earlier_ids), col(Assessment.is_latest))
-        if company_ids is not None:
-            zones = {r[2] for r in current}
-            zone_companies = sa_select(col(Company.id)).where(col(Company.zone_id).in_(zones))
-            query = query.where(col(Assessment.company_id).in_(zone_companies))
+        if company_ids is not None:  # a submit: its own rounds (the area's only if it turns out frozen)
+            query = query.where(col(Assessment.company_id).in_(company_ids))
         for company_id, period_id, *rest in session.execute(query).all():
             earlier[company_id][period_id] = tuple(rest)
 
@@ -261,6 +259,19 @@ def _peer_shares(
         ).all()
         for company_id, zone, fingerprint in rows:
             now.setdefault(company_id, (zone, fingerprint))
+        before = session.execute(
+            sa_select(col(Assessment.company_id), col(Assessment.answers_digest))
+            .join(Company, col(Company.id) == col(Assessment.company_id))
+            .where(
+                col(Assessment.period_id) == earlier_ids[0],
+                col(Assessment.is_latest),
+                col(Company.zone_id).in_(zones),
+            )
+        ).all()
+        for company_id, fingerprint in before:
+            earlier.setdefault(company_id, {}).setdefault(
+                earlier_ids[0], (None, None, fingerprint, None, None)
+            )
     previous = earlier_ids[0]
     out: dict[str, _Peers] = {}
     for company_id, (zone, fingerprint) in now.items():

@@ -189,3 +189,32 @@ def test_the_flags_command_lists_them_and_counts(seeded: str) -> None:
         check=False,
     )
     assert bad.returncode == 2 and "No such round" in bad.stderr
+
+
+def test_a_submit_that_copies_the_last_rounds_is_flagged_as_the_batch_would(seeded: str) -> None:
+    """The submit reads only its own earlier rounds, and its area's fingerprints only when its own
+    answers turn out frozen; the round's recomputation reads everything at once. Same flags."""
+    from sqlalchemy import text
+
+    from app.credibility.checks import digest
+    from app.services.context import unit_of_work
+
+    me = actor("company")
+    answers = {**GOOD_ANSWERS}
+    with unit_of_work(write=True) as session:  # the three rounds before: the very same answers
+        session.execute(
+            text(
+                "UPDATE assessment SET answers_digest = :d WHERE company_id = :c AND period_id <> :p AND is_latest"
+            ),
+            {"d": digest(answers), "c": me.company_id, "p": latest_period_id()},
+        )
+    submitted = _submit(answers, "copied")
+    stored = {
+        r[0] for r in rows(seeded, "SELECT rule_id FROM submissionflag WHERE assessment_id = :a", a=submitted)
+    }
+    assert "answers_frozen" in stored
+    credibility.recompute_round(latest_period_id())
+    again = {
+        r[0] for r in rows(seeded, "SELECT rule_id FROM submissionflag WHERE assessment_id = :a", a=submitted)
+    }
+    assert again == stored

@@ -204,7 +204,8 @@ def test_a_submit_that_copies_the_last_rounds_is_flagged_as_the_batch_would(seed
     with unit_of_work(write=True) as session:  # the three rounds before: the very same answers
         session.execute(
             text(
-                "UPDATE assessment SET answers_digest = :d WHERE company_id = :c AND period_id <> :p AND is_latest"
+                "UPDATE assessment SET answers_digest = :d"
+                " WHERE company_id = :c AND period_id <> :p AND is_latest"
             ),
             {"d": digest(answers), "c": me.company_id, "p": latest_period_id()},
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
@@ -31,6 +32,82 @@ def _flags_ready(url: str) -> float | None:
     return time.perf_counter() - started
 
 
+RAW = {
+    "scope": "SELECT id, workers FROM company WHERE active",
+    "levels": "SELECT company_id, level FROM assessment WHERE period_id IN ({now}, {before}) AND {latest}"
+    " ORDER BY period_id = {now}",
+    "flags": "SELECT f.company_id, f.severity FROM submissionflag f"
+    " JOIN assessment a ON a.id = f.assessment_id WHERE f.period_id = {now} AND {latest_a}",
+    "visits": "SELECT company_id, max(visited_on) FROM inspection WHERE status = 'done' GROUP BY company_id",
+    "missed": "SELECT pc.company_id, count(*) FROM periodcompany pc WHERE pc.period_id IN ({past})"
+    " AND NOT EXISTS (SELECT 1 FROM assessment a WHERE a.company_id = pc.company_id"
+    " AND a.period_id = pc.period_id AND {latest_a}) GROUP BY pc.company_id",
+}
+
+
+def _raw_plan(url: str, visits: int = 50) -> Callable[[], list[int]]:
+    """The strongest baseline: the planner's five inputs by hand through the raw driver, ranked by
+    the same vectorised terms; what the service adds is SQLAlchemy, scope and the rows it shows."""
+    from datetime import date
+
+    import numpy as np
+
+    from app.inspection.priority import Columns, order_of, shipped_weights, terms_array
+
+    engine = get_engine(url)
+    sqlite = url.startswith("sqlite")
+    with engine.connect() as conn:
+        ids = [
+            r[0] for r in conn.execute(sa.text("SELECT id FROM period ORDER BY due_on DESC LIMIT 4")).all()
+        ]
+    latest = "is_latest = 1" if sqlite else "is_latest"
+    values = {
+        "now": ids[0],
+        "before": ids[1],
+        "past": ",".join(map(str, ids)),
+        "latest": latest,
+        "latest_a": f"a.{latest}",
+    }
+    sql = {k: v.format(**values) for k, v in RAW.items()}
+    weights = shipped_weights()
+    bands = {lv: n for n, lv in enumerate(("very_low", "low", "medium", "high", "very_high"))}
+    today = date.today()
+
+    def plan() -> list[int]:
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            got = {}
+            for name, text in sql.items():
+                cursor.execute(text)
+                got[name] = cursor.fetchall()
+        finally:
+            raw.close()
+        level = {c: bands.get(lv, -1) for c, lv in got["levels"]}
+        doubt: dict[int, float] = {}
+        for c, severity in got["flags"]:
+            doubt[c] = doubt.get(c, 0.0) + weights.doubt_by_severity.get(severity, 0.0)
+        seen = {c: v for c, v in got["visits"]}
+        missed = dict(got["missed"])
+        ids_ = np.array([c for c, _ in got["scope"]], dtype=np.int64)
+        position = np.array([level.get(c, -1) for c, _ in got["scope"]], dtype=float)
+        visited = [seen.get(c) for c, _ in got["scope"]]
+        cols = Columns(
+            ids_,
+            np.where(position < 0, np.nan, position),
+            np.where(position < 0, 0, 5).astype(float),
+            np.array([max(w or 0, 0) for _, w in got["scope"]], dtype=float),
+            np.array([doubt.get(c, 0.0) for c, _ in got["scope"]]),
+            np.array(
+                [np.nan if v is None else (today - date.fromisoformat(str(v)[:10])).days / 7 for v in visited]
+            ),
+            np.array([missed.get(c, 0) for c, _ in got["scope"]], dtype=float),
+        )
+        return [int(i) for i in ids_[order_of(cols, terms_array(cols, weights))[:visits]]]
+
+    return plan
+
+
 def _figures(label: str, url: str, companies: int, rounds: int) -> list[Figure]:
     _ensure_seeded(url, companies, rounds)
     every_round = _flags_ready(url)
@@ -43,6 +120,7 @@ def _figures(label: str, url: str, companies: int, rounds: int) -> list[Figure]:
         flags = best_of(3, lambda: credibility.recompute_round(period))
         plan = best_of(3, lambda: visits.propose(ICT, period, 50))
         listed = best_of(3, lambda: credibility.flagged(ICT, period))
+        floor = best_of(3, _raw_plan(url))
     figures = [
         Figure(
             f"planner.flags[{scale}]", flags, overview, "one round's flags recomputed; baseline: the overview"
@@ -54,6 +132,12 @@ def _figures(label: str, url: str, companies: int, rounds: int) -> list[Figure]:
             "50 visits ranked over the province; baseline: the overview",
         ),
         Figure(f"planner.flags+plan[{scale}]", flags + plan, overview, "aim ≤2x the overview's queries"),
+        Figure(
+            f"planner.plan vs raw[{scale}]",
+            plan,
+            floor,
+            "baseline: the five inputs by hand through the raw driver, ranked by the same numpy terms",
+        ),
         Figure(f"planner.flagged_list[{scale}]", listed, overview, "the CLI's / page's list of flagged"),
     ]
     if every_round is not None:

@@ -333,6 +333,9 @@ class Inspection(SQLModel, table=True):
     """An inspector's on-site assessment: the round's rule set, filled in on site and scored by the
     same scorer as the company's own, so the two can be set side by side criterion by criterion."""
 
+    # the planner's "last visit per company" reads this index alone
+    __table_args__ = (Index("ix_inspection_done_company", "status", "company_id", "visited_on"),)
+
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
     period_id: int = Field(foreign_key="period.id", index=True)

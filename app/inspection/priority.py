@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -106,18 +107,91 @@ def terms_of(c: Candidate, w: PriorityWeights) -> Terms:
     )
 
 
+@dataclass(frozen=True)
+class Columns:
+    """The candidates of a whole scope as columns: a province ranks at numpy's speed, and only the
+    companies shown become objects. NaN marks "no level yet" and "never inspected"."""
+
+    company_id: np.ndarray
+    level_position: np.ndarray
+    level_count: np.ndarray
+    workers: np.ndarray
+    doubt: np.ndarray  # the summed weights of the round's flags
+    weeks: np.ndarray
+    missed: np.ndarray
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate], w: PriorityWeights) -> Columns:
+        nan = float("nan")
+        return cls(
+            np.array([c.company_id for c in candidates], dtype=np.int64),
+            np.array(
+                [nan if c.level_position is None else c.level_position for c in candidates], dtype=float
+            ),
+            np.array([c.level_count for c in candidates], dtype=float),
+            np.array([max(c.workers or 0, 0) for c in candidates], dtype=float),
+            np.array([sum(w.doubt_by_severity.get(s, 0.0) for s in c.flag_severities) for c in candidates]),
+            np.array(
+                [nan if c.weeks_since_inspection is None else c.weeks_since_inspection for c in candidates]
+            ),
+            np.array([c.missed_rounds for c in candidates], dtype=float),
+        )
+
+
+def terms_array(cols: Columns, w: PriorityWeights) -> np.ndarray:
+    """The five terms of every candidate, one row each, as `terms_of` computes them one by one."""
+    scale = np.array(w.risk_by_level, dtype=float)
+    known = ~np.isnan(cols.level_position) & (cols.level_count >= 1)
+    at = np.where(known, np.nan_to_num(cols.level_position) / np.maximum(cols.level_count - 1, 1), 0.0)
+    at = at * (len(scale) - 1)
+    exact = known & (cols.level_count == len(scale))
+    position = np.clip(np.nan_to_num(cols.level_position), 0, len(scale) - 1).astype(np.int64)
+    risk = np.where(exact, scale[position], np.interp(at, np.arange(len(scale)), scale))
+    risk = np.where(known, risk, w.risk_unknown)
+    exposure = 1 + np.log10(1 + cols.workers / w.exposure_per_workers)
+    doubt = 1 + cols.doubt
+    weeks = np.maximum(np.nan_to_num(cols.weeks), 0)
+    staleness = np.where(
+        np.isnan(cols.weeks),
+        w.staleness_never,
+        np.minimum(w.staleness_never, 1 + weeks / w.staleness_full_after_weeks),
+    )
+    missed = 1 + w.per_missed_round * np.minimum(cols.missed, w.missed_rounds)
+    return np.column_stack([risk, exposure, doubt, staleness, missed])
+
+
+def order_of(cols: Columns, terms: np.ndarray) -> np.ndarray:
+    """Indices, highest priority first; equal priorities (to 1e-9) by company id."""
+    priority = np.round(np.prod(terms, axis=1), 9)
+    return np.lexsort((cols.company_id, -priority))
+
+
 def rank(candidates: Iterable[Candidate], weights: PriorityWeights) -> list[Ranked]:
     """Highest priority first; equal priorities by company id, so a plan is reproducible."""
-    ranked = [Ranked(c, terms_of(c, weights)) for c in candidates]
-    return sorted(ranked, key=lambda r: (-round(r.priority, 9), r.candidate.company_id))
+    pool = list(candidates)
+    if not pool:
+        return []
+    cols = Columns.of(pool, weights)
+    terms = terms_array(cols, weights)
+    return [Ranked(pool[i], Terms(*(float(t) for t in terms[i]))) for i in order_of(cols, terms)]
+
+
+def choose_ids(
+    ordered: Sequence[int], visits: int, pinned: Iterable[int] = (), dropped: Iterable[int] = ()
+) -> list[tuple[int, bool]]:
+    """(company id, pinned) of `visits` companies: the pinned ones first (in rank order), then the
+    highest ranked of the rest; dropped ones never. Fewer only when the scope has fewer."""
+    pins, drops = set(pinned) - set(dropped), set(dropped)
+    left_out = pins | drops
+    first = [(c, True) for c in ordered if c in pins]
+    rest = [(c, False) for c in ordered if c not in left_out]
+    return (first + rest)[: max(visits, len(first))]
 
 
 def choose(
     ranked: Sequence[Ranked], visits: int, pinned: Iterable[int] = (), dropped: Iterable[int] = ()
 ) -> list[Ranked]:
-    """`visits` companies: the pinned ones first (in priority order), then the highest ranked of
-    the rest; dropped ones never. Fewer only when the scope has fewer."""
-    pins, drops = set(pinned) - set(dropped), set(dropped)
-    first = [Ranked(r.candidate, r.terms, True) for r in ranked if r.candidate.company_id in pins]
-    rest = [r for r in ranked if r.candidate.company_id not in pins | drops]
-    return (first + rest)[: max(visits, len(first))]
+    """`choose_ids` over ranked objects."""
+    by_id = {r.candidate.company_id: r for r in ranked}
+    chosen = choose_ids(list(by_id), visits, pinned, dropped)
+    return [Ranked(by_id[c].candidate, by_id[c].terms, pin) for c, pin in chosen]

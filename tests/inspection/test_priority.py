@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -75,3 +76,40 @@ def test_choose_keeps_pins_drops_drops_and_fills_by_rank(
     assert len(got) == len(set(got)) == min(max(visits, len(keep)), len(set(ids) - set(dropped)))
     rest = [r.candidate.company_id for r in ranked if r.candidate.company_id not in keep | set(dropped)]
     assert [g for g in got if g not in keep] == rest[: len(got) - len(keep)]
+
+
+any_candidates = st.lists(
+    st.builds(
+        Candidate,
+        company_id=st.integers(1, 10_000),
+        level_position=st.none() | st.integers(0, 6),
+        level_count=st.integers(0, 7),
+        workers=st.none() | st.integers(-5, 200_000),
+        flag_severities=st.lists(st.sampled_from(["low", "medium", "high", "unknown"]), max_size=4).map(
+            tuple
+        ),
+        weeks_since_inspection=st.none() | st.floats(-3, 500, allow_nan=False),
+        missed_rounds=st.integers(0, 9),
+    ).filter(lambda c: c.level_position is None or c.level_position < max(c.level_count, 1)),
+    unique_by=lambda c: c.company_id,
+    max_size=40,
+)
+
+
+@given(any_candidates)
+def test_the_columns_give_each_candidate_the_terms_of_terms_of(pool: list[Candidate]) -> None:
+    """The province is ranked on columns; every row's terms are the documented scalar ones."""
+    from app.inspection.priority import Columns, order_of, terms_array
+
+    if not pool:
+        return
+    cols = Columns.of(pool, W)
+    terms = terms_array(cols, W)
+    for candidate, row in zip(pool, terms, strict=True):
+        one = terms_of(candidate, W)
+        assert [one.risk, one.exposure, one.doubt, one.staleness, one.missed] == pytest.approx(
+            list(row), rel=1e-12
+        )
+    order = [pool[i].company_id for i in order_of(cols, terms)]
+    by_priority = sorted(pool, key=lambda c: (-round(terms_of(c, W).priority, 9), c.company_id))
+    assert order == [c.company_id for c in by_priority]

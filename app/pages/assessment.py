@@ -12,7 +12,7 @@ from app.services import assessments, portal
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
 from app.ui.format import day, rn, when
-from app.ui.questionnaire import navigation, section_form
+from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.review import review_and_submit, start_or_stop
 from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
@@ -51,12 +51,10 @@ if now.on_review:
 block = layout[now.step]
 values, save_only, save_next = section_form(block, draft.answers, refused, f"{draft.id}")
 if save_only or save_next:
-    merged = {**draft.answers, **{k: v for k, v in values.items() if v is not None}}
-    for input_id in block.input_ids:
-        if values.get(input_id) is None:
-            merged.pop(input_id, None)
     try:
-        _saved, found = assessments.save_draft(actor, draft.id, merged)
+        _saved, found = assessments.save_draft(
+            actor, draft.id, merged(draft.answers, values, block.input_ids)
+        )
     except ServiceError as error:
         service_error(error)
         st.stop()

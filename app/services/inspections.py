@@ -295,6 +295,23 @@ def side_by_side(
     return told, found, pairs
 
 
+def _criterion_gaps(into: dict[str, list[int]], found: Any, told: Any) -> None:
+    """Points the inspection found minus points the company declared, per criterion both scored."""
+    own = (told or {}).get("criteria", {})
+    for criterion, points in (found or {}).get("criteria", {}).items():
+        if criterion in own:
+            into[criterion].append(points - own[criterion])
+
+
+def _means(key: str, gaps: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """{key, mean_gap, inspections} per group, the largest gap (the kindest self-reports) first."""
+    means = [(name, round(sum(v) / len(v), 2), len(v)) for name, v in gaps.items()]
+    return [
+        {key: name, "mean_gap": mean, "inspections": n}
+        for name, mean, n in sorted(means, key=lambda m: -m[1])
+    ]
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Self-assessment minus inspection: by company (index points), by criterion (mean points the
@@ -333,7 +350,9 @@ def calibration(actor: Actor, *, session: Session | None = None) -> Calibration:
             .where(col(Inspection.status) == "done", company_condition(actor))
             .order_by(col(Inspection.visited_on).desc(), col(Inspection.id).desc())
         ).all()
-    companies, by_criterion, by_zone = [], defaultdict(list), defaultdict(list)
+    companies: list[dict[str, Any]] = []
+    by_criterion: dict[str, list[int]] = defaultdict(list)
+    by_zone: dict[str, list[float]] = defaultdict(list)
     for company_id, tax_code, name, zone, period, found_index, found, told_index, told in rows:
         gap = round((found_index or 0) - (told_index or 0), 2)
         companies.append(
@@ -349,24 +368,9 @@ def calibration(actor: Actor, *, session: Session | None = None) -> Calibration:
             }
         )
         by_zone[zone].append(gap)
-        own = (told or {}).get("criteria", {})
-        for criterion, points in (found or {}).get("criteria", {}).items():
-            if criterion in own:
-                by_criterion[criterion].append(points - own[criterion])
-    criteria = sorted(
-        (
-            {"criterion": c, "mean_gap": round(sum(v) / len(v), 2), "inspections": len(v)}
-            for c, v in by_criterion.items()
-        ),
-        key=lambda r: -r["mean_gap"],
-    )
-    zones = sorted(
-        (
-            {"zone": z, "mean_gap": round(sum(v) / len(v), 2), "inspections": len(v)}
-            for z, v in by_zone.items()
-        ),
-        key=lambda r: -r["mean_gap"],
-    )
+        _criterion_gaps(by_criterion, found, told)
+    criteria = _means("criterion", by_criterion)
+    zones = _means("zone", by_zone)
     return Calibration(companies, criteria, zones)
 
 
@@ -440,10 +444,7 @@ def round_summary(
     gaps = [found - told for found, _, _, _, _, _, told, _ in rows if found is not None and told is not None]
     by_criterion: dict[str, list[int]] = defaultdict(list)
     for _, found, _, _, _, _, _, told in rows:
-        own = (told or {}).get("criteria", {})
-        for criterion, points in (found or {}).get("criteria", {}).items():
-            if criterion in own:
-                by_criterion[criterion].append(points - own[criterion])
+        _criterion_gaps(by_criterion, found, told)
     worst = sorted(
         ((c, titles.get(c, c), sum(v) / len(v)) for c, v in by_criterion.items()), key=lambda x: -x[2]
     )

@@ -266,8 +266,16 @@ def _ranked(
     return _Scope(columns, terms, order, at, levels, flags)
 
 
-def _row(found: _Scope, company_id: int, n: int, company: Any, pinned: bool) -> VisitRow:
-    terms = Terms(*(float(t) for t in found.terms[found.at[company_id]]))
+def _visit_row(
+    company: Any,
+    level: str | None,
+    rank: int,
+    priority: float,
+    terms: dict[str, float],
+    pinned: bool,
+    flags: int,
+) -> VisitRow:
+    """One row of a proposal or a saved plan, from `_details`' columns."""
     return VisitRow(
         company_id=company[0],
         tax_code=company[1],
@@ -279,13 +287,20 @@ def _row(found: _Scope, company_id: int, n: int, company: Any, pinned: bool) -> 
         contact_phone=company[7] or "",
         contact_email=company[8] or "",
         workers=company[9],
-        level=found.levels.get(company_id, (None,))[0],
-        rank=n,
-        priority=round(terms.priority, 3),
-        terms=terms.as_dict(),
+        level=level,
+        rank=rank,
+        priority=priority,
+        terms=terms,
         pinned=pinned,
-        flags=len(found.flags.get(company_id, ())),
+        flags=flags,
     )
+
+
+def _row(found: _Scope, company_id: int, n: int, company: Any, pinned: bool) -> VisitRow:
+    terms = Terms(*(float(t) for t in found.terms[found.at[company_id]]))
+    level = found.levels.get(company_id, (None,))[0]
+    flags = len(found.flags.get(company_id, ()))
+    return _visit_row(company, level, n, round(terms.priority, 3), terms.as_dict(), pinned, flags)
 
 
 def propose(
@@ -380,52 +395,33 @@ def get_plan(actor: Actor, plan_id: int, *, session: Session | None = None) -> S
         if plan is None:
             raise NotFound.said("visits.no_plan")
         period = _period(session, plan.period_id)
-        rows = session.execute(
-            sa_select(
-                PlannedVisit,
-                col(Company.id),
-                col(Company.tax_code),
-                col(Company.name),
-                col(Zone.name),
-                col(Company.district),
-                col(Company.address),
-                col(Company.contact_name),
-                col(Company.contact_phone),
-                col(Company.contact_email),
-                col(Company.workers),
+        visits = (
+            session.execute(
+                sa_select(PlannedVisit)
+                .join(Company, col(Company.id) == col(PlannedVisit.company_id))
+                .where(col(PlannedVisit.plan_id) == plan_id, company_condition(actor))
+                .order_by(col(PlannedVisit.rank))
             )
-            .join(Company, col(Company.id) == col(PlannedVisit.company_id))
-            .join(Zone, col(Zone.id) == col(Company.zone_id))
-            .where(col(PlannedVisit.plan_id) == plan_id, company_condition(actor))
-            .order_by(col(PlannedVisit.rank))
-        ).all()
-        if not rows:
+            .scalars()
+            .all()
+        )
+        if not visits:
             raise NotFound.said("visits.no_plan")
         levels = _levels(session, period)
         flags = _flags(session, period)
-        out = []
-        for visit, *company in rows:
-            cid = company[0]
-            out.append(
-                VisitRow(
-                    company_id=company[0],
-                    tax_code=company[1],
-                    name=company[2],
-                    zone_name=company[3],
-                    district=company[4],
-                    address=company[5] or "",
-                    contact_name=company[6] or "",
-                    contact_phone=company[7] or "",
-                    contact_email=company[8] or "",
-                    workers=company[9],
-                    level=levels.get(cid, (None,))[0],
-                    rank=visit.rank,
-                    priority=visit.priority,
-                    terms=visit.terms,
-                    pinned=visit.pinned,
-                    flags=len(flags.get(cid, ())),
-                )
+        details = _details(session, [v.company_id for v in visits])
+        out = [
+            _visit_row(
+                details[v.company_id],
+                levels.get(v.company_id, (None,))[0],
+                v.rank,
+                v.priority,
+                v.terms,
+                v.pinned,
+                len(flags.get(v.company_id, ())),
             )
+            for v in visits
+        ]
         return SavedPlan(
             plan.id or 0,
             plan.title,

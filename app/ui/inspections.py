@@ -19,7 +19,7 @@ from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.inspections import InspectionView
 from app.ui.format import index
-from app.ui.questionnaire import navigation, section_form
+from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.session import lang, tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
@@ -56,12 +56,9 @@ def form(actor: Actor, draft: InspectionView, today: date) -> None:
     block = layout[now.step]
     values, save_only, save_next = section_form(block, draft.answers, refused, f"i{draft.id}")
     if save_only or save_next:
-        merged = {**draft.answers, **{k: v for k, v in values.items() if v is not None}}
-        for input_id in block.input_ids:
-            if values.get(input_id) is None:
-                merged.pop(input_id, None)
         try:
-            _, found = inspections.save(actor, draft.id, merged, draft.notes)
+            answers = merged(draft.answers, values, block.input_ids)
+            _, found = inspections.save(actor, draft.id, answers, draft.notes)
         except ServiceError as error:
             service_error(error)
             return

@@ -4,7 +4,7 @@ the result. The page keeps only the selected step; everything else is read from 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -104,6 +104,15 @@ def section_form(
         )
         save_next = right.form_submit_button(tr("assessment.save_next"), type="primary", width="stretch")
     return values, save_only, save_next
+
+
+def merged(saved: Mapping[str, Any], values: Mapping[str, Any], input_ids: Sequence[str]) -> dict[str, Any]:
+    """The saved answers with a section's typed values: a field left empty clears its answer."""
+    out = {**saved, **{k: v for k, v in values.items() if v is not None}}
+    for input_id in input_ids:
+        if values.get(input_id) is None:
+            out.pop(input_id, None)
+    return out
 
 
 def shown_answer(item: Input, value: object) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 from app.formatting import today_vietnam
 from app.services import inspections
 from app.services.errors import ServiceError
-from app.ui.inspections import calibration, can_inspect, choose_visit, form
+from app.ui.inspections import calibration_section, can_inspect, choose_visit, form
 from app.ui.remediation import overdue_by_zone
 from app.ui.session import require_actor, tr
 from app.ui.widgets import service_error
@@ -28,6 +28,6 @@ if can_inspect(actor) and (visit := choose_visit(actor)) is not None:
     form(actor, draft, today_vietnam())
 
 st.subheader(tr("inspect.calibration"))
-calibration(actor)
+calibration_section(actor)
 st.subheader(tr("fix.by_zone"))
 overdue_by_zone(actor, today_vietnam())

@@ -20,7 +20,7 @@ from app.exports.report import (
     RoundChange,
 )
 from app.formatting import today_vietnam
-from app.services import inspections, lists, monitoring, remediation, reminder_effect, trends
+from app.services import calibration, lists, monitoring, remediation, reminder_effect, trends
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, insert_ignore, snapshot, writing
 from app.services.errors import NotFound
@@ -59,7 +59,7 @@ def chairman_report(
         high, missing = rows(only_high=True), rows(filed=False)
         rounds = trends.trend(actor, everyone, limit=2, until_period_id=period.id, session=session)
         effect = reminder_effect.effect(actor, period.id, session=session)
-        done, gap, official, stopped, kind = inspections.round_summary(
+        done, gap, official, stopped, kind = calibration.round_summary(
             actor, period.id, lang, session=session
         )
         actions = remediation.overdue_by_zone(actor, today_vietnam(), session=session)

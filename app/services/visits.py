@@ -4,34 +4,27 @@ visits, missed rounds); the ranking is app.inspection.priority's; a saved plan k
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import numpy as np
-from sqlalchemy import insert, literal
+from sqlalchemy import insert
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, func
+from sqlmodel import Session, col
 
 from app.formatting import VIETNAM
-from app.inspection.priority import Columns, Terms, choose_ids, order_of, shipped_weights, terms_array
-from app.services import audit, rulesets
+from app.inspection.priority import Terms, choose_ids
+from app.services import audit, rulesets, visit_inputs
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
 from app.services.scope import company_condition, require_role
 from app.vocabulary import Role
 from db.models import (
-    Assessment,
     Company,
-    Inspection,
     Period,
-    PeriodCompany,
     PlannedVisit,
-    SubmissionFlag,
     VisitPlan,
-    Zone,
     utcnow,
 )
 
@@ -99,173 +92,6 @@ def _period(session: Session, period_id: int) -> Period:
     return period
 
 
-def _rows(session: Session, query: Any) -> list[Any]:
-    """Column rows straight from the connection: thousands at a time, no ORM row processing."""
-    return list(session.connection().execute(query).all())
-
-
-def _scope(session: Session, actor: Actor, zone_id: str | None, district: str | None) -> list[Any]:
-    """(id, registered workers) of every active company in scope and in the zone or district."""
-    query = sa_select(col(Company.id), col(Company.workers)).where(
-        col(Company.active), company_condition(actor)
-    )
-    if zone_id:
-        query = query.where(col(Company.zone_id) == zone_id)
-    if district:
-        query = query.where(col(Company.district) == district)
-    return _rows(session, query)
-
-
-def _details(session: Session, ids: Iterable[int]) -> dict[int, Any]:
-    """What a shown row prints: name, area, address and contacts, for those rows only."""
-    query = (
-        sa_select(
-            col(Company.id),
-            col(Company.tax_code),
-            col(Company.name),
-            col(Zone.name),
-            col(Company.district),
-            col(Company.address),
-            col(Company.contact_name),
-            col(Company.contact_phone),
-            col(Company.contact_email),
-            col(Company.workers),
-        )
-        .join(Zone, col(Zone.id) == col(Company.zone_id))
-        .where(col(Company.id).in_(list(ids)))
-    )
-    return {row[0]: row for row in _rows(session, query)}
-
-
-def _levels(session: Session, period: Period) -> dict[int, tuple[str, str, int]]:
-    """The round's level, or the round before's for a company that has not filed this one (two
-    index reads; one query with an OR of the rounds measured no faster)."""
-    earlier = session.execute(
-        sa_select(col(Period.id))
-        .where(col(Period.due_on) < period.due_on)
-        .order_by(col(Period.due_on).desc())
-        .limit(1)
-    ).first()
-    out: dict[int, tuple[str, str, int]] = {}
-    for period_id in [period.id, *([earlier[0]] if earlier else [])]:
-        query = sa_select(
-            col(Assessment.company_id),
-            col(Assessment.level),
-            col(Assessment.ruleset_id),
-            col(Assessment.ruleset_version),
-        ).where(col(Assessment.period_id) == period_id, col(Assessment.is_latest))
-        for company_id, level, rid, version in _rows(session, query):
-            if level is not None and company_id not in out:
-                out[company_id] = (level, rid, version)
-    return out
-
-
-def _flags(session: Session, period: Period) -> dict[int, list[str]]:
-    query = (
-        sa_select(col(SubmissionFlag.company_id), col(SubmissionFlag.severity))
-        .join(Assessment, col(Assessment.id) == col(SubmissionFlag.assessment_id))
-        .where(col(SubmissionFlag.period_id) == period.id, col(Assessment.is_latest))
-    )
-    out: dict[int, list[str]] = defaultdict(list)
-    for company_id, severity in _rows(session, query):
-        out[company_id].append(severity)
-    return out
-
-
-def _last_visits(session: Session) -> dict[int, date]:
-    query = (
-        sa_select(col(Inspection.company_id), func.max(Inspection.visited_on))
-        .where(col(Inspection.status) == "done")
-        .group_by(col(Inspection.company_id))
-    )
-    return {company_id: visited for company_id, visited in _rows(session, query) if visited is not None}
-
-
-def _missed(session: Session, period: Period, rounds: int) -> dict[int, int]:
-    """Rounds not filed among the last `rounds` whose deadline has passed (this one included): only
-    companies with a miss come back (NOT EXISTS probes the partial index of counting rows)."""
-    past = [
-        r[0]
-        for r in session.execute(
-            sa_select(col(Period.id))
-            .where(col(Period.due_on) <= period.due_on, col(Period.due_at) < utcnow())
-            .order_by(col(Period.due_on).desc())
-            .limit(rounds)
-        ).all()
-    ]
-    if not past:
-        return {}
-    filed = (
-        sa_select(literal(1))
-        .where(
-            col(Assessment.company_id) == col(PeriodCompany.company_id),
-            col(Assessment.period_id) == col(PeriodCompany.period_id),
-            col(Assessment.is_latest),
-        )
-        .exists()
-    )
-    query = (
-        sa_select(col(PeriodCompany.company_id), func.count())
-        .where(col(PeriodCompany.period_id).in_(past), ~filed)
-        .group_by(col(PeriodCompany.company_id))
-    )
-    return dict(_rows(session, query))
-
-
-@dataclass(frozen=True)
-class _Scope:
-    columns: Columns
-    terms: np.ndarray
-    order: list[int]  # company ids, highest priority first
-    at: dict[int, int]  # company id → row of the columns
-    levels: dict[int, tuple[str, str, int]]
-    flags: dict[int, list[str]]
-
-
-def _ranked(
-    session: Session, actor: Actor, period: Period, zone_id: str | None, district: str | None, today: date
-) -> _Scope:
-    """The scope's candidates as columns, ranked (app.inspection.priority)."""
-    weights = shipped_weights()
-    scope = _scope(session, actor, zone_id, district)
-    levels = _levels(session, period)
-    flags = _flags(session, period)
-    visits = _last_visits(session)
-    missed = _missed(session, period, weights.missed_rounds)
-    bands: dict[tuple[str, int], tuple[str, ...]] = {}
-    position, count = [], []
-    for company_id, _ in scope:
-        found = levels.get(company_id)
-        if found is None:
-            position.append(np.nan)
-            count.append(0)
-            continue
-        level, rid, version = found
-        if (rid, version) not in bands:
-            loaded = rulesets.get(rid, version, session=session)
-            bands[(rid, version)] = tuple(lv.id for lv in loaded.ruleset.levels)
-        ids = bands[(rid, version)]
-        position.append(ids.index(level) if level in ids else np.nan)
-        count.append(len(ids) if level in ids else 0)
-    severity = weights.doubt_by_severity
-    never = float("nan")
-    columns = Columns(
-        company_id=np.array([c for c, _ in scope], dtype=np.int64),
-        level_position=np.array(position, dtype=float),
-        level_count=np.array(count, dtype=float),
-        workers=np.array([max(w or 0, 0) for _, w in scope], dtype=float),
-        doubt=np.array([sum(severity.get(x, 0.0) for x in flags.get(c, ())) for c, _ in scope], dtype=float),
-        weeks=np.array(
-            [(today - visits[c]).days / 7 if c in visits else never for c, _ in scope], dtype=float
-        ),
-        missed=np.array([missed.get(c, 0) for c, _ in scope], dtype=float),
-    )
-    terms = terms_array(columns, weights) if scope else np.zeros((0, 5))
-    order = [int(columns.company_id[i]) for i in order_of(columns, terms)] if scope else []
-    at = {int(c): n for n, c in enumerate(columns.company_id)}
-    return _Scope(columns, terms, order, at, levels, flags)
-
-
 def _visit_row(
     company: Any,
     level: str | None,
@@ -275,7 +101,7 @@ def _visit_row(
     pinned: bool,
     flags: int,
 ) -> VisitRow:
-    """One row of a proposal or a saved plan, from `_details`' columns."""
+    """One row of a proposal or a saved plan, from `visit_inputs.details`' columns."""
     return VisitRow(
         company_id=company[0],
         tax_code=company[1],
@@ -296,7 +122,7 @@ def _visit_row(
     )
 
 
-def _row(found: _Scope, company_id: int, n: int, company: Any, pinned: bool) -> VisitRow:
+def _row(found: visit_inputs.Scope, company_id: int, n: int, company: Any, pinned: bool) -> VisitRow:
     terms = Terms(*(float(t) for t in found.terms[found.at[company_id]]))
     level = found.levels.get(company_id, (None,))[0]
     flags = len(found.flags.get(company_id, ()))
@@ -321,7 +147,7 @@ def propose(
         raise Invalid.said("visits.count", field="visits", most=MAX_VISITS)
     with reading(session) as session:
         period = _period(session, period_id)
-        found = _ranked(session, actor, period, zone_id, district, today or _today())
+        found = visit_inputs.ranked(session, actor, period, zone_id, district, today or _today())
         if not found.order:
             raise Invalid.said("visits.none_in_scope", field="zone")
         unknown = [c for c in [*pinned, *dropped] if c not in found.at]
@@ -331,7 +157,7 @@ def propose(
         taken = {c for c, _ in chosen} | set(dropped)
         beyond = [c for c in found.order if c not in taken][:SHOWN_BEYOND]
         left_out = [c for c in found.order if c in set(dropped)]
-        details = _details(session, [c for c, _ in chosen] + beyond + left_out)
+        details = visit_inputs.details(session, [c for c, _ in chosen] + beyond + left_out)
 
         def rows(ids: Iterable[tuple[int, bool]], start: int) -> list[VisitRow]:
             return [_row(found, c, n, details[c], pin) for n, (c, pin) in enumerate(ids, start=start)]
@@ -407,9 +233,9 @@ def get_plan(actor: Actor, plan_id: int, *, session: Session | None = None) -> S
         )
         if not visits:
             raise NotFound.said("visits.no_plan")
-        levels = _levels(session, period)
-        flags = _flags(session, period)
-        details = _details(session, [v.company_id for v in visits])
+        levels = visit_inputs.levels_of(session, period)
+        flags = visit_inputs.flags_by_company(session, period)
+        details = visit_inputs.details(session, [v.company_id for v in visits])
         out = [
             _visit_row(
                 details[v.company_id],

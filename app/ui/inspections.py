@@ -14,7 +14,7 @@ import streamlit as st
 from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.layout import questionnaire
 from app.assessment.progress import after_save, progress
-from app.services import inspections
+from app.services import calibration, inspection_evidence, inspections
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.inspections import InspectionView
@@ -69,7 +69,7 @@ def form(actor: Actor, draft: InspectionView, today: date) -> None:
 
 def evidence_upload(actor: Actor, draft: InspectionView) -> None:
     """Photos or PDFs taken on site; each checked by its content, refused files said one by one."""
-    shown = inspections.evidence_of(actor, draft.id)
+    shown = inspection_evidence.evidence_of(actor, draft.id)
     if shown:
         st.caption(tr("inspect.evidence_list", files=", ".join(plain(e.file_name) for e in shown)))
     files = st.file_uploader(
@@ -82,7 +82,7 @@ def evidence_upload(actor: Actor, draft: InspectionView) -> None:
         added = 0
         for item in files:
             try:
-                inspections.add_evidence(actor, draft.id, item.name, item.getvalue())
+                inspection_evidence.add_evidence(actor, draft.id, item.name, item.getvalue())
                 added += 1
             except ServiceError as error:
                 st.error(f"{plain(item.name)}: {error.text(lang())}")
@@ -92,13 +92,13 @@ def evidence_upload(actor: Actor, draft: InspectionView) -> None:
 
 def evidence_view(actor: Actor, inspection_id: int) -> None:
     """On the company detail: photos shown as images, PDFs offered as downloads, never as pages."""
-    items = inspections.evidence_of(actor, inspection_id)
+    items = inspection_evidence.evidence_of(actor, inspection_id)
     if not items:
         return
     st.markdown(f"**{tr('inspect.evidence')}**")
     columns = st.columns(min(len(items), 4))
     for n, item in enumerate(items):
-        view, data = inspections.evidence_file(actor, item.id)
+        view, data = inspection_evidence.evidence_file(actor, item.id)
         with columns[n % len(columns)]:
             if view.media_type.startswith("image/"):
                 st.image(data, caption=plain(view.file_name))
@@ -152,7 +152,7 @@ def side_by_side(actor: Actor, company_id: int) -> None:
     if not done:
         return
     latest = done[0]
-    told, found, pairs = inspections.side_by_side(actor, latest.id, lang())
+    told, found, pairs = calibration.side_by_side(actor, latest.id, lang())
     st.subheader(tr("inspect.side_by_side", on=f"{latest.visited_on:%d/%m/%Y}", by=plain(latest.inspector)))
     cols = st.columns(3)
     cols[0].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
@@ -179,8 +179,8 @@ def side_by_side(actor: Actor, company_id: int) -> None:
     evidence_view(actor, latest.id)
 
 
-def calibration(actor: Actor) -> None:
-    result = inspections.calibration(actor)
+def calibration_section(actor: Actor) -> None:
+    result = calibration.calibration(actor)
     if not result.companies:
         st.caption(tr("inspect.no_calibration"))
         return

@@ -11,7 +11,7 @@ import pytest
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.scoring import score
-from app.services import inspections, visits
+from app.services import calibration, inspection_evidence, inspections, visits
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
@@ -81,7 +81,7 @@ def test_a_planned_visit_inspected_scored_and_set_beside_the_self_assessment(see
         inspections.save(board, draft.id, GOOD_ANSWERS)
     assert visit not in [v["visit_id"] for v in inspections.my_visits(board)]
 
-    told, found, pairs = inspections.side_by_side(board, draft.id, "vi")
+    told, found, pairs = calibration.side_by_side(board, draft.id, "vi")
     own = rows(
         seeded,
         "SELECT total FROM assessment WHERE company_id = :c AND period_id = :p AND is_latest",
@@ -127,7 +127,7 @@ def test_outside_the_scope_or_the_role_nothing_is_started(seeded: str) -> None:
 def test_calibration_by_zone_matches_sql(seeded: str) -> None:
     """The seed's inspections found more risk than declared on a few questions; each zone's mean
     gap, recomputed in SQL, is the one the officials read."""
-    result = inspections.calibration(actor("ict"))
+    result = calibration.calibration(actor("ict"))
     expected = {
         r[0]: (round(float(r[1]), 2), int(r[2]))
         for r in rows(
@@ -145,7 +145,7 @@ def test_calibration_by_zone_matches_sql(seeded: str) -> None:
         assert count == expected[zone][1] and gap == pytest.approx(expected[zone][0], abs=0.011)
     assert len(result.companies) == sum(n for _, n in expected.values())
     assert result.criteria[0]["mean_gap"] > 0  # the honest bias: companies left points out
-    board = inspections.calibration(actor("zone_board"))
+    board = calibration.calibration(actor("zone_board"))
     assert {z["zone"] for z in board.zones} <= {z["zone"] for z in result.zones}
     assert all(c["zone"].startswith("KCN") for c in board.companies)
 
@@ -156,27 +156,27 @@ def test_evidence_is_checked_by_content_and_never_half_saved(seeded: str) -> Non
     board = actor("zone_board")
     visit, company, period = _planned()
     draft = inspections.start(board, company, period, planned_visit_id=visit)
-    photo = inspections.add_evidence(board, draft.id, "../nhà ăn.jpg", JPEG)
+    photo = inspection_evidence.add_evidence(board, draft.id, "../nhà ăn.jpg", JPEG)
     assert (photo.file_name, photo.media_type) == ("nhà ăn.jpg", "image/jpeg")
-    inspections.add_evidence(board, draft.id, "biên bản.pdf", PDF)
+    inspection_evidence.add_evidence(board, draft.id, "biên bản.pdf", PDF)
     for name, data, words in (
         ("photo.jpg", b"<html><script>alert(1)</script></html>", "by their content"),
         ("big.jpg", JPEG + b"\x00" * (5 * 2**20), "at most 5 MB"),
         ("empty.jpg", b"", "empty"),
     ):
         with pytest.raises(Invalid) as refused:
-            inspections.add_evidence(board, draft.id, name, data)
+            inspection_evidence.add_evidence(board, draft.id, name, data)
         assert words in refused.value.text("en")
     with pytest.raises(NotFound):  # another official's draft, outside that official's scope too
-        inspections.add_evidence(actor("labour"), draft.id, "x.jpg", JPEG)
-    shown = inspections.evidence_of(board, draft.id)
+        inspection_evidence.add_evidence(actor("labour"), draft.id, "x.jpg", JPEG)
+    shown = inspection_evidence.evidence_of(board, draft.id)
     assert [(e.file_name, e.media_type) for e in shown] == [
         ("nhà ăn.jpg", "image/jpeg"),
         ("biên bản.pdf", "application/pdf"),
     ]
-    view, data = inspections.evidence_file(board, shown[0].id)
+    view, data = inspection_evidence.evidence_file(board, shown[0].id)
     assert data == JPEG and view.media_type == "image/jpeg"
     with pytest.raises(Forbidden):
-        inspections.evidence_file(actor("labour"), shown[0].id)
+        inspection_evidence.evidence_file(actor("labour"), shown[0].id)
     assert scalar(seeded, "SELECT count(*) FROM inspectionevidence") == 2
     assert scalar(seeded, "SELECT count(*) FROM auditevent WHERE action = 'inspection.evidence'") == 2

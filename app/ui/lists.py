@@ -12,6 +12,7 @@ from app.services.lists import CompanyRow
 from app.ui import cache
 from app.ui.format import when
 from app.ui.session import lang, tr
+from app.ui.widgets import choose_many
 
 
 def late_mark(row: CompanyRow) -> str:
@@ -63,7 +64,7 @@ def bulk_approve(actor: Actor, rows: list[CompanyRow]) -> None:
     replaced) are listed, the others approved."""
     by_id = {r.assessment_id: r for r in rows if r.assessment_id is not None}
     with st.form("bulk_approve", enter_to_submit=False, border=True):
-        picked = st.multiselect(
+        picked = choose_many(
             tr("lists.bulk_pick"),
             list(by_id),
             format_func=lambda a: (

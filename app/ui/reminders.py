@@ -59,6 +59,7 @@ def remind_now(actor: Actor, period_id: int, rows: list[CompanyRow]) -> None:
             default=list(by_id),
             format_func={cid: f"{r.tax_code} · {r.name}" for cid, r in by_id.items()}.__getitem__,
             key="remind_pick",
+            placeholder=tr("common.choose"),
         )
         if not chosen:
             return

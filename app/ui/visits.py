@@ -14,7 +14,7 @@ from app.services.visits import Proposal, VisitRow
 from app.ui.downloads import XLSX, pdf_download
 from app.ui.format import day, number
 from app.ui.session import lang, tr
-from app.ui.widgets import service_error
+from app.ui.widgets import choose_many, service_error
 
 TERMS = ("risk", "exposure", "doubt", "staleness", "missed")
 
@@ -74,8 +74,10 @@ def adjustments(proposal: Proposal, zone: str | None) -> None:
     shown = [*proposal.chosen, *proposal.others, *proposal.dropped]
     names = {r.company_id: f"{r.tax_code} · {r.name}" for r in shown}
     left, right = st.columns(2)
-    left.multiselect(tr("visits.pin"), list(names), format_func=names.__getitem__, key=f"v_pinned_{zone}")
-    right.multiselect(tr("visits.drop"), list(names), format_func=names.__getitem__, key=f"v_dropped_{zone}")
+    with left:
+        choose_many(tr("visits.pin"), list(names), format_func=names.__getitem__, key=f"v_pinned_{zone}")
+    with right:
+        choose_many(tr("visits.drop"), list(names), format_func=names.__getitem__, key=f"v_dropped_{zone}")
 
 
 def save_button(actor: Actor, proposal: Proposal, title: str) -> None:

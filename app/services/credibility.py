@@ -101,7 +101,7 @@ def _rounds_needed(rules: FlagRules) -> int:
 
 
 def _round_facts(
-    session: Session, period: Period, rules: FlagRules, company_ids: list[int] | None = None
+    session: Session, period: Period, rules: FlagRules, company_ids: Sequence[int]
 ) -> list[tuple[int, int, Facts]]:
     """(assessment id, company id, facts) for the round's counting submissions, all or some."""
     sets = _RuleSets(session)
@@ -122,8 +122,7 @@ def _round_facts(
         .join(Company, col(Company.id) == col(Assessment.company_id))
         .where(col(Assessment.period_id) == period.id, col(Assessment.is_latest))
     )
-    if company_ids is not None:
-        current_query = current_query.where(col(Assessment.company_id).in_(company_ids))
+    current_query = current_query.where(col(Assessment.company_id).in_(list(company_ids)))
     current = session.execute(current_query).all()
     if not current:
         return []
@@ -144,8 +143,8 @@ def _round_facts(
             col(Assessment.ruleset_id),
             col(Assessment.ruleset_version),
         ).where(col(Assessment.period_id).in_(earlier_ids), col(Assessment.is_latest))
-        if company_ids is not None:  # a submit: its own rounds (the area's only if it turns out frozen)
-            query = query.where(col(Assessment.company_id).in_(company_ids))
+        # its own rounds only; the area's fingerprints are read if its answers turn out frozen
+        query = query.where(col(Assessment.company_id).in_(list(company_ids)))
         for company_id, period_id, *rest in session.execute(query).all():
             earlier[company_id][period_id] = tuple(rest)
 
@@ -194,9 +193,7 @@ def _round_facts(
             )
         )
 
-    peers = _peer_shares(
-        session, period, earlier_ids, rules, facts_list, current, digests, earlier, company_ids
-    )
+    peers = _peer_shares(session, period, earlier_ids, rules, facts_list, current, digests, earlier)
     bands = drop_bands(rules)
     previous_rows = _previous_answers(session, facts_list, earlier, earlier_ids, bands)
     out = []
@@ -236,42 +233,38 @@ def _peer_shares(
     current: Sequence[Any],
     digests: dict[int, str],
     earlier: dict[int, dict[int, tuple[Any, ...]]],
-    company_ids: list[int] | None,
 ) -> dict[str, _Peers]:
-    """Per area, which of its filers changed their answers since the round before; only the areas
-    of companies whose own answers are frozen, and for a single submit, the area's other filers are
-    read (their fingerprints, not their answers)."""
+    """Per area, which of its filers changed their answers since the round before; read only for
+    the areas of companies whose own answers are frozen."""
     if not earlier_ids:
         return {}
     zones = {zone for _, _, zone, facts in facts_list if needs_peers(rules, facts)}
     if not zones:
         return {}
     now: dict[int, tuple[str, str | None]] = {r[1]: (r[2], digests[r[0]]) for r in current}
-    if company_ids is not None:  # a submit: the area's other filers of this round
-        rows = session.execute(
-            sa_select(col(Assessment.company_id), col(Company.zone_id), col(Assessment.answers_digest))
-            .join(Company, col(Company.id) == col(Assessment.company_id))
-            .where(
-                col(Assessment.period_id) == period.id,
-                col(Assessment.is_latest),
-                col(Company.zone_id).in_(zones),
-            )
-        ).all()
-        for company_id, zone, fingerprint in rows:
-            now.setdefault(company_id, (zone, fingerprint))
-        before = session.execute(
-            sa_select(col(Assessment.company_id), col(Assessment.answers_digest))
-            .join(Company, col(Company.id) == col(Assessment.company_id))
-            .where(
-                col(Assessment.period_id) == earlier_ids[0],
-                col(Assessment.is_latest),
-                col(Company.zone_id).in_(zones),
-            )
-        ).all()
-        for company_id, fingerprint in before:
-            earlier.setdefault(company_id, {}).setdefault(
-                earlier_ids[0], (None, None, fingerprint, None, None)
-            )
+    # the area's filers of this round and the one before: their fingerprints, not their answers
+    rows = session.execute(
+        sa_select(col(Assessment.company_id), col(Company.zone_id), col(Assessment.answers_digest))
+        .join(Company, col(Company.id) == col(Assessment.company_id))
+        .where(
+            col(Assessment.period_id) == period.id,
+            col(Assessment.is_latest),
+            col(Company.zone_id).in_(zones),
+        )
+    ).all()
+    for company_id, zone, fingerprint in rows:
+        now.setdefault(company_id, (zone, fingerprint))
+    before = session.execute(
+        sa_select(col(Assessment.company_id), col(Assessment.answers_digest))
+        .join(Company, col(Company.id) == col(Assessment.company_id))
+        .where(
+            col(Assessment.period_id) == earlier_ids[0],
+            col(Assessment.is_latest),
+            col(Company.zone_id).in_(zones),
+        )
+    ).all()
+    for company_id, fingerprint in before:
+        earlier.setdefault(company_id, {}).setdefault(earlier_ids[0], (None, None, fingerprint, None, None))
     previous = earlier_ids[0]
     out: dict[str, _Peers] = {}
     for company_id, (zone, fingerprint) in now.items():
@@ -343,7 +336,12 @@ def flag_submission(session: Session, period: Period, company_id: int, rules: Fl
     return _store(session, period.id or 0, found)
 
 
-def recompute_round(period_id: int, *, session: Session | None = None, rules: FlagRules | None = None) -> int:
+CHUNK = 2_000  # companies whose answers a recomputation decodes at once
+
+
+def recompute_round(
+    period_id: int, *, session: Session | None = None, rules: FlagRules | None = None, chunk: int = CHUNK
+) -> int:
     """The round's flags again, from its stored submissions (after a rule change, for the seed, or
     for rows stored before flags existed). Returns how many flags it stored."""
     rules = rules or shipped()
@@ -352,8 +350,34 @@ def recompute_round(period_id: int, *, session: Session | None = None, rules: Fl
         if period is None:
             raise NotFound.said("assessments.no_round")
         session.execute(delete(SubmissionFlag).where(col(SubmissionFlag.period_id) == period_id))
-        found = [(a, c, evaluate(rules, facts)) for a, c, facts in _round_facts(session, period, rules)]
-        return _store(session, period_id, found)
+        counting = (col(Assessment.period_id) == period_id) & col(Assessment.is_latest)
+        _fill_fingerprints(session, counting, chunk)
+        companies = [
+            r[0]
+            for r in session.execute(
+                sa_select(col(Assessment.company_id)).where(counting).order_by(col(Assessment.company_id))
+            ).all()
+        ]
+        stored = 0
+        for start in range(0, len(companies), chunk):  # memory flat in the province's size
+            part = companies[start : start + chunk]
+            found = [(a, c, evaluate(rules, f)) for a, c, f in _round_facts(session, period, rules, part)]
+            stored += _store(session, period_id, found)
+        return stored
+
+
+def _fill_fingerprints(session: Session, counting: Any, chunk: int) -> None:
+    """Rows stored before fingerprints existed get theirs first, so that every chunk compares its
+    area with complete fingerprints."""
+    while True:
+        missing = session.execute(
+            sa_select(col(Assessment.id), col(Assessment.answers))
+            .where(counting, col(Assessment.answers_digest).is_(None))
+            .limit(chunk)
+        ).all()
+        if not missing:
+            return
+        session.execute(update(Assessment), [{"id": i, "answers_digest": digest(a)} for i, a in missing])
 
 
 def recompute_all(*, session: Session | None = None, progress: Progress | None = None) -> int:

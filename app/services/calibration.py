@@ -20,6 +20,13 @@ from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS
 from db.models import Assessment, Company, Inspection, Period, Zone
 
+# An inspection's company's own counting submission of the same round: what it is compared with.
+_SELF_ASSESSED = (
+    (col(Assessment.company_id) == col(Inspection.company_id))
+    & (col(Assessment.period_id) == col(Inspection.period_id))
+    & col(Assessment.is_latest)
+)
+
 
 @dataclass(frozen=True)
 class CriterionPair:
@@ -128,9 +135,7 @@ def calibration(actor: Actor, *, session: Session | None = None) -> Calibration:
             .join(Period, col(Period.id) == col(Inspection.period_id))
             .join(
                 Assessment,
-                (col(Assessment.company_id) == col(Inspection.company_id))
-                & (col(Assessment.period_id) == col(Inspection.period_id))
-                & col(Assessment.is_latest),
+                _SELF_ASSESSED,
             )
             .where(col(Inspection.status) == "done", company_condition(actor))
             .order_by(col(Inspection.visited_on).desc(), col(Inspection.id).desc())
@@ -180,9 +185,7 @@ def round_summary(
             .join(Company, col(Company.id) == col(Inspection.company_id))
             .outerjoin(
                 Assessment,
-                (col(Assessment.company_id) == col(Inspection.company_id))
-                & (col(Assessment.period_id) == col(Inspection.period_id))
-                & col(Assessment.is_latest),
+                _SELF_ASSESSED,
             )
             .where(
                 col(Inspection.period_id) == period_id,

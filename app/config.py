@@ -81,6 +81,21 @@ class Settings(BaseSettings):
 
     mode: Mode = Field(default=Mode.production, alias="ZONERISK_ENV")
     database_url: str = Field(default="sqlite:///data/zonerisk.db", alias="DATABASE_URL")
+    read_database_url: str = Field(
+        default="",
+        alias="ZONERISK_READ_DATABASE_URL",
+        description="where the pages' reads go: a PostgreSQL streaming replica when a province outgrows "
+        "one server; empty means the primary (DATABASE_URL). Writes always go to the primary.",
+    )
+    db_pool_size: int = Field(default=5, alias="ZONERISK_DB_POOL_SIZE", ge=1)
+    db_max_overflow: int = Field(default=10, alias="ZONERISK_DB_MAX_OVERFLOW", ge=0)
+    db_statement_timeout_ms: int = Field(
+        default=0,
+        alias="ZONERISK_DB_STATEMENT_TIMEOUT_MS",
+        ge=0,
+        description="PostgreSQL's statement_timeout for this process's connections (0: none, for the "
+        "command line's batch work; deploy/zonerisk.env sets 30 s for the web replicas)",
+    )
     secret_key: str = Field(default="", alias="ZONERISK_SECRET_KEY")
     previous_secret_key: str = Field(default="", alias="ZONERISK_PREVIOUS_SECRET_KEY")
     previous_key_until: datetime | None = Field(
@@ -144,6 +159,12 @@ class Settings(BaseSettings):
             path.parent.mkdir(parents=True, exist_ok=True)
             return prefix + str(path)
         return url
+
+    def resolved_read_database_url(self) -> str:
+        """The reads' database: the override's, else ZONERISK_READ_DATABASE_URL, else the primary."""
+        if _database_override is not None:
+            return _read_database_override or _database_override
+        return self.read_database_url or self.resolved_database_url()
 
     def effective_secret(self) -> str:
         if self.secret_key:
@@ -232,15 +253,18 @@ def get_settings() -> Settings:
 
 
 _database_override: str | None = None
+_read_database_override: str | None = None
 
 
 @contextmanager
-def database_override(url: str) -> Iterator[str]:
-    """Point this process's services at `url` for the duration, without editing the environment:
-    how the tests hand each test its own database (subprocesses get DATABASE_URL explicitly)."""
-    global _database_override
-    previous, _database_override = _database_override, url
+def database_override(url: str, read_url: str | None = None) -> Iterator[str]:
+    """Point this process's services at `url` (and their reads at `read_url`, else `url`) for the
+    duration, without editing the environment: how the tests hand each test its own database
+    (subprocesses get DATABASE_URL explicitly)."""
+    global _database_override, _read_database_override
+    previous = _database_override, _read_database_override
+    _database_override, _read_database_override = url, read_url
     try:
         yield url
     finally:
-        _database_override = previous
+        _database_override, _read_database_override = previous

@@ -18,6 +18,11 @@ def normalise_url(url: str) -> str:
 
 @cache
 def get_engine(url: str) -> Engine:
+    """The pool settings (ZONERISK_DB_POOL_SIZE, _MAX_OVERFLOW, _STATEMENT_TIMEOUT_MS) apply to
+    PostgreSQL: each replica holds at most pool size + overflow connections, so replicas × that
+    must stay under the server's max_connections."""
+    from app.config import get_settings
+
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -45,4 +50,14 @@ def get_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    settings = get_settings()
+    connect_args: dict[str, Any] = {}
+    if settings.db_statement_timeout_ms:
+        connect_args["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        connect_args=connect_args,
+    )

@@ -394,3 +394,13 @@ class InspectionEvidence(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     uploaded_by: str = Field(max_length=60)
     uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+class DataVersion(SQLModel, table=True):
+    """One row whose number grows in the same transaction as every write the officials' figures
+    depend on (a submission, a review, an import, a rule set, a round). Every cached read carries it
+    in its key, so that a replica never serves a figure older than the last committed write, for the
+    price of one primary-key read per page run."""
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import get_settings
+from app.services import data_version as _data_version  # noqa: F401  # registers the version's bump on commit
 from db.engine import get_engine
 
 
@@ -34,8 +35,12 @@ SYSTEM_ACTOR = Actor(user_id=None, username="system", role="admin")
 """Seeding and start-up tasks."""
 
 
-def engine() -> Engine:
-    return get_engine(get_settings().resolved_database_url())
+def engine(*, read: bool = False) -> Engine:
+    """The primary's engine, or with `read` the engine of the reads' database (a streaming replica
+    where one is configured, else the primary's own)."""
+    settings = get_settings()
+    url = settings.resolved_read_database_url() if read else settings.resolved_database_url()
+    return get_engine(url)
 
 
 @contextmanager
@@ -45,7 +50,7 @@ def reading(session: Session | None) -> Iterator[Session]:
     if session is not None:
         yield session
         return
-    with unit_of_work() as own:
+    with unit_of_work(read_only=True) as own:
         yield own
 
 
@@ -72,19 +77,21 @@ def snapshot(session: Session | None = None) -> Iterator[Session]:
     if session is not None:
         yield session
         return
-    with unit_of_work() as session:
+    with unit_of_work(read_only=True) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         yield session
 
 
 @contextmanager
-def unit_of_work(write: bool = False) -> Iterator[Session]:
+def unit_of_work(write: bool = False, *, read_only: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back whole on any error.
 
     `write` takes SQLite's write lock at BEGIN, so concurrent writers queue instead of failing.
+    `read_only` runs on the reads' engine (a replica, where one is configured): for a unit that
+    only reads and may see the data a replication delay late.
     """
-    with Session(engine(), expire_on_commit=False) as session:
+    with Session(engine(read=read_only and not write), expire_on_commit=False) as session:
         if write:
             session.connection(execution_options={"sqlite_immediate": True})
         try:

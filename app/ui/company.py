@@ -13,7 +13,6 @@ from app.services.assessments import AssessmentView
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.scope import REVIEWERS
-from app.ui import cache
 from app.ui.questionnaire import answers_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
@@ -121,6 +120,5 @@ def review_actions(actor: Actor, latest: AssessmentView) -> None:
         except ServiceError as error:
             service_error(error)
         else:
-            cache.invalidate()
             st.toast(tr("detail.reviewed"), icon=":material/check_circle:")
             st.rerun()

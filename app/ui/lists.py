@@ -9,7 +9,6 @@ import streamlit as st
 from app.services import assessments
 from app.services.context import Actor
 from app.services.lists import CompanyRow
-from app.ui import cache
 from app.ui.format import when
 from app.ui.session import lang, tr
 from app.ui.widgets import choose_many
@@ -80,7 +79,6 @@ def bulk_approve(actor: Actor, rows: list[CompanyRow]) -> None:
         st.warning(tr("lists.bulk_none"))
         return
     result = assessments.approve_many(actor, picked, lang())
-    cache.invalidate()
     if result.approved:
         st.success(tr("lists.bulk_done", count=len(result.approved)))
     for assessment_id, why in result.skipped:

@@ -9,7 +9,6 @@ from app.services import companies
 from app.services.companies import CompanyView
 from app.services.context import Actor
 from app.services.errors import ServiceError
-from app.ui import cache
 from app.ui.session import tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
@@ -32,7 +31,6 @@ def pending_name_review(actor: Actor, company: CompanyView) -> None:
         except ServiceError as error:
             service_error(error)
         else:
-            cache.invalidate()
             st.rerun()
 
 

@@ -16,7 +16,6 @@ from app.services.assessments import AssessmentView
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.portal import CompanyRound
-from app.ui import cache
 from app.ui.format import when
 from app.ui.questionnaire import answers_table
 from app.ui.result import level_box
@@ -87,6 +86,5 @@ def review_and_submit(
         except ServiceError as error:
             service_error(error)
         else:
-            cache.invalidate()  # the officials' numbers change with this submission
             st.session_state["show_assessment"] = done.id
             st.switch_page("app/pages/result.py")

@@ -13,6 +13,7 @@ import typer
 
 from app.cli_admin import backup_command, companies_app, export_app, prepare_command, restore_command
 from app.cli_common import BAD_INPUT
+from app.cli_deploy import deploy_app
 from app.cli_inspect import flags_command, visits_app
 from app.cli_remind import remind_app, worker_command
 from app.cli_scoring import rulesets_app, score_command
@@ -34,6 +35,7 @@ app.add_typer(remind_app, name="remind")
 app.command("worker")(worker_command)
 app.command("flags")(flags_command)
 app.add_typer(visits_app, name="visits")
+app.add_typer(deploy_app, name="deploy")
 
 
 @app.callback()

@@ -1,0 +1,132 @@
+"""The deployment files as shipped: nginx accepts the rendered site (`nginx -t`), and a running nginx
+over two stand-in replicas keeps each browser on one replica (the cookie) while spreading new ones."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from app.config import ROOT
+from app.deployment import Site, render_nginx_site, standalone_nginx_conf
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+needs_nginx = pytest.mark.skipif(NGINX is None, reason="Debian's nginx is not installed (.ci/run installs it)")
+
+
+def _prefix(tmp_path: Path, site: str) -> Path:
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(standalone_nginx_conf(site, tmp_path), "utf-8")
+    return conf
+
+
+def _certificate(tmp_path: Path) -> tuple[Path, Path]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=zr.test"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@needs_nginx
+def test_nginx_accepts_the_tls_site_as_rendered(tmp_path: Path) -> None:
+    cert, key = _certificate(tmp_path)
+    site = render_nginx_site(Site((8501, 8502, 8503), "zonerisk.bacgiang.gov.vn", cert, key, 18443, 18080))
+    conf = _prefix(tmp_path, site)
+    checked = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
+    assert "/_stcore/stream" in site and "proxy_set_header Upgrade $http_upgrade" in site
+    assert "hash $zr_replica consistent" in site
+    assert "return 301 https://" in site  # plain HTTP only redirects
+    assert "Secure" in site
+
+
+def test_the_cli_prints_the_site_for_n_replicas() -> None:
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-m", "app.cli", "deploy", "nginx", "--server-name", "zr.test"]
+        + ["--replicas", "4", "--first-port", "9001"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", done.stdout) == ["9001", "9002", "9003", "9004"]
+
+
+def test_the_units_run_commands_that_exist() -> None:
+    units = (ROOT / "deploy" / "systemd").glob("*.service")
+    named = {m for unit in units for m in re.findall(r"-m app\.cli (\w+)", unit.read_text("utf-8"))}
+    assert named == {"prepare", "worker", "backup"}
+    for command in named:
+        shown = subprocess.run(
+            [str(ROOT / ".venv/bin/python"), "-m", "app.cli", command, "--help"], capture_output=True, cwd=ROOT
+        )
+        assert shown.returncode == 0, command
+
+
+class _Replica(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - the handler's name is the stdlib's
+        body = str(self.server.server_address[1]).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def balancer(tmp_path: Path) -> Iterator[str]:
+    replicas = [ThreadingHTTPServer(("127.0.0.1", 0), _Replica) for _ in range(2)]
+    for server in replicas:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    ports = tuple(s.server_address[1] for s in replicas)
+    site = render_nginx_site(Site(ports, certificate=None, certificate_key=None, listen_port=18471))
+    conf = _prefix(tmp_path, site)
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"])
+    try:
+        for _ in range(50):
+            try:
+                urllib.request.urlopen("http://127.0.0.1:18471/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield "http://127.0.0.1:18471"
+    finally:
+        process.terminate()
+        process.wait(10)
+        for server in replicas:
+            server.shutdown()
+
+
+@needs_nginx
+def test_a_browser_stays_on_its_replica_and_new_ones_spread(balancer: str) -> None:
+    seen: Counter[str] = Counter()
+    for _ in range(40):
+        with urllib.request.urlopen(balancer + "/") as first:
+            cookie = first.headers["Set-Cookie"]
+            replica = first.read().decode()
+        assert cookie.startswith("zr_replica=") and "HttpOnly" in cookie
+        seen[replica] += 1
+        token = cookie.split(";")[0]
+        for _ in range(5):  # the same browser, cookie sent: the same replica, and no new cookie
+            request = urllib.request.Request(balancer + "/", headers={"Cookie": token})
+            with urllib.request.urlopen(request) as again:
+                assert again.read().decode() == replica
+                assert again.headers["Set-Cookie"] is None
+    assert len(seen) == 2 and min(seen.values()) >= 8, seen  # 40 new browsers over both replicas

@@ -18,7 +18,9 @@ def nginx_command(
     replicas: Annotated[int, typer.Option("--replicas", min=1, max=64, help="Streamlit replicas")] = 2,
     first_port: Annotated[int, typer.Option("--first-port", min=1024, max=65000)] = 8501,
     certificate: Annotated[Path, typer.Option("--certificate")] = Path("/etc/ssl/zonerisk/fullchain.pem"),
-    certificate_key: Annotated[Path, typer.Option("--certificate-key")] = Path("/etc/ssl/zonerisk/privkey.pem"),
+    certificate_key: Annotated[Path, typer.Option("--certificate-key")] = Path(
+        "/etc/ssl/zonerisk/privkey.pem"
+    ),
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1)] = 10,
 ) -> None:
     """Print the nginx site for N replicas on ports first-port, first-port+1, …; TLS always."""

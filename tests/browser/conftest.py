@@ -62,9 +62,7 @@ def serve(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
+            "app.serve",  # what run.sh and the systemd unit start: warm, then `streamlit run`
             "--server.port",
             str(port),
             "--server.address",

@@ -40,7 +40,7 @@ def excel_download(
             service_error(error)
             return
         bar.empty()
-        st.session_state[key] = (data, rows)
+        _keep_one("xlsx_", key, (data, rows))
     if key in st.session_state:
         data, rows = st.session_state[key]
         st.download_button(
@@ -64,6 +64,14 @@ def excel_download(
             )
 
 
+def _keep_one(prefix: str, key: str, value: object) -> None:
+    """A session holds one prepared file of a kind (the latest filters' workbook, one preview), not
+    one per filter tried: a session's memory stays bounded however long the official browses."""
+    for stale in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix) and k != key]:
+        del st.session_state[stale]
+    st.session_state[key] = value
+
+
 def pdf_download(label: str, file_name: str, make: Callable[[], bytes], key: str) -> None:
     st.download_button(
         label,
@@ -85,7 +93,7 @@ def pdf_preview(make: Callable[[], bytes], key: str) -> None:
     if cache_key not in st.session_state:
         with st.spinner(tr("download.preparing")):
             try:
-                st.session_state[cache_key] = make()
+                _keep_one(f"{key}_preview_", cache_key, make())
             except ServiceError as error:
                 service_error(error)
                 return

@@ -340,3 +340,15 @@ def test_bulk_approve_from_the_lists_and_return_with_reasons(seeded: str) -> Non
     assert assessments.get_assessment(me, done.id).status == "returned"
     company = logged_in("demo.company")
     assert "Số lao động không khớp hồ sơ doanh nghiệp." in texts(company)
+
+
+def test_a_session_keeps_one_prepared_workbook_however_many_filters_it_tries(seeded: str) -> None:
+    """Memory per session is bounded: preparing the workbook under a new filter drops the last one."""
+    at = logged_in("demo.ict")
+    for text in ("", "Công ty", "May"):
+        at.text_input(key="f_search").input(text).run()
+        at.button(key="prepare_xlsx").click().run()
+        assert not at.exception, at.exception
+        held = [k for k in at.session_state if str(k).startswith("xlsx_")]
+        assert len(held) == 1, held
+        assert any(b.key == "download_xlsx" for b in at.get("download_button"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import visits
 from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
+from app.ui import cache
 from app.ui.filters import choose_period
 from app.ui.format import rn
 from app.ui.session import lang, require_actor, tr
@@ -26,7 +26,7 @@ st.caption(plain(rn(period.name)))
 count, zone, title = request(actor)
 pinned, dropped = (st.session_state.get(f"v_{kind}_{zone}", []) for kind in ("pinned", "dropped"))
 try:
-    proposal = visits.propose(actor, period.id, count, zone_id=zone, pinned=pinned, dropped=dropped)
+    proposal = cache.proposal(actor, period.id, count, zone, pinned, dropped)
 except ServiceError as error:
     service_error(error)
     st.stop()

@@ -81,7 +81,9 @@ class SavedPlan:
     rows: list[VisitRow]
 
 
-def _today() -> date:
+def planning_day() -> date:
+    """Today in Vietnam: what the time since a company's last visit counts to (and so a part of
+    the cached ranking's key)."""
     return (utcnow() + VIETNAM).date()
 
 
@@ -147,7 +149,7 @@ def propose(
         raise Invalid.said("visits.count", field="visits", most=MAX_VISITS)
     with reading(session) as session:
         period = _period(session, period_id)
-        found = visit_inputs.ranked(session, actor, period, zone_id, district, today or _today())
+        found = visit_inputs.ranked(session, actor, period, zone_id, district, today or planning_day())
         if not found.order:
             raise Invalid.said("visits.none_in_scope", field="zone")
         unknown = [c for c in [*pinned, *dropped] if c not in found.at]

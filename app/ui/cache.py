@@ -8,14 +8,17 @@ depends on has been committed since, by this process or any other; the TTL only 
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from app.config import get_settings
-from app.services import data_version, lists, monitoring, trends
+from app.services import data_version, lists, monitoring, trends, visits
 from app.services.context import Actor
 from app.services.lists import CompanyRow, MapPoint
 from app.services.monitoring import Filters, Overview
 from app.services.trends import TrendRow
+from app.services.visits import Proposal
 
 TTL_SECONDS = 15 * 60  # not for freshness (the version sees to that): entries of old versions expire
 
@@ -62,3 +65,29 @@ def _company_rows(
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
 def _map_points(database: tuple[str, int], actor: Actor, period_id: int, filters: Filters) -> list[MapPoint]:
     return lists.map_points(actor, period_id, filters)
+
+
+def proposal(
+    actor: Actor, period_id: int, count: int, zone_id: str | None, pinned: list[int], dropped: list[int]
+) -> Proposal:
+    """The planner's ranking, which reads per-company facts over every round (0.14–0.30 s at 10k):
+    computed once per data version and day (time since the last visit counts in days)."""
+    return _proposal(
+        _key(), visits.planning_day(), actor, period_id, count, zone_id, tuple(pinned), tuple(dropped)
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=64)
+def _proposal(
+    database: tuple[str, int],
+    today: date,
+    actor: Actor,
+    period_id: int,
+    count: int,
+    zone_id: str | None,
+    pinned: tuple[int, ...],
+    dropped: tuple[int, ...],
+) -> Proposal:
+    return visits.propose(
+        actor, period_id, count, zone_id=zone_id, pinned=pinned, dropped=dropped, today=today
+    )

@@ -49,6 +49,9 @@ from db.engine import get_engine
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 LOAD_PASSWORD = "Load-Test-Bac-Giang-2021"
 OFFICIALS = (("demo.zoneboard", "KCN-BacGiang-2021"), ("demo.labour", "LDTBXH-BacGiang-2021"))
+OFFICIAL_ACCOUNTS = 60
+"""officials get accounts of their own (load.o0 …), copies of the zones board's and the labour
+department's demo accounts with their scopes: a real office does not share one login"""
 THINK_SECONDS = (0.5, 2.0)
 STREAMLIT = [sys.executable, "-m", "app.serve", "--server.address", "127.0.0.1"]
 STREAMLIT += [
@@ -137,8 +140,9 @@ def template(companies: int) -> str:
     return name
 
 
-def fresh_database(template_name: str) -> tuple[str, list[str]]:
-    """A copy of the template, and one login per company that has not filed the latest round."""
+def fresh_database(template_name: str) -> tuple[str, list[str], list[str]]:
+    """A copy of the template; a login per company that has not filed the latest round; official
+    logins."""
     from app.services.auth import hash_password
 
     name = "zonerisk_load"
@@ -164,8 +168,34 @@ def fresh_database(template_name: str) -> tuple[str, list[str]]:
             ),
             [{"u": u, "h": hashed, "c": int(u[len("load.c") :])} for u in usernames],
         )
+        officials = _official_accounts(conn, hashed)
     engine.dispose()
-    return url, usernames
+    return url, usernames, officials
+
+
+def _official_accounts(conn: sa.Connection, hashed: str) -> list[str]:
+    names = []
+    for n in range(OFFICIAL_ACCOUNTS):
+        model = OFFICIALS[n % len(OFFICIALS)][0]
+        name = f"load.o{n}"
+        new_id = conn.execute(
+            sa.text(
+                "INSERT INTO app_user (username, full_name, password_hash, role, company_id, active, "
+                "session_version, must_change_password, created_at, email, phone) "
+                "SELECT :u, 'Load official', :h, role, NULL, TRUE, 1, FALSE, now(), '', '' "
+                "FROM app_user WHERE username = :model RETURNING id"
+            ),
+            {"u": name, "h": hashed, "model": model},
+        ).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO userzone (user_id, zone_id) SELECT :id, uz.zone_id FROM userzone uz "
+                "JOIN app_user u ON u.id = uz.user_id WHERE u.username = :model"
+            ),
+            {"id": new_id, "model": model},
+        )
+        names.append(name)
+    return names
 
 
 # --- the processes -----------------------------------------------------------------------------
@@ -291,12 +321,12 @@ def _inputs(page: Page) -> set[str]:
 
 
 async def hr_officer(
-    base: str, results: Results, companies: list[str], stop_at: float, rng: random.Random
+    base: str, source: str, results: Results, companies: list[str], stop_at: float, rng: random.Random
 ) -> None:
     """Log in as a company that has not filed, fill in five sections, submit; then the next one."""
     while time.monotonic() < stop_at and companies:
         username = companies.pop()
-        tab = Tab(base)
+        tab = Tab(base, source)
         try:
             await _log_in(tab, results, username, LOAD_PASSWORD)
             await _think(rng)
@@ -338,10 +368,10 @@ async def hr_officer(
 
 
 async def official(
-    base: str, results: Results, who: tuple[str, str], stop_at: float, rng: random.Random
+    base: str, source: str, results: Results, who: tuple[str, str], stop_at: float, rng: random.Random
 ) -> None:
     """Log in (the Overview is the first page), then go between the Lists and the Overview."""
-    tab = Tab(base)
+    tab = Tab(base, source)
     try:
         page = await _log_in(tab, results, *who)
         if not page.tree.metric:
@@ -362,7 +392,7 @@ async def official(
 
 
 async def drive(
-    bases: list[str], users: int, seconds: float, companies: list[str], seed: int = 16
+    bases: list[str], users: int, seconds: float, companies: list[str], officials: list[str], seed: int = 16
 ) -> Results:
     results = Results()
     stop_at = time.monotonic() + seconds
@@ -374,10 +404,12 @@ async def drive(
         await asyncio.sleep(ramp * n / max(users, 1))
         base = bases[n % len(bases)]
         rng = random.Random(seed * 1000 + n)
+        source = f"127.0.{1 + n // 250}.{1 + n % 250}"
         if n % 2 == 0:
-            await hr_officer(base, results, pool, stop_at, rng)
+            await hr_officer(base, source, results, pool, stop_at, rng)
         else:
-            await official(base, results, OFFICIALS[(n // 2) % len(OFFICIALS)], stop_at, rng)
+            who = (officials[(n // 2) % len(officials)], LOAD_PASSWORD)
+            await official(base, source, results, who, stop_at, rng)
 
     tasks = [asyncio.create_task(user(n)) for n in range(users)]
     done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE_SECONDS)
@@ -409,7 +441,7 @@ class Phase:
 
 
 def run_phase(replica_count: int, users: int, seconds: float, template_name: str) -> Phase:
-    database_url, companies = fresh_database(template_name)
+    database_url, companies, officials = fresh_database(template_name)
     with tempfile.TemporaryDirectory(prefix="zr-load-") as folder:
         workdir = Path(folder)
         with (
@@ -423,7 +455,7 @@ def run_phase(replica_count: int, users: int, seconds: float, template_name: str
                 asyncio.run(_cold_login(f"http://127.0.0.1:{port}", warm_up))
                 cold.append(warm_up.seconds["login"][0] if warm_up.seconds["login"] else float("nan"))
             before = [_rss_mb(p.pid) for _port, p in running]
-            results = asyncio.run(drive(bases, users, seconds, companies))
+            results = asyncio.run(drive(bases, users, seconds, companies, officials))
             after = [_rss_mb(p.pid) for _port, p in running]
     _admin('DROP DATABASE IF EXISTS "zonerisk_load" WITH (FORCE)')
     return Phase(replica_count, users, seconds, results, cold, before, after)

@@ -63,6 +63,9 @@ class Tab:
     """One browser tab on `base_url` (the balancer, or a replica directly)."""
 
     base_url: str
+    source_ip: str | None = None
+    """the loopback address this tab connects from (127.0.0.0/8 is all loopback): each simulated
+    user a client of its own, as login throttling sees real users"""
     cookie: str = ""
     pages: dict[str, str] = field(default_factory=dict)  # url path → page script hash
     page_hash: str = ""
@@ -78,6 +81,7 @@ class Tab:
             additional_headers=headers,
             max_size=None,
             open_timeout=30,
+            local_addr=(self.source_ip, 0) if self.source_ip else None,
         )
         return await self.run([])
 

@@ -111,7 +111,10 @@ def test_the_units_run_commands_that_exist() -> None:
 
 class _Replica(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        body = str(self.server.server_address[1]).encode()
+        if self.path == "/forwarded":
+            body = str(self.headers.get("X-Forwarded-For")).encode()
+        else:
+            body = str(self.server.server_address[1]).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -161,3 +164,11 @@ def test_a_browser_stays_on_its_replica_and_new_ones_spread(balancer: str) -> No
                 assert again.read().decode() == replica
                 assert again.headers["Set-Cookie"] is None
     assert len(seen) == 2 and min(seen.values()) >= 8, seen  # 40 new browsers over both replicas
+
+
+@needs_nginx
+def test_a_forged_forwarded_for_does_not_reach_the_app(balancer: str) -> None:
+    """Login throttling counts the first X-Forwarded-For hop: the edge must write it, not append."""
+    request = urllib.request.Request(balancer + "/forwarded", headers={"X-Forwarded-For": "203.0.113.9"})
+    with urllib.request.urlopen(request) as response:
+        assert response.read().decode() == "127.0.0.1"

@@ -76,31 +76,6 @@ def index_trend(
     return _layout(fig, title)
 
 
-def levels_by_area(
-    areas: Sequence[tuple[str, dict[str, int], int]],
-    ruleset: RuleSet,
-    lang: str,
-    title: str,
-    not_filed_label: str,
-) -> go.Figure:
-    """Companies by level in each zone or district, with those that have not filed, stacked."""
-    names = [html.escape(a[0]) for a in areas]  # plotly renders HTML tags in tick labels
-    fig = go.Figure()
-    for level in ruleset.levels:
-        fig.add_bar(
-            y=names,
-            x=[a[1].get(level.id, 0) for a in areas],
-            name=level.label.get(lang),
-            orientation="h",
-            marker_color=level.color,
-        )
-    fig.add_bar(
-        y=names, x=[a[2] for a in areas], name=not_filed_label, orientation="h", marker_color="#bdbdbd"
-    )
-    fig.update_layout(barmode="stack", yaxis=dict(autorange="reversed"))
-    return _layout(fig, title, height=120 + 32 * len(names))
-
-
 def filing_and_levels_trend(
     rounds: Sequence[str],
     levels: Sequence[dict[str, int]],

@@ -12,7 +12,8 @@ from app.services import chairman_reports
 from app.services.context import Actor
 from app.services.monitoring import AreaRow, Filters, Overview
 from app.ui import cache
-from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend, levels_by_area
+from app.ui.bars import STYLE, Segment, stacked_bars
+from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend
 from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import describe
 from app.ui.format import index, number, percent, rn
@@ -94,16 +95,13 @@ def chart(actor: Actor, period_id: int, filters: Filters, view: Overview, rulese
 
 
 def _areas(areas: list[AreaRow], view: Overview, ruleset: RuleSet) -> None:
-    st.plotly_chart(
-        levels_by_area(
-            [(a.zone_name, a.levels, a.expected - a.submitted) for a in areas],
-            ruleset,
-            lang(),
-            tr("chart.levels_by_area"),
-            tr("overview.not_filed"),
-        ),
-        key="chart_areas",
-    )
+    segments = [Segment(level.label.get(lang()), level.color) for level in ruleset.levels]
+    segments.append(Segment(tr("overview.not_filed"), "#bdbdbd"))
+    rows = [
+        (a.zone_name, [*(a.levels.get(level.id, 0) for level in ruleset.levels), a.expected - a.submitted])
+        for a in areas
+    ]
+    st.markdown(STYLE + stacked_bars(tr("chart.levels_by_area"), segments, rows), unsafe_allow_html=True)
     st.dataframe(
         pd.DataFrame(
             [

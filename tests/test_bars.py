@@ -1,0 +1,40 @@
+"""The Overview's HTML stacked bars: what a browser draws and a screen reader says."""
+
+from __future__ import annotations
+
+import re
+
+from app.ui.bars import Segment, stacked_bars
+
+LEVELS = [Segment("Thấp", "#1a9850"), Segment("Rất cao", "#a50026"), Segment("Chưa nộp", "#bdbdbd")]
+
+
+def test_each_segment_is_its_share_of_the_widest_bar_and_says_its_count() -> None:
+    drawn = stacked_bars("Theo khu", LEVELS, [("KCN A", [3, 1, 0]), ("KCN B", [1, 0, 1])])
+    widths = [float(w) for w in re.findall(r"width:([\d.]+)%", drawn)]
+    assert widths == [75.0, 25.0, 25.0, 25.0]  # the widest bar (4) fills the width; a 0 draws nothing
+    assert re.findall(r'aria-label="([^"]+)"', drawn)[1:] == [
+        "Thấp: 3",
+        "Rất cao: 1",
+        "Thấp: 1",
+        "Chưa nộp: 1",
+    ]
+    assert re.findall(r'class="zr-total">(\d+)<', drawn) == ["4", "2"]
+
+
+def test_names_are_text_not_markup() -> None:
+    drawn = stacked_bars("<b>t</b>", LEVELS, [('<img src=x onerror="alert(1)">', [1, 0, 0])])
+    assert "<img" not in drawn and "<b>" not in drawn
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in drawn
+
+
+def test_counts_are_readable_on_every_level_colour() -> None:
+    assert Segment("x", "#a50026").text_color == "#fff"  # white on dark red
+    assert Segment("x", "#fee08b").text_color == "#111"  # dark on yellow
+    assert Segment("x", "#bdbdbd").text_color == "#111"
+
+
+def test_no_rows_draws_an_empty_chart_without_dividing_by_zero() -> None:
+    assert 'class="zr-row"' not in stacked_bars("t", LEVELS, [])
+    zero = stacked_bars("t", LEVELS, [("KCN A", [0, 0, 0])])
+    assert 'class="zr-seg"' not in zero and 'class="zr-total">0<' in zero

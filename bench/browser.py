@@ -1,6 +1,6 @@
 """What an official waits for in a real browser: Debian's Chromium, timed from the click to the page
-drawn (the Overview's bars and table, the Lists' grid, the Company detail's tables) with Streamlit idle, beside
-the same step's script run over the WebSocket protocol without a browser (`bench.stclient`: the
+drawn (the Overview's bars and table, the Lists' grid, the Company detail's tables) with Streamlit
+idle, beside the same step's script run over the WebSocket protocol without a browser (`bench.stclient`: the
 server's run plus loopback transfer). The ratio says what the browser's receiving and drawing add;
 the note gives the bytes the browser received over the WebSocket for that step (Chrome's own count
 of frame payloads). Aims (issue 16): browser ≤ 1.5× script, < 150 kB per Overview, Overview < 1.5 s

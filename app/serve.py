@@ -49,9 +49,9 @@ def warm() -> float:
 
     rulesets.default()
     try:
-        from app.services import data_version
+        from app.services import freshness
 
-        data_version.latest()  # one pooled connection open, and the database reachable
+        freshness.latest()  # one pooled connection open, and the database reachable
     except Exception as failure:  # the first page shows the real error, in the user's language
         print(f"warm-up: database not ready ({type(failure).__name__}); serving anyway", file=sys.stderr)
     return time.perf_counter() - started

@@ -50,15 +50,6 @@ def current(session: Session) -> int:
     return int(session.execute(text("SELECT version FROM dataversion WHERE id = 1")).scalar_one())
 
 
-def latest() -> int:
-    """The committed version, read from the reads' database (so that a replica's figures are keyed by
-    that replica's own version): what a page run puts into its cache keys."""
-    from app.services.context import reading  # context imports this module to register the bump
-
-    with reading(None) as session:
-        return current(session)
-
-
 def mark_changed(session: Session) -> None:
     """Say that this transaction changed the officials' figures in a way the session cannot see
     (raw SQL on a connection); it is bumped once when the session commits."""

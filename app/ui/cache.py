@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from app.config import get_settings
-from app.services import data_version, lists, monitoring, trends, visits
+from app.services import freshness, lists, monitoring, trends, visits
 from app.services.context import Actor
 from app.services.lists import CompanyRow, MapPoint
 from app.services.monitoring import Filters, Overview
@@ -26,7 +26,7 @@ TTL_SECONDS = 15 * 60  # not for freshness (the version sees to that): entries o
 def _key() -> tuple[str, int]:
     """The database and its current version: parameters without a leading underscore, which
     Streamlit puts into the key. One primary-key read per call."""
-    return get_settings().resolved_read_database_url(), data_version.latest()
+    return get_settings().resolved_read_database_url(), freshness.latest()
 
 
 def overview(actor: Actor, period_id: int, filters: Filters) -> Overview:

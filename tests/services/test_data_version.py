@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app.services import assessments, auth, backup, companies, data_version
+from app.services import assessments, auth, backup, companies, freshness
 from app.services.context import unit_of_work
 from db.engine import get_engine
 from tests.databases import scalar
@@ -121,7 +121,7 @@ def test_the_version_read_is_one_primary_key_lookup(seeded: str) -> None:
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     sa.event.listen(engine, "before_cursor_execute", listener)
     try:
-        assert data_version.latest() == expected
+        assert freshness.latest() == expected
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
     assert [s for s in statements if "dataversion" in s] == ["SELECT version FROM dataversion WHERE id = 1"]

@@ -509,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--companies", type=int, help="size of the seeded province (default: enough filers)")
     parser.add_argument(
+        "--record", action="store_true", help="append this run's report to docs/benchmarks.md"
+    )
+    parser.add_argument(
         "--no-baseline", action="store_true", help="skip the 1-replica run before the N-replica one"
     )
     args = parser.parse_args(argv)
@@ -533,4 +536,21 @@ def main(argv: list[str] | None = None) -> int:
             f"{phases[1].throughput / phases[0].throughput:.2f}x"
         )
     print(contract_line(phases[-1]), flush=True)
+    if args.record:
+        record(argv_text=" ".join(sys.argv[1:] if argv is None else ["load", *argv]), phases=phases)
     return 0 if not phases[-1].results.errors else 1
+
+
+RECORDED = "## Recorded load runs (`python -m bench load … --record`)"
+
+
+def record(argv_text: str, phases: list[Phase]) -> None:
+    """Append the whole report, dated, to docs/benchmarks.md, under one heading at its end."""
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text("utf-8")
+    if RECORDED not in text:
+        text = text.rstrip("\n") + f"\n\n{RECORDED}\n"
+    lines = [line for phase in phases for line in report(phase)] + [contract_line(phases[-1])]
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    text += f"\n`python -m bench {argv_text}`, {stamp}:\n\n```\n" + "\n".join(lines) + "\n```\n"
+    doc.write_text(text, "utf-8")

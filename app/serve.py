@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import logging
 import sys
 import time
 
@@ -40,8 +41,18 @@ WARM_MODULES = (
 def warm() -> float:
     """Import what the pages use and touch what loads lazily; returns the seconds it took."""
     started = time.perf_counter()
-    for name in WARM_MODULES:
-        importlib.import_module(name)
+    # st.cache_data checks its parameters when a module is imported and, with no server running
+    # yet, warns that it would fall back to memory; the caches themselves are made on first call,
+    # when the server is up, so the warning is noise here
+    importlib.import_module("streamlit.runtime.caching.cache_data_api")  # its logger, configured
+    caching = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = caching.level
+    caching.setLevel(logging.ERROR)
+    try:
+        for name in WARM_MODULES:
+            importlib.import_module(name)
+    finally:
+        caching.setLevel(level)
     import plotly.graph_objects as go
 
     go.Figure(go.Bar(x=[1], y=[1])).to_json()  # plotly loads its validators on a first figure

@@ -358,7 +358,7 @@ async def hr_officer(
             page = await tab.run([clicked(page.tree.button(key="submit"))])
             titles = [str(t.value) for t in page.tree.title]
             if not titles or not titles[0].startswith("Kết quả"):  # the Result page (its warnings are fine)
-                raise PageError(f"the submission did not reach its result page: {page.texts()[:300]!r}")
+                raise PageError(f"the submission did not reach its result page: {titles!r}")
             results.step("submit", page)
         except (PageError, StopIteration, KeyError, ValueError, OSError) as failure:
             results.errors.append(f"hr {username}: {type(failure).__name__}: {failure}")

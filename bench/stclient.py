@@ -40,23 +40,6 @@ class Page:
     bytes_received: int
     page_hash: str
 
-    def texts(self) -> str:
-        parts: list[str] = []
-        for kind in (
-            "title",
-            "header",
-            "subheader",
-            "markdown",
-            "caption",
-            "info",
-            "warning",
-            "error",
-            "success",
-        ):
-            parts.extend(str(e.value) for e in getattr(self.tree, kind))
-        parts.extend(f"{m.label} {m.value}" for m in self.tree.metric)
-        return "\n".join(parts)
-
 
 @dataclass
 class Tab:

@@ -293,11 +293,13 @@ def balancer(ports: list[int], workdir: Path) -> Iterator[list[str]]:
 # --- the users ---------------------------------------------------------------------------------
 
 
-async def _think(rng: random.Random) -> None:
-    await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+async def _think(rng: random.Random | None) -> None:
+    """A person's pause between two steps (none without a random source: a test's straight run)."""
+    if rng is not None:
+        await asyncio.sleep(rng.uniform(*THINK_SECONDS))
 
 
-async def _log_in(tab: Tab, results: Results, username: str, password: str) -> Page:
+async def log_in(tab: Tab, results: Results, username: str, password: str) -> Page:
     page = await tab.open()
     results.step("open", page)
     tree = page.tree
@@ -320,6 +322,41 @@ def _inputs(page: Page) -> set[str]:
     }
 
 
+async def file_assessment(tab: Tab, results: Results, rng: random.Random | None = None) -> Page:
+    """From a logged-in company's session: open the questionnaire, correct the headcount, save and
+    continue through every section, confirm and submit; the Result page it lands on."""
+    page = await tab.go("assessment")
+    start = [b for b in page.tree.button if b.key == "start_draft"]
+    if start:
+        page = await tab.run([clicked(start[0])])
+    for _section in range(8):
+        if any((c.key or "").startswith("confirm_") for c in page.tree.checkbox):
+            break
+        await _think(rng)
+        # the officer corrects last week's headcount, as most do: one more worker (more could
+        # contradict the other counts); the widget's shown value is its proto's default
+        changed = [
+            typed(w, int(w.proto.default) + 1)
+            for w in page.tree.number_input
+            if (w.key or "").endswith("_workers") and w.proto.default > 100
+        ]
+        save_next = next(b for b in page.tree.button if b.label == SAVE_NEXT)
+        shown = _inputs(page)
+        page = await tab.run([*changed, clicked(save_next)])
+        if _inputs(page) == shown:  # still on the same section: refused
+            raise PageError(f"section refused: {[str(e.value)[:120] for e in page.tree.error]}")
+        results.step("section", page)
+    confirm = next(c for c in page.tree.checkbox if (c.key or "").startswith("confirm_"))
+    page = await tab.run([typed(confirm, True)])
+    await _think(rng)
+    page = await tab.run([clicked(page.tree.button(key="submit"))])
+    titles = [str(t.value) for t in page.tree.title]
+    if not titles or not titles[0].startswith("Kết quả"):  # the Result page (its warnings are fine)
+        raise PageError(f"the submission did not reach its result page: {titles!r}")
+    results.step("submit", page)
+    return page
+
+
 async def hr_officer(
     base: str, source: str, results: Results, companies: list[str], stop_at: float, rng: random.Random
 ) -> None:
@@ -328,38 +365,9 @@ async def hr_officer(
         username = companies.pop()
         tab = Tab(base, source)
         try:
-            await _log_in(tab, results, username, LOAD_PASSWORD)
+            await log_in(tab, results, username, LOAD_PASSWORD)
             await _think(rng)
-            page = await tab.go("assessment")
-            start = [b for b in page.tree.button if b.key == "start_draft"]
-            if start:
-                page = await tab.run([clicked(start[0])])
-            for _section in range(8):
-                if any((c.key or "").startswith("confirm_") for c in page.tree.checkbox):
-                    break
-                await _think(rng)
-                # the officer corrects last week's headcount, as most do (the widget's shown value is
-                # its proto's default: the draft's, or last round's prefill)
-                # one more worker than last week (more could contradict the other counts)
-                changed = [
-                    typed(w, int(w.proto.default) + 1)
-                    for w in page.tree.number_input
-                    if (w.key or "").endswith("_workers") and w.proto.default > 100
-                ]
-                save_next = next(b for b in page.tree.button if b.label == SAVE_NEXT)
-                shown = _inputs(page)
-                page = await tab.run([*changed, clicked(save_next)])
-                if _inputs(page) == shown:  # still on the same section: refused
-                    raise PageError(f"section refused: {[str(e.value)[:120] for e in page.tree.error]}")
-                results.step("section", page)
-            confirm = next(c for c in page.tree.checkbox if (c.key or "").startswith("confirm_"))
-            page = await tab.run([typed(confirm, True)])
-            await _think(rng)
-            page = await tab.run([clicked(page.tree.button(key="submit"))])
-            titles = [str(t.value) for t in page.tree.title]
-            if not titles or not titles[0].startswith("Kết quả"):  # the Result page (its warnings are fine)
-                raise PageError(f"the submission did not reach its result page: {titles!r}")
-            results.step("submit", page)
+            await file_assessment(tab, results, rng)
         except (PageError, StopIteration, KeyError, ValueError, OSError) as failure:
             results.errors.append(f"hr {username}: {type(failure).__name__}: {failure}")
         finally:
@@ -373,7 +381,7 @@ async def official(
     """Log in (the Overview is the first page), then go between the Lists and the Overview."""
     tab = Tab(base, source)
     try:
-        page = await _log_in(tab, results, *who)
+        page = await log_in(tab, results, *who)
         if not page.tree.metric:
             raise PageError("the Overview showed no figures")
         while time.monotonic() < stop_at:
@@ -464,7 +472,7 @@ def run_phase(replica_count: int, users: int, seconds: float, template_name: str
 async def _cold_login(base: str, results: Results) -> None:
     tab = Tab(base)
     try:
-        await _log_in(tab, results, *OFFICIALS[0])
+        await log_in(tab, results, *OFFICIALS[0])
     finally:
         await tab.close()
 

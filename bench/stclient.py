@@ -49,6 +49,8 @@ class Tab:
     source_ip: str | None = None
     """the loopback address this tab connects from (127.0.0.0/8 is all loopback): each simulated
     user a client of its own, as login throttling sees real users"""
+    query_string: str = ""
+    """the address's query (`round=12`), sent with every run as the browser does"""
     cookie: str = ""
     pages: dict[str, str] = field(default_factory=dict)  # url path → page script hash
     page_hash: str = ""
@@ -91,7 +93,7 @@ class Tab:
         """Ask for a run with these widgets changed (a click is a trigger) and wait until the app
         has finished, through any reruns and page switches it makes."""
         message = BackMsg()
-        message.rerun_script.query_string = ""
+        message.rerun_script.query_string = self.query_string
         message.rerun_script.page_script_hash = self.page_hash
         message.rerun_script.widget_states.widgets.extend(widgets)
         started = time.perf_counter()

@@ -28,7 +28,7 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401 - registers the tables
 from app.config import ROOT, get_settings
-from app.services.data_version import bump_now
+from app.services import data_version
 from app.services.errors import Invalid, message
 from db.engine import get_engine, normalise_url
 from db.migrate import alembic_config, upgrade
@@ -199,7 +199,7 @@ def restore(
     engine = get_engine(url)
     counts: dict[str, int] = {}
     with engine.connect().execution_options(sqlite_immediate=True) as connection, connection.begin():
-        version_before = connection.execute(sa.text("SELECT version FROM dataversion WHERE id = 1")).scalar()
+        version_before = data_version.current(connection)
         for table in reversed(_tables()):
             connection.execute(table.delete())
         with zipfile.ZipFile(source) as archive:
@@ -221,12 +221,7 @@ def restore(
                 progress(f"{table.name}: {counts[table.name]:,}")
         if engine.dialect.name == "postgresql":
             _reset_sequences(connection)
-        # past every version a replica may have cached figures under, before or in the backup
-        connection.execute(
-            sa.text("UPDATE dataversion SET version = :before WHERE version < :before"),
-            {"before": version_before or 0},
-        )
-        bump_now(connection)
+        data_version.bump_past(connection, version_before)  # past whatever a replica cached under
         expected = {name: entry["rows"] for name, entry in manifest["tables"].items()}
         if counts != expected:
             raise Invalid.said("backup.rolled_back", counts=counts, expected=expected)

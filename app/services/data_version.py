@@ -1,5 +1,5 @@
 """The data version: one number, bumped in the transaction of every write that changes what the
-officials' figures are computed from, read once per page run and put into every cache key.
+officials' figures are computed from, read by every cached read and put into its key.
 
 Why not clear the caches on write: a Streamlit cache lives in one process, and a province runs
 several replicas behind a balancer; a write on replica A could never clear replica B's cache. A
@@ -7,10 +7,11 @@ number in the database that commits with the write is seen by every replica at i
 costs one primary-key lookup.
 
 The bump is automatic, so that a new service cannot forget it: the session notices the rows it
-flushes or the INSERT/UPDATE/DELETE statements it runs on the tables below, and bumps once just
-before it commits. A company's draft is left out on purpose: on deadline day drafts are saved many
-times a minute, and no official figure depends on one. Writes outside a session (a restore) call
-`bump_now`.
+flushes or the INSERT/UPDATE/DELETE statements it runs on the tables below (ORM or Core; a
+`text()` statement is not seen, and no service writes a watched table that way), and bumps once
+just before it commits. A company's draft is left out on purpose: on deadline day drafts are saved
+many times a minute, and no official figure depends on one. A restore, which writes on a bare
+connection, calls `bump_past`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session
 
@@ -45,23 +46,23 @@ _DRAFT_TABLES = frozenset({"assessment", "inspection"})
 _CHANGED = "zonerisk.data_changed"
 
 
-def current(session: Session) -> int:
-    """The committed version, as this session's transaction sees it."""
-    return int(session.execute(text("SELECT version FROM dataversion WHERE id = 1")).scalar_one())
-
-
-def mark_changed(session: Session) -> None:
-    """Say that this transaction changed the officials' figures in a way the session cannot see
-    (raw SQL on a connection); it is bumped once when the session commits."""
-    session.info[_CHANGED] = True
-
-
+_READ = text("SELECT version FROM dataversion WHERE id = 1")
 _BUMP = text("UPDATE dataversion SET version = version + 1 WHERE id = 1")
 
 
-def bump_now(connection: Any) -> None:
-    """Bump on a connection outside any session (a restore), inside its transaction."""
-    connection.execute(_BUMP)
+def current(session: Session | Connection) -> int:
+    """The committed version, as this session's (or connection's) transaction sees it."""
+    return int(session.execute(_READ).scalar_one())
+
+
+def bump_past(connection: Connection, floor: int) -> None:
+    """Move the version past `floor` and past its own value, inside the connection's transaction:
+    after a restore has replaced the row with the backup's (older) number, no replica may find a
+    number it has already cached other figures under."""
+    connection.execute(
+        text("UPDATE dataversion SET version = CASE WHEN version > :floor THEN version ELSE :floor END + 1"),
+        {"floor": floor},
+    )
 
 
 def _is_figure_change(row: object) -> bool:

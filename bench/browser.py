@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +25,8 @@ from typing import Any
 
 from app.config import ROOT
 from bench.harness import Figure
-from bench.load import _free_port, _wait_healthy
 from bench.monitoring import _ensure_seeded, _postgres_url
+from bench.processes import replicas
 from bench.stclient import Page, Tab, clicked, typed
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,8 +39,6 @@ ARGS = [
 ]
 USER, PASSWORD = "demo.ict", "TTTT-BacGiang-2021"
 SESSIONS = 3
-SERVE = [sys.executable, "-m", "app.serve", "--server.headless", "true", "--server.fileWatcherType", "none"]
-SERVE += ["--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"]
 IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 DRAWN = {
     "overview": "document.querySelector('.zr-bars .zr-row') && "
@@ -55,21 +51,12 @@ DRAWN = {
 
 @contextmanager
 def server(url: str) -> Iterator[str]:
-    port = _free_port()
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [*SERVE, "--server.port", str(port)],
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": url, "ZONERISK_ENV": "test"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(15)
+    """One replica, as production runs it (`app.serve`), on `url`."""
+    with (
+        tempfile.TemporaryDirectory(prefix="zr-browser-") as folder,
+        replicas(1, url, Path(folder)) as running,
+    ):
+        yield f"http://127.0.0.1:{running[0][0]}"
 
 
 # --- the script's own time, without a browser --------------------------------------------------

@@ -24,25 +24,19 @@ import argparse
 import asyncio
 import os
 import random
-import secrets
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from app.config import ROOT
-from app.deployment import Site, render_nginx_site, standalone_nginx_conf
+from bench.processes import balancer, nginx_binary, replicas, rss_mb
 from bench.stclient import Page, PageError, Tab, clicked, typed
 from db.engine import get_engine
 
@@ -53,15 +47,6 @@ OFFICIAL_ACCOUNTS = 60
 """officials get accounts of their own (load.o0 …), copies of the zones board's and the labour
 department's demo accounts with their scopes: a real office does not share one login"""
 THINK_SECONDS = (0.5, 2.0)
-STREAMLIT = [sys.executable, "-m", "app.serve", "--server.address", "127.0.0.1"]
-STREAMLIT += [
-    "--server.headless",
-    "true",
-    "--server.fileWatcherType",
-    "none",
-    "--browser.gatherUsageStats",
-    "false",
-]
 GRACE_SECONDS = 45.0
 SAVE_NEXT = "Lưu và tiếp tục"
 
@@ -105,17 +90,12 @@ def _admin(sql: str) -> None:
 
 def template(companies: int) -> str:
     """A seeded province kept between runs (re-seeded when the schema moved on)."""
+    from app.services.backup import head_revision
     from db.migrate import upgrade
 
     name = f"zonerisk_load_tpl_{companies}"
     url = _pg(name)
-    head = subprocess.run(
-        [sys.executable, "-c", "from app.services.backup import head_revision; print(head_revision())"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    head = head_revision()
     try:
         with get_engine(url).connect() as conn:
             found = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
@@ -196,98 +176,6 @@ def _official_accounts(conn: sa.Connection, hashed: str) -> list[str]:
         )
         names.append(name)
     return names
-
-
-# --- the processes -----------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_healthy(url: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"not healthy after {seconds:.0f} s: {url}")
-
-
-def _rss_mb(pid: int) -> float:
-    with suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-@contextmanager
-def replicas(
-    count: int, database_url: str, workdir: Path
-) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
-    env = {
-        **os.environ,
-        "ZONERISK_ENV": "production",
-        "ZONERISK_SECRET_KEY": secrets.token_urlsafe(48),
-        "ZONERISK_PUBLIC_URL": "http://127.0.0.1",
-        "ZONERISK_TRUST_PROXY": "true",
-        "DATABASE_URL": database_url,
-        "ZONERISK_DB_STATEMENT_TIMEOUT_MS": "30000",
-    }
-    started: list[tuple[int, subprocess.Popen[bytes]]] = []
-    try:
-        for n in range(count):
-            port = _free_port()
-            log = (workdir / f"replica-{n}.log").open("wb")
-            process = subprocess.Popen(
-                [*STREAMLIT, "--server.port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            started.append((port, process))
-        for port, _process in started:
-            _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
-        yield started
-    finally:
-        for _port, process in started:
-            process.terminate()
-        for _port, process in started:
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-
-
-@contextmanager
-def balancer(ports: list[int], workdir: Path) -> Iterator[list[str]]:
-    """The URLs users are sent to: one, the local nginx over every replica; or without nginx, each
-    replica's own (users are then spread over them by the client, one replica per user)."""
-    binary = nginx_binary()
-    if binary is None:
-        yield [f"http://127.0.0.1:{port}" for port in ports]
-        return
-    listen = _free_port()
-    (workdir / "tmp").mkdir(exist_ok=True)
-    site = render_nginx_site(Site(tuple(ports), certificate=None, certificate_key=None, listen_port=listen))
-    conf = workdir / "nginx.conf"
-    conf.write_text(standalone_nginx_conf(site, workdir), "utf-8")
-    process = subprocess.Popen([binary, "-c", str(conf), "-p", str(workdir), "-g", "daemon off;"])
-    try:
-        _wait_healthy(f"http://127.0.0.1:{listen}/healthz")
-        yield [f"http://127.0.0.1:{listen}"]
-    finally:
-        process.terminate()
-        process.wait(15)
 
 
 # --- the users ---------------------------------------------------------------------------------
@@ -462,9 +350,9 @@ def run_phase(replica_count: int, users: int, seconds: float, template_name: str
                 warm_up = Results()
                 asyncio.run(_cold_login(f"http://127.0.0.1:{port}", warm_up))
                 cold.append(warm_up.seconds["login"][0] if warm_up.seconds["login"] else float("nan"))
-            before = [_rss_mb(p.pid) for _port, p in running]
+            before = [rss_mb(p.pid) for _port, p in running]
             results = asyncio.run(drive(bases, users, seconds, companies, officials))
-            after = [_rss_mb(p.pid) for _port, p in running]
+            after = [rss_mb(p.pid) for _port, p in running]
     _admin('DROP DATABASE IF EXISTS "zonerisk_load" WITH (FORCE)')
     return Phase(replica_count, users, seconds, results, cold, before, after)
 

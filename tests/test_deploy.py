@@ -4,11 +4,9 @@ over two stand-in replicas keeps each browser on one replica (the cookie) while 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -19,8 +17,9 @@ import pytest
 
 from app.config import ROOT
 from app.deployment import Site, render_nginx_site, standalone_nginx_conf
+from bench import processes
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+NGINX = processes.nginx_binary()
 needs_nginx = pytest.mark.skipif(
     NGINX is None, reason="Debian's nginx is not installed (.ci/run installs it)"
 )
@@ -129,21 +128,10 @@ def balancer(tmp_path: Path) -> Iterator[str]:
     replicas = [ThreadingHTTPServer(("127.0.0.1", 0), _Replica) for _ in range(2)]
     for server in replicas:
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    ports = tuple(s.server_address[1] for s in replicas)
-    site = render_nginx_site(Site(ports, certificate=None, certificate_key=None, listen_port=18471))
-    conf = _prefix(tmp_path, site)
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"])
     try:
-        for _ in range(50):
-            try:
-                urllib.request.urlopen("http://127.0.0.1:18471/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield "http://127.0.0.1:18471"
+        with processes.balancer([s.server_address[1] for s in replicas], tmp_path) as urls:
+            yield urls[0]  # the deploy/ site in a running nginx, as the load test runs it
     finally:
-        process.terminate()
-        process.wait(10)
         for server in replicas:
             server.shutdown()
 

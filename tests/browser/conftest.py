@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.processes import SERVE, free_port, wait_healthy
 from tests.databases import DatabaseFactory, backends
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,12 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -55,38 +46,20 @@ def serve(
     """`streamlit run` on a free port against `url`, with `extra_env` (a configured channel, say)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `bash .ci/run`, which installs it")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "ZONERISK_ENV": "test", **(extra_env or {})}
     log = open(tmp_path_factory.mktemp("streamlit-log") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.serve",  # what run.sh and the systemd unit start: warm, then `streamlit run`
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        [*SERVE, "--server.port", str(port)],  # what run.sh and the systemd unit start: warm, then serve
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    try:
+        wait_healthy(f"{base}/_stcore/health")
+    except RuntimeError:
         process.terminate()
         pytest.fail("streamlit did not start within 60 s")
     yield base

@@ -56,3 +56,29 @@ def test_labour_sees_only_its_districts_and_an_empty_state_without_plans(seeded:
     )
     assert f"trong số {outside} thuộc phạm vi" in texts(at)
     assert "Chưa có kế hoạch nào." in texts(at)
+
+
+def test_an_inspection_made_elsewhere_reorders_the_cached_plan_at_the_next_run(seeded: str) -> None:
+    """The ranking is cached per data version: an inspection recorded by another official (another
+    replica, here the services) lowers the visited company's 'time since the last visit' at once."""
+    from app.services import inspections, visits
+    from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/visits.py").run()
+    top = at.dataframe[0].value.iloc[0]
+    name, waited = top["Doanh nghiệp"], float(top["Lâu chưa kiểm tra"])
+    at.run()
+    assert at.dataframe[0].value.iloc[0]["Doanh nghiệp"] == name  # the same ranking, from the cache
+
+    board = actor("zone_board")
+    company = int(scalar(seeded, "SELECT id FROM company WHERE tax_code = :t", t=name.split(" · ")[0]))  # type: ignore[arg-type]
+    draft = inspections.start(board, company, latest_period_id())
+    inspections.save(board, draft.id, GOOD_ANSWERS, "")
+    inspections.complete(board, draft.id, visits.planning_day())
+
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table["Doanh nghiệp"] == name]
+    assert row.empty or float(row["Lâu chưa kiểm tra"].iloc[0]) < waited

@@ -141,6 +141,13 @@ def backup_command(out: Annotated[Path, typer.Option("--out", help="the backup f
 def restore_command(
     source: Annotated[Path, typer.Argument(help="a file written by `backup`")],
     yes: Annotated[bool, typer.Option("--yes", help="confirm: the database's content is replaced")] = False,
+    accept_other_key: Annotated[
+        bool,
+        typer.Option(
+            "--accept-other-key",
+            help="restore a backup signed by another installation's key (or an unsigned format-1 one)",
+        ),
+    ] = False,
 ) -> None:
     """Replace the database's content with a backup, after checking it; a safety backup of the
     current content is written first. Works across engines (SQLite ↔ PostgreSQL)."""
@@ -150,7 +157,11 @@ def restore_command(
     if not yes:
         fail("restore replaces every row of the database: add --yes to confirm")
     try:
-        report = backup.restore(source, progress=lambda step: typer.echo(f"… {step}", err=True))
+        report = backup.restore(
+            source,
+            progress=lambda step: typer.echo(f"… {step}", err=True),
+            accept_other_key=accept_other_key,
+        )
     except ServiceError as error:
         fail(error.text("vi") + "\n" + error.text("en"))
     for table, rows in report.rows.items():

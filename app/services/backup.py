@@ -2,18 +2,28 @@
 anything and a province can move from the embedded SQLite to PostgreSQL (and back).
 
 A backup is a zip holding `manifest.json` (format, format version, Alembic revision, engine, time,
-and per table its row count and the sha256 of its file) and `tables/<table>.jsonl`, one JSON object
-per row. Restore refuses, with nothing changed, any file that is not such a backup, whose checksums
-or counts do not match, whose tables are not this app's, or whose schema revision is not this
-version's. Before replacing anything it writes a safety backup of what is there; the replacement is
-one transaction whose row counts are checked against the manifest before it commits.
+per table its row count and the sha256 of its file, and an HMAC of all that with the secret key)
+and `tables/<table>.jsonl`, one JSON object per row. Values are written by their column's type, not
+by guessing from the Python value: binary columns (inspection photos) as base64, times as ISO 8601,
+so a new table or column of any type is carried, and a type nobody taught it fails loudly at backup
+time, naming the column, instead of writing a file that cannot be restored.
+
+Restore refuses, with nothing changed, any file that is not such a backup, whose checksums or counts
+do not match, whose manifest is not signed by this installation's key (checksums alone can be
+recomputed by whoever alters the file), whose tables are not this app's, or whose schema revision is
+not this version's. Before replacing anything it writes a safety backup of what is there, and refuses
+when it cannot; the replacement is one transaction whose row counts are checked against the manifest
+before it commits. Backups hold password hashes and contacts: they are written readable by their
+owner only (0600).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,13 +38,14 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401 - registers the tables
 from app.config import ROOT, get_settings
-from app.services import data_version
+from app.services import data_version, signing
 from app.services.errors import Invalid, message
 from db.engine import get_engine, normalise_url
 from db.migrate import alembic_config, upgrade
 
 FORMAT = "zonerisk-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: binary columns as base64, a signed manifest
+_READABLE_VERSIONS = (1, 2)  # 1 had no signature: restored only when the operator accepts that
 MANIFEST = "manifest.json"
 _BATCH = 2000
 # a backup of ours compresses JSON about 5–15×; a ratio far above that is a zip bomb, not a backup
@@ -62,22 +73,54 @@ def _tables() -> list[sa.Table]:
     return list(SQLModel.metadata.sorted_tables)
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
+Codec = Callable[[Any], Any]
+
+
+def _same(value: Any) -> Any:
     return value
 
 
-def _decoder(column: sa.Column[Any]) -> Callable[[Any], Any]:
+def _encode_datetime(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+
+
+def _decode_datetime(value: str | None) -> datetime | None:
+    return None if value is None else _aware(datetime.fromisoformat(value))
+
+
+def _encode_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _decode_date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _encode_bytes(value: bytes | None) -> str | None:
+    return None if value is None else base64.b64encode(value).decode("ascii")
+
+
+def _decode_bytes(value: str | None) -> bytes | None:
+    return None if value is None else base64.b64decode(value, validate=True)
+
+
+def _codec(column: sa.Column[Any]) -> tuple[Codec, Codec]:
+    """How a column's values go into JSON and come back, chosen by the column's type."""
     kind = column.type
     base = getattr(kind, "impl_instance", kind)  # a TypeDecorator such as UTCDateTime
     if isinstance(base, sa.DateTime):
-        return lambda v: None if v is None else _aware(datetime.fromisoformat(v))
+        return _encode_datetime, _decode_datetime
     if isinstance(base, sa.Date):
-        return lambda v: None if v is None else date.fromisoformat(v)
-    return lambda v: v
+        return _encode_date, _decode_date
+    if isinstance(base, sa.LargeBinary):
+        return _encode_bytes, _decode_bytes
+    return _same, _same
+
+
+def _decoder(column: sa.Column[Any]) -> Codec:
+    return _codec(column)[1]
 
 
 def _aware(value: datetime) -> datetime:
@@ -90,9 +133,26 @@ def _lines(connection: Connection, table: sa.Table) -> Iterator[bytes]:
         sa.select(table).order_by(*order)
     )
     names = [c.name for c in table.columns]
+    encoders = [_codec(c)[0] for c in table.columns]
     for row in result:
-        record = {name: _encode(value) for name, value in zip(names, row, strict=True)}
-        yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        record = {name: encode(value) for name, encode, value in zip(names, encoders, row, strict=True)}
+        try:
+            text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError) as error:  # a column type _codec was never taught
+            raise TypeError(f"backup cannot write a value of table {table.name}: {error}") from error
+        yield text.encode() + b"\n"
+
+
+def _signed_part(manifest: dict[str, Any]) -> str:
+    """The manifest as signed: everything but the signature, in one canonical form."""
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _private_file(path: Path) -> None:
+    """Created empty and readable by its owner only, before a byte of data goes in."""
+    path.touch(mode=0o600)
+    os.chmod(path, 0o600)
 
 
 def backup(out: Path, url: str | None = None) -> Path:
@@ -102,6 +162,7 @@ def backup(out: Path, url: str | None = None) -> Path:
     engine = get_engine(url)
     tables: dict[str, dict[str, Any]] = {}
     partial = out.with_name(out.name + ".partial")
+    _private_file(partial)
     with (
         zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
         engine.connect() as connection,
@@ -126,14 +187,16 @@ def backup(out: Path, url: str | None = None) -> Path:
             "created_at": datetime.now(UTC).isoformat(),
             "tables": tables,
         }
+        manifest["signature"] = signing.sign("backup", _signed_part(manifest))
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
     partial.replace(out)
     return out
 
 
-def read_manifest(source: Path) -> dict[str, Any]:
-    """The manifest of a backup, after checking that the file is one of ours and whole. Raises
-    Invalid, touching nothing, otherwise."""
+def read_manifest(source: Path, accept_other_key: bool = False) -> dict[str, Any]:
+    """The manifest of a backup, after checking that the file is one of ours, whole, and signed by
+    this installation's key (`accept_other_key`: the operator vouches for a backup made under
+    another key, or an unsigned one of format 1). Raises Invalid, touching nothing, otherwise."""
     if not source.is_file():
         raise _bad("backup.no_file", source=source)
     if not zipfile.is_zipfile(source):
@@ -152,8 +215,12 @@ def read_manifest(source: Path) -> dict[str, Any]:
             manifest = None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise _bad("backup.foreign_manifest")
-        if manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format_version") not in _READABLE_VERSIONS:
             raise _bad("backup.format_version_unsupported", version=manifest.get("format_version"))
+        if not accept_other_key and not signing.verify(
+            "backup", _signed_part(manifest), manifest.get("signature")
+        ):
+            raise _bad("backup.not_signed_here")
         if manifest.get("revision") != head_revision():
             raise _bad("backup.schema_differs", revision=manifest.get("revision"), head=head_revision())
         listed = manifest.get("tables")
@@ -187,14 +254,18 @@ def restore(
     url: str | None = None,
     safety_backup: Path | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    accept_other_key: bool = False,
 ) -> RestoreReport:
     """Replace the database's content with a checked backup, in one transaction."""
     url = normalise_url(url or get_settings().resolved_database_url())
-    manifest = read_manifest(source)
+    manifest = read_manifest(source, accept_other_key)
     progress("checked")
     upgrade(url)
     safety = safety_backup or _safety_path()
-    backup(safety, url)
+    try:
+        backup(safety, url)
+    except (OSError, TypeError, sa.exc.SQLAlchemyError) as error:
+        raise _bad("backup.safety_failed", path=safety, error=error) from error
     progress(f"safety backup {safety}")
     engine = get_engine(url)
     counts: dict[str, int] = {}

@@ -118,6 +118,13 @@ class Settings(BaseSettings):
     # login throttling: failures allowed before each further try must wait, and the longest wait
     login_free_failures: int = Field(default=5, alias="ZONERISK_LOGIN_FREE_FAILURES", ge=1)
     login_max_delay_seconds: int = Field(default=900, alias="ZONERISK_LOGIN_MAX_DELAY_SECONDS", ge=1)
+    login_known_client_days: int = Field(
+        default=30,
+        alias="ZONERISK_LOGIN_KNOWN_CLIENT_DAYS",
+        ge=1,
+        description="a client where an account logged in within this many days is never refused "
+        "for failures that came from elsewhere",
+    )
     trust_proxy: bool = Field(default=False, alias="ZONERISK_TRUST_PROXY")
     map_style: str = Field(
         default="carto-positron",

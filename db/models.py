@@ -91,6 +91,16 @@ class LoginThrottle(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class KnownLoginClient(SQLModel, table=True):
+    """Where an account last logged in with its right password: from such a client the owner is
+    never refused for failures that came from elsewhere, so strangers cannot lock an account out
+    by guessing from many addresses; only the account-from-client count applies there."""
+
+    username: str = Field(primary_key=True, max_length=60)
+    client: str = Field(primary_key=True, max_length=64)
+    last_success_at: datetime = Field(default_factory=utcnow)
+
+
 class UserZone(SQLModel, table=True):
     """Narrows an official to some zones or districts; an official with none sees the agency's all."""
 

@@ -1,5 +1,6 @@
 """Logging in: argon2 hashes, checked outside any write transaction, and a progressive delay per
-account, per client and per account-from-client instead of a lock that anyone could trigger.
+account, per client and per account-from-client instead of a lock that anyone could trigger; from a
+client where the account logged in lately, only the account-from-client delay applies.
 
 Every failure answers the same words, whether the account is unknown, the password wrong or the
 key throttled, so that the login form tells an attacker nothing about which accounts exist.
@@ -8,7 +9,7 @@ key throttled, so that the login form tells an attacker nothing about which acco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -22,7 +23,7 @@ from app.config import get_settings
 from app.services import audit
 from app.services.context import Actor, insert_ignore, reading, rowcount, unit_of_work, writing
 from app.services.errors import Invalid, ServiceError
-from db.models import LoginThrottle, User, UserZone, utcnow
+from db.models import KnownLoginClient, LoginThrottle, User, UserZone, utcnow
 
 _hasher = PasswordHasher()
 # verified against when the username does not exist, so that the time taken does not tell
@@ -70,13 +71,41 @@ class _Key:
     free: int  # failures allowed before a wait
 
 
-def _keys(username: str, client: str) -> list[_Key]:
+UNKNOWN_CLIENT = "unknown"
+
+
+def _keys(username: str, client: str, known: bool) -> list[_Key]:
+    """The counts this try is held to. From a client where the account logged in lately (`known`)
+    only the account-from-client count applies: nobody elsewhere, nor colleagues mistyping behind
+    the same office address, can make the owner wait. Elsewhere the client's and the account's
+    counts apply too, which slows a guesser spread over many addresses. A client with no address
+    has no count of its own: it would be one bucket for the whole province."""
     free = get_settings().login_free_failures
-    return [
-        _Key(f"pair:{username}@{client}"[:200], free),
-        _Key(f"client:{client}"[:200], free * _CLIENT_FACTOR),
-        _Key(f"account:{username}"[:200], free * _ACCOUNT_FACTOR),
-    ]
+    keys = [_Key(f"pair:{username}@{client}"[:200], free)]
+    if known:
+        return keys
+    if client != UNKNOWN_CLIENT:
+        keys.append(_Key(f"client:{client}"[:200], free * _CLIENT_FACTOR))
+    keys.append(_Key(f"account:{username}"[:200], free * _ACCOUNT_FACTOR))
+    return keys
+
+
+def client_from(peer: str | None, forwarded_for: str | None, trust_proxy: bool) -> str:
+    """The client a login comes from. X-Forwarded-For is believed when the operator says a proxy
+    of ours sets it (`ZONERISK_TRUST_PROXY`) or when the connection comes from this machine's
+    loopback, where only our own nginx can be (uvicorn's default too): without that, every
+    visitor behind nginx would be 127.0.0.1, one login count for the whole province."""
+    from ipaddress import ip_address
+
+    try:
+        local = peer is not None and ip_address(peer).is_loopback
+    except ValueError:
+        local = False
+    if forwarded_for and (trust_proxy or local):
+        first = forwarded_for.split(",")[0].strip()
+        if first:
+            return first[:64]
+    return (peer or UNKNOWN_CLIENT)[:64]
 
 
 def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
@@ -86,13 +115,26 @@ def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
     return timedelta(seconds=min(cap_seconds, 2 ** min(failures - free, 30)))
 
 
-def _claim(keys: list[_Key], now: datetime) -> bool:
+def _is_known(session: Session, username: str, client: str, now: datetime) -> bool:
+    if client == UNKNOWN_CLIENT:
+        return False
+    row = session.get(KnownLoginClient, (username, client))
+    since = now - timedelta(days=get_settings().login_known_client_days)
+    return row is not None and _aware(row.last_success_at) >= since
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _claim(username: str, client: str, now: datetime) -> list[_Key] | None:
     """Count this try as a failure before the password is checked, atomically per key (a
-    compare-and-set on the failure count), and say whether every key may try now. Counting first
-    means eight processes guessing at once are throttled as if they guessed in turn; a success
-    gives the count back."""
+    compare-and-set on the failure count), and give the keys counted, or None when one of them
+    must still wait. Counting first means eight processes guessing at once are throttled as if
+    they guessed in turn; a success gives the count back."""
     cap = get_settings().login_max_delay_seconds
     with unit_of_work(write=True) as session:
+        keys = _keys(username, client, _is_known(session, username, client, now))
         for item in keys:
             for _attempt in range(50):
                 row = session.get(LoginThrottle, item.key, populate_existing=True)
@@ -101,10 +143,10 @@ def _claim(keys: list[_Key], now: datetime) -> bool:
                         session, LoginThrottle, key=item.key, failures=0, not_before=None, updated_at=now
                     )
                     continue
-                if row.not_before is not None and row.not_before > now:
-                    return False
+                if row.not_before is not None and _aware(row.not_before) > now:
+                    return None
                 # failures long ago are forgiven: a day without trying starts the count again
-                previous = 0 if now - row.updated_at > _FORGIVE_AFTER else row.failures
+                previous = 0 if now - _aware(row.updated_at) > _FORGIVE_AFTER else row.failures
                 failures = previous + 1
                 wait = delay_after(failures, item.free, cap)
                 claimed = session.execute(
@@ -122,37 +164,53 @@ def _claim(keys: list[_Key], now: datetime) -> bool:
                 if rowcount(claimed) == 1:
                     break
             else:
-                return False  # lost the race fifty times: a flood, so refuse
-    return True
+                return None  # lost the race fifty times: a flood, so refuse
+    return keys
 
 
-def _give_back(keys: list[_Key]) -> None:
-    """After a success: the account's counts start again; the client's loses this one try, so an
-    office that logs in all day is never throttled for succeeding."""
-    account_keys = [keys[0].key, keys[2].key]
-    client = keys[1]
+def _give_back(username: str, client: str, keys: list[_Key], now: datetime) -> None:
+    """After a success: the account-from-client count starts again and the client becomes known
+    for the account. The client's count loses this one try, so an office that logs in all day is
+    never throttled for succeeding. The account's count is left to time: it measures guessing
+    from elsewhere, which the owner's success does not undo."""
     with unit_of_work(write=True) as session:
-        session.execute(delete(LoginThrottle).where(col(LoginThrottle.key).in_(account_keys)))
-        row = session.get(LoginThrottle, client.key, populate_existing=True)
-        if row is not None and row.failures > 0:
-            failures = row.failures - 1
-            session.execute(
-                update(LoginThrottle)
-                .where(col(LoginThrottle.key) == client.key)
-                .values(
-                    failures=LoginThrottle.failures - 1,
-                    not_before=None if failures < client.free else row.not_before,
+        session.execute(delete(LoginThrottle).where(col(LoginThrottle.key) == keys[0].key))
+        if client != UNKNOWN_CLIENT:
+            known = session.get(KnownLoginClient, (username, client))
+            if known is None:
+                insert_ignore(
+                    session, KnownLoginClient, username=username, client=client, last_success_at=now
                 )
-            )
+            else:
+                known.last_success_at = now
+                session.add(known)
+        for item in keys[1:]:
+            if not item.key.startswith("client:"):
+                continue
+            row = session.get(LoginThrottle, item.key, populate_existing=True)
+            if row is not None and row.failures > 0:
+                failures = row.failures - 1
+                session.execute(
+                    update(LoginThrottle)
+                    .where(col(LoginThrottle.key) == item.key)
+                    .values(
+                        failures=LoginThrottle.failures - 1,
+                        not_before=None if failures < item.free else row.not_before,
+                    )
+                )
 
 
-def authenticate(username: str, password: str, client: str = "unknown") -> tuple[Actor, bool]:
+def authenticate(
+    username: str, password: str, client: str = UNKNOWN_CLIENT, *, now: datetime | None = None
+) -> tuple[Actor, bool]:
     """(actor, must change password), or LoginFailed. argon2 runs with no transaction open, so
-    logins do not queue behind SQLite's write lock."""
+    logins do not queue behind SQLite's write lock. `now` is the clock the throttle reads (the
+    tests pass theirs, so that no result depends on how fast the machine checks a password)."""
     username = username.strip().lower()[:60]
-    keys = _keys(username, client or "unknown")
-    now = utcnow()
-    if not _claim(keys, now):
+    client = (client or UNKNOWN_CLIENT)[:64]
+    now = now or utcnow()
+    keys = _claim(username, client, now)
+    if keys is None:
         raise LoginFailed(checked=False)
     with unit_of_work() as session:
         user = session.exec(select(User).where(User.username == username)).first()
@@ -160,7 +218,7 @@ def authenticate(username: str, password: str, client: str = "unknown") -> tuple
     if not _verify(stored_hash, password) or user is None or not user.active:
         raise LoginFailed(checked=True)
     rehash = hash_password(password) if _hasher.check_needs_rehash(stored_hash) else None
-    _give_back(keys)
+    _give_back(username, client, keys, now)
     with unit_of_work(write=True) as session:
         user = session.get(User, user.id)
         if user is None or not user.active:

@@ -41,14 +41,13 @@ def log_in(actor: Actor) -> None:
 
 
 def client_address() -> str:
-    """Who is knocking, for login throttling: the socket's address, or behind our own proxy
-    (`ZONERISK_TRUST_PROXY`) the first X-Forwarded-For hop, which a client could otherwise forge."""
-    forwarded = None
-    if get_settings().trust_proxy and st.context.headers:
-        forwarded = st.context.headers.get("X-Forwarded-For")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:64]
-    return (st.context.ip_address or "unknown")[:64]
+    """Who is knocking, for login throttling: the socket's address, or behind our own proxy the
+    X-Forwarded-For that nginx sets (replacing whatever the client sent)."""
+    return auth.client_from(
+        st.context.ip_address,
+        st.context.headers.get("X-Forwarded-For") if st.context.headers else None,
+        get_settings().trust_proxy,
+    )
 
 
 def log_out() -> None:

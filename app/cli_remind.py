@@ -102,6 +102,15 @@ def remind_send(at: AtOption = None) -> None:
     report = outbox.drain(moment)
     typer.echo(f"queued {queued}, retrying {report.retrying}, waiting for a channel {report.waiting}")
     typer.echo(f"sent {report.sent}, failed {report.failed}, skipped {skipped}")
+    if report.misconfigured:
+        _say_misconfigured(report.misconfigured)
+        raise typer.Exit(1)
+
+
+def _say_misconfigured(problems: dict[str, str]) -> None:
+    """A channel whose settings are wrong sends nothing until they are fixed: say so, loudly."""
+    for channel, problem in sorted(problems.items()):
+        typer.echo(f"{channel} sent nothing: {problem}", err=True)
 
 
 def worker_command(
@@ -120,6 +129,7 @@ def worker_command(
             f"{started:%Y-%m-%d %H:%M:%S}Z queued {queued}, sent {report.sent}, failed {report.failed}, "
             f"retrying {report.retrying}, waiting {report.waiting}",
         )
+        _say_misconfigured(report.misconfigured)
         if once:
             return
         time.sleep(max(every - (datetime.now(UTC) - started).total_seconds(), 1))

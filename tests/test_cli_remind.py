@@ -62,3 +62,20 @@ def test_the_worker_runs_once_and_says_what_it_did(no_reminders_yet: str) -> Non
     ran = cli(no_reminders_yet, {}, "worker", "--once")
     assert ran.returncode == 0, ran.stderr
     assert re.search(r"queued 0, sent 0, failed 0, retrying 0, waiting 0$", ran.stdout.strip())
+
+
+def test_send_says_which_setting_is_wrong_when_the_relay_offers_no_starttls(no_reminders_yet: str) -> None:
+    due = date.fromisoformat(
+        str(scalar(no_reminders_yet, "SELECT due_on FROM period WHERE id = :p", p=latest_period_id()))[:10]
+    )
+    with SmtpServer() as smtp:
+        env = {
+            "ZONERISK_SMTP_HOST": "127.0.0.1",
+            "ZONERISK_SMTP_PORT": str(smtp.port),
+            "ZONERISK_SMTP_FROM": "zonerisk@bacgiang.gov.vn",
+            "ZONERISK_SMTP_STARTTLS": "true",
+        }
+        sent = cli(no_reminders_yet, env, "remind", "send", "--at", f"{due.isoformat()}T09:00:00+07:00")
+    assert sent.returncode == 1
+    assert "email sent nothing" in sent.stderr and "ZONERISK_SMTP_STARTTLS=false" in sent.stderr
+    assert smtp.box.messages == []

@@ -1,6 +1,7 @@
 """The channels a reminder travels on, behind one small interface: `send(message) -> Delivery`,
 raising `TemporaryFailure` (try again later) or `PermanentFailure` (this message can never go:
-a bad number, a refused address). Each is a real client of its protocol: SMTP (stdlib smtplib,
+a bad number, a refused address) or `ConfigurationError` (the settings are wrong: nothing goes on
+this channel until an operator fixes them). Each is a real client of its protocol: SMTP (stdlib smtplib,
 STARTTLS and login when configured) and the JSON-over-HTTP of the SMS gateway and of Zalo ZNS.
 
 Every message carries its deduplication key to the other side (SMTP Message-ID, an
@@ -52,6 +53,11 @@ class PermanentFailure(Exception):
     """The other side refused this message for good (4xx, a bad number or address): no retry."""
 
 
+class ConfigurationError(Exception):
+    """The channel's settings are wrong (no STARTTLS at the relay, a refused login): not a
+    temporary failure, since retrying changes nothing. The message names the setting to fix."""
+
+
 class Channel(Protocol):
     name: str
 
@@ -74,6 +80,7 @@ class EmailChannel:
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
+            where = f"{self.host}:{self.port}"
             try:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.starttls:
@@ -81,8 +88,21 @@ class EmailChannel:
                 if self.username:
                     smtp.login(self.username, self.password)
             except smtplib.SMTPAuthenticationError as error:
-                raise TemporaryFailure(
-                    f"SMTP login refused: {error.smtp_code} {_text(error.smtp_error)}"
+                raise ConfigurationError(
+                    f"the SMTP relay {where} refused the login ({error.smtp_code} "
+                    f"{_text(error.smtp_error)}): check ZONERISK_SMTP_USER and ZONERISK_SMTP_PASSWORD"
+                ) from None
+            except smtplib.SMTPNotSupportedError as error:
+                setting = (
+                    "ZONERISK_SMTP_STARTTLS=false for a trusted local relay, or a relay that offers it"
+                    if "STARTTLS" in str(error)
+                    else "ZONERISK_SMTP_USER empty, or a relay that offers AUTH"
+                )
+                raise ConfigurationError(f"the SMTP relay {where} says: {error} Set {setting}.") from None
+            except ssl.SSLError as error:
+                raise ConfigurationError(
+                    f"TLS with the SMTP relay {where} failed ({error}): check ZONERISK_SMTP_HOST "
+                    "and its certificate, or ZONERISK_SMTP_STARTTLS"
                 ) from None
             except (OSError, smtplib.SMTPException) as error:
                 raise TemporaryFailure(f"SMTP {self.host}:{self.port}: {error}") from None
@@ -93,7 +113,7 @@ class EmailChannel:
         email = EmailMessage(policy=UNFOLDED)
         email["From"] = self.sender
         email["To"] = message.recipient
-        email["Subject"] = message.subject
+        email["Subject"] = one_line(message.subject)  # a line break in a header would be refused
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = f"<{message.dedup_key.replace(':', '.')}@zonerisk>"  # an RFC 5322 id
         email.set_content(message.body)
@@ -120,6 +140,20 @@ class EmailChannel:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._smtp.quit()
             self._smtp = None
+
+
+def one_line(text: str) -> str:
+    """A header value: line breaks and other control characters become spaces."""
+    return " ".join("".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text).split())
+
+
+def _field(payload: Any, *names: str) -> str:
+    """A field of a gateway's answer, whatever shape the answer took (a list, a string)."""
+    if isinstance(payload, dict):
+        for name in names:
+            if payload.get(name):
+                return str(payload[name])[:200]
+    return ""
 
 
 def _text(reply: bytes | str) -> str:
@@ -200,7 +234,7 @@ class SmsGateway:
             {"Authorization": f"Bearer {self.token}", "Idempotency-Key": message.dedup_key},
         )
         _by_status(status, payload)
-        return Delivery(str(payload.get("id") or payload.get("message_id") or ""))
+        return Delivery(_field(payload, "id", "message_id"))
 
     def close(self) -> None:
         self._http.close()
@@ -239,12 +273,14 @@ class ZaloZns:
             {"access_token": self.token},
         )
         _by_status(status, payload)
-        error = int(payload.get("error", 0)) if isinstance(payload, dict) else 0
+        try:
+            error = int(payload.get("error", 0)) if isinstance(payload, dict) else 0
+        except (TypeError, ValueError):
+            raise PermanentFailure(f"Zalo answered {json.dumps(payload, ensure_ascii=False)[:200]}") from None
         if error:
-            detail = f"Zalo error {error}: {payload.get('message', '')}"
+            detail = f"Zalo error {error}: {_field(payload, 'message')}"
             raise (PermanentFailure if error in ZALO_PERMANENT else TemporaryFailure)(detail)
-        data = payload.get("data") or {}
-        return Delivery(str(data.get("msg_id", "")))
+        return Delivery(_field(payload.get("data") if isinstance(payload, dict) else None, "msg_id"))
 
     def close(self) -> None:
         self._http.close()

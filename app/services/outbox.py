@@ -1,15 +1,21 @@
 """The sender: drains the outbox with retries and exponential back-off, sends each message once.
 
 A batch is claimed in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so two senders
-take different rows; SQLite: the write lock), sent outside any transaction, and recorded in
-another short one. A sender that dies mid-batch leaves its claims to expire; the next sender
-sends those messages again with the same deduplication key, which the gateway recognises."""
+take different rows; SQLite: the write lock), sent outside any transaction, each message recorded
+in a short transaction of its own as soon as its answer is in. A sender that dies mid-batch leaves
+its claims to expire; the next sender sends again only the one message that was in flight, with
+the same deduplication key, which the gateway recognises.
+
+No message can jam the outbox: one that cannot be rendered, or whose answer cannot be read, is
+recorded as failed with the reason, once, and the batch goes on. A channel whose settings are
+wrong (`ConfigurationError`) is stopped for the run, its messages left queued untried, and the
+report says what is wrong and which setting fixes it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, func, or_, update
@@ -19,6 +25,7 @@ from sqlmodel import col, select
 from app.config import Settings, get_settings
 from app.notify.channels import (
     Channel,
+    ConfigurationError,
     EmailChannel,
     Outgoing,
     PermanentFailure,
@@ -68,6 +75,8 @@ class DrainReport:
     failed: int = 0  # refused for good, or given up after the last attempt
     retrying: int = 0  # a temporary failure: queued again for later
     waiting: int = 0  # queued on a channel that is not configured here, or left while a channel is down
+    # channel → what is wrong with its settings and which one fixes it (nothing went on it)
+    misconfigured: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def _claim(
     return sorted((Claimed(*row) for row in taken), key=lambda c: c.id)
 
 
-Outcome = tuple[str, str, str]  # status, error, provider id
+Outcome = tuple[str, str, str]  # status (sent, failed, retry, released), error, provider id
 RECORD = (
     update(TABLE)
     .where(TABLE.c.id == bindparam("message_id"), TABLE.c.claim == bindparam("token"))
@@ -199,20 +208,29 @@ def drain(
             claimed = _claim(now, live, batch, token, only)
             if not claimed:
                 break
-            outcomes: dict[int, Outcome] = {}
+            rows = {r.id: r for r in claimed}
+            released: dict[int, Outcome] = {}
             failures_in_a_row: dict[str, int] = {}
             for row in claimed:
                 if row.channel in down:
-                    outcomes[row.id] = ("released", "", "")
+                    released[row.id] = ("released", "", "")
                     continue
-                outcomes[row.id] = _send(adapters[row.channel], row)
-                if outcomes[row.id][0] == "retry":
+                try:
+                    outcome = _send(adapters[row.channel], row)
+                except ConfigurationError as wrong:
+                    report.misconfigured[row.channel] = str(wrong)
+                    down.add(row.channel)
+                    released[row.id] = ("released", "", "")
+                    continue
+                # recorded now, not with the batch: a sender killed later re-sends nothing of it
+                _record({row.id: outcome}, rows, token, now, max_attempts, report)
+                if outcome[0] == "retry":
                     failures_in_a_row[row.channel] = failures_in_a_row.get(row.channel, 0) + 1
                     if failures_in_a_row[row.channel] >= CHANNEL_DOWN_AFTER:
                         down.add(row.channel)
                 else:
                     failures_in_a_row[row.channel] = 0
-            _record(outcomes, {r.id: r for r in claimed}, token, now, max_attempts, report)
+            _record(released, rows, token, now, max_attempts, report)
             if progress:
                 progress(report)
     finally:
@@ -238,6 +256,10 @@ def _send(channel: Channel, row: Claimed) -> Outcome:
         return ("failed", str(error), "")
     except TemporaryFailure as error:
         return ("retry", str(error), "")
+    except ConfigurationError:
+        raise
+    except Exception as error:
+        return ("failed", f"could not be sent: {type(error).__name__}: {error}", "")
 
 
 def waiting(now: datetime, able: set[str]) -> int:

@@ -84,6 +84,14 @@ def remind_now(actor: Actor, period_id: int, rows: list[CompanyRow]) -> None:
                 with st.spinner(tr("reminders.sending")):
                     report = outbox.drain(datetime.now(UTC), only=frozenset(m.key for m in preview.messages))
                 st.success(tr("reminders.done", queued=queued, sent=report.sent, failed=report.failed))
+                for channel, problem in sorted(report.misconfigured.items()):
+                    st.error(
+                        tr(
+                            "reminders.misconfigured",
+                            channel=tr(f"reminders.channel.{channel}"),
+                            problem=problem,
+                        )
+                    )
 
 
 def failed_sends(actor: Actor, period_id: int) -> None:

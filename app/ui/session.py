@@ -43,9 +43,11 @@ def log_in(actor: Actor) -> None:
 def client_address() -> str:
     """Who is knocking, for login throttling: the socket's address, or behind our own proxy the
     X-Forwarded-For that nginx sets (replacing whatever the client sent)."""
+    peer = st.context.ip_address
+    forwarded = st.context.headers.get("X-Forwarded-For") if st.context.headers else None
     return auth.client_from(
-        st.context.ip_address,
-        st.context.headers.get("X-Forwarded-For") if st.context.headers else None,
+        peer if isinstance(peer, str) else None,  # AppTest has no socket: a stand-in object
+        forwarded if isinstance(forwarded, str) else None,
         get_settings().trust_proxy,
     )
 

@@ -68,11 +68,11 @@ class SmtpServer:
 
 class Gateway:
     """An SMS / Zalo gateway on localhost. `answers` is a queue of what to answer next: an int
-    status, "timeout", or a dict to send with 200; empty means 200 with an id."""
+    status, "timeout", or a dict or list to send with 200; empty means 200 with an id."""
 
     def __init__(self, zalo: bool = False) -> None:
         self.requests: list[dict[str, Any]] = []
-        self.answers: deque[int | str | dict[str, Any]] = deque()
+        self.answers: deque[int | str | dict[str, Any] | list[Any]] = deque()
         self.delivered: dict[str, str] = {}  # deduplication key → id: a repeat is not delivered twice
         self.zalo = zalo
         self.lock = threading.Lock()
@@ -97,7 +97,7 @@ class Gateway:
                 if isinstance(answer, int):
                     self._reply(answer, {"error": "test says no"})
                     return
-                if isinstance(answer, dict):
+                if isinstance(answer, dict | list):
                     self._reply(200, answer)
                     return
                 with gateway.lock:
@@ -106,7 +106,7 @@ class Gateway:
                     200, {"error": 0, "data": {"msg_id": message_id}} if gateway.zalo else {"id": message_id}
                 )
 
-            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+            def _reply(self, status: int, payload: Any) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.notify.channels import (
+    ConfigurationError,
     EmailChannel,
     Outgoing,
     PermanentFailure,
@@ -55,10 +56,10 @@ def test_a_long_vietnamese_subject_arrives_with_every_space() -> None:
     assert received["Subject"] == subject
 
 
-def test_a_refused_smtp_login_is_temporary_and_the_right_one_sends() -> None:
+def test_a_refused_smtp_login_is_a_configuration_error_and_the_right_one_sends() -> None:
     with SmtpServer(user="zonerisk", password="dung-mat-khau") as smtp:
         wrong = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn", "zonerisk", "sai-mat-khau")
-        with pytest.raises(TemporaryFailure, match="login refused"):
+        with pytest.raises(ConfigurationError, match=r"refused the login.*ZONERISK_SMTP_PASSWORD"):
             wrong.send(_message("email", "hr@anhduong.vn"))
         right = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn", "zonerisk", "dung-mat-khau")
         right.send(_message("email", "hr@anhduong.vn"))
@@ -123,4 +124,40 @@ def test_zalo_gets_its_template_id_and_values_and_a_number_without_zalo_is_perma
             zalo.send(_message("zalo", "+84912345679", key="k3"))
         with pytest.raises(PermanentFailure, match="no Zalo template id"):
             ZaloZns(gateway.url, "oa-token", {}).send(_message("zalo", "+84912345679", key="k4"))
+        zalo.close()
+
+
+def test_a_relay_without_starttls_is_a_configuration_error_that_names_the_setting() -> None:
+    with SmtpServer() as smtp:
+        channel = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn", starttls=True)
+        with pytest.raises(ConfigurationError, match=r"STARTTLS.*ZONERISK_SMTP_STARTTLS=false"):
+            channel.send(_message("email", "hr@anhduong.vn"))
+    assert smtp.box.messages == []
+
+
+def test_a_line_break_in_a_subject_cannot_add_a_header() -> None:
+    from dataclasses import replace
+
+    with SmtpServer() as smtp:
+        channel = EmailChannel("127.0.0.1", smtp.port, "zr@bacgiang.gov.vn")
+        hostile = replace(_message("email", "hr@anhduong.vn"), subject="Tuần 27\r\nBcc: all@evil.example")
+        channel.send(hostile)
+        channel.close()
+    (received,) = smtp.box.messages
+    assert received["Subject"] == "Tuần 27 Bcc: all@evil.example" and received["Bcc"] is None
+
+
+def test_a_gateway_answer_of_any_shape_is_read() -> None:
+    with Gateway() as gateway:
+        gateway.answers.extend([["queued"], {"id": ["not", "a", "string"]}, {}])
+        sms = SmsGateway(gateway.url, "token")
+        ids = [sms.send(_message("sms", "+84912345678", key=f"k{n}")).provider_id for n in range(3)]
+        sms.close()
+    assert ids == ["", "['not', 'a', 'string']", ""]
+    with Gateway(zalo=True) as gateway:
+        gateway.answers.extend([["ok"], {"error": "không"}])
+        zalo = ZaloZns(gateway.url, "token", {"due_today": "231"})
+        assert zalo.send(_message("zalo", "+84912345678", key="z1")).provider_id == ""
+        with pytest.raises(PermanentFailure, match="không"):
+            zalo.send(_message("zalo", "+84912345678", key="z2"))
         zalo.close()

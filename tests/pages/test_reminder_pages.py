@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
+from app.config import get_settings
 from app.notify import rules
 from app.services import outbox, reminder_effect, reminders
 from app.services.context import unit_of_work
@@ -143,3 +145,18 @@ def test_refused_rules_stay_in_the_box_to_be_corrected_then_save(seeded: str) ->
     assert "Đã lưu" in texts(at)
     escalate = reminders.current_rules().rules.escalate
     assert escalate is not None and escalate.after_missed_rounds == 3
+
+
+def test_a_misconfigured_relay_is_said_on_the_page_with_the_setting_to_fix(
+    no_reminders_yet: str, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZONERISK_SMTP_STARTTLS", "true")
+    get_settings.cache_clear()
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/lists.py").run()
+    at.segmented_control(key="list_kind").set_value("missing").run()
+    at.button(key="remind_confirm").click().run()
+    assert not at.exception
+    shown = [e.value for e in at.error]
+    assert any("cấu hình sai" in text and "ZONERISK_SMTP_STARTTLS" in text for text in shown), shown
+    assert smtp.box.messages == []

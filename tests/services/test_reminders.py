@@ -140,25 +140,32 @@ def test_two_senders_at_once_send_each_message_once(no_reminders_yet: str, sms: 
     assert sum(r.sent for r in reports) == queued
 
 
-def test_a_sender_that_dies_between_sending_and_recording_resends_with_the_same_key(
+def test_a_sender_killed_mid_batch_resends_only_the_message_in_flight_with_the_same_key(
     no_reminders_yet: str, sms: Gateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, _, moment = _due_day(no_reminders_yet)
     queued = reminders.queue(reminders.plan(moment, latest_period_id()))
+    assert queued > 3
+    real_record = outbox._record
+    recorded: list[int] = []
 
-    def crash(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt("the power went")
+    def killed_at_the_third(*args: object, **kwargs: object) -> None:
+        if len(recorded) == 2:
+            raise KeyboardInterrupt("the power went")
+        recorded.append(1)
+        real_record(*args, **kwargs)  # type: ignore[arg-type]
 
     with monkeypatch.context() as patch:
-        patch.setattr(outbox, "_record", crash)
+        patch.setattr(outbox, "_record", killed_at_the_third)
         with pytest.raises(KeyboardInterrupt):
             outbox.drain(moment, batch=queued)
+    assert len(sms.requests) == 3  # two sent and recorded, the third sent when the power went
     assert outbox.drain(moment) == outbox.DrainReport()  # still claimed: nobody else takes them
     with unit_of_work() as session:  # the claim's lease runs out
         session.execute(update(OutboxMessage).values(claimed_until=datetime.now(UTC) - timedelta(seconds=1)))
-    assert outbox.drain(moment).sent == queued
-    assert len(sms.requests) == 2 * queued  # each sent twice over the wire …
-    assert len(sms.delivered) == queued  # … and delivered once, by its key
+    assert outbox.drain(moment).sent == queued - 2
+    assert len(sms.requests) == queued + 1  # only the one in flight went twice over the wire …
+    assert len(sms.delivered) == queued  # … and it was delivered once, by its key
     ids = {r[0] for r in rows(no_reminders_yet, "SELECT provider_id FROM outboxmessage")}
     assert ids == set(sms.delivered.values())
 
@@ -324,3 +331,64 @@ def test_overdue_fixes_escalate_to_each_official_once_a_day(seeded: str, smtp: S
     assert sum("việc khắc phục đã quá hạn" in m["Subject"] for m in smtp.box.messages) == 2
     _send(moment + timedelta(days=1))
     assert sum("việc khắc phục đã quá hạn" in m["Subject"] for m in smtp.box.messages) == 4
+
+
+def _queue_raw(**values: object) -> None:
+    """A message as the planner could never write it, put straight into the outbox."""
+    base: dict[str, object] = {
+        "reason": "manual",
+        "step": "test",
+        "channel": "email",
+        "template": "due_today",
+        "body": "Nhắc nộp bản tự đánh giá",
+    }
+    with unit_of_work(write=True) as session:
+        session.add(OutboxMessage(**(base | values)))  # type: ignore[arg-type]
+
+
+def test_no_message_can_jam_the_outbox(seeded: str, smtp: SmtpServer) -> None:
+    """A subject with a line break goes out on one line; a recipient that cannot be written as a
+    header is failed with the reason, once; the rest of the batch is sent and recorded."""
+    _queue_raw(dedup_key="raw:1", recipient="hr1@anhduong.vn", subject="Tuần 27\r\nBcc: all@evil.example")
+    _queue_raw(dedup_key="raw:2", recipient="hr2@anhduong.vn\r\nBcc: all@evil.example", subject="x")
+    _queue_raw(dedup_key="raw:3", recipient="hr3@anhduong.vn", subject="Tuần 27")
+    moment = datetime.now(UTC) + timedelta(seconds=1)
+    first = outbox.drain(moment, only=frozenset({"raw:1", "raw:2", "raw:3"}))
+    assert (first.sent, first.failed, first.retrying) == (2, 1, 0)
+    status = dict(rows(seeded, "SELECT dedup_key, status FROM outboxmessage WHERE dedup_key LIKE 'raw:%'"))
+    assert status == {"raw:1": "sent", "raw:2": "failed", "raw:3": "sent"}
+    (error,) = rows(seeded, "SELECT last_error, attempts FROM outboxmessage WHERE dedup_key = 'raw:2'")
+    assert "could not be sent" in str(error[0]) and error[1] == 1
+    again = outbox.drain(moment + timedelta(hours=7), only=frozenset({"raw:1", "raw:2", "raw:3"}))
+    assert again == outbox.DrainReport()
+    assert sorted(m["To"] for m in smtp.box.messages) == ["hr1@anhduong.vn", "hr3@anhduong.vn"]
+
+
+def test_a_gateway_answering_a_list_does_not_make_the_batch_resend(
+    no_reminders_yet: str, sms: Gateway
+) -> None:
+    _, _, moment = _due_day(no_reminders_yet)
+    queued = reminders.queue(reminders.plan(moment, latest_period_id()))
+    sms.answers.append(["accepted"])
+    assert outbox.drain(moment).sent == queued
+    with unit_of_work() as session:  # even after any lease would have run out
+        session.execute(update(OutboxMessage).values(claimed_until=None))
+    assert outbox.drain(moment + timedelta(hours=7)).sent == 0
+    assert len(sms.requests) == queued
+
+
+def test_a_relay_without_starttls_sends_nothing_and_says_which_setting_to_fix(
+    no_reminders_yet: str, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZONERISK_SMTP_STARTTLS", "true")
+    get_settings.cache_clear()
+    _, _, moment = _due_day(no_reminders_yet)
+    queued = reminders.queue(reminders.plan(moment, latest_period_id()))
+    report = outbox.drain(moment)
+    assert report.sent == report.failed == report.retrying == 0 and report.waiting == queued
+    assert "ZONERISK_SMTP_STARTTLS" in report.misconfigured["email"]
+    attempts = scalar(no_reminders_yet, "SELECT max(attempts) FROM outboxmessage WHERE status = 'queued'")
+    assert attempts == 0  # a configuration error costs no message an attempt
+    monkeypatch.setenv("ZONERISK_SMTP_STARTTLS", "false")
+    get_settings.cache_clear()
+    assert outbox.drain(moment).sent == queued

@@ -10,11 +10,16 @@ import zipfile
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 MAX_UNPACKED_BYTES = 50_000_000
 MAX_RATIO = 100  # real workbooks compress text 5–20×
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
+# a registry cell or a points-table label is at most a few hundred characters; a longer one is
+# refused where it is met, before the import copies it (1,500 cells sharing one 1 MB string
+# would otherwise become 1.5 GB of copies)
+MAX_CELL_CHARS = 5_000
 
 
 class UnreadableWorkbook(ValueError):
@@ -41,6 +46,13 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
             end = min(len(row), MAX_COLUMNS)
             while end and row[end - 1] is None:
                 end -= 1
+            for column, value in enumerate(row[:end], start=1):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    where = f"{get_column_letter(column)}{len(rows) + 1}"
+                    raise UnreadableWorkbook(
+                        f"Ô {where} dài {len(value):,} ký tự (tối đa {MAX_CELL_CHARS:,}). / "
+                        f"Cell {where} holds {len(value):,} characters (at most {MAX_CELL_CHARS:,})."
+                    )
             rows.append(tuple(row[:end]))
             if len(rows) > max_rows:
                 raise UnreadableWorkbook(

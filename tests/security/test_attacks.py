@@ -24,6 +24,7 @@ from app.exports.reading import UnreadableWorkbook, read_rows
 from app.scoring import score
 from app.services import assessments, company_import, rulesets
 from app.services.errors import Invalid
+from tests.databases import scalar
 from tests.reference import worked_examples
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
@@ -208,3 +209,78 @@ def test_guards_refuse_before_parsing() -> None:
     assert numeric_maximum("workers", "integer") == 200_000
     assert numeric_maximum("some_other_count", "integer") == 200_000
     assert numeric_maximum("some_area", "number") == 1_000_000_000
+
+
+def _one_string_everywhere(rows: int, size: int) -> bytes:
+    """A small workbook whose rows all point at one huge shared string, as an attacker writes it
+    by hand (Excel and XlsxWriter stop at 32,767 characters a cell)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Mã số thuế", "Tên doanh nghiệp", "KCN hoặc huyện/TP", "Ngành"])
+    for n in range(rows):
+        sheet.write_row(n + 1, 0, [f"24{n:08d}", "PLACEHOLDER", "KCN Vân Trung", "Nhựa"])
+    book.close()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"PLACEHOLDER", ("Công ty " + "x" * size).encode())
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_one_huge_shared_string_is_refused_at_its_first_cell_without_copies(seeded: str) -> None:
+    data = _one_string_everywhere(1500, 1_000_000)
+    assert len(data) < 100_000  # one string, stored once, compressed
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(Invalid) as refused:
+        company_import.preview(actor("admin"), data)
+    assert "B2" in refused.value.en and "characters" in refused.value.en
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 200  # was 3.1 GB: the string copied once per row
+
+
+def test_an_import_reads_and_checks_the_workbook_before_it_takes_the_write_lock(
+    seeded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the rows are parsed and validated (the slow part), another writer, such as a login,
+    takes SQLite's write lock at once."""
+    if not seeded.startswith("sqlite"):
+        pytest.skip("SQLite's database-wide write lock")
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    path = make_url(seeded).database
+    real_check = company_import.check
+    blocked: list[str] = []
+
+    def check_while_another_writes(*args: object, **kwargs: object) -> object:
+        found = real_check(*args, **kwargs)  # type: ignore[arg-type]
+        other = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            blocked.append(str(exc))
+        finally:
+            other.close()
+        return found
+
+    monkeypatch.setattr(company_import, "check", check_while_another_writes)
+    book = Workbook()
+    book.active.append(["Mã số thuế", "Tên doanh nghiệp", "KCN hoặc huyện/TP", "Ngành", "Số người lao động"])
+    for n in range(300):
+        book.active.append([f"24{n:08d}", f"Công ty {n}", "KCN Vân Trung", "Nhựa", 100 + n])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = company_import.apply(actor("admin"), buffer.getvalue())
+    assert blocked == [] and len(report.created) == 300
+    assert scalar(seeded, "SELECT sum(workers) FROM company WHERE tax_code LIKE '2400000%'") == sum(
+        100 + n for n in range(300)
+    )

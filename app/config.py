@@ -25,6 +25,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+import yaml
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -38,8 +39,10 @@ MIN_GUESSES_LOG10 = 25
 """zxcvbn: worded keys score ≤ 24 ('zonerisk-development-key-change-me' 23.7); random 32-hex keys
 score 26.8–30 (5,000 drawn), because zxcvbn finds runs like '55555' or 'cdef' even in random text.
 The bar was 30, which refused about one honest random key in twenty."""
-# keys printed in this repository's history or docs: never secret, whatever their entropy
-KNOWN_KEYS = frozenset({TEST_KEY, "zonerisk-development-key-change-me", "test-secret-key-0123456789"})
+_KEY_POLICY = yaml.safe_load((ROOT / "app" / "data" / "secret_key_policy.yaml").read_text("utf-8"))
+KNOWN_KEYS = frozenset(str(k) for k in _KEY_POLICY["published"]) | {TEST_KEY}
+"""keys printed in this repository's history, docs or examples: never secret, whatever their entropy"""
+PLACEHOLDER_WORDS = tuple(str(w).lower() for w in _KEY_POLICY["placeholder_words"])
 
 
 class Mode(StrEnum):
@@ -76,14 +79,18 @@ def estimated_bits(secret: str) -> float:
 
 @cache
 def strong_enough(secret: str) -> bool:
-    """≥ 90 bits by character statistics, and not guessable as words (zxcvbn: ≥ 10^25 guesses),
-    so that neither 'aaaa…' nor 'zonerisk-development-key-change-me' passes, while any random
+    """No placeholder word ('change', 'example', 'secret'…), ≥ 90 bits by character statistics,
+    and not guessable as words (zxcvbn: ≥ 10^25 guesses), so that neither 'aaaa…' nor
+    'zonerisk-development-key-change-me' nor the example file's text passes, while any random
     128-bit key does. Remembered per key:
     the router checks the settings on every page run, and zxcvbn takes 18 ms."""
     from zxcvbn import zxcvbn
 
+    lowered = secret.lower()
     return (
-        estimated_bits(secret) >= MIN_KEY_BITS and zxcvbn(secret[:100])["guesses_log10"] >= MIN_GUESSES_LOG10
+        not any(word in lowered for word in PLACEHOLDER_WORDS)
+        and estimated_bits(secret) >= MIN_KEY_BITS
+        and zxcvbn(secret[:100])["guesses_log10"] >= MIN_GUESSES_LOG10
     )
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from app.services import rulesets, verification
 from app.services.verification import Standing
 from app.ui.format import index, rn, when
-from app.ui.session import lang, tr
+from app.ui.session import client_address, lang, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge
 
@@ -22,7 +22,11 @@ def _level_name(ruleset_id: str, version: int, level_id: str | None) -> str:
 
 
 st.title(tr("verify.title"))
-found = verification.verify(st.query_params.get("a", ""), st.query_params.get("t", ""))
+try:
+    found = verification.verify(st.query_params.get("a", ""), st.query_params.get("t", ""), client_address())
+except verification.TooManyInvalidLinks as waiting:
+    st.error(waiting.text(lang()))
+    st.stop()
 if found is None:
     st.error(tr("verify.invalid"))
     st.stop()

@@ -9,7 +9,7 @@ key throttled, so that the login form tells an attacker nothing about which acco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from app.config import get_settings
-from app.services import audit
-from app.services.context import Actor, insert_ignore, reading, rowcount, unit_of_work, writing
+from app.services import audit, throttle
+from app.services.context import Actor, insert_ignore, reading, unit_of_work, writing
 from app.services.errors import Invalid, ServiceError
 from db.models import KnownLoginClient, LoginThrottle, User, UserZone, utcnow
 
@@ -33,7 +33,6 @@ _DUMMY_HASH = _hasher.hash("zonerisk-no-such-user")
 _CLIENT_FACTOR = 4
 # a distributed guesser on one account still slows down, but far later than one client would
 _ACCOUNT_FACTOR = 10
-_FORGIVE_AFTER = timedelta(days=1)
 
 
 class LoginFailed(ServiceError):
@@ -108,23 +107,12 @@ def client_from(peer: str | None, forwarded_for: str | None, trust_proxy: bool) 
     return (peer or UNKNOWN_CLIENT)[:64]
 
 
-def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
-    """No wait for the first `free` failures, then 1 s, 2 s, 4 s … up to the cap."""
-    if failures < free:
-        return timedelta(0)
-    return timedelta(seconds=min(cap_seconds, 2 ** min(failures - free, 30)))
-
-
 def _is_known(session: Session, username: str, client: str, now: datetime) -> bool:
     if client == UNKNOWN_CLIENT:
         return False
     row = session.get(KnownLoginClient, (username, client))
     since = now - timedelta(days=get_settings().login_known_client_days)
-    return row is not None and _aware(row.last_success_at) >= since
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return row is not None and throttle.aware(row.last_success_at) >= since
 
 
 def _claim(username: str, client: str, now: datetime) -> list[_Key] | None:
@@ -132,39 +120,11 @@ def _claim(username: str, client: str, now: datetime) -> list[_Key] | None:
     compare-and-set on the failure count), and give the keys counted, or None when one of them
     must still wait. Counting first means eight processes guessing at once are throttled as if
     they guessed in turn; a success gives the count back."""
-    cap = get_settings().login_max_delay_seconds
     with unit_of_work(write=True) as session:
         keys = _keys(username, client, _is_known(session, username, client, now))
         for item in keys:
-            for _attempt in range(50):
-                row = session.get(LoginThrottle, item.key, populate_existing=True)
-                if row is None:
-                    insert_ignore(
-                        session, LoginThrottle, key=item.key, failures=0, not_before=None, updated_at=now
-                    )
-                    continue
-                if row.not_before is not None and _aware(row.not_before) > now:
-                    return None
-                # failures long ago are forgiven: a day without trying starts the count again
-                previous = 0 if now - _aware(row.updated_at) > _FORGIVE_AFTER else row.failures
-                failures = previous + 1
-                wait = delay_after(failures, item.free, cap)
-                claimed = session.execute(
-                    update(LoginThrottle)
-                    .where(
-                        col(LoginThrottle.key) == item.key,
-                        col(LoginThrottle.failures) == row.failures,
-                    )
-                    .values(
-                        failures=failures,
-                        not_before=now + wait if wait else None,
-                        updated_at=now,
-                    )
-                )
-                if rowcount(claimed) == 1:
-                    break
-            else:
-                return None  # lost the race fifty times: a flood, so refuse
+            if not throttle.claim(session, item.key, item.free, now):
+                return None
     return keys
 
 

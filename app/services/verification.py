@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 from sqlmodel import Session, col, select
 
 from app.config import get_settings
-from app.services import signing
-from app.services.context import reading
-from db.models import Assessment, Company, Period
+from app.services import signing, throttle
+from app.services.context import reading, writing
+from app.services.errors import ServiceError, message
+from db.models import Assessment, Company, Period, utcnow
 
 
 class Standing(StrEnum):
@@ -64,9 +65,43 @@ def verify_url(row: Assessment, tax_code: str) -> str:
     return f"{get_settings().effective_public_url()}/verify?{query}"
 
 
-def verify(assessment_id: str | int, token: str, *, session: Session | None = None) -> Verified | None:
+class TooManyInvalidLinks(ServiceError):
+    """This client has opened too many invalid links lately: it must wait before the next check."""
+
+    def __init__(self) -> None:
+        super().__init__(*message("verify.too_many"))
+
+
+# invalid links one client may open before each further check waits 1 s, 2 s, 4 s … (a person
+# mistyping a printed link tries a few times; a forger tries thousands)
+FREE_INVALID_LINKS = 20
+
+
+def verify(
+    assessment_id: str | int,
+    token: str,
+    client: str = "unknown",
+    *,
+    now: datetime | None = None,
+    session: Session | None = None,
+) -> Verified | None:
     """What the genuine report says and where it stands, or None for a forged, altered or unknown
-    one. Public: it reveals only what the printed report already shows, plus its standing."""
+    one. Public: it reveals only what the printed report already shows, plus its standing.
+    Invalid links are counted per client; past `FREE_INVALID_LINKS` each check waits
+    (TooManyInvalidLinks)."""
+    now = now or utcnow()
+    key = f"verify:{client}"
+    with reading(session) as read:
+        if throttle.must_wait(read, key, now):
+            raise TooManyInvalidLinks()
+    found = _genuine(assessment_id, token, session)
+    if found is None:
+        with writing(session) as write:
+            throttle.claim(write, key, FREE_INVALID_LINKS, now)
+    return found
+
+
+def _genuine(assessment_id: str | int, token: str, session: Session | None) -> Verified | None:
     try:
         wanted = int(assessment_id)
     except (TypeError, ValueError):

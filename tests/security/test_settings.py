@@ -38,6 +38,8 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         {"ZONERISK_ENV": "production"},
         {"ZONERISK_ENV": "production", "ZONERISK_SECRET_KEY": "zonerisk-development-key-change-me"},
         {"ZONERISK_ENV": "production", "ZONERISK_SECRET_KEY": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+        # the example file's old text, which once passed
+        {"ZONERISK_SECRET_KEY": "change-me-python-c-import-secrets-print-secrets.token_urlsafe-48"},
     ],
 )
 def test_production_refuses_to_start_without_a_proper_key(env: dict[str, str], tmp_path: Path) -> None:
@@ -115,11 +117,20 @@ def test_key_strength() -> None:
     assert estimated_bits("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") < 100
     assert not strong_enough("zonerisk-development-key-change-me")
     assert not strong_enough("correct-horse-battery-staple")
+    # made-up keys that zxcvbn alone rates above 10^25 guesses
+    for worded in (
+        "change-me-python-c-import-secrets-print-secrets.token_urlsafe-48",
+        "bacgiang-zonerisk-production-secret-key-2021",
+        "my-Example-key-for-the-province-3f9a8c7d1e",
+        "ReplaceWithARandomValueBeforeGoingLive-8c1d2e3f",
+    ):
+        assert not strong_enough(worded), worded
     assert strong_enough(STRONG)
     # every honest random key an operator might make passes, not most of them: the bar once refused
     # one 32-hex key in twenty (zxcvbn sees '55555' or 'cdef' in random text)
     refused = [k for k in (secrets.token_hex(16) for _ in range(200)) if not strong_enough(k)]
     refused += [k for k in (secrets.token_urlsafe(32) for _ in range(50)) if not strong_enough(k)]
+    refused += [k for k in (secrets.token_urlsafe(48) for _ in range(50)) if not strong_enough(k)]
     assert refused == []
 
 
@@ -134,3 +145,16 @@ def test_demo_mode_makes_its_own_key(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert oct((tmp_path / "secret.key").stat().st_mode & 0o777) == "0o600"
     with pytest.raises(UnsafeSettings):
         Settings(ZONERISK_ENV=Mode.production).effective_secret()
+
+
+def test_the_example_settings_file_does_not_start_production(tmp_path: Path) -> None:
+    """An operator who copies deploy/zonerisk.env.example and forgets the key gets a refusal that
+    says how to make one, not a running server signing with a published key."""
+    example = {}
+    for line in (ROOT / "deploy" / "zonerisk.env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            example[name] = value
+    env = {**example, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"}
+    done = run(env, "rulesets", "list")
+    assert done.returncode == 2 and "ZONERISK_SECRET_KEY" in done.stderr

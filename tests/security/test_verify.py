@@ -91,3 +91,18 @@ def test_a_rotated_key_still_verifies_until_its_grace_period_ends(
     get_settings.cache_clear()
     assert verification.verify(a, t) is None
     get_settings.cache_clear()
+
+
+def test_a_forger_guessing_links_is_slowed_and_others_are_not(seeded: str) -> None:
+    a, t = _link(_file(GOOD_ANSWERS, "guessing"))
+    at = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # the clock the count reads: no test races it
+    forger = "203.0.113.9"
+    answers = [verification.verify(a, f"{t[:-4]}{n:04d}", forger, now=at) for n in range(20)]
+    assert answers == [None] * 20  # twenty invalid links: each checked, none genuine
+    with pytest.raises(verification.TooManyInvalidLinks) as waiting:
+        verification.verify(a, t, forger, now=at)  # even a genuine one waits now
+    assert "QR" in waiting.value.vi and "QR" in waiting.value.en
+    # an inspector elsewhere scanning the same report is not held up
+    assert verification.verify(a, t, "198.51.100.20", now=at) is not None
+    # and the forger's wait passes: one more check a second later
+    assert verification.verify(a, t, forger, now=at + timedelta(seconds=1)) is not None

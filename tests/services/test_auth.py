@@ -14,8 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.services import auth, users
-from app.services.auth import LoginFailed, delay_after
+from app.services.auth import LoginFailed
 from app.services.errors import Conflict, Invalid
+from app.services.throttle import delay_after
 from db.engine import get_engine
 from tests.services.helpers import actor
 

@@ -60,6 +60,23 @@ def test_only_pages_and_ui_import_streamlit() -> None:
     assert bad == []
 
 
+def test_every_table_goes_through_data_table() -> None:
+    """Streamlit's "Download as CSV" writes what a table holds: only `app.ui.grid.data_table`, which
+    makes text cells spreadsheet-safe, may call st.dataframe."""
+    bad = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "dataframe"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "st"
+                and path.relative_to(ROOT).as_posix() != "app/ui/grid.py"
+            ):
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert bad == []
+
+
 def test_pages_do_not_open_database_sessions() -> None:
     assert _offending("app/pages", ("sqlmodel", "sqlalchemy", "db")) == []
 

@@ -3,18 +3,18 @@ in this package turn them into bytes and know nothing of databases or Streamlit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from app.safe_text import without_unseen
 
 
 def clean(value: object) -> object:
-    """Control characters break spreadsheets and PDFs; a report shows the text without them."""
+    """Control characters break spreadsheets and PDFs, and bidirectional overrides make a name read
+    as another; a report shows the text without them."""
     if isinstance(value, str):
-        return CONTROL_CHARACTERS.sub("", value)
+        return without_unseen(value)
     return value
 
 

@@ -18,7 +18,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from app.exports.labels import L
-from app.exports.report import CONTROL_CHARACTERS, AreaLine, CompanyLine, OverviewReport
+from app.exports.report import AreaLine, CompanyLine, OverviewReport
+from app.safe_text import without_unseen
 
 Progress = Callable[[int, int], None]
 Row = TypeVar("Row")
@@ -93,8 +94,9 @@ def _writer(ws: Worksheet, formats: _Formats) -> Callable[[int, int, Any, Format
 
 
 def _text(value: str) -> str:
-    """Control characters dropped (they break spreadsheets), cut to what one cell holds."""
-    return CONTROL_CHARACTERS.sub("", value)[:MAX_TEXT]
+    """Control characters (they break spreadsheets) and bidirectional overrides dropped, cut to
+    what one cell holds."""
+    return without_unseen(value)[:MAX_TEXT]
 
 
 def _fit(

@@ -8,6 +8,7 @@ import streamlit as st
 from app.services import audit_log
 from app.services.audit_log import AuditFilters
 from app.ui.downloads import XLSX
+from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
 from app.vocabulary import Role
 
@@ -25,7 +26,7 @@ if not rows:
     st.info(tr("admin.audit.empty"))
 else:
     st.caption(tr("admin.audit.count", count=len(rows)))
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             [
                 {

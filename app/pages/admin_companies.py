@@ -9,6 +9,7 @@ import streamlit as st
 from app.services import company_import
 from app.services.errors import ServiceError
 from app.ui.downloads import XLSX
+from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
 from app.ui.widgets import service_error
 from app.vocabulary import Role
@@ -45,16 +46,8 @@ if upload is not None:
         st.stop()
     if report.problems:
         st.error(tr("admin.companies.problems", count=len(report.problems)))
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {tr("admin.companies.cell"): c, tr("admin.companies.problem"): m}
-                    for c, m in report.problems
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        rows = [{tr("admin.companies.cell"): c, tr("admin.companies.problem"): m} for c, m in report.problems]
+        data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
         st.stop()
     st.success(
         tr(

@@ -9,6 +9,7 @@ import streamlit as st
 from app.services import lists, periods, trends
 from app.ui.admin_rounds import open_round_form
 from app.ui.format import day, rn
+from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
 from app.vocabulary import Role
 
@@ -32,14 +33,14 @@ if rounds:
                 tr("admin.rounds.state"): tr("home.closed") if p.closed else tr("admin.rounds.open_state"),
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
     by_id = {p.id: p for p in rounds}
     chosen = st.selectbox(
         tr("officials.round"), list(by_id), format_func=lambda i: by_id[i].name, key="round_pick"
     )
     missing = lists.company_rows(actor, chosen, filed=False)  # type: ignore[arg-type]  # a stored row's id is never None
     with st.expander(tr("admin.rounds.missing", count=len(missing))):
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 [
                     {

@@ -9,6 +9,7 @@ from app.services import users
 from app.services.errors import ServiceError
 from app.ui.admin_users import create_user_form
 from app.ui.format import when
+from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
 from app.ui.widgets import service_error
 from app.vocabulary import Role
@@ -16,7 +17,7 @@ from app.vocabulary import Role
 actor = require_actor(Role.admin)
 st.title(tr("admin.users.title"))
 people = users.list_users(actor)
-st.dataframe(
+data_table(
     pd.DataFrame(
         [
             {

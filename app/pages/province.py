@@ -8,6 +8,7 @@ from app.assessment.schema import high_levels
 from app.ui import cache
 from app.ui.filters import official_view
 from app.ui.format import rn
+from app.ui.grid import data_table
 from app.ui.province import summary, table
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
@@ -30,7 +31,7 @@ for kind, title in (("industrial_zone", tr("province.zones")), ("district", tr("
     for column, (label, value) in zip(st.columns(5), summary(areas, high).items(), strict=True):
         column.metric(label, value)
     # full width, every row shown: side by side, half-width tables cut columns off at 1366 px
-    st.dataframe(
+    data_table(
         table(areas, high),
         hide_index=True,
         width="stretch",

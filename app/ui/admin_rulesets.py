@@ -13,6 +13,7 @@ from app.services import ruleset_impact, rulesets
 from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
 from app.ui.format import index, rn, signed
+from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
 
@@ -57,7 +58,7 @@ def drafts_and_impact(actor: Actor) -> None:
 
     st.markdown(tr("admin.rulesets.impact", total=len(impacts), changed=len(changed)))
     if impacts:
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 [
                     {
@@ -91,7 +92,7 @@ def yes_no(value: bool) -> str:
 
 
 def versions_table(versions: list[rulesets.VersionInfo]) -> None:
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             [
                 {

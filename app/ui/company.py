@@ -13,6 +13,7 @@ from app.services.assessments import AssessmentView
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.scope import REVIEWERS
+from app.ui.grid import data_table
 from app.ui.questionnaire import answers_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
@@ -67,7 +68,7 @@ def answers_and_points(latest: AssessmentView, previous: AssessmentView | None) 
             }
         )
     st.subheader(tr("detail.answers"))
-    st.dataframe(
+    data_table(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",

@@ -19,6 +19,7 @@ from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.inspections import InspectionView
 from app.ui.format import index
+from app.ui.grid import data_table
 from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.session import lang, tr
 from app.ui.text import plain
@@ -175,7 +176,7 @@ def side_by_side(actor: Actor, company_id: int) -> None:
             for p in pairs
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, hide_index=True, width="stretch")
     evidence_view(actor, latest.id)
 
 

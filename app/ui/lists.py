@@ -10,6 +10,7 @@ from app.services import assessments
 from app.services.context import Actor
 from app.services.lists import CompanyRow
 from app.ui.format import when
+from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.widgets import choose_many
 
@@ -91,7 +92,7 @@ def open_on_click(rows: list[CompanyRow], table: list[dict[str, object]]) -> Non
         tr("company.tax_code"): st.column_config.TextColumn(pinned=True),
         tr("lists.col.name"): st.column_config.TextColumn(pinned=True, width="medium"),
     }
-    picked = st.dataframe(
+    picked = data_table(
         pd.DataFrame(table),
         hide_index=True,
         width="stretch",

@@ -17,6 +17,7 @@ from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend
 from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import describe
 from app.ui.format import index, number, percent, rn
+from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.vocabulary import Role
 from db.models import Period
@@ -102,7 +103,7 @@ def _areas(areas: list[AreaRow], view: Overview, ruleset: RuleSet) -> None:
         for a in areas
     ]
     st.markdown(STYLE + stacked_bars(tr("chart.levels_by_area"), segments, rows), unsafe_allow_html=True)
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             [
                 {

@@ -12,6 +12,7 @@ from app.services import remediation
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.ui.format import day
+from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.widgets import service_error
 
@@ -85,7 +86,7 @@ def overdue_by_zone(actor: Actor, today: date) -> None:
     if not rows:
         st.caption(tr("fix.no_open"))
         return
-    st.dataframe(
+    data_table(
         pd.DataFrame(rows).rename(
             columns={
                 "zone": tr("inspect.col.zone"),

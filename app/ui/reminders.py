@@ -14,6 +14,7 @@ from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
 from app.services.lists import CompanyRow
 from app.ui.format import number, when
+from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
 
@@ -26,7 +27,7 @@ def effect_figures(actor: Actor, period_id: int) -> None:
     cols[1].metric(tr("reminders.filed_after"), number(effect.filed_after, lang()))
     cols[2].metric(tr("reminders.still_missing"), number(effect.still_missing, lang()))
     if effect.channels:
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 [
                     {
@@ -99,7 +100,7 @@ def failed_sends(actor: Actor, period_id: int) -> None:
     if not failed:
         st.caption(tr("reminders.no_failures"))
         return
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             [
                 {

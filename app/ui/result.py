@@ -9,6 +9,7 @@ import streamlit as st
 from app.scoring import ScoreResult, recommend
 from app.ui.charts import section_points
 from app.ui.format import index
+from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.widgets import level_badge
 
@@ -45,7 +46,7 @@ def fix_first(result: ScoreResult) -> None:
             )
     if recommendations.priorities:
         with st.expander(tr("result.priorities"), expanded=next_band is None):
-            st.dataframe(
+            data_table(
                 pd.DataFrame(
                     [
                         {
@@ -76,7 +77,7 @@ def points(result: ScoreResult) -> None:
     )
 
     st.subheader(tr("result.by_criterion"))
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             [
                 {

@@ -13,6 +13,7 @@ from app.scoring.compare import compare
 from app.services import assessments
 from app.services.assessments import AssessmentView
 from app.ui.format import index, rn, signed, when
+from app.ui.grid import data_table
 from app.ui.questionnaire import shown_answer
 from app.ui.session import lang, tr
 
@@ -34,7 +35,7 @@ def submissions_table(
         if with_operate:
             row[tr("result.may_operate")] = tr("common.yes") if s.may_operate else tr("common.no")
         rows.append(row)
-    st.dataframe(
+    data_table(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
@@ -78,7 +79,7 @@ def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, k
         st.info(tr("history.no_change"))
         return
     inputs = {i.id: i for i in ruleset.inputs}
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             [
                 {

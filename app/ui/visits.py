@@ -13,6 +13,7 @@ from app.services.errors import ServiceError
 from app.services.visits import Proposal, VisitRow
 from app.ui.downloads import XLSX, pdf_download
 from app.ui.format import day, number
+from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.widgets import choose_many, service_error
 
@@ -60,12 +61,12 @@ def _table(rows: list[VisitRow], levels: dict[str, str]) -> pd.DataFrame:
 def proposal_view(actor: Actor, proposal: Proposal, levels: dict[str, str]) -> None:
     st.markdown(tr("visits.summary", chosen=len(proposal.chosen), in_scope=number(proposal.in_scope, lang())))
     st.caption(tr("visits.formula"))
-    st.dataframe(_table(proposal.chosen, levels), hide_index=True, width="stretch", key="v_chosen")
+    data_table(_table(proposal.chosen, levels), hide_index=True, width="stretch", key="v_chosen")
     if missing := [r for r in proposal.chosen if not r.has_address]:
         st.warning(tr("visits.missing_address", count=len(missing)))
     if proposal.others:
         with st.expander(tr("visits.next", count=len(proposal.others))):
-            st.dataframe(_table(proposal.others, levels), hide_index=True, width="stretch", key="v_others")
+            data_table(_table(proposal.others, levels), hide_index=True, width="stretch", key="v_others")
 
 
 def adjustments(proposal: Proposal, zone: str | None) -> None:

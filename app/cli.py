@@ -56,14 +56,12 @@ def main() -> None:
     try:
         app()
     except SQLAlchemyError as error:
-        import logging
-        import secrets
+        from app.services.failures import log_failure, summary
 
-        reference = secrets.token_hex(4).upper()
-        logging.getLogger("zonerisk").error("database failure %s", reference, exc_info=error)
+        reference = log_failure(error)
         typer.echo(
             f"Lỗi cơ sở dữ liệu (mã {reference}): {type(error).__name__}. / "
-            f"Database error (reference {reference}): {str(error).splitlines()[0][:300]}",
+            f"Database error (reference {reference}): {summary(error)}",
             err=True,
         )
         sys.exit(1)

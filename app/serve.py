@@ -69,6 +69,13 @@ def warm() -> float:
 
 
 def main(argv: list[str]) -> int:
+    from app.config import UnsafeSettings, get_settings
+
+    try:  # a replica that must not serve anyone does not listen at all: no health answer either
+        get_settings().check_safe()
+    except UnsafeSettings as unsafe:
+        print(f"not starting: {unsafe}", file=sys.stderr)
+        return 2
     seconds = warm()
     gc.collect()
     gc.freeze()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 
 def normalise_url(url: str) -> str:
@@ -14,6 +15,20 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _private_database_file(url: str) -> None:
+    """The SQLite file holds password hashes and contacts: readable by its owner only. Made so
+    before SQLite first opens it (its -wal and -shm files take the same mode)."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.exists(path):
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            return  # SQLite will say the folder is missing
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if os.stat(path).st_mode & 0o077:
+        os.chmod(path, 0o600)
 
 
 @cache
@@ -25,7 +40,10 @@ def get_engine(url: str) -> Engine:
 
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _private_database_file(url)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -56,6 +74,7 @@ def get_engine(url: str) -> Engine:
         connect_args["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"
     return create_engine(
         url,
+        hide_parameters=True,  # a logged failure must not print a password hash or a contact
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,

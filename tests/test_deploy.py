@@ -160,3 +160,14 @@ def test_a_forged_forwarded_for_does_not_reach_the_app(balancer: str) -> None:
     request = urllib.request.Request(balancer + "/forwarded", headers={"X-Forwarded-For": "203.0.113.9"})
     with urllib.request.urlopen(request) as response:
         assert response.read().decode() == "127.0.0.1"
+
+
+@needs_nginx
+def test_the_edge_hides_its_version_and_streamlits_metrics(balancer: str) -> None:
+    import urllib.error
+
+    with urllib.request.urlopen(balancer + "/") as page:
+        assert page.headers["Server"] == "nginx"  # no version for a scanner to match
+    with pytest.raises(urllib.error.HTTPError) as hidden:
+        urllib.request.urlopen(balancer + "/_stcore/metrics")
+    assert hidden.value.code == 404

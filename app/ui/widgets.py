@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import logging
-import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -13,6 +11,7 @@ import streamlit as st
 from app.assessment.schema import Level, RuleSet
 from app.services.assessments import ReviewView
 from app.services.errors import ServiceError
+from app.services.failures import log_failure
 from app.ui.session import lang, tr
 
 
@@ -48,9 +47,9 @@ def service_error(error: ServiceError) -> None:
 
 def database_failure(error: Exception) -> None:
     """An error nobody planned for (the database down, a constraint the services missed): logged
-    in full with a reference, and shown as a message the user can quote to support, never a trace."""
-    reference = secrets.token_hex(4).upper()
-    logging.getLogger("zonerisk").error("database failure %s", reference, exc_info=error)
+    with a reference but no values (`app.services.failures`), and shown as a message the user can
+    quote to support, never a trace."""
+    reference = log_failure(error)
     st.error(tr("error.database", reference=reference))
 
 

@@ -158,3 +158,56 @@ def test_the_example_settings_file_does_not_start_production(tmp_path: Path) -> 
     env = {**example, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"}
     done = run(env, "rulesets", "list")
     assert done.returncode == 2 and "ZONERISK_SECRET_KEY" in done.stderr
+
+
+def test_a_replica_in_production_without_a_key_does_not_listen(tmp_path: Path) -> None:
+    """No health answer either: a balancer must not send anyone to it."""
+    from bench.processes import free_port
+
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ZONERISK_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.serve", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env={**clean, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "ZONERISK_SECRET_KEY" in done.stderr
+    assert not (tmp_path / "prod.db").exists()
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import stat
+
+    from db.engine import get_engine
+    from db.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    assert stat.S_IMODE(os.stat(tmp_path / "fresh.db").st_mode) == 0o600
+    old = tmp_path / "old.db"
+    old.touch(mode=0o644)
+    get_engine(f"sqlite:///{old}").dispose()
+    assert stat.S_IMODE(os.stat(old).st_mode) == 0o600
+
+
+def test_a_logged_database_failure_shows_no_value(seeded: str, caplog: pytest.LogCaptureFixture) -> None:
+    """A failed INSERT of a user must not put the password hash into the log."""
+    import sqlalchemy as sa
+
+    from app.services.failures import log_failure
+    from db.engine import get_engine
+
+    hash_text = "$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0$bm90LWEtcmVhbC1oYXNo"
+    with pytest.raises(sa.exc.IntegrityError) as failed, get_engine(seeded).begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO app_user (id, username, password_hash) VALUES (1, 'x', :h)"),
+            {"h": hash_text},
+        )
+    assert "hidden due to hide_parameters" in str(failed.value)
+    reference = log_failure(failed.value)
+    assert reference in caplog.text and "INSERT INTO app_user" in caplog.text
+    assert "argon2" not in caplog.text and "Failing row" not in caplog.text

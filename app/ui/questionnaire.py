@@ -86,13 +86,14 @@ def section_form(
     with st.form(f"{key}_{block.section.id}", enter_to_submit=False):
         for criterion_block in block.blocks:
             criterion = criterion_block.criterion
+            # an uploaded rule set's words are text, not HTML or Markdown
             st.markdown(
-                f"**{criterion.id} · {criterion.title.get(lang())}** "
+                f"**{plain(criterion.id)} · {plain(criterion.title.get(lang()))}** "
                 f"<span style='color:#777'>({tr('assessment.max_points', max=criterion.max)})</span>",
                 unsafe_allow_html=True,
             )
             if criterion.help:
-                st.caption(criterion.help.get(lang()))
+                st.caption(plain(criterion.help.get(lang()), limit=2000))
             for item in criterion_block.inputs:
                 values[item.id] = answer_input(item, f"in_{key}_{item.id}", answers.get(item.id))
                 for problem in problems.get(item.id, []):

@@ -198,3 +198,39 @@ def test_tables_download_a_formula_named_company_as_text(seeded: str) -> None:
     assert shown, "the company is listed"
     assert [c for c in cells if c.startswith(FORMULA_START)] == []
     assert all(c.replace("\u2060", "") == FORMULA for c in shown)  # the reader sees the same name
+
+
+def test_a_criterion_title_from_an_uploaded_rule_set_is_text_on_the_questionnaire(seeded: str) -> None:
+    from datetime import date
+
+    import yaml
+
+    from app.assessment import registry
+    from app.services import periods, rulesets
+    from app.services.periods import Expected
+
+    data = yaml.safe_load((registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text(encoding="utf-8"))
+    data["version"] = 2
+    first = data["sections"][0]["criteria"][0]
+    first["title"]["vi"] = "<img src=x onerror=alert(1)> " + LINK
+    first["help"] = {"vi": "Xem www.evil.example", "en": "See www.evil.example"}
+    row = rulesets.upload(actor("admin"), yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    rulesets.publish(actor("admin"), row.id)  # type: ignore[arg-type]
+    new = periods.open_period(
+        actor("admin"),
+        "Tuần thử",
+        date(2021, 9, 6),
+        date(2021, 9, 12),
+        Expected(all_companies=True),
+        "bg-kcn-2021",
+        2,
+    )
+    at = logged_in("demo.company")
+    at.query_params["round"] = str(new.id)
+    at.switch_page("app/pages/assessment.py").run()
+    if any(b.key == "start_draft" for b in at.button):
+        at.button(key="start_draft").click().run()
+    assert not at.exception
+    source = markdown_source(at)
+    assert "onerror" in source  # the title is on the page …
+    _no_live_markup(source)  # … as text

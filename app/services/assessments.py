@@ -198,6 +198,10 @@ def start_draft(actor: Actor, period_id: int, *, session: Session | None = None)
     submission under the same rule set (or from its profile), so figures are not typed twice."""
     require_role(actor, Role.company)
     with writing(session) as session:
+        # one company's draft starts are taken in turn: on PostgreSQL the company's row is locked
+        # (SQLite's write lock already serialises), so twelve tabs opened at once find one draft
+        # instead of eleven of them failing on its unique index
+        session.get(Company, actor.company_id, with_for_update=True)
         period = _open_period_for(session, actor, period_id)
         draft = session.exec(
             select(Assessment).where(

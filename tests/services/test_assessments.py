@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import delete
+from sqlmodel import col, select
 
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
@@ -83,6 +84,36 @@ def test_a_double_submit_stores_one_row(seeded: str) -> None:
         )
         == 1
     )
+
+
+def test_twelve_tabs_starting_the_draft_at_once_all_get_the_same_one(seeded: str) -> None:
+    me = actor("company")
+    period_id = latest_period_id()
+    with unit_of_work(write=True) as session:  # the seed's draft goes: the twelve race to make one
+        session.execute(
+            delete(Assessment).where(
+                col(Assessment.company_id) == me.company_id,
+                col(Assessment.period_id) == period_id,
+                col(Assessment.status) == "draft",
+            )
+        )
+    barrier = threading.Barrier(12)
+    outcomes: list[object] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(assessments.start_draft(me, period_id).id)
+        except Exception as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 12 and len(set(outcomes)) == 1, outcomes
+    assert all(isinstance(o, int) for o in outcomes)
 
 
 def test_concurrent_submissions_of_one_draft_store_exactly_one(seeded: str) -> None:

@@ -11,6 +11,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app.assessment.guards import TooLarge, check_size, check_yaml_shape, limits
 from app.notify.templates import Template, TemplateError, shipped_templates
 
 RULES_FILE = Path(__file__).parents[1] / "data" / "reminders.yaml"
@@ -103,8 +104,18 @@ class LoadedRules:
     text: str
 
 
+MAX_RULES_BYTES = int(limits()["max_reminder_rules_bytes"])
+
+
 def parse_rules(text: str, templates: dict[str, Template] | None = None) -> LoadedRules:
-    """Rules checked whole, with their templates: every template a rule names must exist."""
+    """Rules checked whole, with their templates: every template a rule names must exist. Size and
+    nesting are checked before parsing (a 60 MB text took 104 s; deep nesting overflowed the
+    stack of the YAML composer)."""
+    try:
+        check_size(text, MAX_RULES_BYTES, "Quy tắc nhắc / The reminder rules")
+        check_yaml_shape(text, "Quy tắc nhắc / The reminder rules")
+    except (TooLarge, yaml.YAMLError) as error:
+        raise RulesError([("YAML", str(error))]) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

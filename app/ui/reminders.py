@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from app.notify import rules
 from app.notify.templates import sms_length
 from app.services import outbox, reminder_effect, reminders
 from app.services.context import Actor
@@ -121,7 +122,9 @@ def failed_sends(actor: Actor, period_id: int) -> None:
 def rules_editor(actor: Actor) -> None:
     """The admin edits the rules as text; a refused text stays in the box to be corrected."""
     current = reminders.current_rules().text
-    text = st.text_area(tr("reminders.rules"), current, height=420, key="reminder_rules")
+    text = st.text_area(
+        tr("reminders.rules"), current, height=420, key="reminder_rules", max_chars=rules.MAX_RULES_BYTES
+    )
     if st.button(tr("reminders.save_rules"), type="primary", key="save_rules"):
         try:
             reminders.save_rules(actor, text)

@@ -216,3 +216,18 @@ def test_an_officials_reminder_now_speaks_of_the_vietnam_day_not_the_utc_one() -
         LOADED, vn(DUE, "09:00"), ROUND, [company(1)], {"email"}, "https://zr", "11/07/2021"
     )
     assert [(m.template, m.values["days_overdue"]) for m in before.messages] == [("due_soon", "0")]
+
+
+def test_huge_or_deeply_nested_rules_are_refused_before_parsing() -> None:
+    """Refused by the size and shape checks, not by the parser: a 60 MB text took 104 s of CPU and
+    deep nesting raised RecursionError."""
+    import pytest
+
+    from app.notify import rules
+
+    huge = "# " + "x" * 60_000_000
+    deep = "a: " + "[" * 5_000 + "]" * 5_000
+    for hostile, said in ((huge, "too large"), (deep, "nested too deeply")):
+        with pytest.raises(rules.RulesError) as refused:
+            rules.parse_rules(hostile)
+        assert said in str(refused.value.problems)

@@ -70,8 +70,32 @@ class Template:
     texts: dict[tuple[str, str], str]  # (part, lang) → text
 
     def render(self, part: str, lang: str, values: dict[str, str]) -> str:
+        """The text with its values. In an SMS each value is cut to the length of the sample it was
+        checked with (a 199-character company name made 5 segments where the rules allow 3)."""
         text = self.texts.get((part, lang)) or self.texts[(part, "vi")]
-        return text.format_map({k: values.get(k, "") for k in PLACEHOLDERS})
+        filled = {k: values.get(k, "") for k in PLACEHOLDERS}
+        if part == "sms":
+            filled = {k: _fit(v, SAMPLE.get(k, "")) if SAMPLE.get(k) else v for k, v in filled.items()}
+        return text.format_map(filled)
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(value: str, sample: str) -> str:
+    """`value`, or as much of it as fits in the sample's UTF-16 units (what an SMS counts) with an
+    ellipsis."""
+    limit = _utf16_units(sample)
+    if _utf16_units(value) <= limit:
+        return value
+    kept, units = [], 0
+    for char in value:
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit - 1:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
 
 
 def _fields(text: str) -> list[str]:

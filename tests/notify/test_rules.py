@@ -231,3 +231,21 @@ def test_huge_or_deeply_nested_rules_are_refused_before_parsing() -> None:
         with pytest.raises(rules.RulesError) as refused:
             rules.parse_rules(hostile)
         assert said in str(refused.value.problems)
+
+
+def test_a_long_company_name_keeps_every_sms_within_its_segments() -> None:
+    from app.notify.templates import shipped_templates, sms_length
+
+    long_names = [
+        "Công ty TNHH " + "Điện tử và Thiết bị Công nghiệp Bắc Giang Việt Nam " * 4,
+        "Company " + "\U0001f3ed" * 190,  # characters outside the BMP count two units each
+    ]
+    for template in shipped_templates(3).values():
+        for lang in ("vi", "en"):
+            if ("sms", lang) not in template.texts:
+                continue
+            for name in long_names:
+                text = template.render("sms", lang, {"company": name[:199], "round": "Tuần 27/2021"})
+                assert sms_length(text).segments <= 3, (template.id, lang, len(text))
+                if "{company}" in template.texts[("sms", lang)]:
+                    assert name[:20] in text and "…" in text

@@ -42,6 +42,13 @@ def add_evidence(
     media_type = evidence.sniff(data)
     if media_type is None:
         raise Invalid.said("inspections.evidence_type", field="evidence")
+    if media_type.startswith("image/"):
+        try:
+            evidence.check_photo(data)
+        except evidence.UnreadablePhoto as problem:
+            raise Invalid.said(
+                "inspections.evidence_unreadable", field="evidence", detail=str(problem)[:120]
+            ) from None
     with writing(session) as session:
         row = own_draft(session, actor, inspection_id)
         count = session.execute(
@@ -104,3 +111,15 @@ def evidence_file(
         owner = session.get(Inspection, item.inspection_id)
         in_scope(session, actor, owner.company_id if owner else -1)
         return EvidenceView(item.id or 0, item.file_name, item.media_type, item.size), bytes(item.data)
+
+
+def evidence_preview(actor: Actor, evidence_id: int, *, session: Session | None = None) -> bytes | None:
+    """A photo as a page shows it (a JPEG at most 1,280 px), or None when it cannot be read (a
+    file stored before photos were checked). For officials in scope."""
+    view, data = evidence_file(actor, evidence_id, session=session)
+    if not view.media_type.startswith("image/"):
+        return None
+    try:
+        return evidence.preview(data)
+    except evidence.UnreadablePhoto:
+        return None

@@ -4,7 +4,10 @@ calibration tables."""
 
 from __future__ import annotations
 
+import base64
+import html
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -91,28 +94,49 @@ def evidence_upload(actor: Actor, draft: InspectionView) -> None:
             st.toast(tr("inspect.evidence_added", count=added), icon=":material/attach_file:")
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _preview(evidence_id: int, _actor: Actor) -> bytes | None:
+    """Made once per photo and replica: the id comes from the caller's scoped list of evidence."""
+    return inspection_evidence.evidence_preview(_actor, evidence_id)
+
+
 def evidence_view(actor: Actor, inspection_id: int) -> None:
-    """On the company detail: photos shown as images, PDFs offered as downloads, never as pages."""
+    """On the company detail: photos shown as small previews written into the page itself (no
+    /media/ address that would open without a session), PDFs offered as downloads made only when
+    clicked, never as pages."""
     items = inspection_evidence.evidence_of(actor, inspection_id)
     if not items:
         return
     st.markdown(f"**{tr('inspect.evidence')}**")
     columns = st.columns(min(len(items), 4))
     for n, item in enumerate(items):
-        view, data = inspection_evidence.evidence_file(actor, item.id)
         with columns[n % len(columns)]:
-            if view.media_type.startswith("image/"):
-                st.image(data, caption=plain(view.file_name))
+            if item.media_type.startswith("image/"):
+                photo = _preview(item.id, actor)
+                if photo is None:
+                    st.warning(tr("inspect.evidence_unreadable", name=plain(item.file_name)))
+                    continue
+                encoded = base64.b64encode(photo).decode("ascii")
+                st.markdown(
+                    f'<img src="data:image/jpeg;base64,{encoded}" alt="{html.escape(item.file_name)}" '
+                    'style="max-width:100%">',
+                    unsafe_allow_html=True,
+                )
+                st.caption(plain(item.file_name))
             else:
                 st.download_button(
-                    plain(view.file_name),
-                    data,
-                    file_name=view.file_name,
-                    mime=view.media_type,
+                    plain(item.file_name),
+                    partial(_file_bytes, actor, item.id),
+                    file_name=item.file_name,
+                    mime=item.media_type,
                     icon=":material/picture_as_pdf:",
-                    key=f"evidence_{view.id}",
+                    key=f"evidence_{item.id}",
                     on_click="ignore",
                 )
+
+
+def _file_bytes(actor: Actor, evidence_id: int) -> bytes:
+    return inspection_evidence.evidence_file(actor, evidence_id)[1]
 
 
 def _finish(actor: Actor, draft: InspectionView, today: date) -> None:

@@ -7,10 +7,31 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.inspection.evidence import MAX_NAME, safe_name, sniff
+from app.inspection.evidence import (
+    MAX_NAME,
+    PREVIEW_SIDE,
+    UnreadablePhoto,
+    check_photo,
+    preview,
+    safe_name,
+    sniff,
+)
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 50
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 50
+
+def photo(width: int = 64, height: int = 48, kind: str = "JPEG") -> bytes:
+    """A real photo, as a phone would send one (a gradient, so it compresses like one)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, kind)
+    return out.getvalue()
+
+
+JPEG = photo()
+PNG = photo(kind="PNG")
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"1 0 obj" * 5
 WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 40
 
@@ -61,3 +82,35 @@ def test_any_name_is_short_flat_and_typed(name: str, media_type: str) -> None:
             media_type
         ]
     )
+
+
+def test_a_photo_must_decode_whole_within_the_pixel_budget() -> None:
+    check_photo(JPEG)
+    check_photo(PNG)
+    fake = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 72  # 84 bytes that only start like a JPEG
+    truncated = photo(800, 600)[:2000]
+    for broken in (fake, truncated):
+        assert sniff(broken) == "image/jpeg"
+        with pytest.raises(UnreadablePhoto):
+            check_photo(broken)
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (9400, 9400)).save(out, "PNG")  # one colour: a few kB on disk, 88 MP decoded
+    assert len(out.getvalue()) < 300_000
+    with pytest.raises(UnreadablePhoto, match="9400"):
+        check_photo(out.getvalue())
+
+
+def test_a_page_shows_a_small_jpeg_of_any_photo() -> None:
+    import io
+
+    from PIL import Image
+
+    for data in (photo(4000, 3000), photo(3000, 4000, "PNG"), photo(300, 200)):
+        shown = Image.open(io.BytesIO(preview(data)))
+        assert shown.format == "JPEG" and max(shown.size) <= PREVIEW_SIDE
+    with pytest.raises(UnreadablePhoto):
+        preview(b"\xff\xd8\xff\xe0" + b"\x00" * 80)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import visits
+from app.services import inspection_evidence, visits
+from app.services.context import unit_of_work
+from db.models import InspectionEvidence
 from tests.databases import rows, scalar
-from tests.pages.apptest import logged_in, texts
+from tests.inspection.test_evidence import photo
+from tests.pages.apptest import logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
 
@@ -46,6 +49,7 @@ def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: s
         _fill(at, f"i{draft}", GOOD_ANSWERS)
         _button(at, "Lưu và tiếp tục").click().run()
         assert not at.exception
+    inspection_evidence.add_evidence(board, draft, "nhà ăn.jpg", photo(4000, 3000))
     at.text_area(key="i_notes").input("Khu nhà ăn chưa có vách ngăn.")
     at.checkbox(key="i_official").check()
     _button(at, "Hoàn tất kiểm tra").click().run()
@@ -53,9 +57,25 @@ def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: s
     done = rows(seeded, "SELECT status, total, notes, official_level FROM inspection WHERE id = :i", i=draft)
     assert tuple(done[0])[:3] == ("done", 45, "Khu nhà ăn chưa có vách ngăn.") and bool(done[0][3])
 
+    with unit_of_work(write=True) as session:  # a file stored before photos were checked
+        session.add(
+            InspectionEvidence(
+                inspection_id=draft,
+                file_name="cũ.jpg",
+                media_type="image/jpeg",
+                size=84,
+                sha256="0" * 64,
+                data=b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 72,
+                uploaded_by="demo.zoneboard",
+            )
+        )
     at.query_params["company"] = str(company.company_id)
     at.switch_page("app/pages/company_detail.py").run()
     assert not at.exception
+    source = markdown_source(at)
+    # the photo is written into the page, small; no /media/ address opens it without a session
+    assert source.count("data:image/jpeg;base64,") == 1 and "/media/" not in source
+    assert any("Không hiển thị được ảnh cũ" in w.value for w in at.warning)  # said, not a crash
     page = texts(at)
     assert "beside" not in page and "so với bản tự đánh giá" in page
     assert "Mức nguy cơ theo kiểm tra là mức chính thức của kỳ này." in page

@@ -161,6 +161,7 @@ def test_evidence_is_checked_by_content_and_never_half_saved(seeded: str) -> Non
     inspection_evidence.add_evidence(board, draft.id, "biên bản.pdf", PDF)
     for name, data, words in (
         ("photo.jpg", b"<html><script>alert(1)</script></html>", "by their content"),
+        ("short.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 72, "cannot be read"),
         ("big.jpg", JPEG + b"\x00" * (5 * 2**20), "at most 5 MB"),
         ("empty.jpg", b"", "empty"),
     ):
@@ -176,6 +177,8 @@ def test_evidence_is_checked_by_content_and_never_half_saved(seeded: str) -> Non
     ]
     view, data = inspection_evidence.evidence_file(board, shown[0].id)
     assert data == JPEG and view.media_type == "image/jpeg"
+    assert inspection_evidence.evidence_preview(board, shown[0].id)[:3] == b"\xff\xd8\xff"  # type: ignore[index]
+    assert inspection_evidence.evidence_preview(board, shown[1].id) is None  # a PDF has no preview
     with pytest.raises(Forbidden):
         inspection_evidence.evidence_file(actor("labour"), shown[0].id)
     assert scalar(seeded, "SELECT count(*) FROM inspectionevidence") == 2

@@ -18,7 +18,7 @@ from app.inspection.priority import Terms, choose_ids
 from app.services import audit, rulesets, visit_inputs
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
-from app.services.scope import company_condition, require_role
+from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
 from db.models import (
     Company,
@@ -177,10 +177,21 @@ def propose(
 
 
 def save_plan(actor: Actor, proposal: Proposal, title: str = "", *, session: Session | None = None) -> int:
-    """The chosen visits as a plan; each becomes an inspection to fill in."""
+    """The chosen visits as a plan; each becomes an inspection to fill in. The proposal comes back
+    from the page: every company in it is checked against the actor's scope again, in SQL."""
     require_role(actor, *PLANNERS)
     title = " ".join(title.split())[:200] or proposal.period_name
     with writing(session) as session:
+        chosen = {r.company_id for r in proposal.chosen}
+        in_scope = set(
+            session.execute(
+                sa_select(col(Company.id)).where(col(Company.id).in_(chosen), company_condition(actor))
+            ).scalars()
+        )
+        if chosen - in_scope:
+            raise not_found_in_scope(
+                f"{len(chosen - in_scope)} doanh nghiệp", f"{len(chosen - in_scope)} companies"
+            )
         plan = VisitPlan(
             period_id=proposal.period_id,
             title=title,

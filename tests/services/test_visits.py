@@ -242,3 +242,21 @@ def test_the_visits_command_writes_exactly_n(seeded: str, tmp_path: Path) -> Non
     )
     assert refused.returncode == 2 and "1 đến 500" in refused.stderr
     assert scalar(seeded, "SELECT count(*) FROM visitplan") == 1
+
+
+def test_a_plan_handed_back_with_a_company_outside_the_scope_is_refused(seeded: str) -> None:
+    """The proposal travels through the page: a plan carrying a company outside the zones board's
+    scope (a labour-department company) is refused and nothing is saved."""
+    from dataclasses import replace
+
+    board = actor("zone_board")
+    proposal = visits.propose(board, latest_period_id(), 3, today=TODAY)
+    outside_sql = (
+        "SELECT min(c.id) FROM company c JOIN zone z ON z.id = c.zone_id WHERE z.kind <> 'industrial_zone'"
+    )
+    outside = int(scalar(seeded, outside_sql))  # type: ignore[arg-type]
+    smuggled = replace(proposal, chosen=[*proposal.chosen, replace(proposal.chosen[0], company_id=outside)])
+    with pytest.raises(Forbidden):
+        visits.save_plan(board, smuggled, "Lén")
+    assert scalar(seeded, "SELECT count(*) FROM visitplan") == 0
+    assert visits.save_plan(board, proposal, "Đúng phạm vi") > 0

@@ -9,7 +9,18 @@ import importlib
 import inspect
 import sys
 
-BENCHMARKS = ["scoring", "monitoring", "pages", "browser", "exports", "reminders", "batch", "seed", "planner"]
+BENCHMARKS = [
+    "scoring",
+    "monitoring",
+    "pages",
+    "browser",
+    "exports",
+    "reminders",
+    "batch",
+    "seed",
+    "planner",
+    "backup",
+]
 
 
 def main(argv: list[str] | None = None) -> int:

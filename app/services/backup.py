@@ -127,20 +127,26 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _lines(connection: Connection, table: sa.Table) -> Iterator[bytes]:
+def _chunks(connection: Connection, table: sa.Table) -> Iterator[tuple[bytes, int]]:
+    """The table's rows as JSON lines, in chunks of `_BATCH` rows (one write to the zip each, not
+    one per row), with how many rows each chunk holds."""
     order = list(table.primary_key.columns)
     result = connection.execution_options(stream_results=True, yield_per=_BATCH).execute(
         sa.select(table).order_by(*order)
     )
     names = [c.name for c in table.columns]
     encoders = [_codec(c)[0] for c in table.columns]
-    for row in result:
-        record = {name: encode(value) for name, encode, value in zip(names, encoders, row, strict=True)}
-        try:
-            text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        except (TypeError, ValueError) as error:  # a column type _codec was never taught
-            raise TypeError(f"backup cannot write a value of table {table.name}: {error}") from error
-        yield text.encode() + b"\n"
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for rows in result.partitions():
+        lines = []
+        for row in rows:
+            record = {name: encode(value) for name, encode, value in zip(names, encoders, row, strict=True)}
+            try:
+                lines.append(dumps(record))
+            except (TypeError, ValueError) as error:  # a column type _codec was never taught
+                raise TypeError(f"backup cannot write a value of table {table.name}: {error}") from error
+        lines.append("")
+        yield "\n".join(lines).encode(), len(rows)
 
 
 def _signed_part(manifest: dict[str, Any]) -> str:
@@ -174,10 +180,10 @@ def backup(out: Path, url: str | None = None) -> Path:
             digest = hashlib.sha256()
             count = 0
             with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as handle:
-                for line in _lines(connection, table):
-                    handle.write(line)
-                    digest.update(line)
-                    count += 1
+                for chunk, rows in _chunks(connection, table):
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    count += rows
             tables[table.name] = {"rows": count, "sha256": digest.hexdigest()}
         manifest = {
             "format": FORMAT,

@@ -135,3 +135,19 @@ def scalar(url: str, sql: str, **params: object) -> object:
     """A hand-written query, to check the services' numbers against."""
     with get_engine(url).connect() as conn:
         return conn.execute(sa.text(sql), params).scalar()
+
+
+def sqlite_write_lock_refused(url: str) -> str | None:
+    """Whether another writer could take SQLite's write lock at this moment, without waiting: None
+    when it could, else SQLite's words. For tests that a slow step holds no write lock."""
+    import sqlite3
+
+    other = sqlite3.connect(str(sa.make_url(url).database), timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return None
+    except sqlite3.OperationalError as exc:
+        return str(exc)
+    finally:
+        other.close()

@@ -24,7 +24,7 @@ from app.exports.reading import UnreadableWorkbook, read_rows
 from app.scoring import score
 from app.services import assessments, company_import, rulesets
 from app.services.errors import Invalid
-from tests.databases import scalar
+from tests.databases import scalar, sqlite_write_lock_refused
 from tests.reference import worked_examples
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
@@ -252,24 +252,12 @@ def test_an_import_reads_and_checks_the_workbook_before_it_takes_the_write_lock(
     takes SQLite's write lock at once."""
     if not seeded.startswith("sqlite"):
         pytest.skip("SQLite's database-wide write lock")
-    import sqlite3
-
-    from sqlalchemy.engine import make_url
-
-    path = make_url(seeded).database
     real_check = company_import.check
-    blocked: list[str] = []
+    blocked: list[str | None] = []
 
     def check_while_another_writes(*args: object, **kwargs: object) -> object:
         found = real_check(*args, **kwargs)  # type: ignore[arg-type]
-        other = sqlite3.connect(str(path), timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-        except sqlite3.OperationalError as exc:
-            blocked.append(str(exc))
-        finally:
-            other.close()
+        blocked.append(sqlite_write_lock_refused(seeded))
         return found
 
     monkeypatch.setattr(company_import, "check", check_while_another_writes)
@@ -280,7 +268,7 @@ def test_an_import_reads_and_checks_the_workbook_before_it_takes_the_write_lock(
     buffer = io.BytesIO()
     book.save(buffer)
     report = company_import.apply(actor("admin"), buffer.getvalue())
-    assert blocked == [] and len(report.created) == 300
+    assert blocked == [None] and len(report.created) == 300
     assert scalar(seeded, "SELECT sum(workers) FROM company WHERE tax_code LIKE '2400000%'") == sum(
         100 + n for n in range(300)
     )

@@ -4,20 +4,19 @@ password or the account changes."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from app.services import auth, users
 from app.services.auth import LoginFailed
 from app.services.errors import Conflict, Invalid
 from app.services.throttle import delay_after
 from db.engine import get_engine
+from tests.databases import sqlite_write_lock_refused
 from tests.services.helpers import actor
 
 # the throttle's clock: every try of a test happens at a moment the test chooses, so that no
@@ -133,25 +132,17 @@ def test_argon2_runs_with_no_write_lock_held(seeded: str, monkeypatch: pytest.Mo
     """While the password is checked, another writer can take SQLite's write lock at once."""
     if not seeded.startswith("sqlite"):
         pytest.skip("SQLite's database-wide write lock")
-    path = make_url(seeded).database
     real_verify = auth._verify
-    writers_blocked: list[str] = []
+    writers_blocked: list[str | None] = []
 
     def verify_while_writing(password_hash: str, password: str) -> bool:
-        other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-        except sqlite3.OperationalError as exc:
-            writers_blocked.append(str(exc))
-        finally:
-            other.close()
+        writers_blocked.append(sqlite_write_lock_refused(seeded))
         return real_verify(password_hash, password)
 
     monkeypatch.setattr(auth, "_verify", verify_while_writing)
     auth.authenticate("demo.company", "HoaBinh-Garment-2021")
     _fail("demo.company")
-    assert writers_blocked == []
+    assert writers_blocked == [None, None]
 
 
 def test_twenty_concurrent_logins_all_succeed(seeded: str) -> None:

@@ -4,7 +4,10 @@ knows each language's symbols; the patterns live in `app/i18n/formats.yaml`. Pur
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,33 +30,62 @@ def _language(lang: str) -> str:
     return lang if lang in _formats() else "vi"
 
 
-def number(value: float | int | None, lang: str = "vi", decimals: int = 0) -> str:
-    """147.759 / 147,759; 37.614,6 / 37,614.6 with one decimal."""
+Number = int | float | Decimal | Fraction
+
+
+def exact(value: Number) -> Decimal:
+    """The value as a decimal: a float as the shortest decimal that is that float (381/400 computed
+    in floating point is 0.9525, not 0.95250000000000001332), a fraction to 28 digits."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def half_up(value: Number, decimals: int) -> Decimal:
+    """Rounded once, half away from zero, as people and the officials' workbook round (95,25 →
+    95,3); Python's round() and Babel round half to even (95,25 → 95,2)."""
+    return exact(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _decimals(pattern: str) -> int:
+    found = re.search(r"\.(0+)", pattern)
+    return len(found.group(1)) if found else 0
+
+
+def number(value: Number | None, lang: str = "vi", decimals: int = 0) -> str:
+    """147.759 / 147,759; 37.614,6 / 37,614.6 with one decimal; rounded half up."""
     if value is None:
         return EMPTY
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return str(format_decimal(value, format=pattern, locale=_language(lang)))
+    return str(format_decimal(half_up(value, decimals), format=pattern, locale=_language(lang)))
 
 
-def percent(share: float | None, lang: str = "vi") -> str:
-    """A share of 1 as a percentage with one decimal: 0.595 → 59,5 % / 59.5%."""
+def _percent(value: Number, key: str, lang: str) -> str:
+    pattern = _formats()[_language(lang)][key]
+    rounded = half_up(exact(value) * 100, _decimals(pattern)) / 100
+    return str(format_percent(rounded, format=pattern, locale=_language(lang)))
+
+
+def percent(share: Number | None, lang: str = "vi") -> str:
+    """A share of 1 as a percentage with one decimal, rounded half up: 0.595 → 59,5 % / 59.5%;
+    381/400 → 95,3 %."""
     if share is None:
         return EMPTY
-    return str(format_percent(share, format=_formats()[_language(lang)]["percent"], locale=_language(lang)))
+    return _percent(share, "percent", lang)
 
 
-def index(value: float | None, lang: str = "vi") -> str:
+def index(value: Number | None, lang: str = "vi") -> str:
     """A risk index, already in percent (0–100), with two decimals: 15,00 % / 15.00%."""
     if value is None:
         return EMPTY
-    return str(
-        format_percent(value / 100, format=_formats()[_language(lang)]["index"], locale=_language(lang))
-    )
+    return _percent(exact(value) / 100, "index", lang)
 
 
-def quantity(value: float | int, lang: str = "vi", unit: str = "") -> str:
+def quantity(value: Number, lang: str = "vi", unit: str = "") -> str:
     """A measured value with up to two decimals and its unit: 2.997 người, 1,03 % / 1.03%, 7,67 m²."""
-    text = str(format_decimal(value, format="#,##0.##", locale=_language(lang)))
+    text = str(format_decimal(half_up(value, 2), format="#,##0.##", locale=_language(lang)))
     if not unit:
         return text
     if unit == "%":
@@ -70,10 +102,11 @@ def round_name(name: str, lang: str = "vi") -> str:
     return name
 
 
-def signed(value: float | int, lang: str = "vi", decimals: int = 0) -> str:
-    """A change, with its sign: +3 / −1,50."""
-    text = number(abs(value), lang, decimals)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+def signed(value: Number, lang: str = "vi", decimals: int = 0) -> str:
+    """A change, with its sign: +3 / −1,50; a change that rounds to zero is ±0."""
+    rounded = half_up(value, decimals)
+    text = number(abs(rounded), lang, decimals)
+    return ("+" if rounded > 0 else "−" if rounded < 0 else "±") + text
 
 
 def local(moment: datetime) -> datetime:

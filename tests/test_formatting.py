@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.formatting import (
     day,
@@ -58,7 +61,28 @@ def test_round_names_and_sentence_values() -> None:
     assert round_name("Đợt đặc biệt", "en") == "Đợt đặc biệt"  # a name of another shape is left alone
     assert formatted({"count": 4910, "share": 67.25, "name": "KCN", "flag": True}, "vi") == {
         "count": "4.910",
-        "share": "67,2",
+        "share": "67,3",  # half up, as people round (was half to even: 67,2)
         "name": "KCN",
         "flag": True,
     }
+
+
+def test_figures_round_half_up_once() -> None:
+    """381 of 400 filed is 95,25 %: the report prints 95,3 %, as the workbook does (Python's round()
+    and Babel alone round half to even: 95,2 %)."""
+    assert percent(381 / 400) == f"95,3{NBSP}%" and percent(381 / 400, "en") == "95.3%"
+    assert percent(Fraction(381, 400)) == f"95,3{NBSP}%"
+    assert index(95.255) == f"95,26{NBSP}%" and index(Fraction(19051, 200)) == f"95,26{NBSP}%"
+    assert number(2.5) == "3" and number(-2.5) == "-3" and number(0.125, "en", 2) == "0.13"
+    assert number(61.46) == "61"  # rounded once: not 61,5 first and then 62
+    assert quantity(1.005) == "1,01" and signed(-1.665, "vi", 2) == "−1,67"
+    assert signed(-0.004, "vi", 2) == "±0,00"  # a change that rounds to nothing has no direction
+
+
+@given(st.integers(min_value=0, max_value=100_000), st.integers(min_value=1, max_value=100_000))
+def test_a_share_is_the_exact_fraction_rounded_half_up(part: int, whole: int) -> None:
+    part = min(part, whole)
+    tenths = (2 * part * 1000 + whole) // (2 * whole)  # tenths of a percent, half up, in integers
+    expected = f"{tenths // 10}.{tenths % 10}%"
+    assert percent(part / whole, "en") == expected
+    assert percent(Fraction(part, whole), "en") == expected

@@ -92,10 +92,19 @@ def _non_filers(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> list[An
     ]
     for area, lines in ordered:
         rows.append([p(area, s["cell"]), number(expected.get(area), lang), number(len(lines), lang)])
+    complete = [a for a in report.areas if a.expected and a.name not in by_area]
+    if complete:  # the total below is the province's: the areas left out of the rows are named
+        rows.append(
+            [
+                p(L("chairman.areas_all_filed", lang, count=len(complete)), s["cell"]),
+                number(sum(a.expected for a in complete), lang),
+                number(0, lang),
+            ]
+        )
     rows.append(
         [
             p(L("total", lang), s["cell_bold"]),
-            number(sum(expected.get(a, 0) for a, _ in ordered), lang),
+            number(sum(a.expected for a in report.areas), lang),
             number(len(report.non_filers), lang),
         ]
     )

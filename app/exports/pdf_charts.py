@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from app.exports.labels import L
 from app.exports.pdf_base import BOLD, REGULAR
 from app.exports.report import ChairmanReport
+from app.formatting import number
 
 
 def level_chart(report: ChairmanReport) -> Drawing:
@@ -42,14 +43,14 @@ def filing_chart(report: ChairmanReport) -> Drawing:
     drawing = Drawing(170 * mm, height + 16 * mm)
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 48 * mm, 6 * mm, 115 * mm, height
-    chart.data = [[round(a.submitted / a.expected * 100, 1) for a in reversed(areas)]]
+    chart.data = [[a.submitted / a.expected * 100 for a in reversed(areas)]]
     chart.categoryAxis.categoryNames = [a.name for a in reversed(areas)]
     chart.categoryAxis.labels.fontName = REGULAR
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.bars[0].fillColor = colors.HexColor("#2B8CBE")
-    chart.barLabelFormat = "%.0f"
+    chart.barLabelFormat = lambda value: number(value, report.lang)  # rounded once, half up
     chart.barLabels.fontName = REGULAR
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 8

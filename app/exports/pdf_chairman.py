@@ -23,7 +23,7 @@ from app.exports.pdf_base import (
 )
 from app.exports.pdf_charts import filing_chart, level_chart
 from app.exports.report import ChairmanReport, CompanyLine, InspectionLine, ReminderLine
-from app.formatting import index, number
+from app.formatting import half_up, index, number
 
 MAX_LISTED = 60  # companies listed by name in one table before "and N more"
 NON_FILERS_PER_AREA = 25
@@ -144,7 +144,21 @@ def _reminder_line(line: ReminderLine, lang: str, s: dict[str, Any]) -> Any:
         filed_after=line.filed_after,
         missing=line.still_missing,
     )
+    if line.filed_before:  # every reminded company is in one part: the parts add up
+        text += " " + L("chairman.reminders_filed_before", lang, count=line.filed_before)
     return p(f"{text} {channels}." if channels else text, s["base"])
+
+
+def _gap_words(gap: float | None, lang: str) -> str:
+    """The direction in words from the sign of the figure as printed: "cao hơn 3,33" or "thấp hơn
+    3,33", never "cao hơn -3,33"."""
+    if gap is None:
+        return L("chairman.gap_unknown", lang)
+    shown = half_up(gap, 2)
+    if shown == 0:
+        return L("chairman.gap_none", lang)
+    key = "chairman.gap_above" if shown > 0 else "chairman.gap_below"
+    return L(key, lang, gap=number(abs(shown), lang, 2))
 
 
 def _inspections(line: InspectionLine, lang: str, s: dict[str, Any]) -> list[Any]:
@@ -154,14 +168,13 @@ def _inspections(line: InspectionLine, lang: str, s: dict[str, Any]) -> list[Any
     if not line.done:
         parts.append(p(L("chairman.inspections_none", lang), s["base"]))
     else:
-        gap = "—" if line.mean_gap is None else number(line.mean_gap, lang, 2)
         parts.append(
             p(
                 L(
                     "chairman.inspections_line",
                     lang,
                     done=line.done,
-                    gap=gap,
+                    comparison=_gap_words(line.mean_gap, lang),
                     official=line.official,
                     stopped=line.stopped,
                 ),
@@ -283,7 +296,11 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
         story.append(p(L("chairman.no_previous", lang), s["base"]))
     else:
         if report.round_open:
-            story.append(p(L("chairman.round_open", lang, due=f"{report.due_on:%d/%m/%Y}"), s["small"]))
+            state = {True: "chairman.previous_closed", False: "chairman.previous_open", None: None}
+            said = L("chairman.round_open", lang, due=f"{report.due_on:%d/%m/%Y}")
+            if (key := state[report.previous_closed]) is not None:
+                said += " " + L(key, lang)
+            story.append(p(said, s["small"]))
         story.append(
             p(
                 L(

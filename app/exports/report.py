@@ -143,6 +143,7 @@ class ChairmanReport:
     change: RoundChange | None
     note: str | None = None
     round_open: bool = False  # still open on the day the report is issued: its figures may grow
+    previous_closed: bool | None = None  # the round before it, closed or not (None: there is none)
     reminders: ReminderLine | None = None  # đôn đốc: who was reminded and whether they filed
     inspections: InspectionLine | None = None  # kiểm tra thực tế: what the visits found
 
@@ -164,6 +165,7 @@ class ReminderLine:
     filed_after: int
     still_missing: int
     channels: Sequence[tuple[str, int, int, int]]  # channel, sent, failed, filed within 24 h
+    filed_before: int = 0  # filed before their first reminder went out: the parts add up
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def round_summary(
     )
     return (
         len(rows),
-        round(sum(gaps) / len(gaps), 2) if gaps else None,
+        sum(gaps) / len(gaps) if gaps else None,  # exact: rounded once, where it is printed
         sum(1 for r in rows if r[2]),
         sum(1 for r in rows if r[3]),
         [w for w in worst if w[2] > 0][:3],

@@ -29,7 +29,7 @@ from app.services.monitoring import Filters
 from app.services.reports import heading_data, line_of, note_of, period_of, summary_of
 from app.services.scope import require_role
 from app.vocabulary import Role
-from db.models import DocumentRegister
+from db.models import DocumentRegister, Period
 
 
 def chairman_report(
@@ -64,8 +64,11 @@ def chairman_report(
         )
         actions = remediation.overdue_by_zone(actor, today_vietnam(), session=session)
         change = None
+        previous_closed = None
         if len(rounds) == 2:
             before, now = rounds
+            previous = session.get(Period, before.period_id)
+            previous_closed = bool(previous.closed) if previous is not None else None
             change = RoundChange(
                 previous_name=before.period_name,
                 filed_share_before=before.submitted / before.expected if before.expected else None,
@@ -86,11 +89,13 @@ def chairman_report(
         change=change,
         note=note_of(ruleset, lang),
         round_open=not period.closed,
+        previous_closed=previous_closed,
         reminders=ReminderLine(
             effect.reminded,
             effect.filed_after,
             effect.still_missing,
             [(c.channel, c.sent, c.failed, c.filed_within_24h) for c in effect.channels],
+            effect.filed_before,
         ),
         inspections=InspectionLine(
             done,

@@ -33,6 +33,9 @@ class Effect:
     filed_after: int  # of those, filed after their first reminder
     still_missing: int  # of those, not filed yet
     channels: list[ChannelEffect]
+    # of those, filed before their first reminder went out (it was queued before they filed): with
+    # the two above, the parts add up to `reminded`
+    filed_before: int = 0
 
 
 def effect(actor: Actor, period_id: int, *, session: Session | None = None) -> Effect:
@@ -58,13 +61,16 @@ def effect(actor: Actor, period_id: int, *, session: Session | None = None) -> E
         .subquery()
     )
     with reading(session) as session:
-        reminded, filed_after, missing = session.exec(
+        reminded, filed_after, missing, filed_before = session.exec(
             select(
                 func.count(),
                 func.coalesce(
                     func.sum(case((filing.c.first_submitted_at > first_sent.c.first_at, 1), else_=0)), 0
                 ),
                 func.coalesce(func.sum(case((filing.c.company_id.is_(None), 1), else_=0)), 0),
+                func.coalesce(
+                    func.sum(case((filing.c.first_submitted_at <= first_sent.c.first_at, 1), else_=0)), 0
+                ),
             )
             .select_from(first_sent)
             .outerjoin(filing, filing.c.company_id == first_sent.c.company_id)
@@ -110,6 +116,7 @@ def effect(actor: Actor, period_id: int, *, session: Session | None = None) -> E
         int(filed_after),
         int(missing),
         [ChannelEffect(c, int(s or 0), int(f or 0), len(quick.get(c, ()))) for c, s, f in per_channel],
+        int(filed_before),
     )
 
 

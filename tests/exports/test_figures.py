@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import threading
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pypdf
@@ -311,11 +312,22 @@ def test_the_chairmans_reminder_line_matches_sql(seeded: str, smtp: object) -> N
             WHERE a.company_id = f.company_id AND a.period_id = :p AND a.is_latest)""",
         p=period,
     )
+    before = scalar(
+        seeded,
+        f"""SELECT count(*) FROM {first} JOIN assessment a ON a.company_id = f.company_id
+            AND a.period_id = :p AND a.is_latest WHERE a.first_submitted_at <= f.first_at""",
+        p=period,
+    )
     assert int(str(reminded)) > 0
+    assert int(str(reminded)) == int(str(after)) + int(str(missing)) + int(str(before))  # parts add up
     assert (
         f"Đôn đốc: đã nhắc {reminded} doanh nghiệp chưa nộp; {after} đã nộp sau khi được nhắc, {missing} vẫn"
         in text
     )
+    if int(str(before)):
+        assert f"{before} đã nộp trước khi tin nhắc được gửi." in text
+    else:
+        assert "trước khi tin nhắc được gửi" not in text
     for channel, label in (("email", "Email"), ("sms", "SMS"), ("zalo", "Zalo")):
         sent, failed = rows(
             seeded,
@@ -369,11 +381,17 @@ def test_the_chairmans_inspection_section_matches_sql(seeded: str) -> None:
     done = scalar(
         seeded, "SELECT count(*) FROM inspection WHERE period_id = :p AND status = 'done'", p=period
     )
-    gap_text = "—" if gap is None else number(round(float(gap), 2), "vi", 2)  # type: ignore[arg-type]
+    if gap is None:  # neither inspected company filed this round: nothing to compare with
+        gap_text = "chưa so được với tự đánh giá"
+    else:
+        shown = Decimal(str(gap)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # half up, once
+        direction = "cao hơn" if shown > 0 else "thấp hơn"  # the word carries the sign, not "cao hơn -3,33"
+        gap_text = f"{direction} tự đánh giá trung bình {str(abs(shown)).replace('.', ',')} điểm"
+        if shown == 0:
+            gap_text = "ngang với tự đánh giá"
     assert (
-        f"Đã kiểm tra thực tế {done} doanh nghiệp; chỉ số nguy cơ theo kiểm tra cao hơn tự đánh giá "
-        f"trung bình {gap_text} điểm; 1 trường hợp lấy kết quả kiểm tra làm mức chính thức; "
-        "1 doanh nghiệp bị tạm dừng hoạt động."
+        f"Đã kiểm tra thực tế {done} doanh nghiệp; chỉ số nguy cơ theo kiểm tra {gap_text}; "
+        "1 trường hợp lấy kết quả kiểm tra làm mức chính thức; 1 doanh nghiệp bị tạm dừng hoạt động."
     ) in text
     open_actions = scalar(seeded, "SELECT count(*) FROM remediationaction WHERE status IN ('open', 'done')")
     overdue = scalar(
@@ -385,3 +403,13 @@ def test_the_chairmans_inspection_section_matches_sql(seeded: str) -> None:
         f"Việc khắc phục đang mở: {number(open_actions, 'vi')}, trong đó quá hạn: {number(overdue, 'vi')}."
         in text
     )  # type: ignore[arg-type]
+
+
+def test_a_direction_is_worded_from_the_sign_of_the_printed_figure() -> None:
+    from app.exports.pdf_chairman import _gap_words
+
+    assert _gap_words(-3.333, "vi") == "thấp hơn tự đánh giá trung bình 3,33 điểm"
+    assert _gap_words(3.335, "vi") == "cao hơn tự đánh giá trung bình 3,34 điểm"  # half up, once
+    assert _gap_words(-0.004, "vi") == "ngang với tự đánh giá"  # prints as 0,00: no direction
+    assert _gap_words(-3.333, "en") == "on average 3.33 points below the self-assessed one"
+    assert _gap_words(None, "vi") == "chưa so được với tự đánh giá"

@@ -49,10 +49,16 @@ try:
     level_badge(level, tr("verify.report_level"))
 except (LookupError, KeyError):
     st.text(found.level)
+operate = found.may_operate
+if found.standing is Standing.superseded and found.current_may_operate is not None:
+    operate = found.current_may_operate  # what the filing that counts now says, not the old report
+yes_no = tr("common.yes") if operate else tr("common.no")
+operate_label = (
+    tr("verify.may_operate_now") if found.standing is Standing.superseded else tr("result.may_operate")
+)
 st.markdown(
     f"**{plain(found.company_name)}** ({tr('company.tax_code')} {plain(found.tax_code)})  \n"
     f"{plain(rn(found.period_name))} · {when(found.submitted_at)} · {tr(f'status.{found.status}')}  \n"
     f"{tr('result.total')}: {found.total}/{found.max_total} · "
-    f"{tr('result.index')}: {index(found.risk_index, lang())} · "
-    f"{tr('result.may_operate')}: {tr('common.yes') if found.may_operate else tr('common.no')}"
+    f"{tr('result.index')}: {index(found.risk_index, lang())} · {operate_label}: {yes_no}"
 )

@@ -106,3 +106,32 @@ def test_a_forger_guessing_links_is_slowed_and_others_are_not(seeded: str) -> No
     assert verification.verify(a, t, "198.51.100.20", now=at) is not None
     # and the forger's wait passes: one more check a second later
     assert verification.verify(a, t, forger, now=at + timedelta(seconds=1)) is not None
+
+
+def test_the_page_of_a_superseded_report_says_whether_the_company_may_operate_now(seeded: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.apptest import app, texts
+
+    a, t = _link(_file(GOOD_ANSWERS, "calm"))
+    worst = {
+        **RISKY_ANSWERS,
+        "bluezone_installed": 100,
+        "health_declared": 100,
+        "handwash_rate_pct": 10,
+        "mask_rate_pct": 10,
+        "workers_from_outbreak_areas": 500,
+        "cs10": "none",
+        "cs11": "not_done",
+        "qr_checkin": "none",
+    }
+    now = assessments.get_assessment(actor("company"), _file(worst, "storm"))
+    assert verification.verify(a, t).may_operate and not now.may_operate  # type: ignore[union-attr]
+    at: AppTest = app()
+    at.query_params["a"], at.query_params["t"] = a, t
+    at.run()
+    at.switch_page("app/pages/verify.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Được hoạt động (theo lần nộp hiện hành): Không" in page
+    assert "Được hoạt động: Có" not in page

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 VIETNAM = timedelta(hours=7)  # Vietnam keeps no daylight saving time
@@ -116,12 +117,33 @@ def local(moment: datetime) -> datetime:
     return (moment.astimezone(UTC) + VIETNAM).replace(tzinfo=None)
 
 
-def when(moment: datetime | None) -> str:
-    return EMPTY if moment is None else f"{local(moment):%H:%M %d/%m/%Y}"
+def when(moment: datetime | None, lang: str = "vi") -> str:
+    """A moment in Vietnam time: 14:05 02/12/2026; in English 14:05, 2 Dec 2026 (an English
+    reader takes 02/12 for February)."""
+    if moment is None:
+        return EMPTY
+    shown = local(moment)
+    if _language(lang) == "en":
+        return f"{shown:%H:%M}, {day(shown.date(), 'en')}"
+    return f"{shown:%H:%M %d/%m/%Y}"
 
 
-def day(value: date | None) -> str:
-    return EMPTY if value is None else f"{value:%d/%m/%Y}"
+def day(value: date | None, lang: str = "vi") -> str:
+    """02/12/2026; in English 2 Dec 2026, which no reader can take for 12 February."""
+    if value is None:
+        return EMPTY
+    if _language(lang) == "en":
+        return str(format_date(value, "d MMM y", locale="en"))
+    return f"{value:%d/%m/%Y}"
+
+
+def long_date(value: date, lang: str = "vi") -> str:
+    """A document's date: "ngày 05 tháng 3 năm 2026" as Decree 30/2020 writes it (a day below 10
+    and the months 1 and 2 take a leading zero), "5 March 2026" in English."""
+    if _language(lang) == "en":
+        return str(format_date(value, "d MMMM y", locale="en"))
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
 def today_vietnam() -> date:

@@ -86,3 +86,13 @@ def test_a_share_is_the_exact_fraction_rounded_half_up(part: int, whole: int) ->
     expected = f"{tenths // 10}.{tenths % 10}%"
     assert percent(part / whole, "en") == expected
     assert percent(Fraction(part, whole), "en") == expected
+
+
+def test_dates_are_unambiguous_in_english_and_decree_shaped_in_vietnamese() -> None:
+    from app.formatting import long_date
+
+    assert day(date(2026, 12, 2), "en") == "2 Dec 2026" and day(date(2026, 12, 2)) == "02/12/2026"
+    assert when(datetime(2026, 12, 2, 7, 5, tzinfo=UTC), "en") == "14:05, 2 Dec 2026"
+    assert long_date(date(2026, 3, 5)) == "ngày 05 tháng 3 năm 2026"  # months 3–12 take no zero
+    assert long_date(date(2026, 2, 15)) == "ngày 15 tháng 02 năm 2026"  # months 1 and 2 do
+    assert long_date(date(2026, 12, 2), "en") == "2 December 2026"

@@ -24,7 +24,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from app.exports.labels import L
 from app.exports.report import clean
-from app.formatting import percent
+from app.formatting import long_date, percent
 
 FONTS = Path(__file__).with_name("fonts")
 REGULAR, BOLD = "ZoneRiskSans", "ZoneRiskSans-Bold"
@@ -166,14 +166,7 @@ def document_heading(
         p("———", s["center"]),
     ]
     if issued is not None:
-        dateline = L(
-            "dateline",
-            lang,
-            place=place,
-            day=f"{issued.day:02d}",
-            month=f"{issued.month:02d}",
-            year=str(issued.year),
-        )
+        dateline = L("dateline", lang, place=place, date=long_date(issued, lang))
         right.append(Paragraph(f"<i>{escape(dateline)}</i>", s["center"]))
     heading = Table([[issuer, right]], colWidths=[82 * mm, 93 * mm])
     heading.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))

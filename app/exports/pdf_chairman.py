@@ -23,7 +23,7 @@ from app.exports.pdf_base import (
 )
 from app.exports.pdf_charts import filing_chart, level_chart
 from app.exports.report import ChairmanReport, CompanyLine, InspectionLine, ReminderLine
-from app.formatting import half_up, index, number
+from app.formatting import day, half_up, index, number
 
 MAX_LISTED = 60  # companies listed by name in one table before "and N more"
 NON_FILERS_PER_AREA = 25
@@ -203,7 +203,7 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
     story.append(Spacer(1, 4 * mm))
     story.append(p(L("chairman.to", lang, recipient=report.heading.recipient), s["center"]))
     story.append(Spacer(1, 4 * mm))
-    due = f"{report.due_on:%d/%m/%Y}"
+    due = day(report.due_on, lang)
     story.append(
         p(
             L(
@@ -297,7 +297,7 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
     else:
         if report.round_open:
             state = {True: "chairman.previous_closed", False: "chairman.previous_open", None: None}
-            said = L("chairman.round_open", lang, due=f"{report.due_on:%d/%m/%Y}")
+            said = L("chairman.round_open", lang, due=day(report.due_on, lang))
             if (key := state[report.previous_closed]) is not None:
                 said += " " + L(key, lang)
             story.append(p(said, s["small"]))

@@ -24,7 +24,7 @@ from app.exports.pdf_base import (
     table,
 )
 from app.exports.report import CompanyReport
-from app.formatting import index, number
+from app.formatting import day, index, number
 
 
 def _company_heading(report: CompanyReport, s: dict[str, ParagraphStyle]) -> Table:
@@ -50,7 +50,7 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
         p(L("company.submitted", lang, period=report.period_name, at=at, status=report.status), s["center"])
     )
     if report.on_time is not None and report.due_on is not None:
-        due = f"{report.due_on:%d/%m/%Y}"
+        due = day(report.due_on, lang)
         if report.on_time:
             story.append(p(L("company.on_time", lang, due=due), s["center"]))
         else:

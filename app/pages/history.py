@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.formatting import round_name
 from app.services import assessments
 from app.services.assessments import ruleset_of
 from app.ui.charts import index_trend
-from app.ui.format import index, rn, when
+from app.ui.format import rn
 from app.ui.session import lang, require_actor, tr
-from app.ui.tables import comparison_picker, submissions_table
+from app.ui.tables import comparison_picker, submission_labels, submissions_table
 from app.vocabulary import Role
 
 actor = require_actor(Role.company)
@@ -42,16 +41,8 @@ if len(submissions) > 1:
     comparison_picker(submissions, ruleset, "cmp")
 
 
-language = lang()  # read now: AppTest calls format functions outside the script run
-
-
-def describe(n: int) -> str:
-    s = submissions[n]
-    return f"{round_name(s.period_name, language)} · {when(s.submitted_at)} · {index(s.risk_index, language)}"
-
-
 st.divider()
-chosen = st.selectbox(tr("history.open"), options, format_func=describe, key="open_one")
+chosen = st.selectbox(tr("history.open"), options, format_func=submission_labels(submissions), key="open_one")
 if st.button(tr("history.open_button"), key="open_result"):
     st.session_state["show_assessment"] = submissions[chosen].id
     st.switch_page("app/pages/result.py")

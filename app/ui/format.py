@@ -3,8 +3,10 @@ where the pages have always imported it from."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from app import formatting
 from app.formatting import (
-    day,
     index,
     local,
     now_vietnam,
@@ -13,9 +15,18 @@ from app.formatting import (
     round_name,
     signed,
     today_vietnam,
-    when,
 )
 from app.ui.session import lang
+
+
+def day(value: date | None) -> str:
+    """A date in the page's language (2 Dec 2026 in English)."""
+    return formatting.day(value, lang())
+
+
+def when(moment: datetime | None) -> str:
+    """A moment in Vietnam time, in the page's language."""
+    return formatting.when(moment, lang())
 
 
 def rn(name: str) -> str:

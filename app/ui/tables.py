@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
+from app import formatting
 from app.assessment.schema import RuleSet
 from app.formatting import round_name
 from app.scoring.compare import compare
@@ -43,17 +44,28 @@ def submissions_table(
     )
 
 
+def submission_labels(submissions: Sequence[AssessmentView]) -> Callable[[int], str]:
+    """A picker's label for the n-th submission: round · when · index, in the page's language,
+    read now (AppTest calls format functions outside the script run, where the language is not
+    known)."""
+    language = lang()
+
+    def describe(n: int) -> str:
+        s = submissions[n]
+        shown = formatting.index(s.risk_index, language)
+        return (
+            f"{round_name(s.period_name, language)} · {formatting.when(s.submitted_at, language)} · {shown}"
+        )
+
+    return describe
+
+
 def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, key: str) -> None:
     """Pick any two submissions; show which answers moved which criteria, and by how much."""
     st.subheader(tr("history.compare"))
     options = list(range(len(submissions)))
 
-    language = lang()  # read now: AppTest calls format functions outside the script run
-
-    def describe(n: int) -> str:
-        s = submissions[n]
-        shown = index(s.risk_index, language)
-        return f"{round_name(s.period_name, language)} · {when(s.submitted_at)} · {shown}"
+    describe = submission_labels(submissions)
 
     cols = st.columns(2)
     older = cols[0].selectbox(

@@ -139,7 +139,7 @@ def test_chairman_report_in_vietnamese(seeded: str) -> None:
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
-        "Bắc Giang, ngày 14 tháng 06 năm 2021",
+        "Bắc Giang, ngày 14 tháng 6 năm 2021",  # Decree 30/2020: months 3–12 take no leading zero
         "Kính gửi: Chủ tịch UBND tỉnh Bắc Giang",
         "Công ty TNHH May mặc Hòa Bình Quang Châu",  # listed as high risk, letter for letter
         "Trang 1/",

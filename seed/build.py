@@ -301,7 +301,7 @@ def build(
         # the rounds before the current one: its reminders are for the worker (or `remind send`) to send
         reminder_history(session, period_rows[:-1], now, random.Random(seed + 14))
         progress("inspections in past rounds")
-        inspection_history(session, period_rows[:-1], loaded, choices, random.Random(seed + 13))
+        inspection_history(session, period_rows[:-1], loaded, choices, random.Random(seed + 13), now)
         progress("action plans of the last rounds")
         remediation_history(session, period_rows[-3:-1], loaded)
         progress("credibility flags")

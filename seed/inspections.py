@@ -49,8 +49,12 @@ def inspection_history(
     loaded: LoadedRuleSet | CompiledRuleSet,
     choices: dict[str, list[str]],
     rng: random.Random,
+    now: datetime | None = None,
 ) -> int:
-    """Done inspections for the past rounds (not the current one), each audited as the real ones."""
+    """Done inspections for the past rounds (not the current one), each audited as the real ones;
+    a visit falls 1–5 days after the round's due date, never after the seed's own `now` (the
+    round just closed was visited up to yesterday, not next week)."""
+    latest_day = (now + VIETNAM).date() - timedelta(days=1) if now is not None else None
     count = 0
     for period in rounds:
         filers = session.exec(
@@ -68,6 +72,8 @@ def inspection_history(
             found = inspected_answers(rng, dict(answers), choices)
             result = score(loaded, found)
             on = period.due_on + timedelta(days=rng.randint(1, 5))
+            if latest_day is not None:
+                on = max(min(on, latest_day), period.opens_on)
             inspector = INSPECTORS.get(kind, "demo.zoneboard")
             moment = datetime.combine(on, time(10, 0), tzinfo=UTC) - VIETNAM  # 10:00 local
             rows.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.services.context import unit_of_work
@@ -75,3 +76,30 @@ def test_the_seeded_history_of_reminders_leaves_the_current_round_to_the_worker(
            WHERE o.reason = 'reminder' AND a.first_submitted_at <= o.created_at""",
     )
     assert never_after_filing == 0  # nobody is reminded of a round they had already filed
+
+
+def test_the_demo_writes_nothing_after_its_own_now(empty_db: str) -> None:
+    """The demo's rounds end this week: no inspection, audit event or submission is dated later
+    than the moment it was seeded (six of a round's 'done' inspections were dated next week)."""
+    from datetime import UTC, datetime
+
+    from db.models import AuditEvent, Inspection
+
+    upgrade(empty_db)
+    build(companies=60, periods=4)  # the demo's calendar: rounds ending this week
+    seeded_at = datetime.now(UTC)
+    with unit_of_work() as session:
+        visited = session.exec(select(Inspection.visited_on)).all()
+        latest = [
+            session.exec(select(func.max(column))).one()
+            for column in (Inspection.completed_at, AuditEvent.at, Assessment.submitted_at)
+        ]
+    assert visited, "the demo has inspections"
+    assert max(visited) < seeded_at.date() or max(visited) == seeded_at.date()
+    assert all(moment is not None and _aware(moment) <= seeded_at for moment in latest), latest
+
+
+def _aware(moment):  # type: ignore[no-untyped-def]
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

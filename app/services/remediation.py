@@ -243,3 +243,24 @@ def overdue_by_zone(actor: Actor, today: date, *, session: Session | None = None
         {"zone": zone, "open": int(count), "overdue": int(overdue or 0), "companies": int(companies)}
         for zone, count, overdue, companies in rows
     ]
+
+
+def standing_at(
+    actor: Actor, moment: datetime, day: date, *, session: Session | None = None
+) -> tuple[int, int]:
+    """(open, overdue) actions in scope as they stood at `moment`, on the Vietnamese calendar
+    `day`: a closed round's report says what stood at its end, not today's figures. Open then:
+    raised by then and not yet confirmed fixed; overdue then: open then, due before `day`, and not
+    yet said done by the company by then."""
+    require_role(actor, *OFFICIALS)
+    raised = col(RemediationAction.created_at) <= moment
+    unfixed = col(RemediationAction.closed_at).is_(None) | (col(RemediationAction.closed_at) > moment)
+    said_done = (col(RemediationAction.status) == "done") & (col(RemediationAction.updated_at) <= moment)
+    late = (col(RemediationAction.due_on) < day) & ~said_done
+    with reading(session) as session:
+        opened, overdue = session.execute(
+            sa_select(func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0))
+            .join(Company, col(Company.id) == col(RemediationAction.company_id))
+            .where(raised, unfixed, company_condition(actor))
+        ).one()
+    return int(opened), int(overdue)

@@ -403,6 +403,26 @@ def test_the_chairmans_inspection_section_matches_sql(seeded: str) -> None:
         f"Việc khắc phục đang mở: {number(open_actions, 'vi')}, trong đó quá hạn: {number(overdue, 'vi')}."
         in text
     )  # type: ignore[arg-type]
+    # once the round is closed, its report says what stood at its end, not today's figures
+    from app.services import periods
+
+    periods.close_period(actor("admin"), period)
+    due_at = scalar(seeded, "SELECT due_at FROM period WHERE id = :p", p=period)
+    due_day = scalar(seeded, "SELECT due_on FROM period WHERE id = :p", p=period)
+    then = """FROM remediationaction WHERE created_at <= :t AND (closed_at IS NULL OR closed_at > :t)"""
+    open_then = scalar(seeded, f"SELECT count(*) {then}", t=due_at)
+    overdue_then = scalar(
+        seeded,
+        f"SELECT count(*) {then} AND due_on < :d AND NOT (status = 'done' AND updated_at <= :t)",
+        t=due_at,
+        d=due_day,
+    )
+    assert open_then != open_actions  # the fixes raised today did not stand at the round's end
+    closed_text = text_of(chairman_reports.export_chairman_pdf(ict, period))
+    assert (
+        f"Việc khắc phục đang mở: {number(open_then, 'vi')}, trong đó quá hạn: {number(overdue_then, 'vi')}."  # type: ignore[arg-type]
+        in closed_text
+    )
 
 
 def test_a_direction_is_worded_from_the_sign_of_the_printed_figure() -> None:

@@ -370,7 +370,9 @@ def overview_workbook(report: OverviewReport, progress: Progress | None = None) 
 
 
 def table_workbook(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
-    """One plain sheet with a styled, frozen, filterable header: for lists such as the audit log."""
+    """One plain sheet with a styled, frozen, filterable header, set up to print like the officials'
+    workbook (A4 landscape, every column on one page wide, the header on every page): for lists such
+    as the visit plan and the audit log."""
     buffer = io.BytesIO()
     book = _new_book(buffer)
     formats = _Formats(book)
@@ -385,5 +387,6 @@ def table_workbook(title: str, headers: list[str], rows: list[list[Any]]) -> byt
     for r, row in enumerate(rows, start=1):
         for n, value in enumerate(row):
             write(r, n, value, None)
+    print_ready(ws, len(headers) - 1, max(len(rows), 1), header_row=0)
     book.close()
     return buffer.getvalue()

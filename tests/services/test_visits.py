@@ -232,6 +232,20 @@ def test_the_visits_command_writes_exactly_n(seeded: str, tmp_path: Path) -> Non
     codes = {r[0] for r in rows(seeded, "SELECT tax_code FROM company")}
     assert {r[1] for r in body} <= codes
     assert scalar(seeded, "SELECT count(*) FROM plannedvisit") == 7
+    # it prints like the officials' workbook: A4 landscape, all columns one page wide, the header
+    # on every page (it printed on 8 portrait pages for 20 visits)
+    from openpyxl.utils import get_column_letter
+
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    setup = sheet.page_setup  # fitToWidth left out means 1 (the default); 0 pages tall: as many as it takes
+    assert (
+        sheet.sheet_properties.pageSetUpPr.fitToPage
+        and (setup.fitToWidth or 1) == 1
+        and setup.fitToHeight == 0
+    )
+    assert sheet.print_title_rows == "$1:$1"
+    last = get_column_letter(len(header))
+    assert sheet.print_area == f"'{sheet.title}'!$A$1:${last}${len(body) + 1}"
     refused = subprocess.run(
         [sys.executable, "-m", "app.cli", "visits", "plan", "--visits", "0", "--out", str(out)],
         cwd=ROOT,

@@ -9,7 +9,7 @@ from datetime import UTC, date
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.config import get_settings
+from app.config import Mode, get_settings
 from app.exports import pdf
 from app.exports.report import (
     ChairmanReport,
@@ -23,7 +23,7 @@ from app.formatting import today_vietnam
 from app.services import calibration, lists, monitoring, remediation, reminder_effect, trends
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, insert_ignore, snapshot, writing
-from app.services.errors import NotFound
+from app.services.errors import Invalid, NotFound
 from app.services.exportlog import log_export
 from app.services.monitoring import Filters
 from app.services.reports import heading_data, line_of, note_of, period_of, summary_of
@@ -157,7 +157,11 @@ def export_chairman_pdf(
     session: Session | None = None,
 ) -> bytes:
     """Read, then take the register's number and log the export in one transaction, then render:
-    a number is never shared, and every number given is in the log."""
+    a number is never shared, and every number given is in the log. In production a numbered report
+    is not issued without the signer's name (the preview is)."""
+    settings = get_settings()
+    if settings.mode is Mode.production and not settings.report_signer_name.strip():
+        raise Invalid.said("reports.no_signer")
     report = chairman_report(actor, period_id, lang, issued_on, number, session=session)
     with writing(session) as session:
         seq = number if number is not None else allocate_number(session, "chairman", report.issued_on.year)

@@ -289,3 +289,23 @@ def test_command_line_exports(seeded: str, tmp_path: Path) -> None:
     )
     assert bad.returncode == 2 and "0000000000" in bad.stderr
     assert scalar(seeded, "SELECT count(*) FROM exportlog WHERE actor = 'cli'") == 2
+
+
+def test_production_issues_no_numbered_report_without_its_signer(
+    seeded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.config import get_settings
+    from app.services.errors import Invalid
+
+    monkeypatch.setenv("ZONERISK_ENV", "production")
+    monkeypatch.setenv("ZONERISK_REPORT_SIGNER_NAME", " ")
+    get_settings.cache_clear()
+    with pytest.raises(Invalid) as refused:
+        chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id())
+    assert "ZONERISK_REPORT_SIGNER_NAME" in refused.value.en
+    assert scalar(seeded, "SELECT count(*) FROM documentregister") == 0  # no number was taken
+    assert chairman_reports.preview_chairman_pdf(actor("ict"), latest_period_id())[:5] == b"%PDF-"
+    monkeypatch.setenv("ZONERISK_REPORT_SIGNER_NAME", "Nguyễn Văn An")
+    get_settings.cache_clear()
+    issued = pdf_text(chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id()))
+    assert "Nguyễn Văn An" in issued

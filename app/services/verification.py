@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from app.config import get_settings
 from app.services import signing, throttle
 from app.services.context import reading, writing
-from app.services.errors import ServiceError, message
+from app.services.errors import ServiceError
 from db.models import Assessment, Company, Period, utcnow
 
 
@@ -68,9 +68,6 @@ def verify_url(row: Assessment, tax_code: str) -> str:
 class TooManyInvalidLinks(ServiceError):
     """This client has opened too many invalid links lately: it must wait before the next check."""
 
-    def __init__(self) -> None:
-        super().__init__(*message("verify.too_many"))
-
 
 # invalid links one client may open before each further check waits 1 s, 2 s, 4 s … (a person
 # mistyping a printed link tries a few times; a forger tries thousands)
@@ -93,7 +90,7 @@ def verify(
     key = f"verify:{client}"
     with reading(session) as read:
         if throttle.must_wait(read, key, now):
-            raise TooManyInvalidLinks()
+            raise TooManyInvalidLinks.said("verify.too_many")
     found = _genuine(assessment_id, token, session)
     if found is None:
         with writing(session) as write:

@@ -155,7 +155,8 @@ def plan_pdf(
         story.append(p(L("visits.district_line", lang, district=district, count=len(visits)), s["h2"]))
         lines = [header]
         for v in visits:
-            contact = " · ".join(x for x in (v.contact_name, v.contact_phone, v.contact_email) if x) or "—"
+            phone = v.contact_phone.replace(" ", "\u00a0")  # a number is never broken over two lines
+            contact = " · ".join(x for x in (v.contact_name, phone, v.contact_email) if x) or "—"
             lines.append(
                 [
                     p(str(v.rank), s["cell"]),

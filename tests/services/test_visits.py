@@ -191,6 +191,13 @@ def test_the_plan_on_paper_groups_by_district_and_says_when_an_address_is_missin
     assert "Chưa có địa chỉ – liên hệ trước khi đến" in text_of
     for row in proposal.chosen:
         assert row.tax_code in text_of
+    lines = [
+        line.replace("\u00a0", " ")
+        for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+        for line in page.extract_text().splitlines()
+    ]
+    phones = [r.contact_phone for r in proposal.chosen if r.contact_phone]
+    assert phones and all(any(phone in line for line in lines) for phone in phones)  # each on one line
     book = load_workbook(io.BytesIO(visits.export_plan(board, plan_id, "xlsx", "en")))
     sheet = book.active
     header = [c.value for c in sheet[1]]

@@ -24,6 +24,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment as an aware UTC time: SQLite gives them back naive, and naive here means UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class Zone(SQLModel, table=True):
     """An industrial zone (the zones board's) or a district (the labour department's, for the
     companies outside the zones)."""

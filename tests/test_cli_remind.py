@@ -27,6 +27,15 @@ def cli(url: str, env: dict[str, str], *args: str) -> subprocess.CompletedProces
     )
 
 
+def _smtp_settings(smtp: SmtpServer, starttls: bool) -> dict[str, str]:
+    return {
+        "ZONERISK_SMTP_HOST": "127.0.0.1",
+        "ZONERISK_SMTP_PORT": str(smtp.port),
+        "ZONERISK_SMTP_FROM": "zonerisk@bacgiang.gov.vn",
+        "ZONERISK_SMTP_STARTTLS": "true" if starttls else "false",
+    }
+
+
 def test_plan_sends_nothing_and_send_delivers_vietnamese_email_once(no_reminders_yet: str) -> None:
     seeded = no_reminders_yet
     due = date.fromisoformat(
@@ -34,12 +43,7 @@ def test_plan_sends_nothing_and_send_delivers_vietnamese_email_once(no_reminders
     )
     at = f"{due.isoformat()}T09:00:00+07:00"
     with SmtpServer() as smtp:
-        env = {
-            "ZONERISK_SMTP_HOST": "127.0.0.1",
-            "ZONERISK_SMTP_PORT": str(smtp.port),
-            "ZONERISK_SMTP_FROM": "zonerisk@bacgiang.gov.vn",
-            "ZONERISK_SMTP_STARTTLS": "false",
-        }
+        env = _smtp_settings(smtp, starttls=False)
         planned = cli(seeded, env, "remind", "plan", "--at", at)
         assert planned.returncode == 0, planned.stderr
         assert "email: configured, sms: not configured" in planned.stdout
@@ -69,12 +73,7 @@ def test_send_says_which_setting_is_wrong_when_the_relay_offers_no_starttls(no_r
         str(scalar(no_reminders_yet, "SELECT due_on FROM period WHERE id = :p", p=latest_period_id()))[:10]
     )
     with SmtpServer() as smtp:
-        env = {
-            "ZONERISK_SMTP_HOST": "127.0.0.1",
-            "ZONERISK_SMTP_PORT": str(smtp.port),
-            "ZONERISK_SMTP_FROM": "zonerisk@bacgiang.gov.vn",
-            "ZONERISK_SMTP_STARTTLS": "true",
-        }
+        env = _smtp_settings(smtp, starttls=True)
         sent = cli(no_reminders_yet, env, "remind", "send", "--at", f"{due.isoformat()}T09:00:00+07:00")
     assert sent.returncode == 1
     assert "email sent nothing" in sent.stderr and "ZONERISK_SMTP_STARTTLS=false" in sent.stderr

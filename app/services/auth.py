@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from ipaddress import ip_address
 from pathlib import Path
 
 import yaml
@@ -23,7 +24,7 @@ from app.config import get_settings
 from app.services import audit, throttle
 from app.services.context import Actor, insert_ignore, reading, unit_of_work, writing
 from app.services.errors import Invalid, ServiceError
-from db.models import KnownLoginClient, LoginThrottle, User, UserZone, utcnow
+from db.models import KnownLoginClient, LoginThrottle, User, UserZone, as_utc, utcnow
 
 _hasher = PasswordHasher()
 # verified against when the username does not exist, so that the time taken does not tell
@@ -94,8 +95,6 @@ def client_from(peer: str | None, forwarded_for: str | None, trust_proxy: bool) 
     of ours sets it (`ZONERISK_TRUST_PROXY`) or when the connection comes from this machine's
     loopback, where only our own nginx can be (uvicorn's default too): without that, every
     visitor behind nginx would be 127.0.0.1, one login count for the whole province."""
-    from ipaddress import ip_address
-
     try:
         local = peer is not None and ip_address(peer).is_loopback
     except ValueError:
@@ -112,7 +111,7 @@ def _is_known(session: Session, username: str, client: str, now: datetime) -> bo
         return False
     row = session.get(KnownLoginClient, (username, client))
     since = now - timedelta(days=get_settings().login_known_client_days)
-    return row is not None and throttle.aware(row.last_success_at) >= since
+    return row is not None and as_utc(row.last_success_at) >= since
 
 
 def _claim(username: str, client: str, now: datetime) -> list[_Key] | None:

@@ -42,6 +42,7 @@ from app.services import data_version, signing
 from app.services.errors import Invalid, message
 from db.engine import get_engine, normalise_url
 from db.migrate import alembic_config, upgrade
+from db.models import as_utc
 
 FORMAT = "zonerisk-backup"
 FORMAT_VERSION = 2  # 2: binary columns as base64, a signed manifest
@@ -87,7 +88,7 @@ def _encode_datetime(value: datetime | None) -> str | None:
 
 
 def _decode_datetime(value: str | None) -> datetime | None:
-    return None if value is None else _aware(datetime.fromisoformat(value))
+    return None if value is None else as_utc(datetime.fromisoformat(value))
 
 
 def _encode_date(value: date | None) -> str | None:
@@ -121,10 +122,6 @@ def _codec(column: sa.Column[Any]) -> tuple[Codec, Codec]:
 
 def _decoder(column: sa.Column[Any]) -> Codec:
     return _codec(column)[1]
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _chunks(connection: Connection, table: sa.Table) -> Iterator[tuple[bytes, int]]:

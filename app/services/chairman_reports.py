@@ -4,7 +4,7 @@ read in one snapshot, its number taken from the register in the transaction that
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date
+from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -29,7 +29,7 @@ from app.services.monitoring import Filters
 from app.services.reports import heading_data, line_of, note_of, period_of, summary_of
 from app.services.scope import require_role
 from app.vocabulary import Role
-from db.models import DocumentRegister, Period, utcnow
+from db.models import DocumentRegister, Period, as_utc, utcnow
 
 
 def chairman_report(
@@ -63,8 +63,8 @@ def chairman_report(
             actor, period.id, lang, session=session
         )
         # a closed round's report says what stood at its end; an open round's, what stands now
-        ended = period.due_at if period.due_at.tzinfo else period.due_at.replace(tzinfo=UTC)
-        as_of, day = (min(ended, utcnow()), period.due_on) if period.closed else (utcnow(), today_vietnam())
+        ended = min(as_utc(period.due_at), utcnow())
+        as_of, day = (ended, period.due_on) if period.closed else (utcnow(), today_vietnam())
         open_actions, overdue_actions = remediation.standing_at(actor, as_of, day, session=session)
         change = None
         previous_closed = None

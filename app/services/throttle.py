@@ -5,21 +5,16 @@ counted as if they tried in turn."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col
 
 from app.config import get_settings
 from app.services.context import insert_ignore, rowcount
-from db.models import LoginThrottle
+from db.models import LoginThrottle, as_utc
 
 FORGIVE_AFTER = timedelta(days=1)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives back naive times: they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
@@ -31,7 +26,7 @@ def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
 
 def must_wait(session: Session, key: str, now: datetime) -> bool:
     row = session.get(LoginThrottle, key[:200])
-    return row is not None and row.not_before is not None and aware(row.not_before) > now
+    return row is not None and row.not_before is not None and as_utc(row.not_before) > now
 
 
 def claim(session: Session, key: str, free: int, now: datetime) -> bool:
@@ -44,9 +39,9 @@ def claim(session: Session, key: str, free: int, now: datetime) -> bool:
         if row is None:
             insert_ignore(session, LoginThrottle, key=key, failures=0, not_before=None, updated_at=now)
             continue
-        if row.not_before is not None and aware(row.not_before) > now:
+        if row.not_before is not None and as_utc(row.not_before) > now:
             return False
-        previous = 0 if now - aware(row.updated_at) > FORGIVE_AFTER else row.failures
+        previous = 0 if now - as_utc(row.updated_at) > FORGIVE_AFTER else row.failures
         failures = previous + 1
         wait = delay_after(failures, free, cap)
         claimed = session.execute(

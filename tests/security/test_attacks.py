@@ -161,6 +161,21 @@ def test_a_zip_bomb_workbook_is_refused_without_unpacking(seeded: str) -> None:
     assert grown_mb < 100
 
 
+def _with_member(workbook: bytes, member: str, old: bytes, new: bytes) -> bytes:
+    """The workbook with `old` replaced by `new` inside one of its zip's members, as an attacker
+    edits a file by hand."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == member:
+                assert old in data
+                data = data.replace(old, new)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
 def _lying_workbook(rows: int) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -168,16 +183,9 @@ def _lying_workbook(rows: int) -> bytes:
         sheet.append([f"r{n}", n])
     buffer = io.BytesIO()
     book.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(f'ref="A1:B{rows}"'.encode(), b'ref="A1:B2"')
-                assert b'ref="A1:B2"' in data
-            target.writestr(info, data)
-    return out.getvalue()
+    return _with_member(
+        buffer.getvalue(), "xl/worksheets/sheet1.xml", f'ref="A1:B{rows}"'.encode(), b'ref="A1:B2"'
+    )
 
 
 def test_a_sheet_whose_dimension_lies_is_read_to_its_end() -> None:
@@ -223,15 +231,8 @@ def _one_string_everywhere(rows: int, size: int) -> bytes:
     for n in range(rows):
         sheet.write_row(n + 1, 0, [f"24{n:08d}", "PLACEHOLDER", "KCN Vân Trung", "Nhựa"])
     book.close()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/sharedStrings.xml":
-                data = data.replace(b"PLACEHOLDER", ("Công ty " + "x" * size).encode())
-            target.writestr(info, data)
-    return out.getvalue()
+    huge = ("Công ty " + "x" * size).encode()
+    return _with_member(buffer.getvalue(), "xl/sharedStrings.xml", b"PLACEHOLDER", huge)
 
 
 def test_one_huge_shared_string_is_refused_at_its_first_cell_without_copies(seeded: str) -> None:

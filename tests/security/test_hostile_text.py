@@ -47,20 +47,26 @@ def _no_live_markup(source: str) -> None:
 HOSTILE_EMAIL = "**x**`y`~z~|{a}@evil.example"
 
 
-def test_an_email_with_a_markdown_link_is_refused(seeded: str) -> None:
-    admin = actor("admin")
+PROFILE = ("name", "sector", "address", "workers", "contact_name", "contact_phone", "contact_email")
+
+
+def _demo_profile() -> tuple[int, dict[str, object]]:
+    """The demo company's id and its profile as the admin would submit it unchanged."""
     company_id = actor("company").company_id
     assert company_id is not None
-    view = companies.get_company(admin, company_id)
-    fields = {
-        k: getattr(view, k) for k in ("name", "sector", "address", "workers", "contact_name", "contact_phone")
-    }
+    view = companies.get_company(actor("admin"), company_id)
+    return company_id, {k: getattr(view, k) for k in PROFILE}
+
+
+def test_an_email_with_a_markdown_link_is_refused(seeded: str) -> None:
+    admin = actor("admin")
+    company_id, fields = _demo_profile()
     with pytest.raises(Invalid) as refused:
         companies.update_profile(
             admin, company_id, {**fields, "contact_email": "[x](http://evil.example)@evil.example"}
         )
     assert refused.value.field == "contact_email" or "contact_email" in str(refused.value)
-    assert companies.get_company(admin, company_id).contact_email == view.contact_email
+    assert companies.get_company(admin, company_id).contact_email == fields["contact_email"]
 
 
 @pytest.fixture
@@ -178,13 +184,9 @@ def test_tables_download_a_formula_named_company_as_text(seeded: str) -> None:
     """Streamlit's "Download as CSV" writes the table's cells; none of them may start a formula."""
     from app.safe_text import FORMULA_START
 
-    admin = actor("admin")
-    company_id = actor("company").company_id
-    assert company_id is not None
-    view = companies.get_company(admin, company_id)
-    fields = {k: getattr(view, k) for k in ("sector", "address", "workers", "contact_phone", "contact_email")}
+    company_id, fields = _demo_profile()
     companies.update_profile(
-        admin, company_id, {**fields, "name": FORMULA, "contact_name": "+84 Trưởng phòng"}
+        actor("admin"), company_id, {**fields, "name": FORMULA, "contact_name": "+84 Trưởng phòng"}
     )
     at = logged_in("demo.zoneboard")
     cells: list[str] = []

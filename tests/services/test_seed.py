@@ -83,7 +83,7 @@ def test_the_demo_writes_nothing_after_its_own_now(empty_db: str) -> None:
     than the moment it was seeded (six of a round's 'done' inspections were dated next week)."""
     from datetime import UTC, datetime
 
-    from db.models import AuditEvent, Inspection
+    from db.models import AuditEvent, Inspection, as_utc
 
     upgrade(empty_db)
     build(companies=60, periods=4)  # the demo's calendar: rounds ending this week
@@ -96,10 +96,4 @@ def test_the_demo_writes_nothing_after_its_own_now(empty_db: str) -> None:
         ]
     assert visited, "the demo has inspections"
     assert max(visited) < seeded_at.date() or max(visited) == seeded_at.date()
-    assert all(moment is not None and _aware(moment) <= seeded_at for moment in latest), latest
-
-
-def _aware(moment):  # type: ignore[no-untyped-def]
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    assert all(moment is not None and as_utc(moment) <= seeded_at for moment in latest), latest

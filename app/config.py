@@ -141,6 +141,12 @@ class Settings(BaseSettings):
     )
     report_signer_name: str = Field(default="", alias="ZONERISK_REPORT_SIGNER_NAME")
     report_signer_title: str = Field(default="", alias="ZONERISK_REPORT_SIGNER_TITLE")
+    signers: dict[str, str] = Field(
+        default_factory=dict,
+        alias="ZONERISK_SIGNERS",
+        description='who signs each agency\'s visit plans, as JSON: {"zone_board": "Nguyễn Văn A", '
+        '"labour": "…", "ict": "…"}; the ICT department\'s defaults to ZONERISK_REPORT_SIGNER_NAME',
+    )
     backup_dir: Path = Field(
         default=Path("data/backups"),
         alias="ZONERISK_BACKUP_DIR",

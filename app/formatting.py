@@ -122,7 +122,11 @@ def when(moment: datetime | None, lang: str = "vi") -> str:
     reader takes 02/12 for February)."""
     if moment is None:
         return EMPTY
-    shown = local(moment)
+    return wall_clock(local(moment), lang)
+
+
+def wall_clock(shown: datetime, lang: str = "vi") -> str:
+    """A time already in Vietnam's wall-clock time (naive), written as `when` writes it."""
     if _language(lang) == "en":
         return f"{shown:%H:%M}, {day(shown.date(), 'en')}"
     return f"{shown:%H:%M %d/%m/%Y}"

@@ -330,6 +330,11 @@ class VisitPlan(SQLModel, table=True):
     visits: int
     created_by: str = Field(max_length=60)
     created_at: datetime = Field(default_factory=utcnow)
+    agency: str | None = Field(default=None, max_length=20)
+    """The planner's role (zone_board, labour, ict): whose heading, register and signer it has.
+    Empty on plans saved before plans were numbered: the author's role is read then."""
+    number: int | None = None
+    """Its number in the agency's register for the year it was made, taken when it was saved."""
 
 
 class PlannedVisit(SQLModel, table=True):

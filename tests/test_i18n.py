@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from string import Formatter
 
 from app.i18n import LANGUAGES, strings, t
 from app.notify.channels import CHANNELS
@@ -81,3 +82,42 @@ def test_a_refusal_reads_in_each_language_with_its_values_filled() -> None:
     assert error.text("vi") == "Tên đăng nhập hr.an đã có."
     assert error.text("en") == "Username hr.an is taken."
     assert error.field == "username"
+
+
+NOUNS = (
+    "company|companies",
+    "visit|visits",
+    "inspection|inspections",
+    "answer|answers",
+    "submission|submissions",
+    "point|points",
+    "day|days",
+    "message|messages",
+    "event|events",
+    "row|rows",
+    "problem|problems",
+    "action|actions",
+    "file|files",  # not "change|changes", which is also a verb ("1 company changes level")
+)
+
+
+ADJECTIVE = r"(?:(?!(?:on|of|in|to|for|by|at) )\w+ )?"  # "1 valid row", not "1 on companies"
+
+
+def test_english_counts_agree_in_number() -> None:
+    """Every English sentence, written with each of its values 1 and then 2 (Babel's plural rules
+    through `{n:plural:…}`): never "1 companies" nor "2 company"; Vietnamese has one form."""
+    singular = "|".join(n.split("|")[0] for n in NOUNS)
+    plural = "|".join(n.split("|")[1] for n in NOUNS)
+    for key, entry in strings().items():
+        fields = {name for _, name, _, _ in Formatter().parse(entry["en"]) if name}
+        if not fields:
+            continue
+        one = t(key, "en", **dict.fromkeys(fields, 1))
+        two = t(key, "en", **dict.fromkeys(fields, 2))
+        assert not re.search(rf"(?<![\d.,/])1\** {ADJECTIVE}(?:{plural})\b", one), (key, one)
+        assert not re.search(rf"(?<![\d.,/])2\** {ADJECTIVE}(?:{singular})\b", two), (key, two)
+        assert not re.search(r"(?<![\d.,/])1 \w+ are\b", one), (key, one)
+    assert t("lists.count", "en", count="1") == "1 company"  # a number already written as text
+    assert t("lists.count", "en", count="1.234") == "1.234 companies"
+    assert t("lists.count", "vi", count=1) == "1 doanh nghiệp"

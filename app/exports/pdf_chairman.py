@@ -7,14 +7,14 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from app.exports import decree
 from app.exports.labels import L
 from app.exports.pdf_base import (
     REGULAR,
-    document,
+    build,
     document_heading,
-    numbered_canvas,
     p,
     share,
     signature_block,
@@ -32,22 +32,22 @@ NON_FILERS_PER_AREA = 25
 def _heading(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Table:
     h = report.heading
     issuer = [
-        p(h.authority, s["center"]),
-        p(h.issuer, s["center_bold"]),
-        p("———", s["center"]),
+        p(h.authority, s["heading"]),
+        p(h.issuer, s["heading_bold"]),
+        p("————", s["center"]),
         p(h.number, s["center"]),
     ]
     return document_heading(issuer, report.lang, h.place, report.issued_on, s)
 
 
-COMPANY_WIDTHS = [27 * mm, 50 * mm, 30 * mm, 16 * mm, 18 * mm, 34 * mm]
+COMPANY_WIDTHS = [31 * mm, 46 * mm, 28 * mm, 17 * mm, 18 * mm, 25 * mm]
 
 
 def _company_rows(
     lines: list[CompanyLine], report: ChairmanReport, s: dict[str, ParagraphStyle]
 ) -> list[list[Any]]:
-    """Tax codes and level names are plain cells, which never wrap: a branch tax code must not
-    break at its hyphen, nor a level name over two lines."""
+    """Tax codes are plain cells, which never wrap: a branch tax code must not break at its
+    hyphen (its column holds one at 12 pt)."""
     labels = {lv.id: lv.label for lv in report.levels}
     lang = report.lang
     rows: list[list[Any]] = [
@@ -71,7 +71,7 @@ def _company_rows(
                 p(c.zone, s["cell"]),
                 number(c.workers, lang),
                 index(c.risk_index, lang),
-                labels.get(c.level or "", "—"),
+                p(labels.get(c.level or "", "—"), s["cell"]),
             ]
         )
     return rows
@@ -108,19 +108,27 @@ def _non_filers(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> list[An
             number(len(report.non_filers), lang),
         ]
     )
-    parts: list[Any] = [table(rows, [95 * mm, 40 * mm, 40 * mm])]
-    for area, lines in ordered:
-        parts.append(p(f"{area} ({number(len(lines), lang)})", s["cell_bold"]))
+    parts: list[Any] = [table(rows, [85 * mm, 40 * mm, 40 * mm])]
+    for area, lines in ordered:  # an area's names never split from its heading
+        group: list[Any] = [p(f"{area} ({number(len(lines), lang)})", s["h2"])]
         listed = [
             [c.tax_code, p(c.name, s["cell"]), c.contact_phone or "—"] for c in lines[:NON_FILERS_PER_AREA]
         ]
-        names = Table(listed, colWidths=[27 * mm, 113 * mm, 35 * mm])
+        names = Table(listed, colWidths=[31 * mm, 99 * mm, 35 * mm])
         names.setStyle(
-            TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8)])
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                    ("FONTSIZE", (0, 0), (-1, -1), decree.TABLE_SIZE),
+                    ("LEADING", (0, 0), (-1, -1), decree.TABLE_LEADING),
+                    ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ]
+            )
         )
-        parts.append(names)
+        group.append(names)
         if len(lines) > NON_FILERS_PER_AREA:
-            parts.append(p(L("chairman.more", lang, count=len(lines) - NON_FILERS_PER_AREA), s["small"]))
+            group.append(p(L("chairman.more", lang, count=len(lines) - NON_FILERS_PER_AREA), s["small"]))
+        parts.append(KeepTogether(group))
     return parts
 
 
@@ -328,7 +336,7 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
                     number(companies, lang),
                 ]
             )
-        story.append(table(rows, [60 * mm, 40 * mm, 40 * mm]))
+        story.append(table(rows, [65 * mm, 50 * mm, 50 * mm]))
         if change.risers:
             story.append(p(L("chairman.risers", lang, count=len(change.risers)), s["base"]))
             story.append(
@@ -339,12 +347,19 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
             )
     if report.inspections is not None:
         story.extend(_inspections(report.inspections, lang, s))
-    story.append(Spacer(1, 8 * mm))
+    closing = p(
+        L("chairman.closing", lang, issuer=report.heading.issuer_name, recipient=report.heading.recipient),
+        s["base"],
+    )
     story.append(
         signature_block(
-            report.heading.recipients, report.heading.signer_title, report.heading.signer_name, lang, s
+            report.heading.recipients,
+            report.heading.signer_title,
+            report.heading.signer_name,
+            lang,
+            s,
+            closing=[closing],
         )
     )
-    doc = document(buffer, L("chairman.subject", lang, period=report.period_name), invariant)
-    doc.build(story, canvasmaker=numbered_canvas(lang))
+    build(buffer, L("chairman.subject", lang, period=report.period_name), story, invariant)
     return buffer.getvalue()

@@ -11,28 +11,28 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
+from app.exports import decree
 from app.exports.labels import L
 from app.exports.pdf_base import (
-    document,
+    build,
     document_heading,
-    numbered_canvas,
     p,
     signature_block,
     styles,
     table,
 )
 from app.exports.report import CompanyReport
-from app.formatting import day, index, number
+from app.formatting import day, index, number, wall_clock
 
 
 def _company_heading(report: CompanyReport, s: dict[str, ParagraphStyle]) -> Table:
     """The company issues its own report: its name and tax code top left."""
     issuer = [
-        p(report.company_name.upper(), s["center_bold"]),
+        p(report.company_name.upper(), s["heading_bold"]),
         p(f"{L('tax_code', report.lang)}: {report.tax_code}", s["center"]),
-        p("———", s["center"]),
+        p("————", s["center"]),
     ]
     return document_heading(issuer, report.lang, report.district or report.zone, report.issued_on, s)
 
@@ -45,7 +45,7 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
     story: list[Any] = [_company_heading(report, s), Spacer(1, 5 * mm)]
     story.append(p(L("company.title", lang), s["title"]))
     story.append(Spacer(1, 2 * mm))
-    at = f"{report.submitted_at:%H:%M %d/%m/%Y}" if report.submitted_at else "—"
+    at = wall_clock(report.submitted_at, lang) if report.submitted_at else "—"
     story.append(
         p(L("company.submitted", lang, period=report.period_name, at=at, status=report.status), s["center"])
     )
@@ -67,7 +67,7 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
     ]
     story.append(
         table(
-            [[p(k, s["cell_bold"]), p(v, s["cell"])] for k, v in profile], [55 * mm, 120 * mm], header=False
+            [[p(k, s["cell_bold"]), p(v, s["cell"])] for k, v in profile], [55 * mm, 110 * mm], header=False
         )
     )
 
@@ -88,7 +88,7 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
                 )
             ]
         ],
-        colWidths=[175 * mm],
+        colWidths=[decree.TEXT_WIDTH],
     )
     level_box.setStyle(
         TableStyle(
@@ -137,26 +137,24 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
                 p(c.provenance, s["cell"]),
             ]
         )
-    story.append(table(rows, [55 * mm, 70 * mm, 13 * mm, 13 * mm, 24 * mm]))
+    story.append(table(rows, [52 * mm, 63 * mm, 14 * mm, 14 * mm, 22 * mm]))
 
     story.append(p(L("company.answers", lang), s["h2"]))
     story.append(
         table(
-            [[p(k, s["cell"]), p(v, s["cell"])] for k, v in report.answers], [110 * mm, 65 * mm], header=False
+            [[p(k, s["cell"]), p(v, s["cell"])] for k, v in report.answers], [105 * mm, 60 * mm], header=False
         )
     )
-    story.append(p(L("company.workers_note", lang), s["small"]))
-    story.append(
-        p(
-            L(
-                "company.ruleset",
-                lang,
-                title=report.ruleset_title,
-                version=str(report.ruleset_version),
-                hash=report.ruleset_hash[:16],
-            ),
-            s["small"],
-        )
+    workers_note = p(L("company.workers_note", lang), s["small"])
+    ruleset_line = p(
+        L(
+            "company.ruleset",
+            lang,
+            title=report.ruleset_title,
+            version=str(report.ruleset_version),
+            hash=report.ruleset_hash[:16],
+        ),
+        s["small"],
     )
 
     qr = QrCodeWidget(report.verify_url)
@@ -166,16 +164,20 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
     drawing.add(qr)
     verify = Table(
         [[drawing, [p(L("company.verify", lang), s["cell"]), p(report.verify_url, s["cell"])]]],
-        colWidths=[36 * mm, 139 * mm],
+        colWidths=[36 * mm, 129 * mm],
     )
     verify.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story.append(Spacer(1, 4 * mm))
-    story.append(KeepTogether(verify))
-    story.append(Spacer(1, 6 * mm))
-    story.append(signature_block([], L("company.representative", lang), "", lang, s))
-    if report.note:
-        story.append(Spacer(1, 4 * mm))
-        story.append(p(report.note, s["footnote"]))
-    doc = document(buffer, f"{report.company_name} – {report.period_name}", invariant)
-    doc.build(story, canvasmaker=numbered_canvas(lang))
+    story.append(
+        signature_block(
+            [],
+            L("company.representative", lang),
+            "",
+            lang,
+            s,
+            closing=[workers_note, ruleset_line, Spacer(1, 4 * mm), verify],
+            footnote=p(report.note, s["footnote"]) if report.note else None,
+            hint=True,
+        )
+    )
+    build(buffer, f"{report.company_name} – {report.period_name}", story, invariant)
     return buffer.getvalue()

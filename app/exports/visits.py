@@ -13,7 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from app.exports.labels import L
-from app.exports.pdf_base import document, numbered_canvas, p, styles, table
+from app.exports.pdf_base import build, document_heading, p, signature_block, styles, table
+from app.exports.report import Heading
 from app.exports.xlsx import table_workbook
 from app.formatting import number
 
@@ -119,6 +120,7 @@ def plan_workbook(title: str, rows: Sequence[Visit], level_names: dict[str, str]
 
 
 def plan_pdf(
+    heading: Heading,
     title: str,
     period_name: str,
     author: str,
@@ -128,18 +130,23 @@ def plan_pdf(
     lang: str = "vi",
     invariant: bool = False,
 ) -> bytes:
-    """One table per district, the visits in priority order inside it; a company with no address
-    on file says so, so the team calls ahead rather than finds out at the gate."""
+    """The plan as its agency issues it (heading, number, date, signer; Nghị định 30/2020), then
+    one table per district, the visits in priority order inside it; a company with no address on
+    file says so, so the team calls ahead rather than finds out at the gate."""
     s = styles()
     buffer = io.BytesIO()
-    doc = document(buffer, title, invariant)
+    issuer = [
+        p(heading.authority, s["heading"]),
+        p(heading.issuer, s["heading_bold"]),
+        p("————", s["center"]),
+        p(heading.number, s["center"]),
+    ]
     story: list[object] = [
+        document_heading(issuer, lang, heading.place, made_at.date(), s),
+        Spacer(1, 6 * mm),
         p(L("visits.pdf_title", lang), s["title"]),
-        p(title if period_name in title else f"{title} – {period_name}", s["center"]),
-        p(
-            L("visits.pdf_meta", lang, author=author, at=f"{made_at:%H:%M %d/%m/%Y}", count=len(rows)),
-            s["center_small"],
-        ),
+        p(title if period_name in title else f"{title} – {period_name}", s["center_bold"]),
+        p(L("visits.pdf_meta", lang, author=author, at=f"{made_at:%H:%M}", count=len(rows)), s["center"]),
         Spacer(1, 4 * mm),
     ]
     header = [
@@ -166,6 +173,12 @@ def plan_pdf(
                     p(level_names.get(v.level or "", L("visits.not_filed", lang)), s["cell"]),
                 ]
             )
-        story.append(table(lines, [11 * mm, 58 * mm, 44 * mm, 40 * mm, 22 * mm]))
-    doc.build(story, canvasmaker=numbered_canvas(lang))
+        story.append(table(lines, [11 * mm, 49 * mm, 42 * mm, 40 * mm, 23 * mm]))
+    closing = p(L("visits.pdf_closing", lang, count=len(rows)), s["base"])
+    story.append(
+        signature_block(
+            heading.recipients, heading.signer_title, heading.signer_name, lang, s, closing=[closing]
+        )
+    )
+    build(buffer, title, story, invariant)
     return buffer.getvalue()

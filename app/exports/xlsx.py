@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from app.exports.labels import L
 from app.exports.report import AreaLine, CompanyLine, OverviewReport
+from app.formatting import wall_clock
 from app.safe_text import without_unseen
 
 Progress = Callable[[int, int], None]
@@ -150,7 +151,7 @@ class _Sheet:
         report = self.report
         title = L("title_line", report.lang, title=report.title, period=report.period_name)
         self.write(0, 0, title, self.formats.title)
-        at = f"{report.generated_at:%H:%M %d/%m/%Y}"
+        at = wall_clock(report.generated_at, report.lang)
         meta = L("meta_line", report.lang, filters=report.filters_text, author=report.author, at=at)
         self.write(1, 0, meta, self.formats.meta)
         for n, header in enumerate(headers):

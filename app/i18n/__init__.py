@@ -6,10 +6,14 @@ showing a key to a user.
 
 from __future__ import annotations
 
+import string
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+from babel import Locale
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -25,7 +29,39 @@ def strings() -> dict[str, dict[str, str]]:
     return data
 
 
+class _Sentence(string.Formatter):
+    """str.format with one more spec, `{count:plural:company|companies}`: the word that agrees
+    with the number, by the language's plural rules (Babel's CLDR data). Vietnamese has one form;
+    English says "1 company", "2 companies", "1.5 points". A value already written as text ("1",
+    "1.234") is read back as a number, so a sentence may get its numbers formatted."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.locale = Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if not format_spec.startswith("plural:"):
+            return str(super().format_field(value, format_spec))
+        one, _, other = format_spec.removeprefix("plural:").partition("|")
+        return one if self._category(value) == "one" else other
+
+    def _category(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "other"
+        if not isinstance(value, (int, float, Decimal)):
+            try:
+                value = Decimal(str(value).strip())
+            except InvalidOperation:
+                return "other"
+        return str(self.locale.plural_form(value))
+
+
+@cache
+def _sentence(lang: str) -> _Sentence:
+    return _Sentence(lang)
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     entry = strings()[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
+    return _sentence(lang).format(text, **values) if values else text

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.config import Mode, get_settings
 from app.exports import pdf
@@ -22,14 +21,15 @@ from app.exports.report import (
 from app.formatting import today_vietnam
 from app.services import calibration, lists, monitoring, remediation, reminder_effect, trends
 from app.services.assessments import ruleset_of
-from app.services.context import Actor, insert_ignore, snapshot, writing
+from app.services.context import Actor, snapshot, writing
 from app.services.errors import Invalid, NotFound
 from app.services.exportlog import log_export
 from app.services.monitoring import Filters
+from app.services.register import allocate_number
 from app.services.reports import heading_data, line_of, note_of, period_of, summary_of
 from app.services.scope import require_role
 from app.vocabulary import Role
-from db.models import DocumentRegister, Period, as_utc, utcnow
+from db.models import Period, as_utc, utcnow
 
 
 def chairman_report(
@@ -125,24 +125,6 @@ def _chairman_heading(lang: str, issued_on: date, number: int | None) -> Heading
         recipients=list(data["recipients"]),
         signer_title=settings.report_signer_title or data["signer_title"],
         signer_name=settings.report_signer_name or data["signer_name"],
-    )
-
-
-def allocate_number(session: Session, kind: str, year: int) -> int:
-    """The next number of the register for `kind` in `year`, taken under the row's lock (an
-    UPDATE), so that concurrent exports get different numbers."""
-    insert_ignore(session, DocumentRegister, kind=kind, year=year, last_number=0)
-    session.execute(
-        update(DocumentRegister)
-        .where(col(DocumentRegister.kind) == kind, col(DocumentRegister.year) == year)
-        .values(last_number=col(DocumentRegister.last_number) + 1)
-    )
-    return int(
-        session.exec(
-            select(DocumentRegister.last_number).where(
-                col(DocumentRegister.kind) == kind, col(DocumentRegister.year) == year
-            )
-        ).one()
     )
 
 

@@ -34,8 +34,8 @@ from db.models import Period
 
 
 @cache
-def heading_data() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(
+def heading_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
         (ROOT / "app" / "data" / "report_heading.yaml").read_text(encoding="utf-8")
     )
     return data

@@ -9,21 +9,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from app.config import Mode, get_settings
+from app.exports.report import Heading
 from app.formatting import VIETNAM
 from app.inspection.priority import Terms, choose_ids
 from app.services import audit, rulesets, visit_inputs
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
+from app.services.exportlog import log_export
+from app.services.register import allocate_number
+from app.services.reports import heading_data
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
 from db.models import (
     Company,
     Period,
     PlannedVisit,
+    User,
     VisitPlan,
     utcnow,
 )
@@ -79,6 +85,8 @@ class SavedPlan:
     created_by: str
     created_at: datetime
     rows: list[VisitRow]
+    agency: str = Role.ict
+    number: int | None = None
 
 
 def planning_day() -> date:
@@ -198,6 +206,8 @@ def save_plan(actor: Actor, proposal: Proposal, title: str = "", *, session: Ses
             scope=proposal.scope,
             visits=len(proposal.chosen),
             created_by=actor.username,
+            agency=actor.role,
+            number=allocate_number(session, _register(actor.role), planning_day().year),
         )
         session.add(plan)
         session.flush()
@@ -270,7 +280,20 @@ def get_plan(actor: Actor, plan_id: int, *, session: Session | None = None) -> S
             plan.created_by,
             plan.created_at,
             out,
+            plan.agency or _author_role(session, plan.created_by),
+            plan.number,
         )
+
+
+def _register(agency: str) -> str:
+    """Each agency numbers its own plans."""
+    return f"plan.{agency}"
+
+
+def _author_role(session: Session, username: str) -> str:
+    """The agency of a plan saved before plans recorded theirs: its author's."""
+    role = session.execute(sa_select(col(User.role)).where(col(User.username) == username)).scalar()
+    return str(role) if role in PLANNERS else Role.ict
 
 
 def list_plans(actor: Actor, *, session: Session | None = None) -> list[tuple[int, str, str, int, datetime]]:
@@ -302,20 +325,59 @@ def _level_names(session: Session, plan: SavedPlan, lang: str) -> dict[str, str]
     return {lv.id: lv.label.get(lang) for lv in loaded.ruleset.levels}
 
 
+def plan_heading(agency: str, lang: str, number: int | None) -> Heading:
+    """The plan's heading as its agency prints it (data/report_heading.yaml, `plans`), signed by
+    the agency's signer from the settings."""
+    data = heading_data()["plans"][agency if agency in PLANNERS else Role.ict]
+    text = data[lang if lang in data else "vi"]
+    settings = get_settings()
+    name = settings.signers.get(agency, "").strip()
+    if agency == Role.ict and not name:
+        name = settings.report_signer_name.strip()
+    return Heading(
+        authority=text["authority"],
+        issuer=text["issuer"],
+        issuer_name=text["issuer"],
+        number=text["number"].format(seq="…" if number is None else number, year=""),
+        place=text["place"],
+        recipient="",
+        recipients=list(text["recipients"]),
+        signer_title=text["signer_title"],
+        signer_name=name,
+    )
+
+
 def export_plan(
     actor: Actor, plan_id: int, kind: str, lang: str = "vi", *, session: Session | None = None
 ) -> bytes:
-    """The plan as `xlsx` (every term) or `pdf` (the visit list by district); logged as an export."""
+    """The plan as `xlsx` (every term) or `pdf` (the plan as a numbered, signed document of its
+    agency, the visits by district); logged as an export. In production a plan is not printed
+    without its signer's name."""
     from app.exports import visits as paper
-    from app.services.reports import log_export_of
 
-    plan = get_plan(actor, plan_id, session=session)
-    with reading(session) as read:
-        names = _level_names(read, plan, lang)
-    if kind == "xlsx":
-        data = paper.plan_workbook(plan.title, plan.rows, names, lang)
-    else:
+    with writing(session) as session:  # one unit: read the plan, number it if it has none, log
+        plan = get_plan(actor, plan_id, session=session)
         made_at = plan.created_at.astimezone(UTC) + VIETNAM
-        data = paper.plan_pdf(plan.title, plan.period_name, plan.created_by, made_at, plan.rows, names, lang)
-    log_export_of(actor, f"visits.{kind}", {"plan": plan_id}, len(plan.rows), session)
-    return data
+        number = plan.number
+        if kind == "pdf":
+            if (
+                get_settings().mode is Mode.production
+                and not plan_heading(plan.agency, lang, None).signer_name
+            ):
+                raise Invalid.said("reports.no_signer")
+            if number is None:  # saved before plans were numbered: numbered now, once
+                number = allocate_number(session, _register(plan.agency), made_at.year)
+                session.execute(
+                    update(VisitPlan)
+                    .where(col(VisitPlan.id) == plan_id)
+                    .values(number=number, agency=plan.agency)
+                )
+        heading = plan_heading(plan.agency, lang, number)
+        names = _level_names(session, plan, lang)
+        shown_number = heading.number if kind == "pdf" else None
+        log_export(session, actor, f"visits.{kind}", {"plan": plan_id}, len(plan.rows), shown_number)
+    if kind == "xlsx":
+        return paper.plan_workbook(plan.title, plan.rows, names, lang)
+    return paper.plan_pdf(
+        heading, plan.title, plan.period_name, plan.created_by, made_at, plan.rows, names, lang
+    )

@@ -21,7 +21,7 @@ from app.services import calibration, inspection_evidence, inspections
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.inspections import InspectionView
-from app.ui.format import index
+from app.ui.format import day, index
 from app.ui.grid import data_table
 from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.session import lang, tr
@@ -178,7 +178,7 @@ def side_by_side(actor: Actor, company_id: int) -> None:
         return
     latest = done[0]
     told, found, pairs = calibration.side_by_side(actor, latest.id, lang())
-    st.subheader(tr("inspect.side_by_side", on=f"{latest.visited_on:%d/%m/%Y}", by=plain(latest.inspector)))
+    st.subheader(tr("inspect.side_by_side", on=day(latest.visited_on), by=plain(latest.inspector)))
     cols = st.columns(3)
     cols[0].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
     cols[1].metric(tr("inspect.inspector_index"), index(found.index, lang()))

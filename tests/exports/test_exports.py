@@ -142,7 +142,7 @@ def test_chairman_report_in_vietnamese(seeded: str) -> None:
         "Bắc Giang, ngày 14 tháng 6 năm 2021",  # Decree 30/2020: months 3–12 take no leading zero
         "Kính gửi: Chủ tịch UBND tỉnh Bắc Giang",
         "Công ty TNHH May mặc Hòa Bình Quang Châu",  # listed as high risk, letter for letter
-        "Trang 1/",
+        "kính báo cáo Chủ tịch UBND tỉnh Bắc Giang./.",  # the closing line, then the signature
     ):
         assert phrase in text, phrase
     missing = scalar(

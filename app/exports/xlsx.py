@@ -140,11 +140,13 @@ class _Sheet:
         self.next_row = 0
 
     def start(self, headers: Sequence[str], widths: Sequence[float], rows: int, table: bool = True) -> None:
-        """Widths, frozen header, autofilter (for a list, not the summary) and the page setup."""
+        """Widths, frozen header, autofilter (for a list, not the summary) and the page setup; the
+        print area spans every column given a width (the summary's blocks are wider than its
+        first header)."""
         for n, width in enumerate(widths):
             self.ws.set_column(n, n, width)
         self.ws.freeze_panes(HEADER_ROW + 1, 0)
-        last_column, last_row = len(headers) - 1, HEADER_ROW + max(rows, 1)
+        last_column, last_row = max(len(headers), len(widths)) - 1, HEADER_ROW + max(rows, 1)
         if table:
             self.ws.autofilter(HEADER_ROW, 0, last_row, last_column)
         print_ready(self.ws, last_column, last_row)
@@ -214,7 +216,9 @@ def _summary_sheet(book: xlsxwriter.Workbook, formats: _Formats, report: Overvie
     labels = {lv.id: lv.label for lv in report.levels}
     colours = {lv.id: lv.color for lv in report.levels}
     summary = _Sheet(book, formats, report, L("sheet.summary", lang))
-    summary.start([L("filing", lang), L("companies", lang), L("share", lang)], [46, 18, 14], 25, table=False)
+    summary.start(
+        [L("filing", lang), L("companies", lang), L("share", lang)], [46, 18, 14, 14], 25, table=False
+    )
     integer, percent = formats.get(INT_FORMAT), formats.get(PERCENT_FORMAT)
     filing = report.filing
     for key, value in (

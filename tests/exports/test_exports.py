@@ -309,3 +309,27 @@ def test_production_issues_no_numbered_report_without_its_signer(
     get_settings.cache_clear()
     issued = pdf_text(chairman_reports.export_chairman_pdf(actor("ict"), latest_period_id()))
     assert "Nguyễn Văn An" in issued
+
+
+def test_every_sheet_prints_every_column_and_row_it_holds(seeded: str) -> None:
+    """The printed page is the sheet: no column (the Summary's "Tỷ lệ NLĐ") or row left off the
+    print area, in the officials' workbook and the visit plan's."""
+    from openpyxl.utils import column_index_from_string
+
+    from app.services import visits
+
+    board = actor("zone_board")
+    plan = visits.save_plan(board, visits.propose(board, latest_period_id(), 8))
+    books = {
+        "overview": reports.export_overview_xlsx(board, latest_period_id(), Filters())[0],
+        "plan": visits.export_plan(board, plan, "xlsx"),
+    }
+    for name, data in books.items():
+        for sheet in load_workbook(io.BytesIO(data)).worksheets:
+            area = sheet.print_area
+            assert area, (name, sheet.title)
+            found = re.search(r"\$([A-Z]+)\$(\d+)$", area if isinstance(area, str) else area[0])
+            assert found, area
+            assert column_index_from_string(found.group(1)) >= sheet.max_column, (name, sheet.title, area)
+            assert int(found.group(2)) >= sheet.max_row, (name, sheet.title, area)
+            assert sheet.page_setup.orientation == "landscape", (name, sheet.title)

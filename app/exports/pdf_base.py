@@ -6,6 +6,7 @@ signature block (Nghị định 30/2020/NĐ-CP, Phụ lục I; the figures in ap
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
@@ -43,8 +44,21 @@ REGULAR, BOLD = decree.FONT_FAMILY, f"{decree.FONT_FAMILY}-Bold"
 ITALIC, BOLD_ITALIC = f"{decree.FONT_FAMILY}-Italic", f"{decree.FONT_FAMILY}-BoldItalic"
 
 
+RENDERING = threading.RLock()
+"""One PDF laid out at a time per process. ReportLab keeps process-wide state that it fills
+lazily and shares between documents (its named colours, each font's subset bookkeeping), and two
+builds at once corrupt it: seen as "Invalid color value 'black'" and an IndexError when four
+threads exported at once. Streamlit runs every session in a thread of one process, so two
+officials exporting together would meet it; a report takes a second, so they queue instead."""
+
+
 @cache
 def register_fonts() -> None:
+    with RENDERING:
+        _register_fonts()
+
+
+def _register_fonts() -> None:
     for name in (REGULAR, BOLD, ITALIC, BOLD_ITALIC):
         face = name if "-" in name else f"{name}-Regular"
         pdfmetrics.registerFont(TTFont(name, str(FONTS / f"{face}.ttf")))
@@ -153,7 +167,8 @@ def build(buffer: io.BytesIO, title: str, story: list[Any], invariant: bool) -> 
         initialFontName=REGULAR,  # not ReportLab's Helvetica, which no PDF here embeds
     )
     doc.keepTogetherClass = HeadingWithNext
-    doc.build(story, onLaterPages=_page_number)
+    with RENDERING:
+        doc.build(story, onLaterPages=_page_number)
 
 
 def table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:

@@ -16,6 +16,7 @@ from app.exports.pdf_base import (
     build,
     document_heading,
     p,
+    rule_under,
     share,
     signature_block,
     styles,
@@ -34,7 +35,7 @@ def _heading(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Table:
     issuer = [
         p(h.authority, s["heading"]),
         p(h.issuer, s["heading_bold"]),
-        p("————", s["center"]),
+        rule_under(h.issuer, s["heading_bold"], 0.4),
         p(h.number, s["center"]),
     ]
     return document_heading(issuer, report.lang, h.place, report.issued_on, s)

@@ -19,6 +19,7 @@ from app.exports.pdf_base import (
     build,
     document_heading,
     p,
+    rule_under,
     signature_block,
     styles,
     table,
@@ -32,7 +33,7 @@ def _company_heading(report: CompanyReport, s: dict[str, ParagraphStyle]) -> Tab
     issuer = [
         p(report.company_name.upper(), s["heading_bold"]),
         p(f"{L('tax_code', report.lang)}: {report.tax_code}", s["center"]),
-        p("————", s["center"]),
+        rule_under(report.company_name.upper(), s["heading_bold"], 0.4),
     ]
     return document_heading(issuer, report.lang, report.district or report.zone, report.issued_on, s)
 

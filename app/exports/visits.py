@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from app.exports.labels import L
-from app.exports.pdf_base import build, document_heading, p, signature_block, styles, table
+from app.exports.pdf_base import build, document_heading, p, rule_under, signature_block, styles, table
 from app.exports.report import Heading
 from app.exports.xlsx import table_workbook
 from app.formatting import number
@@ -138,7 +138,7 @@ def plan_pdf(
     issuer = [
         p(heading.authority, s["heading"]),
         p(heading.issuer, s["heading_bold"]),
-        p("————", s["center"]),
+        rule_under(heading.issuer, s["heading_bold"], 0.4),
         p(heading.number, s["center"]),
     ]
     story: list[object] = [

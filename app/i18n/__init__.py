@@ -64,4 +64,8 @@ def _sentence(lang: str) -> _Sentence:
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     entry = strings()[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return _sentence(lang).format(text, **values) if values else text
+    if not values:
+        return text
+    if ":plural:" not in text:  # str.format is C; the Formatter is Python, for the few that count
+        return text.format(**values)
+    return _sentence(lang).format(text, **values)

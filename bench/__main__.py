@@ -7,7 +7,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import os
 import sys
+
+# Benchmarks seed throwaway databases: test settings (a test key, no demo seeding), and a signer's
+# name so that numbered reports are issued as in a configured production.
+os.environ.setdefault("ZONERISK_ENV", "test")
+os.environ.setdefault("ZONERISK_REPORT_SIGNER_NAME", "Bench Signer")
 
 BENCHMARKS = [
     "scoring",

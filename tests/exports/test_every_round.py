@@ -5,7 +5,6 @@ and the last, and its "share filed" before and now."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,7 +12,7 @@ import pytest
 
 from app.services import chairman_reports
 from tests.databases import DatabaseFactory, rows, using
-from tests.exports.test_figures import text_of, vi_int
+from tests.exports.test_figures import filing_line, text_of
 from tests.services.helpers import actor
 
 PROVINCE = (160, 6)  # companies, weekly rounds: some areas file completely, the last rounds are open
@@ -50,20 +49,9 @@ def test_every_rounds_report_matches_sql(province: str) -> None:
     for period_id, name, closed in periods:
         text = text_of(chairman_reports.preview_chairman_pdf(ict, int(period_id))).replace("\xa0", " ")  # type: ignore[call-overload]
         expected, filed, on_time, late = (int(v) for v in rows(province, FILING_SQL, p=period_id)[0])  # type: ignore[call-overload]
-        line = re.search(
-            r"Phải nộp ([\d.]+); đã nộp ([\d.]+) \(([\d,]+ %)\), trong đó đúng hạn ([\d.]+), muộn ([\d.]+); "
-            r"chưa nộp ([\d.]+)\.",
-            text,
-        )
-        assert line, (name, text[:800])
-        assert [vi_int(line.group(n)) for n in (1, 2, 4, 5, 6)] == [
-            expected,
-            filed,
-            on_time,
-            late,
-            expected - filed,
-        ]
-        assert line.group(3) == _share(filed, expected), name
+        counts, share = filing_line(text)
+        assert counts == [expected, filed, on_time, late, expected - filed], name
+        assert share == _share(filed, expected), name
         section = text[text.index("IV. ") : text.index("V. Thay đổi")]
         if expected > filed:
             assert f"Tổng cộng {expected} {expected - filed}" in section.replace(".", ""), (

@@ -48,6 +48,19 @@ def vi_int(text: str) -> int:
     return int(text.replace(".", ""))
 
 
+FILING_LINE = re.compile(
+    r"Phải nộp ([\d.]+); đã nộp ([\d.]+) \(([\d,]+ %)\), trong đó đúng hạn ([\d.]+), muộn ([\d.]+); "
+    r"chưa nộp ([\d.]+)\."
+)
+
+
+def filing_line(text: str) -> tuple[list[int], str]:
+    """Section I's line as printed: expected, filed, on time, late, missing; and the share filed."""
+    line = FILING_LINE.search(text.replace("\xa0", " "))
+    assert line, text[:1500]
+    return [vi_int(line.group(n)) for n in (1, 2, 4, 5, 6)], line.group(3)
+
+
 def _file(answers: dict[str, object], key: str) -> int:
     me = actor("company")
     draft = assessments.start_draft(me, latest_period_id())
@@ -107,20 +120,9 @@ def test_chairman_figures_match_sql(seeded: str) -> None:
         "WHERE pc.period_id = :p",
         p=period,
     )[0]
-    line = re.search(
-        r"Phải nộp ([\d.]+); đã nộp ([\d.]+) \(([\d,]+ %)\), trong đó đúng hạn ([\d.]+), muộn ([\d.]+); "
-        r"chưa nộp ([\d.]+)\.",
-        text,
-    )
-    assert line, text[:1500]
-    assert [vi_int(line.group(n)) for n in (1, 2, 4, 5, 6)] == [
-        expected,
-        filed,
-        on_time,
-        late,
-        expected - filed,
-    ]
-    assert line.group(3) == percent(filed / expected, "vi").replace("\xa0", " ")  # type: ignore[operator]
+    counts, share = filing_line(text)
+    assert counts == [expected, filed, on_time, late, expected - filed]
+    assert share == percent(filed / expected, "vi").replace("\xa0", " ")  # type: ignore[operator]
     phones, bluezone, workers, declared = rows(
         seeded,
         "SELECT sum(smartphone_owners), sum(bluezone_installed), sum(workers), sum(health_declared) "

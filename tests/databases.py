@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -125,13 +126,14 @@ class DatabaseFactory:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def rows(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
-    """A hand-written query's rows, to check a table or a line of figures against."""
+def rows(url: str, sql: str, **params: object) -> list[tuple[Any, ...]]:
+    """A hand-written query's rows, to check a table or a line of figures against (values typed
+    Any: a test compares them with the figures it reads, whatever the driver returns)."""
     with get_engine(url).connect() as conn:
         return [tuple(r) for r in conn.execute(sa.text(sql), params).all()]
 
 
-def scalar(url: str, sql: str, **params: object) -> object:
+def scalar(url: str, sql: str, **params: object) -> Any:
     """A hand-written query, to check the services' numbers against."""
     with get_engine(url).connect() as conn:
         return conn.execute(sa.text(sql), params).scalar()

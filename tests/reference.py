@@ -11,4 +11,5 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "worked-
 
 
 def worked_examples() -> list[dict[str, Any]]:
-    return json.loads(COPY.read_text(encoding="utf-8"))["examples"]
+    examples: list[dict[str, Any]] = json.loads(COPY.read_text(encoding="utf-8"))["examples"]
+    return examples

@@ -56,7 +56,7 @@ def test_backup_and_restore_commands(seeded: str, tmp_path: Path) -> None:
     extra = tmp_path / "one.xlsx"
     book.save(extra)
     assert cli(seeded, "companies", "import", str(extra)).returncode == 0
-    assert scalar(seeded, "SELECT count(*) FROM company") == companies + 1  # type: ignore[operator]
+    assert scalar(seeded, "SELECT count(*) FROM company") == companies + 1
     assert cli(seeded, "restore", str(out)).returncode == 2  # refuses without --yes
     restored = cli(seeded, "restore", str(out), "--yes")
     assert restored.returncode == 0, restored.stderr

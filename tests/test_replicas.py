@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bench.load import Results, file_assessment, log_in, replicas
+from bench.load import Results, file_assessment, log_in
+from bench.processes import replicas
 from bench.stclient import Page, Tab
 from tests.pages.apptest import PASSWORDS
 from tests.services.helpers import latest_period_id

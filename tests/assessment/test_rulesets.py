@@ -4,6 +4,7 @@ version cannot change silently."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -46,23 +47,25 @@ def test_unknown_ruleset_names_the_known_ones() -> None:
         registry.get("bg-kcn-2021", 9)
 
 
-def _bg_data() -> dict:
+def _bg_data() -> dict[str, Any]:
     path = registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
 
 
-def _problems(data: dict) -> list[str]:
+def _problems(data: dict[str, Any]) -> list[str]:
     with pytest.raises(RuleSetError) as caught:
         parse_ruleset(yaml.safe_dump(data, allow_unicode=True), "test.yaml")
     assert caught.value.source == "test.yaml"
     return caught.value.problems
 
 
-def _bands(data: dict, criterion: str) -> list[dict]:
+def _bands(data: dict[str, Any], criterion: str) -> list[dict[str, Any]]:
     for section in data["sections"]:
         for c in section["criteria"]:
             if c["id"] == criterion:
-                return c["rule"]["bands"]
+                bands: list[dict[str, Any]] = c["rule"]["bands"]
+                return bands
     raise KeyError(criterion)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
 
 from bench.processes import SERVE, free_port, wait_healthy
 from tests.databases import DatabaseFactory, backends
@@ -79,7 +80,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     opened = context.new_page()
     opened.set_default_timeout(30_000)
@@ -89,19 +90,19 @@ def page(browser, request: pytest.FixtureRequest):  # type: ignore[no-untyped-de
     context.close()
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def log_in(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.goto(base + "/", wait_until="domcontentloaded")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def settle(page) -> None:  # type: ignore[no-untyped-def]
+def settle(page: Page) -> None:
     """Wait until Streamlit has finished the rerun a click started (its status widget is gone)."""
     page.wait_for_timeout(250)
     page.wait_for_function(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in, settle, shot
 
 pytestmark = pytest.mark.browser
 
 
-def test_hr_officer_fills_in_submits_and_sees_the_level(server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_hr_officer_fills_in_submits_and_sees_the_level(server: str, page: Page) -> None:
     log_in(page, server, "demo.company", "HoaBinh-Garment-2021")
     page.get_by_text("Chưa bắt đầu").wait_for()
     shot(page, "company-1-home")

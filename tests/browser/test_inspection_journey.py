@@ -5,7 +5,7 @@ confirmed marked as such."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from app.services import assessments, inspections, remediation
 from tests.browser.conftest import log_in, settle, shot
@@ -15,7 +15,9 @@ from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_pe
 pytestmark = pytest.mark.browser
 
 
-def test_plan_inspect_and_the_company_sees_its_action_plan(server: str, server_database: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_plan_inspect_and_the_company_sees_its_action_plan(
+    server: str, server_database: str, page: Page
+) -> None:
     with using(server_database):
         me = actor("company")
         draft = assessments.start_draft(me, latest_period_id())
@@ -72,9 +74,9 @@ def test_plan_inspect_and_the_company_sees_its_action_plan(server: str, server_d
         done = rows(server_database, "SELECT status, notes FROM inspection WHERE id = :i", i=inspection_id)[0]
         assert tuple(done) == ("done", "Đã bố trí lại ký túc xá, xe đưa đón đủ chỗ.")
 
-    company = page.context.browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="vi-VN"
-    ).new_page()
+    browser = page.context.browser
+    assert browser is not None
+    company = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
     log_in(company, server, "demo.company", "HoaBinh-Garment-2021")
     company.get_by_role("link", name="Kết quả").click()
     settle(company)

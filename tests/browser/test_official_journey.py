@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from app.services import assessments
 from tests.browser.conftest import log_in, settle, shot
@@ -15,8 +15,8 @@ RISKY = RISKY_ANSWERS
 
 
 def test_zone_board_drills_into_a_high_risk_company_and_returns_it(
-    server: str, server_database: str, page
-) -> None:  # type: ignore[no-untyped-def]
+    server: str, server_database: str, page: Page
+) -> None:
     with using(server_database):
         me = actor("company")
         period = latest_period_id()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in, serve, settle, shot
 from tests.databases import scalar
@@ -41,8 +41,8 @@ def server(
 
 
 def test_ict_reminds_the_non_filers_after_a_confirmation(
-    server: str, server_database: str, smtp_server: SmtpServer, page
-) -> None:  # type: ignore[no-untyped-def]
+    server: str, server_database: str, smtp_server: SmtpServer, page: Page
+) -> None:
     missing = int(str(scalar(server_database, MISSING)))
     assert missing > 0
     log_in(page, server, "demo.ict", "TTTT-BacGiang-2021")

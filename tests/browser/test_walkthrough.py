@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from app.assessment import registry
 from app.i18n import strings
@@ -127,7 +127,9 @@ def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> N
 # every language and every screen size, in two walks rather than four: the words do not depend on
 # the width, nor the layout on the language (CI's 15 minutes)
 @pytest.mark.parametrize(("lang", "size"), [("vi", "laptop"), ("en", "phone")])
-def test_every_page_of_every_role_reads_in_its_language(server: str, browser, lang: str, size: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_of_every_role_reads_in_its_language(
+    server: str, browser: Browser, lang: str, size: str
+) -> None:
     width, height = SIZES[size]
     problems: dict[str, list[str]] = {}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -47,8 +47,8 @@ def test_every_rounds_report_matches_sql(province: str) -> None:
     previous: tuple[str, str, bool] | None = None
     complete_areas_seen = False
     for period_id, name, closed in periods:
-        text = text_of(chairman_reports.preview_chairman_pdf(ict, int(period_id))).replace("\xa0", " ")  # type: ignore[call-overload]
-        expected, filed, on_time, late = (int(v) for v in rows(province, FILING_SQL, p=period_id)[0])  # type: ignore[call-overload]
+        text = text_of(chairman_reports.preview_chairman_pdf(ict, int(period_id))).replace("\xa0", " ")
+        expected, filed, on_time, late = (int(v) for v in rows(province, FILING_SQL, p=period_id)[0])
         counts, share = filing_line(text)
         assert counts == [expected, filed, on_time, late, expected - filed], name
         assert share == _share(filed, expected), name

@@ -122,7 +122,7 @@ def test_chairman_figures_match_sql(seeded: str) -> None:
     )[0]
     counts, share = filing_line(text)
     assert counts == [expected, filed, on_time, late, expected - filed]
-    assert share == percent(filed / expected, "vi").replace("\xa0", " ")  # type: ignore[operator]
+    assert share == percent(filed / expected, "vi").replace("\xa0", " ")
     phones, bluezone, workers, declared = rows(
         seeded,
         "SELECT sum(smartphone_owners), sum(bluezone_installed), sum(workers), sum(health_declared) "
@@ -131,8 +131,8 @@ def test_chairman_figures_match_sql(seeded: str) -> None:
         "WHERE a.period_id = :p AND a.is_latest = TRUE",
         p=period,
     )[0]
-    bluezone_share = percent(bluezone / phones, "vi")  # type: ignore[operator]
-    health_share = percent(declared / workers, "vi")  # type: ignore[operator]
+    bluezone_share = percent(bluezone / phones, "vi")
+    health_share = percent(declared / workers, "vi")
     adoption = f"Tỷ lệ cài Bluezone: {bluezone_share}; tỷ lệ khai báo y tế: {health_share}."
     assert adoption.replace("\xa0", " ") in text
     for level in registry.get("bg-kcn-2021").ruleset.levels:
@@ -159,7 +159,7 @@ def test_chairman_figures_match_sql(seeded: str) -> None:
         assert re.search(re.escape(str(name)) + r" [\d.]+ " + str(count) + r"\b", section), name
     # the total is the round's, not the sum of the areas listed (areas with no non-filer are left
     # out of the rows and counted on a line of their own)
-    assert f"Tổng cộng {number(expected, 'vi')} {number(expected - filed, 'vi')}" in section, section  # type: ignore[operator]
+    assert f"Tổng cộng {number(expected, 'vi')} {number(expected - filed, 'vi')}" in section, section
 
 
 def _vietnamese_numbers_only(text: str, ours_only: bool = True) -> None:
@@ -222,7 +222,7 @@ def test_company_report_marks_a_late_filing_and_lists_criteria_in_order(seeded: 
         == "industrial_zone"
         else actor("labour")
     )
-    text = text_of(company_reports.export_company_pdf(official, int(late_id)))  # type: ignore[arg-type]
+    text = text_of(company_reports.export_company_pdf(official, int(late_id)))
     assert "NỘP MUỘN" in text
     positions = [text.index(f"CS{n} · ") for n in range(1, 16)]
     assert positions == sorted(positions)
@@ -406,7 +406,7 @@ def test_the_chairmans_inspection_section_matches_sql(seeded: str) -> None:
     assert (
         f"Việc khắc phục đang mở: {number(open_actions, 'vi')}, trong đó quá hạn: {number(overdue, 'vi')}."
         in text
-    )  # type: ignore[arg-type]
+    )
     # once the round is closed, its report says what stood at its end, not today's figures
     from app.services import periods
 
@@ -424,7 +424,7 @@ def test_the_chairmans_inspection_section_matches_sql(seeded: str) -> None:
     assert open_then != open_actions  # the fixes raised today did not stand at the round's end
     closed_text = text_of(chairman_reports.export_chairman_pdf(ict, period))
     assert (
-        f"Việc khắc phục đang mở: {number(open_then, 'vi')}, trong đó quá hạn: {number(overdue_then, 'vi')}."  # type: ignore[arg-type]
+        f"Việc khắc phục đang mở: {number(open_then, 'vi')}, trong đó quá hạn: {number(overdue_then, 'vi')}."
         in closed_text
     )
 

@@ -166,7 +166,7 @@ def test_the_visit_plan_is_a_numbered_document_of_its_agency(seeded: str, tmp_pa
     numbers = [
         scalar(seeded, "SELECT number FROM visitplan WHERE id = :p", p=plan) for plan in (first, second)
     ]
-    assert numbers[1] == numbers[0] + 1  # type: ignore[operator]
+    assert numbers[1] == numbers[0] + 1
     for text, number in zip(texts, numbers, strict=True):
         assert f"Số: {number}/KH-BQL" in text
         assert "BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP" in text and "KẾ HOẠCH KIỂM TRA" in text

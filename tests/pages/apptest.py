@@ -44,7 +44,7 @@ def texts(at: AppTest) -> str:
 
 def markdown_source(at: AppTest) -> str:
     """The Markdown the page sends to the browser, escapes and all."""
-    parts = []
+    parts: list[str] = []
     for kind in (
         "title",
         "header",

@@ -69,7 +69,7 @@ def test_a_reset_user_must_change_the_password_before_anything_else(seeded: str)
     from tests.pages.apptest import app
 
     user_id = scalar(seeded, "SELECT id FROM app_user WHERE username = 'demo.labour'")
-    temporary = users.reset_password(actor("admin"), user_id)  # type: ignore[arg-type]
+    temporary = users.reset_password(actor("admin"), user_id)
     at = app()
     at.run()
     at.text_input(key="login_username").input("demo.labour")
@@ -91,7 +91,7 @@ def test_registry_upload_shows_problems_by_cell(seeded: str) -> None:
     book.save(out)
     at = logged_in("demo.admin")
     at.switch_page("app/pages/admin_companies.py").run()
-    at.get("file_uploader")[0].upload("registry.xlsx", out.getvalue()).run()  # type: ignore[attr-defined]
+    at.file_uploader[0].upload("registry.xlsx", out.getvalue()).run()
     assert not at.exception
     assert "Tệp có 1 lỗi" in texts(at)
     problems = at.dataframe[0].value
@@ -124,7 +124,7 @@ def test_a_refused_ruleset_upload_then_its_correction_is_stored(seeded: str) -> 
     at.switch_page("app/pages/admin_rulesets.py").run()
 
     # saved in a legacy Vietnamese code page, not UTF-8: said in words, not as a Python error
-    at.get("file_uploader")[0].upload("v2.yaml", "tên: Yên".encode("cp1258")).run()  # type: ignore[attr-defined]
+    at.file_uploader[0].upload("v2.yaml", "tên: Yên".encode("cp1258")).run()
     next(b for b in at.button if b.key == "store_yaml").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
@@ -132,7 +132,7 @@ def test_a_refused_ruleset_upload_then_its_correction_is_stored(seeded: str) -> 
     ]
     assert scalar(seeded, stored) == 0
 
-    at.get("file_uploader")[0].upload("v2.yaml", yaml.safe_dump(broken, allow_unicode=True).encode()).run()  # type: ignore[attr-defined]
+    at.file_uploader[0].upload("v2.yaml", yaml.safe_dump(broken, allow_unicode=True).encode()).run()
     next(b for b in at.button if b.key == "store_yaml").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Bộ tiêu chí không hợp lệ; chưa lưu gì:"]
@@ -140,7 +140,7 @@ def test_a_refused_ruleset_upload_then_its_correction_is_stored(seeded: str) -> 
     assert r"- levels\: thiếu trường bắt buộc" in [m.value for m in at.markdown]
     assert scalar(seeded, stored) == 0
 
-    at.get("file_uploader")[0].upload("v2.yaml", yaml.safe_dump(data, allow_unicode=True).encode()).run()  # type: ignore[attr-defined]
+    at.file_uploader[0].upload("v2.yaml", yaml.safe_dump(data, allow_unicode=True).encode()).run()
     next(b for b in at.button if b.key == "store_yaml").click().run()
     assert not at.exception
     assert not at.error

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import col, select
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button, Radio
 
 from app.services.context import unit_of_work
 from db.models import Assessment, Company, User
@@ -23,7 +27,7 @@ def _draft() -> Assessment | None:
         ).first()
 
 
-def _fill_section(at, draft_id: int, answers: dict) -> None:  # type: ignore[no-untyped-def]
+def _fill_section(at: AppTest, draft_id: int, answers: dict[str, Any]) -> None:
     for input_id, value in answers.items():
         key = f"in_{draft_id}_{input_id}"
         widgets = [w for w in at.number_input if w.key == key] + [w for w in at.radio if w.key == key]
@@ -31,7 +35,7 @@ def _fill_section(at, draft_id: int, answers: dict) -> None:  # type: ignore[no-
             widget.set_value(value)
 
 
-def _button(at, label: str):  # type: ignore[no-untyped-def]
+def _button(at: AppTest, label: str) -> Button:
     return next(b for b in at.button if b.label == label)
 
 
@@ -104,7 +108,7 @@ def test_result_page_explains_and_says_what_to_fix_first(seeded: str) -> None:
 
 
 def test_what_if_changes_the_projection_and_saves_nothing(seeded: str) -> None:
-    def state() -> tuple:
+    def state() -> tuple[Any, ...]:
         return scalar(seeded, "SELECT count(*) FROM assessment"), scalar(
             seeded, "SELECT max(updated_at) FROM assessment"
         )
@@ -207,7 +211,7 @@ def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: s
     assert at.number_input(key=f"in_{draft.id}_workers").value == 3123
 
 
-def _nav(at, draft_id: int):  # type: ignore[no-untyped-def]
+def _nav(at: AppTest, draft_id: int) -> Radio[Any]:
     return next(r for r in at.radio if str(r.key).startswith(f"nav_{draft_id}_"))
 
 
@@ -218,7 +222,7 @@ def test_a_correction_after_an_error_is_stored_and_the_section_moves_on(seeded: 
     at.switch_page("app/pages/assessment.py").run()
     at.button(key="start_draft").click().run()
     draft = _draft()
-    assert draft is not None
+    assert draft is not None and draft.id is not None
     assert "điền sẵn từ bản nộp gần nhất" in texts(at)  # the prefill is said
     _nav(at, draft.id).set_value(4).run()
     phones = draft.answers["smartphone_owners"]

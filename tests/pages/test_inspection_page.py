@@ -5,6 +5,10 @@ company detail shows the inspection beside the self-assessment."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from app.services import inspection_evidence, visits
 from app.services.context import unit_of_work
@@ -15,11 +19,11 @@ from tests.pages.apptest import logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
 
-def _button(at, label: str):  # type: ignore[no-untyped-def]
+def _button(at: AppTest, label: str) -> Button:
     return next(b for b in at.button if b.label == label)
 
 
-def _fill(at, prefix: str, answers: dict) -> None:  # type: ignore[no-untyped-def]
+def _fill(at: AppTest, prefix: str, answers: dict[str, Any]) -> None:
     for input_id, value in answers.items():
         key = f"in_{prefix}_{input_id}"
         for widget in [w for w in at.number_input if w.key == key] + [w for w in at.radio if w.key == key]:
@@ -38,7 +42,7 @@ def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: s
     assert f"Đợt 1 · #1 · {company.tax_code}" in at.selectbox(key="i_visit").format_func(
         at.selectbox(key="i_visit").value
     )
-    draft = int(scalar(seeded, "SELECT id FROM inspection WHERE company_id = :c", c=company.company_id))  # type: ignore[arg-type]
+    draft = int(scalar(seeded, "SELECT id FROM inspection WHERE company_id = :c", c=company.company_id))
 
     # an error: fewer workers than smartphone owners is refused in the section and kept as typed
     _fill(at, f"i{draft}", {"workers": -3})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from app.assessment import registry
 from app.formatting import number, percent
@@ -20,8 +21,8 @@ EXPECTED_IN = {
 }
 
 
-def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
-    return next(m.value for m in at.metric if m.label == label)
+def _metric(at: AppTest, label: str) -> str:
+    return next(str(m.value) for m in at.metric if m.label == label)
 
 
 @pytest.mark.parametrize("username", list(EXPECTED_IN))
@@ -55,10 +56,13 @@ def test_overview_counts_only_the_officials_scope(seeded: str, username: str) ->
         f"WHERE pc.period_id = :p AND {where} GROUP BY z.name, a.level",
         p=period,
     )
-    labels = {None: "Chưa nộp", **{lv.id: lv.label.get("vi") for lv in rulesets.default().ruleset.levels}}
+    labels: dict[str | None, str] = {
+        None: "Chưa nộp",
+        **{lv.id: lv.label.get("vi") for lv in rulesets.default().ruleset.levels},
+    }
     expected_bars: dict[str, dict[str, int]] = {}
     for area, level, count in per_area:
-        expected_bars.setdefault(str(area), {})[labels[level]] = int(count)  # type: ignore[call-overload]
+        expected_bars.setdefault(str(area), {})[labels[level]] = int(count)
     assert drawn == expected_bars
     assert len(at.get("plotly_chart")) == 0  # no 4.7 MB script for the first view
 
@@ -187,7 +191,7 @@ def test_the_chosen_round_shows_on_the_overview(seeded: str) -> None:
 
 
 def test_the_default_round_is_the_running_one_not_a_new_empty_one() -> None:
-    from datetime import date
+    from datetime import date, datetime, time
 
     from app.services.periods import current_round
     from db.models import Period
@@ -200,9 +204,9 @@ def test_the_default_round_is_the_running_one_not_a_new_empty_one() -> None:
             ruleset_version=1,
             opens_on=opens,
             due_on=due,
-            due_at=None,
+            due_at=datetime.combine(due, time(17)),  # the end of the due day in Vietnam, as UTC
             closed=closed,
-        )  # type: ignore[arg-type]
+        )
 
     w48 = week(48, date(2026, 11, 23), date(2026, 11, 29))
     w49 = week(49, date(2026, 11, 29), date(2026, 12, 6))
@@ -231,11 +235,11 @@ def test_every_overview_figure_of_the_province_matches_sql(seeded: str) -> None:
     assert {
         label: _metric(at, label) for label in ("Phải nộp", "Đã nộp", "Đúng hạn", "Nộp muộn", "Chưa nộp")
     } == {
-        "Phải nộp": number(expected),  # type: ignore[arg-type]
-        "Đã nộp": number(filed),  # type: ignore[arg-type]
-        "Đúng hạn": number(on_time),  # type: ignore[arg-type]
-        "Nộp muộn": number(late),  # type: ignore[arg-type]
-        "Chưa nộp": number(expected - filed),  # type: ignore[operator]
+        "Phải nộp": number(expected),
+        "Đã nộp": number(filed),
+        "Đúng hạn": number(on_time),
+        "Nộp muộn": number(late),
+        "Chưa nộp": number(expected - filed),
     }
     latest = (
         "FROM assessment a JOIN periodcompany pc ON pc.company_id = a.company_id "
@@ -243,17 +247,17 @@ def test_every_overview_figure_of_the_province_matches_sql(seeded: str) -> None:
     )
     for level in registry.get("bg-kcn-2021").ruleset.levels:
         count = scalar(seeded, f"SELECT count(*) {latest} AND a.level = :lv", p=period, lv=level.id)
-        assert _metric(at, level.label.vi) == number(count), level.id  # type: ignore[arg-type]
+        assert _metric(at, level.label.vi) == number(count), level.id
     barred = scalar(seeded, f"SELECT count(*) {latest} AND a.may_operate = FALSE", p=period)
-    assert _metric(at, "Không được hoạt động") == number(barred)  # type: ignore[arg-type]
+    assert _metric(at, "Không được hoạt động") == number(barred)
     phones, bluezone, workers, declared = rows(
         seeded,
         "SELECT sum(smartphone_owners), sum(bluezone_installed), sum(workers), sum(health_declared) "
         + latest,
         p=period,
     )[0]
-    assert _metric(at, "Cài Bluezone") == percent(bluezone / phones)  # type: ignore[operator]
-    assert _metric(at, "Khai báo y tế") == percent(declared / workers)  # type: ignore[operator]
+    assert _metric(at, "Cài Bluezone") == percent(bluezone / phones)
+    assert _metric(at, "Khai báo y tế") == percent(declared / workers)
 
 
 def test_the_high_risk_list_marks_a_filing_late_only_when_it_came_after_the_due_time(seeded: str) -> None:
@@ -305,7 +309,7 @@ def test_the_high_risk_list_marks_a_filing_late_only_when_it_came_after_the_due_
 
 def test_an_official_sees_the_doubt_and_the_company_never_does(seeded: str) -> None:
     me = actor("company")
-    register = int(scalar(seeded, "SELECT workers FROM company WHERE id = :c", c=me.company_id))  # type: ignore[arg-type]
+    register = int(scalar(seeded, "SELECT workers FROM company WHERE id = :c", c=me.company_id))
     declared = register * 3 + 100
     answers = {
         **GOOD_ANSWERS,

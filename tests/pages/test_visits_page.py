@@ -27,7 +27,7 @@ def test_plan_keep_drop_and_save(seeded: str) -> None:
     assert later in at.multiselect(key="v_pinned_None").options
 
     def company(label: str) -> int:
-        return int(scalar(seeded, "SELECT id FROM company WHERE tax_code = :t", t=label.split(" · ")[0]))  # type: ignore[arg-type]
+        return int(scalar(seeded, "SELECT id FROM company WHERE tax_code = :t", t=label.split(" · ")[0]))
 
     at.multiselect(key="v_pinned_None").set_value([company(later)]).run()
     at.multiselect(key="v_dropped_None").set_value([company(first[0])]).run()
@@ -72,7 +72,7 @@ def test_an_inspection_made_elsewhere_reorders_the_cached_plan_at_the_next_run(s
     assert at.dataframe[0].value.iloc[0]["Doanh nghiệp"] == name  # the same ranking, from the cache
 
     board = actor("zone_board")
-    company = int(scalar(seeded, "SELECT id FROM company WHERE tax_code = :t", t=name.split(" · ")[0]))  # type: ignore[arg-type]
+    company = int(scalar(seeded, "SELECT id FROM company WHERE tax_code = :t", t=name.split(" · ")[0]))
     draft = inspections.start(board, company, latest_period_id())
     inspections.save(board, draft.id, GOOD_ANSWERS, "")
     inspections.complete(board, draft.id, visits.planning_day())

@@ -5,6 +5,7 @@ band edges, and answers the validator refuses."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -101,7 +102,7 @@ def test_the_batch_equals_the_reference_on_shipped_rule_sets(loaded: Any, data: 
     assert as_rows(score_many(compiled, rows), compiled.max_total) == [reference(compiled, r) for r in rows]
 
 
-def _moved(draw: st.DrawFn, text: str) -> str:
+def _moved(draw: Callable[[st.SearchStrategy[Any]], Any], text: str) -> str:
     """The rule set with each points table shuffled: the same values (so every maximum holds) on
     other options and bands, so other answers sit on the level edges."""
     data = yaml.safe_load(text)

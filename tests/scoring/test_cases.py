@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from app.assessment import registry
+from app.assessment.schema import RatioRule
 from app.scoring import score
 from tests.reference import COPY, SHARED, worked_examples
 
@@ -81,7 +82,7 @@ def test_every_banded_criterion_has_edge_cases() -> None:
             rule = criterion.rule
             leaves = [p.rule for p in rule.parts] if rule.kind == "sum" else [rule]
             for leaf in leaves:
-                varied = leaf.numerator if leaf.kind in ("ratio", "share") else leaf.input
+                varied = leaf.numerator if isinstance(leaf, RatioRule) else leaf.input
                 assert (rs.id, criterion.id, varied) in covered, (rs.id, criterion.id, varied)
 
 

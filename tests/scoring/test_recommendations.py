@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -100,7 +101,7 @@ def test_advice_is_the_next_achievable_option_never_a_situation() -> None:
     assert meals and "no_collective_meals" not in meals
 
 
-def test_advice_naming_an_unknown_option_is_refused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_advice_naming_an_unknown_option_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from app.assessment import loader
 
     folder = tmp_path / "bg-kcn-2021"

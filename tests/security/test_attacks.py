@@ -13,6 +13,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -83,7 +84,9 @@ def _cli_score(tmp_path: Path, answers: object | str) -> subprocess.CompletedPro
         ({"workshop_area_m2": 1e300}, "workshop_area_m2"),
     ],
 )
-def test_cli_refuses_bad_answers_with_the_field_named(tmp_path: Path, change: dict, field: str) -> None:
+def test_cli_refuses_bad_answers_with_the_field_named(
+    tmp_path: Path, change: dict[str, Any], field: str
+) -> None:
     answers = {**worked_examples()[0]["answers"], **change}
     done = _cli_score(tmp_path, answers)
     assert done.returncode == 2 and "Traceback" not in done.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.services.auth import actor_for
 from app.services.context import Actor, unit_of_work
@@ -25,7 +25,9 @@ def actor(role: str) -> Actor:
 
 def latest_period_id() -> int:
     with unit_of_work() as session:
-        return session.exec(select(Period.id).order_by(Period.opens_on.desc())).first()  # type: ignore[union-attr]
+        found = session.exec(select(Period.id).order_by(col(Period.opens_on).desc())).first()
+        assert found is not None, "no round seeded"
+        return found
 
 
 GOOD_ANSWERS = {

@@ -4,12 +4,15 @@ backup and restore — and none of it reachable by another role."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import select
 
 from app.assessment import registry
@@ -81,7 +84,7 @@ def test_unlock_clears_the_login_throttle(seeded: str) -> None:
 @pytest.mark.parametrize("role", ["company", "zone_board", "labour", "ict"])
 def test_no_other_role_reaches_an_admin_service(seeded: str, role: str) -> None:
     who = actor(role)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: users.list_users(who),
         lambda: users.reset_password(who, 1),
         lambda: users.set_active(who, 1, False),
@@ -102,7 +105,7 @@ def test_no_other_role_reaches_an_admin_service(seeded: str, role: str) -> None:
 # -- the registry ---------------------------------------------------------------------------------
 
 
-def _edit(workbook: bytes, edit) -> bytes:  # type: ignore[no-untyped-def]
+def _edit(workbook: bytes, edit: Callable[[Worksheet], None]) -> bytes:
     book = load_workbook(io.BytesIO(workbook))
     edit(book.active)
     out = io.BytesIO()
@@ -120,7 +123,7 @@ def test_registry_round_trip_changes_nothing(seeded: str) -> None:
 def test_import_updates_by_tax_code_creates_the_rest_and_audits_once(seeded: str) -> None:
     exported = company_import.export_registry(actor("admin"))
 
-    def edit(sheet) -> None:  # type: ignore[no-untyped-def]
+    def edit(sheet: Worksheet) -> None:
         sheet["E2"] = 4321  # workers of the first company
         sheet.append(["2400555555", "Công ty TNHH Mới Vân Trung", "KCN Vân Trung", "Nhựa", 150])
 
@@ -131,7 +134,7 @@ def test_import_updates_by_tax_code_creates_the_rest_and_audits_once(seeded: str
     with unit_of_work() as session:
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "company.import")).all()
         created = session.exec(select(Company).where(Company.tax_code == "2400555555")).one()
-    assert len(events) == 1 and events[0].after["created"] == ["2400555555"]
+    assert len(events) == 1 and (events[0].after or {}).get("created") == ["2400555555"]
     assert created.zone_id == "kcn-van-trung" and created.district == "Việt Yên"
 
 
@@ -139,7 +142,7 @@ def test_a_bad_registry_file_is_reported_by_cell_and_nothing_is_written(seeded: 
     before = scalar(seeded, "SELECT count(*) FROM company")
     exported = company_import.export_registry(actor("admin"))
 
-    def edit(sheet) -> None:  # type: ignore[no-untyped-def]
+    def edit(sheet: Worksheet) -> None:
         sheet.append(["2400666666", "Công ty A", "KCN Không Có", "Nhựa", 10])
         sheet.append(["2400666667", "Công ty B", "KCN Vân Trung", "Nhựa", 10])
         sheet.append(["2400666667", "Công ty B lặp", "KCN Vân Trung", "Nhựa", 10])
@@ -148,7 +151,7 @@ def test_a_bad_registry_file_is_reported_by_cell_and_nothing_is_written(seeded: 
     with pytest.raises(Invalid) as caught:
         company_import.apply(actor("admin"), _edit(exported, edit))
     problems = dict(caught.value.problems)
-    rows = scalar(seeded, "SELECT count(*) FROM company") + 1  # type: ignore[operator]
+    rows = scalar(seeded, "SELECT count(*) FROM company") + 1
     assert f"C{rows + 1}" in problems  # the unknown zone, by cell
     assert any(cell == f"A{rows + 3}" and "trùng" in message for cell, message in problems.items())
     assert f"A{rows + 4}" in problems
@@ -157,7 +160,7 @@ def test_a_bad_registry_file_is_reported_by_cell_and_nothing_is_written(seeded: 
 
 
 def test_a_template_with_missing_columns_is_refused(seeded: str) -> None:
-    def drop(sheet) -> None:  # type: ignore[no-untyped-def]
+    def drop(sheet: Worksheet) -> None:
         sheet.delete_cols(3)
 
     report, _ = company_import.check(actor("admin"), _edit(company_import.template(), drop))
@@ -230,7 +233,7 @@ def test_a_rule_set_with_overlapping_bands_is_refused_with_its_path(seeded: str)
 def test_points_table_makes_a_new_version(seeded: str) -> None:
     template = ruleset_points.points_template("bg-kcn-2021", 1)
 
-    def edit(sheet) -> None:  # type: ignore[no-untyped-def]
+    def edit(sheet: Worksheet) -> None:
         for row in sheet.iter_rows(min_row=2):
             if row[0].value == "CS12" and row[1].value == "no_measures":
                 row[2].value = 18
@@ -242,7 +245,7 @@ def test_points_table_makes_a_new_version(seeded: str) -> None:
     assert row.version == 2 and cs12["rule"]["points"]["no_measures"] == 18 and cs12["max"] == 18
     assert cs12["rule"]["provenance"]["no_measures"] == "official"
 
-    def bad(sheet) -> None:  # type: ignore[no-untyped-def]
+    def bad(sheet: Worksheet) -> None:
         sheet.append(["CS99", "x", 1, "official"])
         sheet.append(["CS12", "no_measures", -1, "official"])
 
@@ -267,7 +270,7 @@ def test_audit_log_filters(seeded: str) -> None:
 
 
 def test_backup_then_restore_gives_back_the_same_rows(seeded: str, tmp_path: Path) -> None:
-    def fingerprint() -> tuple:
+    def fingerprint() -> tuple[Any, ...]:
         return (
             scalar(seeded, "SELECT count(*) FROM company"),
             scalar(seeded, "SELECT count(*) FROM assessment"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import select
 
@@ -51,7 +53,9 @@ def test_admin_creates_a_company_with_an_audit_event(seeded: str) -> None:
         ({"workers": -1}, "workers"),
     ],
 )
-def test_bad_company_data_is_refused_and_nothing_is_written(seeded: str, change: dict, field: str) -> None:
+def test_bad_company_data_is_refused_and_nothing_is_written(
+    seeded: str, change: dict[str, Any], field: str
+) -> None:
     count = scalar(seeded, "SELECT count(*) FROM company")
     with pytest.raises(Invalid) as caught:
         companies.create_company(actor("admin"), {**NEW, **change})
@@ -111,5 +115,6 @@ def test_profile_update_is_audited_with_before_and_after(seeded: str) -> None:
     assert updated.workers == 3100 and "\x07" not in updated.address
     with unit_of_work() as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "company.update")).one()
+    assert event.before is not None and event.after is not None
     assert event.before["workers"] == current.workers and event.after["workers"] == 3100
     assert event.actor == "demo.company" and event.company_id == current.id

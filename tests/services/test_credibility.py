@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _register_workers(url: str, company_id: int) -> int:
-    return int(scalar(url, "SELECT workers FROM company WHERE id = :c", c=company_id))  # type: ignore[arg-type]
+    return int(scalar(url, "SELECT workers FROM company WHERE id = :c", c=company_id))
 
 
 def _submit(answers: dict[str, object], key: str) -> int:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import SQLModel, update
+from sqlmodel import SQLModel, col, update
+from streamlit.testing.v1 import AppTest
 
 from app.services import assessments, auth, backup, companies, freshness
 from app.services.context import unit_of_work
@@ -22,7 +23,7 @@ from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
 
 def version(url: str) -> int:
-    return int(scalar(url, "SELECT version FROM dataversion WHERE id = 1"))  # type: ignore[arg-type]
+    return int(scalar(url, "SELECT version FROM dataversion WHERE id = 1"))
 
 
 def bumps(url: str, action: Callable[[], object]) -> int:
@@ -66,7 +67,7 @@ def test_core_statements_on_a_watched_table_bump_and_on_others_do_not(seeded: st
 def test_a_write_rolled_back_bumps_nothing(seeded: str) -> None:
     before = version(seeded)
     with pytest.raises(RuntimeError), unit_of_work(write=True) as session:
-        session.execute(update(Company).values(workers=Company.workers + 1))  # a watched write
+        session.execute(update(Company).values(workers=col(Company.workers) + 1))  # a watched write
         raise RuntimeError("the use case failed half-way")
     assert version(seeded) == before
     with unit_of_work(write=True) as session:  # the next, unrelated unit does not inherit the mark
@@ -102,8 +103,8 @@ def test_a_submit_elsewhere_shows_on_this_replicas_next_page_run(seeded: str) ->
     assert _metric(board, "Đã nộp") == _plus_one(filed_before)
 
 
-def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
-    return next(m.value for m in at.metric if m.label == label)
+def _metric(at: AppTest, label: str) -> str:
+    return next(str(m.value) for m in at.metric if m.label == label)
 
 
 def _plus_one(shown: str) -> str:

@@ -109,14 +109,14 @@ def test_outside_the_scope_or_the_role_nothing_is_started(seeded: str) -> None:
     )
     before = scalar(seeded, "SELECT count(*) FROM inspection")
     with pytest.raises(Forbidden):
-        inspections.start(actor("labour"), int(in_zone), latest_period_id())  # type: ignore[arg-type]
+        inspections.start(actor("labour"), int(in_zone), latest_period_id())
     for role in ("company", "ict", "admin"):
         with pytest.raises(Forbidden):
-            inspections.start(actor(role), int(in_zone), latest_period_id())  # type: ignore[arg-type]
+            inspections.start(actor(role), int(in_zone), latest_period_id())
     other = scalar(seeded, "SELECT max(id) FROM company WHERE id <> :c", c=in_zone)
     visit, company, period = _planned()
     with pytest.raises(Invalid):  # a planned visit of another company
-        inspections.start(actor("zone_board"), int(other), period, planned_visit_id=visit)  # type: ignore[arg-type]
+        inspections.start(actor("zone_board"), int(other), period, planned_visit_id=visit)
     draft = inspections.start(actor("zone_board"), company, period)
     with pytest.raises(Invalid):
         inspections.save(actor("zone_board"), draft.id, GOOD_ANSWERS, "x" * 5001)

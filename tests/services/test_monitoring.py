@@ -39,7 +39,7 @@ def test_overview_matches_hand_written_sql(seeded: str) -> None:
         )
     bluezone = scalar(seeded, f"SELECT sum(a.bluezone_installed) {latest}", p=period)
     phones = scalar(seeded, f"SELECT sum(a.smartphone_owners) {latest}", p=period)
-    assert abs(view.adoption["bluezone"] - bluezone / phones) < 1e-9  # type: ignore[operator]
+    assert abs(view.adoption["bluezone"] - bluezone / phones) < 1e-9
     assert view.may_not_operate == scalar(seeded, f"SELECT count(*) {latest} AND NOT a.may_operate", p=period)
     assert sum(a.expected for a in view.areas) == view.filing.expected
 
@@ -65,7 +65,8 @@ def test_lists_non_filers_with_contacts_and_high_risk(seeded: str) -> None:
 def test_rising_list_compares_with_the_previous_round(seeded: str) -> None:
     order = ["very_low", "low", "medium", "high", "very_high"]
     for row in lists.company_rows(actor("ict"), latest_period_id(), only_rising=True):
-        assert row.previous_level is not None and order.index(row.level) > order.index(row.previous_level)
+        assert row.level is not None and row.previous_level is not None
+        assert order.index(row.level) > order.index(row.previous_level)
 
 
 def test_a_round_with_no_submissions_and_a_filter_that_matches_nothing(seeded: str) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.config import get_settings
 from app.notify import planner, rules
@@ -208,7 +208,7 @@ def test_the_effect_figures_match_sql(no_reminders_yet: str, smtp: SmtpServer) -
         reminded = session.exec(
             select(OutboxMessage.company_id)
             .where(OutboxMessage.status == "sent", OutboxMessage.reason == "reminder")
-            .order_by(OutboxMessage.id)
+            .order_by(col(OutboxMessage.id))
         ).all()
     for company_id, hours in zip(reminded[:2], (3, 40), strict=True):
         _file_for(company_id, period_id, moment + timedelta(hours=hours))

@@ -18,7 +18,7 @@ def test_each_official_counts_only_their_companies(seeded: str) -> None:
     assert in_zones and outside
     assert companies.count_companies(actor("zone_board")) == in_zones
     assert companies.count_companies(actor("labour")) == outside
-    assert companies.count_companies(actor("ict")) == in_zones + outside  # type: ignore[operator]
+    assert companies.count_companies(actor("ict")) == in_zones + outside
     assert companies.count_companies(actor("company")) == 1
 
 
@@ -47,15 +47,15 @@ def test_a_company_user_never_reads_another_company(seeded: str) -> None:
     me = actor("company")
     other = scalar(seeded, "SELECT min(id) FROM company WHERE id <> :me", me=me.company_id)
     with pytest.raises(Forbidden):
-        companies.get_company(me, other)  # type: ignore[arg-type]
-    assert assessments.history(me, other) == []  # type: ignore[arg-type]
+        companies.get_company(me, other)
+    assert assessments.history(me, other) == []
     other_assessment = scalar(
         seeded, "SELECT min(id) FROM assessment WHERE company_id <> :me", me=me.company_id
     )
     with pytest.raises(Forbidden):
-        assessments.get_assessment(me, other_assessment)  # type: ignore[arg-type]
+        assessments.get_assessment(me, other_assessment)
     with pytest.raises(Forbidden):
-        companies.update_profile(me, other, {"name": "Hijack", "sector": "Dệt may"})  # type: ignore[arg-type]
+        companies.update_profile(me, other, {"name": "Hijack", "sector": "Dệt may"})
 
 
 def test_zone_board_never_reads_outside_and_labour_never_inside(seeded: str) -> None:
@@ -67,9 +67,9 @@ def test_zone_board_never_reads_outside_and_labour_never_inside(seeded: str) -> 
         seeded, "SELECT min(c.id) FROM company c JOIN zone z ON z.id = c.zone_id WHERE z.kind = 'district'"
     )
     with pytest.raises(Forbidden):
-        companies.get_company(actor("zone_board"), outside)  # type: ignore[arg-type]
+        companies.get_company(actor("zone_board"), outside)
     with pytest.raises(Forbidden):
-        companies.get_company(actor("labour"), inside)  # type: ignore[arg-type]
+        companies.get_company(actor("labour"), inside)
     period = latest_period_id()
     zone_rows = lists.company_rows(actor("zone_board"), period)
     labour_rows = lists.company_rows(actor("labour"), period)

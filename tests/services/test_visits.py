@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -68,7 +69,7 @@ def test_every_term_is_what_sql_says(seeded: str) -> None:
         )
         assert row.level == level
         assert row.terms["risk"] == (3 if level is None else levels.index(str(level)) + 1)
-        workers = int(scalar(seeded, "SELECT workers FROM company WHERE id = :c", c=row.company_id) or 0)  # type: ignore[arg-type]
+        workers = int(scalar(seeded, "SELECT workers FROM company WHERE id = :c", c=row.company_id) or 0)
         assert math.isclose(row.terms["exposure"], 1 + math.log10(1 + workers / 100), abs_tol=1e-3)
         severities = [
             r[0]
@@ -156,7 +157,9 @@ def test_pins_and_drops_and_a_saved_plan(seeded: str) -> None:
         ({"visits": 3, "pinned": [987654]}, "not in this plan's scope"),
     ],
 )
-def test_bad_requests_are_refused_and_nothing_is_saved(seeded: str, kwargs: dict, message: str) -> None:
+def test_bad_requests_are_refused_and_nothing_is_saved(
+    seeded: str, kwargs: dict[str, Any], message: str
+) -> None:
     with pytest.raises((Invalid, NotFound)) as refused:
         visits.propose(actor("zone_board"), latest_period_id(), **kwargs)
     assert message in refused.value.text("en")
@@ -275,7 +278,7 @@ def test_a_plan_handed_back_with_a_company_outside_the_scope_is_refused(seeded: 
     outside_sql = (
         "SELECT min(c.id) FROM company c JOIN zone z ON z.id = c.zone_id WHERE z.kind <> 'industrial_zone'"
     )
-    outside = int(scalar(seeded, outside_sql))  # type: ignore[arg-type]
+    outside = int(scalar(seeded, outside_sql))
     smuggled = replace(proposal, chosen=[*proposal.chosen, replace(proposal.chosen[0], company_id=outside)])
     with pytest.raises(Forbidden):
         visits.save_plan(board, smuggled, "Lén")

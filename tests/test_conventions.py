@@ -40,9 +40,21 @@ def _offending(folder: str, forbidden: tuple[str, ...]) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("folder", ["app/scoring", "app/assessment", "app/notify"])
-def test_scorer_and_rulesets_are_pure(folder: str) -> None:
+PURE_PACKAGES = ["app/scoring", "app/assessment", "app/notify", "app/credibility", "app/inspection"]
+
+
+@pytest.mark.parametrize("folder", PURE_PACKAGES)
+def test_pure_packages_are_pure(folder: str) -> None:
+    """The scorer, the rule sets, the reminder rules, the credibility checks and the inspection
+    priority: no Streamlit, no database, no services. Numpy and Pillow are allowed (the vectorised
+    scorer, a photo's check)."""
     assert _offending(folder, PURE_FORBIDDEN) == []
+
+
+def test_ui_does_not_reach_the_database() -> None:
+    """The ui asks the services; it never opens a session nor builds a query itself. It may name a
+    table's class for its fields (`db.models`), not the engine or the migrations."""
+    assert _offending("app/ui", ("sqlmodel", "sqlalchemy", "db.engine", "db.migrate", "db.migrations")) == []
 
 
 def test_exports_use_neither_database_nor_streamlit() -> None:

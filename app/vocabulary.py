@@ -16,10 +16,50 @@ class Role(StrEnum):
 
 
 class Status(StrEnum):
+    """An assessment's: a company's draft, then its submission as an official reviews it."""
+
     draft = "draft"
     submitted = "submitted"
     returned = "returned"
     approved = "approved"
+
+
+class InspectionStatus(StrEnum):
+    draft = "draft"  # being filled in on site
+    done = "done"  # completed: it counts in calibration and may set the official level
+
+
+class ActionStatus(StrEnum):
+    """A remediation action's: the company says done; an inspection confirms it fixed."""
+
+    open = "open"
+    done = "done"
+    fixed = "fixed"
+
+
+class MessageStatus(StrEnum):
+    """An outbox message's."""
+
+    queued = "queued"
+    sent = "sent"
+    failed = "failed"  # the gateway refused it for good
+    gave_up = "gave_up"  # retried until the attempts ran out
+
+
+class MessageReason(StrEnum):
+    reminder = "reminder"  # a planned đôn đốc
+    escalation = "escalation"
+    adoption = "adoption"  # Bluezone / health declaration below target
+    returned = "returned"  # a submission sent back for correction
+    manual = "manual"  # "remind now" by an official
+
+
+class RulesetStatus(StrEnum):
+    """A rule set version's: shipped with the code, or uploaded by an admin and then published."""
+
+    shipped = "shipped"
+    draft = "draft"
+    published = "published"
 
 
 OFFICIALS = (Role.zone_board, Role.labour, Role.ict, Role.admin)

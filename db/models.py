@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from app.vocabulary import Role, Status
+from app.vocabulary import ActionStatus, InspectionStatus, MessageStatus, Role, RulesetStatus, Status
 
 ROLES = tuple(Role)
 STATUSES = tuple(Status)
@@ -167,7 +167,7 @@ class Assessment(SQLModel, table=True):
     ruleset_id: str = Field(max_length=64)
     ruleset_version: int
     ruleset_hash: str = Field(max_length=64)
-    status: str = Field(default="draft", max_length=12)
+    status: str = Field(default=Status.draft, max_length=12)
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # the score snapshot, set when submitted
     total: int | None = None
@@ -255,7 +255,7 @@ class RuleSetVersion(SQLModel, table=True):
     version: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     content_hash: str = Field(max_length=64)
-    status: str = Field(default="draft", max_length=12)
+    status: str = Field(default=RulesetStatus.draft, max_length=12)
     created_by: str = Field(max_length=60)
     created_at: datetime = Field(default_factory=utcnow)
     published_at: datetime | None = None
@@ -282,7 +282,7 @@ class OutboxMessage(SQLModel, table=True):
     subject: str = Field(default="", max_length=300)
     body: str = Field(sa_column=Column(Text, nullable=False))
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="queued", max_length=10)  # queued | sent | failed | gave_up
+    status: str = Field(default=MessageStatus.queued, max_length=10)  # queued | sent | failed | gave_up
     attempts: int = 0
     last_error: str = Field(default="", max_length=500)
     provider_id: str = Field(default="", max_length=200)
@@ -361,7 +361,7 @@ class Inspection(SQLModel, table=True):
     period_id: int = Field(foreign_key="period.id", index=True)
     planned_visit_id: int | None = Field(default=None, foreign_key="plannedvisit.id")
     inspector: str = Field(max_length=60)
-    status: str = Field(default="draft", max_length=12)  # draft | done
+    status: str = Field(default=InspectionStatus.draft, max_length=12)  # draft | done
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     ruleset_id: str = Field(max_length=64)
@@ -394,7 +394,7 @@ class RemediationAction(SQLModel, table=True):
     steps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     owner: str = Field(default="", max_length=120)
     due_on: date | None = Field(default=None, description="None: stop operating until re-assessed")
-    status: str = Field(default="open", max_length=12)  # open | done | fixed
+    status: str = Field(default=ActionStatus.open, max_length=12)  # open | done | fixed
     closed_by: str = Field(default="", max_length=20)  # company | reassessment | inspection
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -21,6 +21,7 @@ from app.services.company_records import CompanyRecord
 from app.services.context import SYSTEM_ACTOR, unit_of_work
 from app.services.periods import VIETNAM, Expected, open_period
 from app.services.users import create_user
+from app.vocabulary import Status
 from db.models import Company, Period, User, Zone
 from seed.answers import Profile, answers_for, choice_tables
 from seed.inspections import inspection_history, remediation_history
@@ -257,19 +258,25 @@ def build(
                         at = now - timedelta(minutes=rng.uniform(5, 600))
                     if at < open_at:
                         continue
-                status = "submitted"
+                status = Status.submitted
                 if week < periods - 2:
                     roll = rng.random()
-                    status = "approved" if roll < 0.82 else "returned" if roll < 0.87 else "submitted"
-                if status != "submitted":
+                    status = (
+                        Status.approved
+                        if roll < 0.82
+                        else Status.returned
+                        if roll < 0.87
+                        else Status.submitted
+                    )
+                if status != Status.submitted:
                     reviews.append(
                         {
                             "company_id": p.company_id,
                             "period_id": period.id,
                             "official_id": p.official_id,
-                            "decision": "approve" if status == "approved" else "return",
+                            "decision": "approve" if status == Status.approved else "return",
                             "comment": ""
-                            if status == "approved"
+                            if status == Status.approved
                             else rng.choice(
                                 [
                                     "Số NLĐ khai báo y tế chưa khớp danh sách, đề nghị rà soát lại.",

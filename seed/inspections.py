@@ -15,6 +15,7 @@ from app.assessment.loader import LoadedRuleSet
 from app.scoring import score
 from app.scoring.engine import CompiledRuleSet
 from app.services.periods import VIETNAM
+from app.vocabulary import InspectionStatus
 from db.models import Assessment, AuditEvent, Company, Inspection, Period, Zone
 
 KIND_QUESTIONS = {"cs10": 0.55, "cs11": 0.5, "cs12": 0.35, "cs13": 0.45}  # option worse, this often
@@ -81,7 +82,7 @@ def inspection_history(
                     "company_id": company_id,
                     "period_id": period.id,
                     "inspector": inspector,
-                    "status": "done",
+                    "status": InspectionStatus.done,
                     "answers": found,
                     "notes": "",
                     "ruleset_id": period.ruleset_id,

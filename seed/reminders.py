@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.notify import planner, rules
 from app.services.reminder_states import contact_of
+from app.vocabulary import MessageReason, MessageStatus
 from db.models import Assessment, Company, OutboxMessage, Period, Review
 
 
@@ -70,7 +71,7 @@ def reminder_history(
                         "dedup_key": f"reminder:{period.id}:c{cid}:{key}",
                         "company_id": cid,
                         "period_id": period.id,
-                        "reason": "reminder",
+                        "reason": MessageReason.reminder,
                         "step": key,
                         "channel": channel,
                         "recipient": recipient,
@@ -79,7 +80,7 @@ def reminder_history(
                         "subject": text.render("subject", "vi", values),
                         "body": text.render(channel, "vi", values),
                         "values": values,
-                        "status": "failed" if failed else "sent",
+                        "status": MessageStatus.failed if failed else MessageStatus.sent,
                         "attempts": 1,
                         "last_error": "HTTP 400: invalid phone number" if failed else "",
                         "provider_id": "" if failed else f"seed-{len(rows) + 1}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,27 @@ def test_every_page_is_thin() -> None:
     pages = Path(__file__).resolve().parents[1] / "app" / "pages"
     long = {p.name: n for p in pages.glob("*.py") if (n := len(p.read_text("utf-8").splitlines())) > 80}
     assert long == {}
+
+
+STATUS_LITERAL = re.compile(
+    r"""(?:status|reason)\w*\)?\s*(?:==|!=|=)\s*["'](\w+)["']|(?:status|reason)\w*\)?(?:\.in_\(|\s+in\s+)\(\s*["'](\w+)["']"""
+)
+
+
+def test_statuses_and_reasons_are_named_by_their_enum() -> None:
+    """A stored status or reason is written `Status.draft`, `MessageStatus.sent`… (app/vocabulary),
+    never as a bare string a typo would silently miss. `not_started` is the portal's word for a
+    round with no row at all, not a stored status; SQL text (a partial index's WHERE) is SQL."""
+    bad = []
+    for folder in ("app", "db", "seed"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if "text(" in line:
+                    continue
+                for found in STATUS_LITERAL.finditer(line):
+                    word = found.group(1) or found.group(2)
+                    if word != "not_started":
+                        bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert bad == []

@@ -11,6 +11,7 @@ from typing import Any
 
 from app.formatting import VIETNAM
 from app.notify.rules import LoadedRules, Rules, Step, clock_time
+from app.vocabulary import MessageReason
 
 OVERDUE_FIXES = "overdue_fixes"  # the template of the overdue-remediation escalation
 __all__ = ["VIETNAM"]  # the services count days in Vietnam time from here too
@@ -215,7 +216,7 @@ def plan(
         if state.returned is not None and rules.returned is not None:
             assessment_id, comment = state.returned
             add(
-                "returned",
+                MessageReason.returned,
                 f"a{assessment_id}",
                 rules.returned.template,
                 state,
@@ -225,13 +226,13 @@ def plan(
             )
         if state.filed:
             if state.adoption_low and rules.adoption is not None:
-                add("adoption", "once", rules.adoption.template, state, None, state.contact, own)
+                add(MessageReason.adoption, "once", rules.adoption.template, state, None, state.contact, own)
             continue
         if state.returned is not None or step is None:
             continue
         rule, key, days = step
         add(
-            "reminder",
+            MessageReason.reminder,
             key,
             rule.template,
             state,
@@ -246,7 +247,7 @@ def plan(
         for official, late in escalate.values():
             listed = "\n".join(f"  - {c.name} (MST {c.tax_code})" for c in sorted(late, key=lambda c: c.name))
             add(
-                "escalation",
+                MessageReason.escalation,
                 "once",
                 rules.escalate.template,
                 None,
@@ -273,7 +274,9 @@ def overdue_fixes(
         if lines:
             listed = "\n".join(f"  - {line}" for line in lines)
             values = {"companies": listed, "count": str(len(lines))}
-            messages.add("escalation", day_key, OVERDUE_FIXES, None, official, official.contact, values)
+            messages.add(
+                MessageReason.escalation, day_key, OVERDUE_FIXES, None, official, official.contact, values
+            )
     return messages.out
 
 
@@ -298,7 +301,7 @@ def remind_now(
     for state in companies:
         if not state.filed:
             own = {"company": state.name, "tax_code": state.tax_code, "days_overdue": late}
-            messages.add("manual", f"{today:%Y%m%d}", template, state, None, state.contact, own)
+            messages.add(MessageReason.manual, f"{today:%Y%m%d}", template, state, None, state.contact, own)
     return messages.out
 
 

@@ -10,7 +10,7 @@ from app.services.errors import ServiceError
 from app.ui.admin_rulesets import choose_version, drafts_and_impact, show_ruleset_problems, versions_table
 from app.ui.downloads import XLSX
 from app.ui.session import require_actor, tr
-from app.vocabulary import Role
+from app.vocabulary import Role, RulesetStatus
 
 actor = require_actor(Role.admin)
 st.title(tr("admin.rulesets.title"))
@@ -31,7 +31,7 @@ with yaml_tab:
             st.success(tr("admin.rulesets.stored", id=row.ruleset_id, version=row.version))
 with excel_tab:
     chosen = choose_version(
-        tr("admin.rulesets.base"), [v for v in versions if v.status != "draft"], "ruleset_base"
+        tr("admin.rulesets.base"), [v for v in versions if v.status != RulesetStatus.draft], "ruleset_base"
     )
     st.download_button(
         tr("admin.rulesets.template"),

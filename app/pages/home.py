@@ -12,7 +12,7 @@ from app.ui.reminders import company_notices
 from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, signed_by
-from app.vocabulary import Role
+from app.vocabulary import Role, Status
 
 actor = require_actor(Role.company)
 state = portal.current_round(actor, round_in_address())
@@ -45,7 +45,7 @@ with st.container(border=True):
         cols[1].metric(tr("home.days_left"), tr("home.overdue", days=-days_left))
     cols[2].metric(tr("home.status"), tr(f"status.{state.status}"))
 
-    if state.status == "returned" and state.submission and state.submission.latest_review:
+    if state.status == Status.returned and state.submission and state.submission.latest_review:
         review = state.submission.latest_review
         st.warning(
             tr(
@@ -55,7 +55,7 @@ with st.container(border=True):
                 comment=plain(review.text(lang()), 2000),
             )
         )
-    if state.status in ("not_started", "draft", "returned") and not period.closed:
+    if state.status in ("not_started", Status.draft, Status.returned) and not period.closed:
         label = {"draft": "home.continue", "returned": "assessment.correct"}.get(state.status, "home.start")
         if st.button(tr(label), type="primary", icon=":material/edit_note:", key="go_assessment"):
             go_to_round(actor, period, start=True)

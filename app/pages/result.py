@@ -16,7 +16,7 @@ from app.ui.result import fix_first, level_box, points
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, service_error, signed_by
-from app.vocabulary import Role
+from app.vocabulary import Role, Status
 
 actor = require_actor(Role.company)
 requested = st.query_params.get("assessment") or st.session_state.get("show_assessment")
@@ -34,7 +34,7 @@ except (ServiceError, ValueError) as error:
         st.error(tr("error.bad_link"))
     st.stop()
 
-if view is None or view.status == "draft":
+if view is None or view.status == Status.draft:
     st.info(tr("result.none_yet"))
     st.stop()
 

@@ -24,7 +24,7 @@ from app.services.company_records import clean_text
 from app.services.context import Actor, reading, rowcount, writing
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
-from app.vocabulary import Role
+from app.vocabulary import Role, Status
 from db.models import Assessment, Company, Period, PeriodCompany, Review, User, utcnow
 
 FIGURE_COLUMNS = ("workers", "smartphone_owners", "bluezone_installed", "health_declared")
@@ -79,7 +79,7 @@ class AssessmentView:
     def untouched_prefill(self) -> bool:
         """A draft copied from the last submission that nobody has saved since: its ✓ marks are
         last round's answers, which the page must say."""
-        return self.status == "draft" and bool(self.answers) and self.created_at == self.updated_at
+        return self.status == Status.draft and bool(self.answers) and self.created_at == self.updated_at
 
     @property
     def latest_review(self) -> ReviewView | None:
@@ -207,7 +207,7 @@ def start_draft(actor: Actor, period_id: int, *, session: Session | None = None)
             select(Assessment).where(
                 Assessment.company_id == actor.company_id,
                 Assessment.period_id == period_id,
-                Assessment.status == "draft",
+                Assessment.status == Status.draft,
             )
         ).first()
         if draft is not None:
@@ -218,7 +218,7 @@ def start_draft(actor: Actor, period_id: int, *, session: Session | None = None)
             select(Assessment)
             .where(
                 Assessment.company_id == actor.company_id,
-                Assessment.status != "draft",
+                Assessment.status != Status.draft,
                 Assessment.ruleset_id == period.ruleset_id,
             )
             .order_by(col(Assessment.submitted_at).desc())
@@ -238,7 +238,7 @@ def start_draft(actor: Actor, period_id: int, *, session: Session | None = None)
             ruleset_id=loaded.ruleset.id,
             ruleset_version=loaded.ruleset.version,
             ruleset_hash=loaded.content_hash,
-            status="draft",
+            status=Status.draft,
             answers=answers,
             created_by=actor.user_id,
             created_at=(made := utcnow()),
@@ -257,7 +257,7 @@ def save_draft(
     require_role(actor, Role.company)
     with writing(session) as session:
         row = _own_row(session, actor, assessment_id)
-        if row.status != "draft":
+        if row.status != Status.draft:
             raise Conflict.said("assessments.submitted_is_final")
         loaded = ruleset_of(row, session=session)
         known = {i.id for i in loaded.ruleset.inputs}
@@ -305,7 +305,7 @@ def submit(
         raise Invalid.said("assessments.missing_submission_key")
     with writing(session) as session:
         row = _own_row(session, actor, assessment_id)
-        if row.status != "draft":
+        if row.status != Status.draft:
             if row.idempotency_key == idempotency_key:
                 return _view(session, row)
             raise Conflict.said("assessments.already_submitted")
@@ -315,9 +315,9 @@ def submit(
         snapshot = _snapshot(result)
         claimed = session.execute(
             update(Assessment)
-            .where(col(Assessment.id) == row.id, col(Assessment.status) == "draft")
+            .where(col(Assessment.id) == row.id, col(Assessment.status) == Status.draft)
             .values(
-                status="submitted",
+                status=Status.submitted,
                 submitted_by=actor.user_id,
                 submitted_at=now,
                 updated_at=now,
@@ -344,7 +344,7 @@ def submit(
         resubmission = False
         if previous is not None:
             first = previous.first_submitted_at or previous.submitted_at or now
-            resubmission = previous.status == "returned"
+            resubmission = previous.status == Status.returned
             previous.is_latest = False
             session.add(previous)
             session.flush()
@@ -395,10 +395,10 @@ def company_round(
                 Assessment.company_id == company_id,
                 Assessment.period_id == period_id,
                 company_condition(actor),
-                (col(Assessment.status) == "draft") | col(Assessment.is_latest),
+                (col(Assessment.status) == Status.draft) | col(Assessment.is_latest),
             )
         ).all()
-        draft = next((_view(session, r) for r in rows if r.status == "draft"), None)
+        draft = next((_view(session, r) for r in rows if r.status == Status.draft), None)
         latest = next((_view(session, r) for r in rows if r.is_latest), None)
         return draft, latest
 
@@ -412,7 +412,7 @@ def history(actor: Actor, company_id: int, *, session: Session | None = None) ->
             .join(Period, col(Period.id) == Assessment.period_id)
             .where(
                 Assessment.company_id == company_id,
-                col(Assessment.status) != "draft",
+                col(Assessment.status) != Status.draft,
                 company_condition(actor),
             )
             .order_by(col(Assessment.submitted_at).desc(), col(Assessment.id).desc())
@@ -473,12 +473,12 @@ def review(
         raise Invalid.said("assessments.return_needs_comment", field="comment")
     with writing(session) as session:
         row = _own_row(session, actor, assessment_id)
-        if not row.is_latest or row.status != "submitted":
+        if not row.is_latest or row.status != Status.submitted:
             raise Conflict.said("assessments.review_only_latest")
-        new_status = "approved" if decision == "approve" else "returned"
+        new_status = Status.approved if decision == "approve" else Status.returned
         claimed = session.execute(
             update(Assessment)
-            .where(col(Assessment.id) == row.id, col(Assessment.status) == "submitted")
+            .where(col(Assessment.id) == row.id, col(Assessment.status) == Status.submitted)
             .values(status=new_status, updated_at=utcnow())
         )
         if rowcount(claimed) != 1:
@@ -498,7 +498,7 @@ def review(
             f"assessment.{decision}",
             "assessment",
             row.id,
-            before={"status": "submitted"},
+            before={"status": Status.submitted},
             after={"status": new_status, "comment": comment, "reasons": list(reasons)},
             company_id=row.company_id,
         )
@@ -553,7 +553,7 @@ def insert_submissions(rows: Iterable[dict[str, Any]], *, session: Session, chun
                 "period_id": item["period_id"],
                 "ruleset_id": loaded.ruleset.id,
                 "ruleset_version": loaded.ruleset.version,
-                "status": item.get("status", "submitted"),
+                "status": item.get("status", Status.submitted),
                 "answers": item["answers"],
                 "is_latest": True,
                 "answers_digest": digest(item["answers"]),

@@ -17,7 +17,7 @@ from app.services.context import Actor, reading
 from app.services.errors import NotFound
 from app.services.inspections import in_scope
 from app.services.scope import company_condition, require_role
-from app.vocabulary import OFFICIALS
+from app.vocabulary import OFFICIALS, InspectionStatus
 from db.models import Assessment, Company, Inspection, Period, Zone
 
 # An inspection's company's own counting submission of the same round: what it is compared with.
@@ -52,7 +52,7 @@ def side_by_side(
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
         row = session.get(Inspection, inspection_id)
-        if row is None or row.status != "done":
+        if row is None or row.status != InspectionStatus.done:
             raise NotFound.said("inspections.not_found")
         in_scope(session, actor, row.company_id)
         loaded = rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
@@ -137,7 +137,7 @@ def calibration(actor: Actor, *, session: Session | None = None) -> Calibration:
                 Assessment,
                 _SELF_ASSESSED,
             )
-            .where(col(Inspection.status) == "done", company_condition(actor))
+            .where(col(Inspection.status) == InspectionStatus.done, company_condition(actor))
             .order_by(col(Inspection.visited_on).desc(), col(Inspection.id).desc())
         ).all()
     companies: list[dict[str, Any]] = []
@@ -189,7 +189,7 @@ def round_summary(
             )
             .where(
                 col(Inspection.period_id) == period_id,
-                col(Inspection.status) == "done",
+                col(Inspection.status) == InspectionStatus.done,
                 company_condition(actor),
             )
         ).all()

@@ -17,6 +17,7 @@ from app.services.context import Actor, reading, snapshot
 from app.services.errors import NotFound
 from app.services.reports import local_time, log_export_of
 from app.services.verification import verify_url
+from app.vocabulary import Status
 from db.models import Assessment, Period
 
 
@@ -25,7 +26,7 @@ def company_report(
 ) -> CompanyReport:
     with snapshot(session) as session:  # the submission, its company and its round as of one moment
         view = assessments.get_assessment(actor, assessment_id, session=session)  # scope-checked
-        if view.status == "draft":
+        if view.status == Status.draft:
             raise NotFound.said("reports.draft_has_no_report")
         company = get_company(actor, view.company_id, session=session)
         row = session.get(Assessment, view.id)

@@ -35,10 +35,10 @@ from app.services import rulesets
 from app.services.context import Actor, reading, writing
 from app.services.errors import NotFound
 from app.services.scope import company_condition, not_found_in_scope, require_role
-from app.vocabulary import OFFICIALS
+from app.vocabulary import OFFICIALS, MessageReason, MessageStatus
 from db.models import Assessment, Company, OutboxMessage, Period, SubmissionFlag, utcnow
 
-REMINDER_REASONS = ("reminder", "manual")
+REMINDER_REASONS = (MessageReason.reminder, MessageReason.manual)
 Progress = Callable[[int, int], None]
 
 
@@ -153,7 +153,7 @@ def _round_facts(
             sa_select(col(OutboxMessage.company_id), func.min(OutboxMessage.sent_at))
             .where(
                 col(OutboxMessage.period_id) == period.id,
-                col(OutboxMessage.status) == "sent",
+                col(OutboxMessage.status) == MessageStatus.sent,
                 col(OutboxMessage.reason).in_(REMINDER_REASONS),
             )
             .group_by(col(OutboxMessage.company_id))

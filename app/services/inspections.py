@@ -20,7 +20,7 @@ from app.services.company_records import clean_text
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import company_condition, not_found_in_scope, require_role
-from app.vocabulary import OFFICIALS, Role
+from app.vocabulary import OFFICIALS, InspectionStatus, Role
 from db.models import (
     Company,
     Inspection,
@@ -88,7 +88,7 @@ def own_draft(session: Session, actor: Actor, inspection_id: int) -> Inspection:
     if row is None or row.inspector != actor.username:
         raise NotFound.said("inspections.not_found")
     in_scope(session, actor, row.company_id)
-    if row.status != "draft":
+    if row.status != InspectionStatus.draft:
         raise Conflict.said("inspections.done_is_final")
     return row
 
@@ -118,7 +118,7 @@ def start(
                 col(Inspection.company_id) == company_id,
                 col(Inspection.period_id) == period_id,
                 col(Inspection.inspector) == actor.username,
-                col(Inspection.status) == "draft",
+                col(Inspection.status) == InspectionStatus.draft,
             )
         ).scalar_one_or_none()
         if existing is not None:
@@ -188,7 +188,7 @@ def complete(
             )
         loaded = rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
         result = score(loaded, row.answers)  # InvalidAnswers: nothing written
-        row.status = "done"
+        row.status = InspectionStatus.done
         row.total, row.risk_index, row.level = result.total, result.index, result.level_id
         row.may_operate = result.may_operate
         row.score = result.summary()
@@ -223,7 +223,7 @@ def of_company(actor: Actor, company_id: int, *, session: Session | None = None)
         in_scope(session, actor, company_id)
         found = session.execute(
             sa_select(Inspection)
-            .where(col(Inspection.company_id) == company_id, col(Inspection.status) == "done")
+            .where(col(Inspection.company_id) == company_id, col(Inspection.status) == InspectionStatus.done)
             .order_by(col(Inspection.visited_on).desc(), col(Inspection.id).desc())
         ).scalars()
         return [_view(r) for r in found]
@@ -235,7 +235,7 @@ def my_visits(actor: Actor, *, session: Session | None = None) -> list[dict[str,
     require_role(actor, *INSPECTORS)
     with reading(session) as session:
         done = sa_select(col(Inspection.planned_visit_id)).where(
-            col(Inspection.status) == "done", col(Inspection.planned_visit_id).is_not(None)
+            col(Inspection.status) == InspectionStatus.done, col(Inspection.planned_visit_id).is_not(None)
         )
         rows = session.execute(
             sa_select(

@@ -16,7 +16,7 @@ from app.services.assessments import ruleset_of
 from app.services.context import Actor, reading
 from app.services.monitoring import Filters, apply_filters, latest_join, period_row
 from app.services.scope import company_condition, require_role
-from app.vocabulary import OFFICIALS
+from app.vocabulary import OFFICIALS, Status
 from db.models import Assessment, Company, Period, PeriodCompany, Zone
 
 EVERYONE = Filters()  # no filter: every company in scope
@@ -152,7 +152,7 @@ def company_rows(
         if only_rising:
             query = query.where(rank > previous_rank, previous_rank >= 0)
         if only_to_review:  # awaiting review; a resubmission after a return first
-            query = query.where(col(Assessment.status) == "submitted").order_by(
+            query = query.where(col(Assessment.status) == Status.submitted).order_by(
                 col(Assessment.resubmission).desc()
             )
         query = query.order_by(

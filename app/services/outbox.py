@@ -34,6 +34,7 @@ from app.notify.channels import (
     ZaloZns,
 )
 from app.services.context import unit_of_work
+from app.vocabulary import MessageStatus
 from db.models import OutboxMessage
 
 LEASE = timedelta(minutes=5)
@@ -108,7 +109,7 @@ def _claim(
         due = (
             sa_select(TABLE.c.id)
             .where(
-                TABLE.c.status == "queued",
+                TABLE.c.status == MessageStatus.queued,
                 TABLE.c.next_attempt_at <= now,
                 TABLE.c.channel.in_(channels),
                 or_(TABLE.c.claimed_until.is_(None), TABLE.c.claimed_until < real_now),
@@ -168,13 +169,13 @@ def _record(
             "sent": None,
             "next_at": now,
             "new_attempts": attempts,
-            "new_status": "queued",
+            "new_status": MessageStatus.queued,
         }
         if outcome == "sent":
-            values |= {"new_status": "sent", "sent": now, "provider": provider_id[:200]}
+            values |= {"new_status": MessageStatus.sent, "sent": now, "provider": provider_id[:200]}
             report.sent += 1
         elif outcome == "failed" or (outcome == "retry" and attempts >= max_attempts):
-            values |= {"new_status": "failed" if outcome == "failed" else "gave_up"}
+            values |= {"new_status": MessageStatus.failed if outcome == "failed" else MessageStatus.gave_up}
             report.failed += 1
         elif outcome == "retry":
             values |= {"next_at": now + retry_delay(attempts)}
@@ -268,7 +269,7 @@ def waiting(now: datetime, able: set[str]) -> int:
         query = (
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.status == "queued", col(OutboxMessage.next_attempt_at) <= now)
+            .where(OutboxMessage.status == MessageStatus.queued, col(OutboxMessage.next_attempt_at) <= now)
         )
         if able:
             query = query.where(col(OutboxMessage.channel).not_in(able))

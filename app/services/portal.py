@@ -15,7 +15,7 @@ from app.services.companies import CompanyView, get_company
 from app.services.context import Actor, reading
 from app.services.errors import Forbidden
 from app.services.scope import require_role
-from app.vocabulary import Role
+from app.vocabulary import Role, Status
 from db.models import Assessment, Period, PeriodCompany
 
 
@@ -49,7 +49,7 @@ class RoundChoice:
 
     @property
     def needs_action(self) -> bool:
-        return not self.period.closed and self.status in ("not_started", "draft", "returned")
+        return not self.period.closed and self.status in ("not_started", Status.draft, Status.returned)
 
 
 def company_rounds(actor: Actor, *, session: Session | None = None) -> list[RoundChoice]:
@@ -68,14 +68,14 @@ def company_rounds(actor: Actor, *, session: Session | None = None) -> list[Roun
         rows = session.exec(
             select(Assessment.period_id, Assessment.status, Assessment.is_latest).where(
                 Assessment.company_id == actor.company_id,
-                (col(Assessment.status) == "draft") | col(Assessment.is_latest),
+                (col(Assessment.status) == Status.draft) | col(Assessment.is_latest),
             )
         ).all()
     status: dict[int, str] = {}
     for period_id, row_status, is_latest in rows:
-        if row_status == "draft":
-            status[period_id] = "draft"
-        elif is_latest and status.get(period_id) != "draft":
+        if row_status == Status.draft:
+            status[period_id] = Status.draft
+        elif is_latest and status.get(period_id) != Status.draft:
             status[period_id] = row_status
     choices = [RoundChoice(p, status.get(p.id or 0, "not_started")) for p in rounds]
     acting = sorted((c for c in choices if c.needs_action), key=lambda c: (c.period.due_on, c.period.id))

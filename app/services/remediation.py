@@ -25,7 +25,7 @@ from app.services.company_records import clean_text
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import company_condition, not_found_in_scope, require_role
-from app.vocabulary import OFFICIALS, Role
+from app.vocabulary import OFFICIALS, ActionStatus, Role
 from db.models import Company, RemediationAction, Zone, utcnow
 
 RULES_FILE = Path(__file__).parents[1] / "assessment" / "rulesets" / "remediation.yaml"
@@ -66,7 +66,7 @@ class ActionView:
     points: int
 
     def overdue(self, today: date) -> bool:
-        return self.status == "open" and self.due_on is not None and self.due_on < today
+        return self.status == ActionStatus.open and self.due_on is not None and self.due_on < today
 
 
 def _view(row: RemediationAction) -> ActionView:
@@ -95,7 +95,7 @@ def close_fixed(session: Session, company_id: int, result: ScoreResult, by: str)
         )
     ).scalars():
         if row.criterion_id in points and points[row.criterion_id] < row.points:
-            row.status, row.closed_by, row.closed_at, row.updated_at = "fixed", by, now, now
+            row.status, row.closed_by, row.closed_at, row.updated_at = ActionStatus.fixed, by, now, now
             session.add(row)
             closed += 1
     return closed
@@ -144,7 +144,7 @@ def raise_actions(
                 "title": priority.title.model_dump(),
                 "steps": [_step(change) for change in priority.changes],
                 "due_on": due,
-                "status": "open",
+                "status": ActionStatus.open,
                 "created_at": at,
                 "updated_at": at,
             }
@@ -197,13 +197,13 @@ def update(
         row = session.get(RemediationAction, action_id)
         if row is None or row.company_id != actor.company_id:
             raise NotFound.said("remediation.not_found")
-        if row.status == "fixed":
+        if row.status == ActionStatus.fixed:
             raise Conflict.said("remediation.already_fixed")
         before = {"owner": row.owner, "status": row.status}
         if owner is not None:
             row.owner = owner
         if done is not None:
-            row.status = "done" if done else "open"
+            row.status = ActionStatus.done if done else ActionStatus.open
             row.closed_by = "company" if done else ""
         row.updated_at = utcnow()
         session.add(row)
@@ -225,7 +225,7 @@ def overdue_by_zone(actor: Actor, today: date, *, session: Session | None = None
     """Per zone or district in scope: open actions, and how many are past their due date."""
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
-        late = (col(RemediationAction.due_on) < today) & (col(RemediationAction.status) == "open")
+        late = (col(RemediationAction.due_on) < today) & (col(RemediationAction.status) == ActionStatus.open)
         rows = session.execute(
             sa_select(
                 col(Zone.name),
@@ -255,7 +255,9 @@ def standing_at(
     require_role(actor, *OFFICIALS)
     raised = col(RemediationAction.created_at) <= moment
     unfixed = col(RemediationAction.closed_at).is_(None) | (col(RemediationAction.closed_at) > moment)
-    said_done = (col(RemediationAction.status) == "done") & (col(RemediationAction.updated_at) <= moment)
+    said_done = (col(RemediationAction.status) == ActionStatus.done) & (
+        col(RemediationAction.updated_at) <= moment
+    )
     late = (col(RemediationAction.due_on) < day) & ~said_done
     with reading(session) as session:
         opened, overdue = session.execute(

@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from app.services.context import Actor, reading
 from app.services.scope import company_condition, require_role
-from app.vocabulary import OFFICIALS, Role
+from app.vocabulary import OFFICIALS, MessageReason, MessageStatus, Role
 from db.models import Assessment, Company, OutboxMessage
 
-TO_COMPANIES = ("reminder", "manual")
+TO_COMPANIES = (MessageReason.reminder, MessageReason.manual)
 WITHIN = timedelta(hours=24)
 
 
@@ -49,7 +49,7 @@ def effect(actor: Actor, period_id: int, *, session: Session | None = None) -> E
         .where(
             OutboxMessage.period_id == period_id,
             col(OutboxMessage.reason).in_(TO_COMPANIES),
-            OutboxMessage.status == "sent",
+            OutboxMessage.status == MessageStatus.sent,
             company_condition(actor),
         )
         .group_by(col(OutboxMessage.company_id))
@@ -83,8 +83,13 @@ def effect(actor: Actor, period_id: int, *, session: Session | None = None) -> E
         per_channel = session.exec(
             select(
                 OutboxMessage.channel,
-                func.sum(case((col(OutboxMessage.status) == "sent", 1), else_=0)),
-                func.sum(case((col(OutboxMessage.status).in_(("failed", "gave_up")), 1), else_=0)),
+                func.sum(case((col(OutboxMessage.status) == MessageStatus.sent, 1), else_=0)),
+                func.sum(
+                    case(
+                        (col(OutboxMessage.status).in_((MessageStatus.failed, MessageStatus.gave_up)), 1),
+                        else_=0,
+                    )
+                ),
             )
             .join(Company, col(Company.id) == OutboxMessage.company_id)
             .where(*in_scope)
@@ -103,7 +108,7 @@ def effect(actor: Actor, period_id: int, *, session: Session | None = None) -> E
             .join(filing, filing.c.company_id == OutboxMessage.company_id)
             .where(
                 *in_scope,
-                col(OutboxMessage.status) == "sent",
+                col(OutboxMessage.status) == MessageStatus.sent,
                 filing.c.first_submitted_at > OutboxMessage.sent_at,
             )
         ).all()
@@ -138,7 +143,7 @@ def company_notices(actor: Actor, limit: int = 10, *, session: Session | None = 
     with reading(session) as session:
         rows = session.exec(
             select(OutboxMessage)
-            .where(OutboxMessage.company_id == actor.company_id, OutboxMessage.status == "sent")
+            .where(OutboxMessage.company_id == actor.company_id, OutboxMessage.status == MessageStatus.sent)
             .order_by(col(OutboxMessage.sent_at).desc())
             .limit(limit)
         ).all()
@@ -158,7 +163,7 @@ def failures(
             .join(Company, col(Company.id) == OutboxMessage.company_id)
             .where(
                 OutboxMessage.period_id == period_id,
-                col(OutboxMessage.status).in_(("failed", "gave_up")),
+                col(OutboxMessage.status).in_((MessageStatus.failed, MessageStatus.gave_up)),
                 company_condition(actor),
             )
             .order_by(col(OutboxMessage.id).desc())

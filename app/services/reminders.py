@@ -23,7 +23,7 @@ from app.services.context import Actor, insert_many_ignore, reading, writing
 from app.services.errors import Invalid, NotFound
 from app.services.reminder_states import company_states, officials_by_zone
 from app.services.scope import company_condition, require_role
-from app.vocabulary import OFFICIALS, Role
+from app.vocabulary import OFFICIALS, ActionStatus, MessageStatus, Role
 from db.models import (
     Company,
     OutboxMessage,
@@ -139,7 +139,7 @@ def _add_overdue_fixes(
             col(RemediationAction.due_on),
         )
         .join(Company, col(Company.id) == col(RemediationAction.company_id))
-        .where(col(RemediationAction.status) == "open", col(RemediationAction.due_on) < today)
+        .where(col(RemediationAction.status) == ActionStatus.open, col(RemediationAction.due_on) < today)
         .order_by(col(Company.name), col(RemediationAction.criterion_id))
     ).all()
     if not rows:
@@ -184,7 +184,7 @@ def outbox_row(message: Planned, subject: str, body: str, created_by: str) -> di
         "subject": subject,
         "body": body,
         "values": message.values,
-        "status": "queued",
+        "status": MessageStatus.queued,
         "attempts": 0,
         "last_error": "",
         "provider_id": "",

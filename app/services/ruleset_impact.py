@@ -20,7 +20,7 @@ from app.scoring.engine import CompiledRuleSet
 from app.services.context import Actor, reading
 from app.services.rulesets import draft_row, get
 from app.services.scope import require_role
-from app.vocabulary import Role
+from app.vocabulary import Role, Status
 from db.models import Assessment, Company, Period
 
 
@@ -137,7 +137,7 @@ def rescore_check(actor: Actor, *, session: Session | None = None) -> RescoreChe
     with reading(session) as session:
         versions = session.execute(
             sa_select(col(Assessment.ruleset_id), col(Assessment.ruleset_version))
-            .where(col(Assessment.status) != "draft")
+            .where(col(Assessment.status) != Status.draft)
             .distinct()
         ).all()
         for ruleset_id, version in versions:
@@ -146,7 +146,7 @@ def rescore_check(actor: Actor, *, session: Session | None = None) -> RescoreChe
                 sa_select(
                     col(Assessment.id), col(Assessment.total), col(Assessment.level), col(Assessment.answers)
                 ).where(
-                    col(Assessment.status) != "draft",
+                    col(Assessment.status) != Status.draft,
                     col(Assessment.ruleset_id) == ruleset_id,
                     col(Assessment.ruleset_version) == version,
                 )

@@ -16,7 +16,7 @@ from app.services import audit
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
-from app.vocabulary import Role
+from app.vocabulary import Role, RulesetStatus
 from db.models import RuleSetVersion, utcnow
 
 _PUBLISHED: dict[tuple[str, str, int], LoadedRuleSet] = {}
@@ -29,7 +29,7 @@ def get(ruleset_id: str, version: int | None = None, *, session: Session | None 
     url = get_settings().resolved_database_url()
     with reading(session) as session:
         query = select(RuleSetVersion).where(
-            RuleSetVersion.ruleset_id == ruleset_id, RuleSetVersion.status == "published"
+            RuleSetVersion.ruleset_id == ruleset_id, RuleSetVersion.status == RulesetStatus.published
         )
         if version is not None:
             query = query.where(RuleSetVersion.version == version)
@@ -79,7 +79,7 @@ def versions(actor: Actor, *, session: Session | None = None) -> list[VersionInf
             select(RuleSetVersion).order_by(col(RuleSetVersion.ruleset_id), col(RuleSetVersion.version))
         ).all()
     for row in rows:
-        if row.status == "draft" and actor.role != Role.admin:
+        if row.status == RulesetStatus.draft and actor.role != Role.admin:
             continue
         loaded = parse_ruleset(row.text, f"{row.ruleset_id} v{row.version}")
         found.append(
@@ -156,9 +156,9 @@ def publish(actor: Actor, upload_id: int, *, session: Session | None = None) -> 
     require_role(actor, Role.admin)
     with writing(session) as session:
         row = draft_row(session, upload_id)
-        if row.status != "draft":
+        if row.status != RulesetStatus.draft:
             raise Conflict.said("rulesets.already_published")
-        row.status = "published"
+        row.status = RulesetStatus.published
         row.published_at = utcnow()
         session.add(row)
         audit.record(
@@ -176,7 +176,7 @@ def discard(actor: Actor, upload_id: int, *, session: Session | None = None) -> 
     require_role(actor, Role.admin)
     with writing(session) as session:
         row = draft_row(session, upload_id)
-        if row.status != "draft":
+        if row.status != RulesetStatus.draft:
             raise Conflict.said("rulesets.published_is_final")
         session.delete(row)
         audit.record(session, actor, "ruleset.discard", "ruleset", f"{row.ruleset_id} v{row.version}")

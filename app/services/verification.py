@@ -19,6 +19,7 @@ from app.config import get_settings
 from app.services import signing, throttle
 from app.services.context import reading, writing
 from app.services.errors import ServiceError
+from app.vocabulary import Status
 from db.models import Assessment, Company, Period, utcnow
 
 
@@ -110,7 +111,7 @@ def _genuine(assessment_id: str | int, token: str, session: Session | None) -> V
             select(Assessment, Company, Period)
             .join(Company, col(Company.id) == col(Assessment.company_id))
             .join(Period, col(Period.id) == col(Assessment.period_id))
-            .where(col(Assessment.id) == wanted, col(Assessment.status) != "draft")
+            .where(col(Assessment.id) == wanted, col(Assessment.status) != Status.draft)
         ).first()
         if found is None:
             return None
@@ -126,7 +127,7 @@ def _genuine(assessment_id: str | int, token: str, session: Session | None) -> V
         ).first()
     if latest is not None and latest.id != row.id:
         standing = Standing.superseded
-    elif row.status == "returned":
+    elif row.status == Status.returned:
         standing = Standing.returned
     else:
         standing = Standing.current

@@ -19,6 +19,7 @@ from app.inspection.priority import Columns, order_of, shipped_weights, terms_ar
 from app.services import rulesets
 from app.services.context import Actor
 from app.services.scope import company_condition
+from app.vocabulary import InspectionStatus
 from db.models import Assessment, Company, Inspection, Period, PeriodCompany, SubmissionFlag, Zone, utcnow
 
 
@@ -98,7 +99,7 @@ def flags_by_company(session: Session, period: Period) -> dict[int, list[str]]:
 def last_visits(session: Session) -> dict[int, date]:
     query = (
         sa_select(col(Inspection.company_id), func.max(Inspection.visited_on))
-        .where(col(Inspection.status) == "done")
+        .where(col(Inspection.status) == InspectionStatus.done)
         .group_by(col(Inspection.company_id))
     )
     return {company_id: visited for company_id, visited in rows(session, query) if visited is not None}

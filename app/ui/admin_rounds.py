@@ -15,11 +15,16 @@ from app.ui.format import today_vietnam
 from app.ui.session import tr
 from app.ui.text import plain
 from app.ui.widgets import choose_many, service_error
+from app.vocabulary import RulesetStatus
 
 
 def open_round_form(actor: Actor) -> None:
     st.subheader(tr("admin.rounds.open"))
-    usable = [v for v in rulesets.versions(actor) if v.complete and v.status in ("shipped", "published")]
+    usable = [
+        v
+        for v in rulesets.versions(actor)
+        if v.complete and v.status in (RulesetStatus.shipped, RulesetStatus.published)
+    ]
     zones = list_zones()
     names = {z.id: z.name for z in zones}
     with st.form("open_round"):

@@ -16,6 +16,7 @@ from app.ui.format import index, rn, signed
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
+from app.vocabulary import RulesetStatus
 
 if TYPE_CHECKING:
     from app.services.rulesets import VersionInfo
@@ -44,7 +45,7 @@ def show_ruleset_problems(error: ServiceError) -> None:
 
 def drafts_and_impact(actor: Actor) -> None:
     # read again, not the page's list: a draft stored earlier in this same run must show at once
-    drafts = [v for v in rulesets.versions(actor) if v.status == "draft"]
+    drafts = [v for v in rulesets.versions(actor) if v.status == RulesetStatus.draft]
     if not drafts:
         return
     st.subheader(tr("admin.rulesets.drafts"))

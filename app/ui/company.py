@@ -18,6 +18,7 @@ from app.ui.questionnaire import answers_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
+from app.vocabulary import Status
 
 
 def pick_company(actor: Actor) -> int | None:
@@ -98,7 +99,7 @@ def doubts(actor: Actor, latest: AssessmentView) -> None:
 
 
 def review_actions(actor: Actor, latest: AssessmentView) -> None:
-    if actor.role not in REVIEWERS or not latest.is_latest or latest.status != "submitted":
+    if actor.role not in REVIEWERS or not latest.is_latest or latest.status != Status.submitted:
         return
     st.markdown(f"**{tr('detail.review')}**")
     if latest.resubmission:

@@ -16,6 +16,7 @@ from app.ui.format import day, index, rn
 from app.ui.session import lang, tr
 from app.ui.text import plain
 from app.ui.widgets import level_badge, service_error
+from app.vocabulary import Status
 from db.models import Period
 
 
@@ -47,7 +48,7 @@ def other_rounds(actor: Actor, state: CompanyRound) -> None:
                 choice.status, "home.start"
             )
             if right.button(tr(label), key=f"round_{choice.period.id}", width="stretch"):
-                go_to_round(actor, choice.period, start=choice.status != "draft")
+                go_to_round(actor, choice.period, start=choice.status != Status.draft)
 
 
 def latest_level(state: CompanyRound) -> None:

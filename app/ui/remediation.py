@@ -15,6 +15,7 @@ from app.ui.format import day
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.widgets import service_error
+from app.vocabulary import ActionStatus
 
 
 def _due(action: remediation.ActionView) -> str:
@@ -45,14 +46,14 @@ def action_plan(actor: Actor, today: date) -> None:
                 tr("fix.col.steps"): "; ".join(step.get(lang(), "") for step in a.steps),
                 tr("fix.col.due"): _due(a),
                 tr("fix.col.owner"): a.owner,
-                tr("fix.col.done"): a.status in ("done", "fixed"),
+                tr("fix.col.done"): a.status in (ActionStatus.done, ActionStatus.fixed),
                 tr("fix.col.status"): tr(f"fix.status.{a.status}")
                 + (f" ({tr(f'fix.by.{a.closed_by}')})" if a.closed_by else ""),
             }
             for a in actions
         ]
     ).set_index("id")
-    fixed = [a.id for a in actions if a.status == "fixed"]
+    fixed = [a.id for a in actions if a.status == ActionStatus.fixed]
     edited = st.data_editor(
         frame,
         key="fix_editor",
@@ -70,7 +71,7 @@ def action_plan(actor: Actor, today: date) -> None:
                 edited.loc[action.id, tr("fix.col.owner")],
                 bool(edited.loc[action.id, tr("fix.col.done")]),
             )
-            if owner != action.owner or done != (action.status == "done"):
+            if owner != action.owner or done != (action.status == ActionStatus.done):
                 try:
                     remediation.update(actor, action.id, owner=str(owner or ""), done=done)
                 except ServiceError as error:

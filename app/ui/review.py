@@ -22,6 +22,7 @@ from app.ui.result import level_box
 from app.ui.session import lang, tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
+from app.vocabulary import Status
 
 
 def start_or_stop(actor: Actor, state: CompanyRound) -> NoReturn:
@@ -35,10 +36,10 @@ def start_or_stop(actor: Actor, state: CompanyRound) -> NoReturn:
     if state.submission is not None:
         st.success(tr("assessment.already_submitted", at=when(state.submission.submitted_at)))
         review = state.submission.latest_review
-        if state.submission.status == "returned" and review is not None:
+        if state.submission.status == Status.returned and review is not None:
             st.warning(tr("assessment.returned", comment=plain(review.text(lang()), 2000)))
         label = tr(
-            "assessment.correct" if state.submission.status == "returned" else "assessment.new_version"
+            "assessment.correct" if state.submission.status == Status.returned else "assessment.new_version"
         )
     if st.button(label, type="primary", key="start_draft") and period.id is not None:
         try:

@@ -25,8 +25,9 @@ from app.services.context import Actor, snapshot, writing
 from app.services.errors import Invalid, NotFound
 from app.services.exportlog import log_export
 from app.services.monitoring import Filters
+from app.services.periods import round_of
 from app.services.register import allocate_number
-from app.services.reports import heading_data, line_of, note_of, period_of, summary_of
+from app.services.reports import heading_data, line_of, note_of, summary_of
 from app.services.scope import require_role
 from app.vocabulary import Role
 from db.models import Period, as_utc, utcnow
@@ -45,7 +46,7 @@ def chairman_report(
     trend are read, not the whole year's."""
     require_role(actor, Role.ict, Role.admin)
     with snapshot(session) as session:  # every figure from one state of the data
-        period = period_of(period_id, session)
+        period = round_of(session, period_id)
         if period.id is None:
             raise NotFound.said("reports.no_round")
         ruleset = ruleset_of(period, session=session).ruleset

@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 from app.assessment.schema import high_levels
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, reading
-from app.services.monitoring import Filters, apply_filters, latest_join, period_row
+from app.services.monitoring import Filters, apply_filters, latest_join
+from app.services.periods import round_of
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, Status
 from db.models import Assessment, Company, Period, PeriodCompany, Zone
@@ -75,7 +76,7 @@ def company_rows(
     of the exports: one query, every filter in SQL."""
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
-        period = period_row(session, period_id)
+        period = round_of(session, period_id)
         loaded = ruleset_of(period, session=session)
         order = [lv.id for lv in loaded.ruleset.levels]
         previous_id = session.exec(

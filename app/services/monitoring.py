@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.exports.report import Filing
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, reading
-from app.services.errors import NotFound
+from app.services.periods import round_of
 from app.services.scope import company_condition, require_role, zone_condition
 from app.vocabulary import OFFICIALS
 from db.models import Assessment, Company, Period, PeriodCompany, Zone
@@ -82,13 +82,6 @@ class Overview:
         return sum(level.workers for level in self.levels)
 
 
-def period_row(session: Session, period_id: int) -> Period:
-    period: Period | None = session.get(Period, period_id)
-    if period is None:
-        raise NotFound.said("assessments.no_round")
-    return period
-
-
 def apply_filters(query: Any, filters: Filters) -> Any:
     """The sidebar's filters on any select that joins Company (SQLModel's and SQLAlchemy's select
     types differ, hence Any)."""
@@ -119,7 +112,7 @@ def filing(
 ) -> Filing:
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
-        period = period_row(session, period_id)
+        period = round_of(session, period_id)
         query = (
             select(
                 func.count(),
@@ -153,7 +146,7 @@ def overview(
     operate, and per zone or district the filing, levels and adoption. Three queries."""
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
-        period = period_row(session, period_id)
+        period = round_of(session, period_id)
         level_order = [lv.id for lv in ruleset_of(period, session=session).ruleset.levels]
         on_time = case((col(Assessment.first_submitted_at) <= period.due_at, 1), else_=0)
         late = case((col(Assessment.first_submitted_at) > period.due_at, 1), else_=0)

@@ -25,6 +25,20 @@ def due_at_utc(due_on: date) -> datetime:
     return datetime.combine(due_on + timedelta(days=1), time(0, 0), tzinfo=UTC) - VIETNAM
 
 
+def round_of(session: Session, period_id: int | None) -> Period:
+    """The round with this id, or with None the newest (by opening day, then id): the one lookup
+    every service uses, so "no such round" is said one way."""
+    if period_id is None:
+        period = session.exec(
+            select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
+        ).first()
+    else:
+        period = session.get(Period, period_id)
+    if period is None:
+        raise NotFound.said("assessments.no_round")
+    return period
+
+
 @dataclass(frozen=True)
 class Expected:
     """Who must file: everyone, or the companies of some zones / districts."""

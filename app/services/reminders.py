@@ -20,7 +20,8 @@ from app.notify.planner import Planned, Unreachable
 from app.notify.rules import LoadedRules
 from app.services import audit
 from app.services.context import Actor, insert_many_ignore, reading, writing
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Invalid
+from app.services.periods import round_of
 from app.services.reminder_states import company_states, officials_by_zone
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, ActionStatus, MessageStatus, Role
@@ -80,10 +81,7 @@ class RoundPlan:
 
 def _rounds(session: Session, now: datetime, period_id: int | None) -> list[Period]:
     if period_id is not None:
-        period = session.get(Period, period_id)
-        if period is None:
-            raise NotFound.said("reports.no_round")
-        return [period]
+        return [round_of(session, period_id)]
     return planner.due_rounds(session.exec(select(Period).order_by(col(Period.opens_on))).all(), now)
 
 
@@ -223,9 +221,8 @@ def manual(
     now = now or datetime.now(UTC)
     configured = {name for name, ok in configured_channels().items() if ok}
     with reading(session) as session:
-        period = session.get(Period, period_id)
-        if period is None or period.id is None:
-            raise NotFound.said("reports.no_round")
+        period = round_of(session, period_id)
+        assert period.id is not None  # a stored round
         loaded = current_rules(session=session)
         allowed = set(
             session.exec(

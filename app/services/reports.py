@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 import yaml
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.assessment.schema import RuleSet
 from app.config import ROOT
@@ -23,14 +23,14 @@ from app.formatting import VIETNAM
 from app.i18n import t
 from app.services import lists, monitoring
 from app.services.assessments import ruleset_of
-from app.services.context import Actor, reading, snapshot, writing
+from app.services.context import Actor, snapshot, writing
 from app.services.errors import NotFound
 from app.services.exportlog import log_export
 from app.services.lists import CompanyRow
 from app.services.monitoring import Filters
+from app.services.periods import round_of
 from app.services.scope import require_role
 from app.vocabulary import OFFICIALS
-from db.models import Period
 
 
 @cache
@@ -118,19 +118,6 @@ def log_export_of(
         log_export(session, actor, report, filters, rows)
 
 
-def period_of(period_id: int | None, session: Session | None = None) -> Period:
-    with reading(session) as session:
-        if period_id is None:
-            period = session.exec(
-                select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
-            ).first()
-        else:
-            period = session.get(Period, period_id)
-    if period is None:
-        raise NotFound.said("reports.no_round")
-    return period
-
-
 # -- the officials' workbook ----------------------------------------------------------------------
 
 
@@ -145,7 +132,7 @@ def overview_report(
 ) -> OverviewReport:
     require_role(actor, *OFFICIALS)
     with snapshot(session) as session:  # the summary and the rows agree
-        period = period_of(period_id, session)
+        period = round_of(session, period_id)
         if period.id is None:
             raise NotFound.said("reports.no_round")
         ruleset = ruleset_of(period, session=session).ruleset

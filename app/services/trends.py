@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from app.services.context import Actor, reading
 from app.services.lists import EVERYONE
-from app.services.monitoring import Filters, apply_filters, period_row
+from app.services.monitoring import Filters, apply_filters
+from app.services.periods import round_of
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, Role
 from db.models import Assessment, Company, Period, PeriodCompany
@@ -47,7 +48,7 @@ def trend(
     with reading(session) as session:
         chosen = select(Period)
         if until_period_id is not None:
-            until = period_row(session, until_period_id)
+            until = round_of(session, until_period_id)
             chosen = chosen.where(
                 (col(Period.opens_on) < until.opens_on)
                 | ((col(Period.opens_on) == until.opens_on) & (col(Period.id) <= until.id))

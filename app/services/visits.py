@@ -21,13 +21,13 @@ from app.services import audit, rulesets, visit_inputs
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
 from app.services.exportlog import log_export
+from app.services.periods import round_of
 from app.services.register import allocate_number
 from app.services.reports import heading_data
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
 from db.models import (
     Company,
-    Period,
     PlannedVisit,
     User,
     VisitPlan,
@@ -95,13 +95,6 @@ def planning_day() -> date:
     return (utcnow() + VIETNAM).date()
 
 
-def _period(session: Session, period_id: int) -> Period:
-    period = session.get(Period, period_id)
-    if period is None:
-        raise NotFound.said("assessments.no_round")
-    return period
-
-
 def _visit_row(
     company: Any,
     level: str | None,
@@ -156,7 +149,7 @@ def propose(
     if not 1 <= visits <= MAX_VISITS:
         raise Invalid.said("visits.count", field="visits", most=MAX_VISITS)
     with reading(session) as session:
-        period = _period(session, period_id)
+        period = round_of(session, period_id)
         found = visit_inputs.ranked(session, actor, period, zone_id, district, today or planning_day())
         if not found.order:
             raise Invalid.said("visits.none_in_scope", field="zone")
@@ -243,7 +236,7 @@ def get_plan(actor: Actor, plan_id: int, *, session: Session | None = None) -> S
         plan = session.get(VisitPlan, plan_id)
         if plan is None:
             raise NotFound.said("visits.no_plan")
-        period = _period(session, plan.period_id)
+        period = round_of(session, plan.period_id)
         visits = (
             session.execute(
                 sa_select(PlannedVisit)
@@ -320,7 +313,7 @@ def list_plans(actor: Actor, *, session: Session | None = None) -> list[tuple[in
 
 
 def _level_names(session: Session, plan: SavedPlan, lang: str) -> dict[str, str]:
-    period = _period(session, plan.period_id)
+    period = round_of(session, plan.period_id)
     loaded = rulesets.get(period.ruleset_id, period.ruleset_version, session=session)
     return {lv.id: lv.label.get(lang) for lv in loaded.ruleset.levels}
 

@@ -13,6 +13,7 @@ from app.config import ROOT, get_settings
 from app.services import lists, monitoring, periods, trends
 from app.services.auth import actor_for
 from app.services.context import unit_of_work
+from app.services.filters import Filters
 from bench.harness import Figure, best_of
 from bench.monitoring import _database, _ensure_seeded
 from db.models import User
@@ -31,7 +32,7 @@ def _page_figures(label: str, url: str, companies: int, periods_count: int) -> l
         assert period is not None and period.id is not None
 
         def database_only() -> None:
-            filters = monitoring.Filters()
+            filters = Filters()
             monitoring.overview(ict, period.id, filters)  # type: ignore[arg-type]  # a stored row's id is never None
             trends.trend(ict, filters, 12)
             lists.company_rows(ict, period.id, filters, filed=True)  # type: ignore[arg-type]  # a stored row's id is never None

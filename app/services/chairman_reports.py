@@ -24,7 +24,7 @@ from app.services.assessments import ruleset_of
 from app.services.context import Actor, snapshot, writing
 from app.services.errors import Invalid, NotFound
 from app.services.exportlog import log_export
-from app.services.monitoring import Filters
+from app.services.filters import Filters
 from app.services.periods import round_of
 from app.services.register import allocate_number
 from app.services.reports import heading_data, line_of, note_of, summary_of

@@ -7,31 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.exports.report import Filing
 from app.services.assessments import ruleset_of
 from app.services.context import Actor, reading
+from app.services.filters import NO_FILTERS, Filters, apply_filters
 from app.services.periods import round_of
 from app.services.scope import company_condition, require_role, zone_condition
 from app.vocabulary import OFFICIALS
 from db.models import Assessment, Company, Period, PeriodCompany, Zone
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The filters of the officials' pages; they carry into the exports."""
-
-    zone_ids: tuple[str, ...] = ()
-    districts: tuple[str, ...] = ()
-    sectors: tuple[str, ...] = ()
-    levels: tuple[str, ...] = ()
-    search: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items() if v}
 
 
 @dataclass(frozen=True)
@@ -82,23 +69,6 @@ class Overview:
         return sum(level.workers for level in self.levels)
 
 
-def apply_filters(query: Any, filters: Filters) -> Any:
-    """The sidebar's filters on any select that joins Company (SQLModel's and SQLAlchemy's select
-    types differ, hence Any)."""
-    if filters.zone_ids:
-        query = query.where(col(Company.zone_id).in_(filters.zone_ids))
-    if filters.districts:
-        query = query.where(col(Company.district).in_(filters.districts))
-    if filters.sectors:
-        query = query.where(col(Company.sector).in_(filters.sectors))
-    if filters.levels:
-        query = query.where(col(Assessment.level).in_(filters.levels))
-    if filters.search:
-        pattern = f"%{filters.search.strip().lower()}%"
-        query = query.where(or_(func.lower(Company.name).like(pattern), col(Company.tax_code).like(pattern)))
-    return query
-
-
 def latest_join() -> Any:
     return and_(
         col(Assessment.company_id) == PeriodCompany.company_id,
@@ -108,7 +78,7 @@ def latest_join() -> Any:
 
 
 def filing(
-    actor: Actor, period_id: int, filters: Filters = Filters(), *, session: Session | None = None
+    actor: Actor, period_id: int, filters: Filters = NO_FILTERS, *, session: Session | None = None
 ) -> Filing:
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
@@ -140,7 +110,7 @@ def _empty_area() -> dict[str, Any]:
 
 
 def overview(
-    actor: Actor, period_id: int, filters: Filters = Filters(), *, session: Session | None = None
+    actor: Actor, period_id: int, filters: Filters = NO_FILTERS, *, session: Session | None = None
 ) -> Overview:
     """The first screen of every official: filing, levels (companies and workers), who may not
     operate, and per zone or district the filing, levels and adoption. Three queries."""

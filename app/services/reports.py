@@ -26,8 +26,8 @@ from app.services.assessments import ruleset_of
 from app.services.context import Actor, snapshot, writing
 from app.services.errors import NotFound
 from app.services.exportlog import log_export
+from app.services.filters import Filters
 from app.services.lists import CompanyRow
-from app.services.monitoring import Filters
 from app.services.periods import round_of
 from app.services.scope import require_role
 from app.vocabulary import OFFICIALS

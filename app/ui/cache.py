@@ -15,8 +15,9 @@ import streamlit as st
 from app.config import get_settings
 from app.services import freshness, lists, monitoring, trends, visits
 from app.services.context import Actor
+from app.services.filters import Filters
 from app.services.lists import CompanyRow, MapPoint
-from app.services.monitoring import Filters, Overview
+from app.services.monitoring import Overview
 from app.services.trends import TrendRow
 from app.services.visits import Proposal
 

@@ -11,7 +11,7 @@ from app.exports import ods
 from app.services import company_reports, reports
 from app.services.context import Actor
 from app.services.errors import ServiceError
-from app.services.monitoring import Filters
+from app.services.filters import Filters
 from app.ui.session import lang, tr
 from app.ui.widgets import service_error
 

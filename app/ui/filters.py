@@ -11,7 +11,7 @@ from app.services import monitoring, periods
 from app.services.assessments import ruleset_of
 from app.services.companies import list_zones
 from app.services.context import Actor
-from app.services.monitoring import Filters
+from app.services.filters import Filters
 from app.ui.format import day, rn, today_vietnam
 from app.ui.session import lang, tr
 from app.ui.widgets import choose_many

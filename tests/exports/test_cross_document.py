@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from app.services import chairman_reports, reports
 from app.services.context import unit_of_work
-from app.services.monitoring import Filters
+from app.services.filters import Filters
 from db.models import Assessment
 from tests.databases import rows
 from tests.exports.test_figures import text_of

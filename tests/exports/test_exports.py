@@ -26,7 +26,7 @@ from app.services import (
     verification,
 )
 from app.services.context import unit_of_work
-from app.services.monitoring import Filters
+from app.services.filters import Filters
 from app.services.periods import Expected
 from db.models import ExportLog
 from tests.databases import scalar

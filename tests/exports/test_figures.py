@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from app.assessment import registry
 from app.formatting import number, percent
 from app.services import assessments, chairman_reports, company_reports, reports
-from app.services.monitoring import Filters
+from app.services.filters import Filters
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.services import lists, monitoring, periods, trends
-from app.services.monitoring import Filters
+from app.services.filters import Filters
 from app.services.periods import Expected
 from tests.databases import rows, scalar
 from tests.services.helpers import actor, latest_period_id

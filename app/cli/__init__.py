@@ -1,5 +1,7 @@
 """`python -m app.cli …`: the same use cases as the app, for scripts, operators and scheduled jobs.
-The commands live in `cli_scoring.py` and `cli_admin.py`; this module assembles them.
+One module per command group (`scoring`, `admin`, `remind`, `inspections`, `deploy`; `common` holds
+what they share); this package assembles them, and `__main__` runs it. Each command is an edge:
+it opens the unit of work its action runs in.
 
 Exit codes are a contract: 0 done, 2 bad input (invalid answers, a malformed rule set, an unknown id),
 with the error on stderr.
@@ -11,12 +13,12 @@ import sys
 
 import typer
 
-from app.cli_admin import backup_command, companies_app, export_app, prepare_command, restore_command
-from app.cli_common import BAD_INPUT
-from app.cli_deploy import deploy_app
-from app.cli_inspect import flags_command, visits_app
-from app.cli_remind import remind_app, worker_command
-from app.cli_scoring import rulesets_app, score_command
+from app.cli.admin import backup_command, companies_app, export_app, prepare_command, restore_command
+from app.cli.common import BAD_INPUT
+from app.cli.deploy import deploy_app
+from app.cli.inspections import flags_command, visits_app
+from app.cli.remind import remind_app, worker_command
+from app.cli.scoring import rulesets_app, score_command
 
 app = typer.Typer(
     add_completion=False,
@@ -65,7 +67,3 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()

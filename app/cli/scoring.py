@@ -14,7 +14,7 @@ from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.assessment.guards import TooLarge, check_json_depth, limits
 from app.assessment.loader import LoadedRuleSet, RuleSetError, load_ruleset_file
-from app.cli_common import fail, prepared
+from app.cli.common import fail, prepared
 from app.scoring import ScoreResult, recommend, score
 
 rulesets_app = typer.Typer(no_args_is_help=True, help="Browse and check rule sets.")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_common import fail, prepared
+from app.cli.common import fail, prepared
 
 PeriodOption = Annotated[int | None, typer.Option("--period", help="round id; default: the latest")]
 LangOption = Annotated[str, typer.Option("--lang", help="vi or en")]

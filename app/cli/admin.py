@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_common import BAD_INPUT, fail, prepared
+from app.cli.common import BAD_INPUT, fail, prepared
 
 export_app = typer.Typer(
     no_args_is_help=True, help="Excel and PDF reports (province-wide, audited as `cli`)."
@@ -37,7 +37,7 @@ def export_xlsx(
     from app.services import reports
     from app.services.context import CLI_ACTOR
     from app.services.errors import ServiceError
-    from app.services.monitoring import Filters
+    from app.services.filters import Filters
 
     prepared()
     try:

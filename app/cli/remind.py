@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_common import fail, prepared
+from app.cli.common import fail, prepared
 
 remind_app = typer.Typer(no_args_is_help=True, help="Đôn đốc: reminders to companies that have not filed.")
 

@@ -328,8 +328,8 @@ def submit(
             )
         )
         if rowcount(claimed) != 1:  # another request submitted it between our read and our write
-            session.rollback()
-            again = _own_row(session, actor, assessment_id)
+            session.expire(row)  # read it again as that request left it (not a rollback: the
+            again = _own_row(session, actor, assessment_id)  # session may be the caller's)
             if again.idempotency_key == idempotency_key:
                 return _view(session, again)
             raise Conflict.said("assessments.already_submitted")

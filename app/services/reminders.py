@@ -18,7 +18,7 @@ from app.formatting import day
 from app.notify import planner, rules
 from app.notify.planner import Planned, Unreachable
 from app.notify.rules import LoadedRules
-from app.services import audit
+from app.services import audit, outbox
 from app.services.context import Actor, insert_many_ignore, reading, writing
 from app.services.errors import Invalid
 from app.services.periods import round_of
@@ -249,3 +249,28 @@ def queue_manual(actor: Actor, preview: ManualPreview, *, session: Session | Non
         made = insert_many_ignore(session, OutboxMessage, rows)
         audit.record(session, actor, "reminders.manual", "outbox", made, after={"messages": made})
     return made
+
+
+@dataclass(frozen=True)
+class SentNow:
+    queued: int
+    delivery: outbox.DrainReport
+
+
+def send_now(actor: Actor, preview: ManualPreview, *, now: datetime | None = None) -> SentNow:
+    """ "Nhắc ngay", confirmed: the messages queued and audited as the official's in one unit of
+    work, then delivered at once (only these keys, not the backlog). Delivery is not inside that
+    unit on purpose: it waits on gateways, and a message once queued is kept and retried by the
+    worker even if this request dies. Its outcome is audited as the official's too."""
+    queued = queue_manual(actor, preview)
+    report = outbox.drain(now or datetime.now(UTC), only=frozenset(m.key for m in preview.messages))
+    with writing(None) as session:
+        audit.record(
+            session,
+            actor,
+            "reminders.sent_now",
+            "outbox",
+            queued,
+            after={"sent": report.sent, "failed": report.failed, "retrying": report.retrying},
+        )
+    return SentNow(queued, report)

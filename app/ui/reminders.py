@@ -3,14 +3,12 @@ now" with a confirmation (Lists), failed sends, the admins' rules editor, the co
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
 from app.notify import rules
 from app.notify.templates import sms_length
-from app.services import outbox, reminder_effect, reminders
+from app.services import reminder_effect, reminders
 from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
 from app.services.lists import CompanyRow
@@ -82,10 +80,10 @@ def remind_now(actor: Actor, period_id: int, rows: list[CompanyRow]) -> None:
             if st.button(
                 tr("reminders.confirm", count=len(preview.messages)), type="primary", key="remind_confirm"
             ):
-                queued = reminders.queue_manual(actor, preview)
                 with st.spinner(tr("reminders.sending")):
-                    report = outbox.drain(datetime.now(UTC), only=frozenset(m.key for m in preview.messages))
-                st.success(tr("reminders.done", queued=queued, sent=report.sent, failed=report.failed))
+                    done = reminders.send_now(actor, preview)
+                report = done.delivery
+                st.success(tr("reminders.done", queued=done.queued, sent=report.sent, failed=report.failed))
                 for channel, problem in sorted(report.misconfigured.items()):
                     st.error(
                         tr(

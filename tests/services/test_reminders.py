@@ -201,6 +201,30 @@ def test_an_official_reminds_chosen_non_filers_in_scope_once_a_day(
     assert reminders.queue_manual(board, tomorrow) == 1
 
 
+def test_remind_now_is_one_service_call_audited_as_the_official(
+    no_reminders_yet: str, smtp: SmtpServer
+) -> None:
+    """The page's "Nhắc ngay" confirmed: queued and audited, delivered at once (only these keys),
+    and the delivery's outcome recorded against the official who pressed it."""
+    period_id, _, moment = _due_day(no_reminders_yet)
+    board = actor("zone_board")
+    inside = [r[0] for r in rows(no_reminders_yet, NON_FILERS + " AND c.zone_id LIKE 'kcn-%'", p=period_id)]
+    preview = reminders.manual(board, period_id, inside[:2], moment)
+    done = reminders.send_now(board, preview, now=moment)
+    assert done.queued == 2 and done.delivery.sent == 2 and done.delivery.failed == 0
+    assert len(smtp.box.messages) == 2
+    sent = scalar(
+        no_reminders_yet, "SELECT count(*) FROM outboxmessage WHERE status = 'sent' AND reason = 'manual'"
+    )
+    assert sent == 2
+    event = rows(
+        no_reminders_yet,
+        "SELECT actor, after FROM auditevent WHERE action = 'reminders.sent_now'",
+    )
+    assert len(event) == 1 and event[0][0] == "demo.zoneboard"
+    assert '"sent": 2' in str(event[0][1]).replace("'", '"')
+
+
 def test_the_effect_figures_match_sql(no_reminders_yet: str, smtp: SmtpServer) -> None:
     period_id, _, moment = _due_day(no_reminders_yet)
     _send(moment, period_id)

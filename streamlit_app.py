@@ -9,6 +9,7 @@ from app.bootstrap import prepare_database
 from app.config import UnsafeSettings, get_settings
 from app.i18n import LANGUAGES
 from app.services.auth import must_change_password
+from app.services.context import page_run
 from app.ui.session import current_actor, log_out, tr
 from app.ui.style import close_sidebar_after_navigation, localize_streamlit_defaults
 from app.ui.widgets import database_failure
@@ -77,30 +78,37 @@ PAGES = {
     ],
 }
 
-# anyone may open a verification link from a printed report, logged in or not
-verify_page = st.Page("app/pages/verify.py", title=tr("nav.verify"), url_path="verify", visibility="hidden")
-actor = current_actor()
-if actor is None:
-    login = st.Page("app/pages/login.py", title=tr("nav.login"), icon=":material/login:", default=True)
-    page = st.navigation([login, verify_page], position="hidden")
-else:
-    password_page = st.Page("app/pages/change_password.py", title=tr("nav.password"), icon=":material/key:")
-    if must_change_password(actor.user_id):  # type: ignore[arg-type]
-        pages = [password_page]  # after an admin reset, nothing else until the password is changed
+# The run is one unit of work: every read it makes shares one read-only transaction (see
+# app.services.context.page_run); an action's write is a unit of its own.
+with page_run():
+    # anyone may open a verification link from a printed report, logged in or not
+    verify_page = st.Page(
+        "app/pages/verify.py", title=tr("nav.verify"), url_path="verify", visibility="hidden"
+    )
+    actor = current_actor()
+    if actor is None:
+        login = st.Page("app/pages/login.py", title=tr("nav.login"), icon=":material/login:", default=True)
+        page = st.navigation([login, verify_page], position="hidden")
     else:
-        pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]
-        pages.append(password_page)
-    page = st.navigation([*pages, verify_page])
-    if st.session_state.pop("password_changed", False):
-        st.toast(tr("password.done"), icon=":material/check_circle:")
-        st.switch_page(pages[0])
-    with st.sidebar:
-        st.caption(tr("session.signed_in_as", username=actor.username, role=tr(f"role.{actor.role}")))
-        if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):
-            log_out()
-            st.rerun()
-close_sidebar_after_navigation(page.url_path)
-try:
-    page.run()
-except SQLAlchemyError as failure:
-    database_failure(failure)
+        password_page = st.Page(
+            "app/pages/change_password.py", title=tr("nav.password"), icon=":material/key:"
+        )
+        if must_change_password(actor.user_id):  # type: ignore[arg-type]
+            pages = [password_page]  # after an admin reset, nothing else until the password is changed
+        else:
+            pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]
+            pages.append(password_page)
+        page = st.navigation([*pages, verify_page])
+        if st.session_state.pop("password_changed", False):
+            st.toast(tr("password.done"), icon=":material/check_circle:")
+            st.switch_page(pages[0])
+        with st.sidebar:
+            st.caption(tr("session.signed_in_as", username=actor.username, role=tr(f"role.{actor.role}")))
+            if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):
+                log_out()
+                st.rerun()
+    close_sidebar_after_navigation(page.url_path)
+    try:
+        page.run()
+    except SQLAlchemyError as failure:
+        database_failure(failure)

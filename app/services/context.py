@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,12 +44,51 @@ def engine(*, read: bool = False) -> Engine:
     return get_engine(url)
 
 
+_RUN: ContextVar[Session | None] = ContextVar("zonerisk_page_run", default=None)
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """The unit of work of one page run, opened at the Streamlit edge (streamlit_app.py) around
+    the whole run: every read the run makes without a session of its own (the round chooser, the
+    cached figures' data version, the tables, the charts) goes through one read-only transaction
+    on the reads' engine, so a page shows one state of the data and takes one connection, not one
+    per helper. It begins at the first read (a run that reads nothing opens nothing).
+
+    A write in the run (a button's action) is its own unit, as before: `writing()` first ends this
+    read so that what the page shows after the write includes it. Why a context variable rather
+    than a `session=` passed through every ui helper: the reads of a page are spread over dozens
+    of pieces, and a read that forgot its argument would silently open a second transaction;
+    here none can. A service called with a session uses that one, as always."""
+    if _RUN.get() is not None:  # nested (a page run inside a page run): the outer one owns it
+        yield
+        return
+    bind = engine(read=True)
+    if bind.dialect.name == "postgresql":  # one snapshot for the whole page, as `snapshot` gives
+        bind = bind.execution_options(isolation_level="REPEATABLE READ")
+    session = Session(bind, expire_on_commit=False)
+    token = _RUN.set(session)
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+        session.close()  # it only read; closing detaches what it loaded without expiring it
+
+
+def _run_unit() -> Session | None:
+    return _RUN.get()
+
+
 @contextmanager
 def reading(session: Session | None) -> Iterator[Session]:
     """The caller's unit of work when it passes one (an action combining several reads sees one
-    state of the data), else a read of its own."""
+    state of the data), else the page run's (see `page_run`), else a read of its own."""
     if session is not None:
         yield session
+        return
+    run = _run_unit()
+    if run is not None:
+        yield run
         return
     with unit_of_work(read_only=True) as own:
         yield own
@@ -65,6 +105,10 @@ def writing(session: Session | None) -> Iterator[Session]:
     if session is not None:
         yield session
         return
+    run = _run_unit()
+    if run is not None:  # end the page's read, so that the reads after this write see it; what it
+        run.expunge_all()  # loaded stays as it was read (as with a unit of its own), not expired
+        run.rollback()
     with unit_of_work(write=True) as own:
         yield own
 
@@ -76,6 +120,10 @@ def snapshot(session: Session | None = None) -> Iterator[Session]:
     of work is used as it is: its isolation was chosen when it began."""
     if session is not None:
         yield session
+        return
+    run = _run_unit()
+    if run is not None:  # the page's one read: every figure of the page from one state already
+        yield run
         return
     with unit_of_work(read_only=True) as session:
         if session.get_bind().dialect.name == "postgresql":

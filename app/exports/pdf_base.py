@@ -88,6 +88,13 @@ def styles() -> dict[str, ParagraphStyle]:
     cell = ParagraphStyle(
         "cell", parent=plain, fontSize=decree.TABLE_SIZE, leading=decree.TABLE_LEADING, wordWrap="LTR"
     )
+
+    def sized(name: str, parent: ParagraphStyle, size: float, font: str | None = None) -> ParagraphStyle:
+        """A style at one of the decree's sizes, its lines 2 pt apart."""
+        return ParagraphStyle(
+            name, parent=parent, fontName=font or parent.fontName, fontSize=size, leading=size + 2
+        )
+
     return {
         "base": base,
         "small": ParagraphStyle(
@@ -95,23 +102,9 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         "center": center,
         "center_bold": ParagraphStyle("center_bold", parent=center, fontName=BOLD),
-        "heading": ParagraphStyle(
-            "heading", parent=center, fontSize=decree.ISSUER_SIZE, leading=decree.ISSUER_SIZE + 2
-        ),
-        "heading_bold": ParagraphStyle(
-            "heading_bold",
-            parent=center,
-            fontName=BOLD,
-            fontSize=decree.ISSUER_SIZE,
-            leading=decree.ISSUER_SIZE + 2,
-        ),
-        "nation": ParagraphStyle(
-            "nation",
-            parent=center,
-            fontName=BOLD,
-            fontSize=decree.NATION_SIZE,
-            leading=decree.NATION_SIZE + 2,
-        ),
+        "heading": sized("heading", center, decree.ISSUER_SIZE),
+        "heading_bold": sized("heading_bold", center, decree.ISSUER_SIZE, BOLD),
+        "nation": sized("nation", center, decree.NATION_SIZE, BOLD),
         "dateline": ParagraphStyle("dateline", parent=center, fontName=ITALIC),
         "title": ParagraphStyle(
             "title", parent=center, fontName=BOLD, fontSize=decree.TITLE_SIZE, leading=decree.TITLE_SIZE + 4
@@ -122,20 +115,10 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": cell,
         "cell_bold": ParagraphStyle("cell_bold", parent=cell, fontName=BOLD),
         "cell_center": ParagraphStyle("cell_center", parent=cell, alignment=TA_CENTER),
-        "recipients_head": ParagraphStyle(
-            "recipients_head",
-            parent=plain,
-            fontName=BOLD_ITALIC,
-            fontSize=decree.RECIPIENTS_HEAD_SIZE,
-            leading=decree.RECIPIENTS_HEAD_SIZE + 2,
-        ),
-        "recipients": ParagraphStyle(
-            "recipients", parent=plain, fontSize=decree.RECIPIENTS_SIZE, leading=decree.RECIPIENTS_SIZE + 2
-        ),
+        "recipients_head": sized("recipients_head", plain, decree.RECIPIENTS_HEAD_SIZE, BOLD_ITALIC),
+        "recipients": sized("recipients", plain, decree.RECIPIENTS_SIZE),
         "sign_hint": ParagraphStyle("sign_hint", parent=center, fontName=ITALIC, fontSize=decree.TABLE_SIZE),
-        "footnote": ParagraphStyle(
-            "footnote", parent=plain, fontSize=decree.RECIPIENTS_SIZE, leading=decree.RECIPIENTS_SIZE + 2
-        ),
+        "footnote": sized("footnote", plain, decree.RECIPIENTS_SIZE),
     }
 
 

@@ -201,6 +201,107 @@ def _inspections(line: InspectionLine, lang: str, s: dict[str, Any]) -> list[Any
     return parts
 
 
+Story = list[Any]
+
+
+def _filing(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Story:
+    """Section I: who filed, adoption, đôn đốc, and filing by area."""
+    lang, f = report.lang, report.filing
+    filed = L(
+        "chairman.filing_line",
+        lang,
+        expected=f.expected,
+        submitted=f.submitted,
+        share=share(f.submitted / f.expected if f.expected else None, lang),
+        on_time=f.on_time,
+        late=f.late,
+        missing=f.missing,
+    )
+    adoption = L(
+        "chairman.adoption_line",
+        lang,
+        bluezone=share(report.adoption[0], lang),
+        health=share(report.adoption[1], lang),
+    )
+    story: Story = [p(L("chairman.s1", lang), s["h2"]), p(filed, s["base"]), p(adoption, s["base"])]
+    if report.reminders is not None and report.reminders.reminded:
+        story.append(_reminder_line(report.reminders, lang, s))
+    if any(a.expected for a in report.areas):
+        story.append(filing_chart(report))
+    return story
+
+
+def _levels(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Story:
+    """Section II: companies and workers by level, who may not operate."""
+    lang = report.lang
+    labels = {lv.id: lv.label for lv in report.levels}
+    workers_total = sum(w for _, _, w in report.level_counts)
+    heads = (L("level", lang), L("companies", lang), L("workers", lang), L("worker_share", lang))
+    rows: list[list[Any]] = [[p(h, s["cell_bold"]) for h in heads]]
+    for level_id, companies, workers in report.level_counts:
+        rows.append(
+            [
+                labels[level_id],
+                number(companies, lang),
+                number(workers, lang),
+                share(workers / workers_total if workers_total else None, lang),
+            ]
+        )
+    return [
+        p(L("chairman.s2", lang), s["h2"]),
+        table(rows, [60 * mm, 35 * mm, 35 * mm, 35 * mm]),
+        p(L("chairman.operate_line", lang, count=report.may_not_operate), s["base"]),
+        level_chart(report),
+    ]
+
+
+def _high_risk(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Story:
+    """Section III: the companies at high or very high risk, by name."""
+    lang = report.lang
+    story: Story = [p(L("chairman.s3", lang), s["h2"])]
+    if not report.high_risk:
+        return [*story, p(L("chairman.none_high", lang), s["base"])]
+    story.append(table(_company_rows(list(report.high_risk), report, s), COMPANY_WIDTHS))
+    if len(report.high_risk) > MAX_LISTED:
+        story.append(p(L("chairman.more", lang, count=len(report.high_risk) - MAX_LISTED), s["small"]))
+    return story
+
+
+def _change(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Story:
+    """Section V: against the previous round, with the state of both rounds in words."""
+    lang, change = report.lang, report.change
+    story: Story = [p(L("chairman.s5", lang), s["h2"])]
+    if change is None:
+        return [*story, p(L("chairman.no_previous", lang), s["base"])]
+    if report.round_open:
+        state = {True: "chairman.previous_closed", False: "chairman.previous_open", None: None}
+        said = L("chairman.round_open", lang, due=day(report.due_on, lang))
+        if (key := state[report.previous_closed]) is not None:
+            said += " " + L(key, lang)
+        story.append(p(said, s["small"]))
+    before = share(change.filed_share_before, lang)
+    now = share(change.filed_share_now, lang)
+    story.append(
+        p(L("chairman.change_filing", lang, before=before, previous=change.previous_name, now=now), s["base"])
+    )
+    labels = {lv.id: lv.label for lv in report.levels}
+    heads = (L("level", lang), L("level_counts_before", lang), L("level_counts_now", lang))
+    rows: list[list[Any]] = [[p(h, s["cell_bold"]) for h in heads]]
+    for level_id, companies, _ in report.level_counts:
+        rows.append(
+            [
+                labels[level_id],
+                number(change.level_counts_before.get(level_id, 0), lang),
+                number(companies, lang),
+            ]
+        )
+    story.append(table(rows, [65 * mm, 50 * mm, 50 * mm]))
+    if change.risers:
+        story.append(p(L("chairman.risers", lang, count=len(change.risers)), s["base"]))
+        story.append(table(_company_rows(list(change.risers), report, s), COMPANY_WIDTHS))
+    return story
+
+
 def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
     """The periodic report to the provincial chairman, headed like an official document."""
     s = styles()
@@ -228,124 +329,11 @@ def chairman_pdf(report: ChairmanReport, invariant: bool = False) -> bytes:
     if report.note:
         story.append(p(report.note, s["small"]))
 
-    f = report.filing
-    story.append(p(L("chairman.s1", lang), s["h2"]))
-    story.append(
-        p(
-            L(
-                "chairman.filing_line",
-                lang,
-                expected=f.expected,
-                submitted=f.submitted,
-                share=share(f.submitted / f.expected if f.expected else None, lang),
-                on_time=f.on_time,
-                late=f.late,
-                missing=f.missing,
-            ),
-            s["base"],
-        )
-    )
-    story.append(
-        p(
-            L(
-                "chairman.adoption_line",
-                lang,
-                bluezone=share(report.adoption[0], lang),
-                health=share(report.adoption[1], lang),
-            ),
-            s["base"],
-        )
-    )
-    if report.reminders is not None and report.reminders.reminded:
-        story.append(_reminder_line(report.reminders, lang, s))
-    if any(a.expected for a in report.areas):
-        story.append(filing_chart(report))
-
-    story.append(p(L("chairman.s2", lang), s["h2"]))
-    labels = {lv.id: lv.label for lv in report.levels}
-    workers_total = sum(w for _, _, w in report.level_counts)
-    rows = [
-        [
-            p(h, s["cell_bold"])
-            for h in (L("level", lang), L("companies", lang), L("workers", lang), L("worker_share", lang))
-        ]
-    ]
-    for level_id, companies, workers in report.level_counts:
-        rows.append(
-            [
-                labels[level_id],
-                number(companies, lang),
-                number(workers, lang),
-                share(workers / workers_total if workers_total else None, lang),
-            ]
-        )
-    story.append(table(rows, [60 * mm, 35 * mm, 35 * mm, 35 * mm]))
-    story.append(p(L("chairman.operate_line", lang, count=report.may_not_operate), s["base"]))
-    story.append(level_chart(report))
-
-    story.append(p(L("chairman.s3", lang), s["h2"]))
-    if report.high_risk:
-        story.append(
-            table(
-                _company_rows(list(report.high_risk), report, s),
-                COMPANY_WIDTHS,
-            )
-        )
-        if len(report.high_risk) > MAX_LISTED:
-            story.append(p(L("chairman.more", lang, count=len(report.high_risk) - MAX_LISTED), s["small"]))
-    else:
-        story.append(p(L("chairman.none_high", lang), s["base"]))
-
-    story.append(p(L("chairman.s4", lang), s["h2"]))
-    story.extend(_non_filers(report, s))
-
-    story.append(p(L("chairman.s5", lang), s["h2"]))
-    change = report.change
-    if change is None:
-        story.append(p(L("chairman.no_previous", lang), s["base"]))
-    else:
-        if report.round_open:
-            state = {True: "chairman.previous_closed", False: "chairman.previous_open", None: None}
-            said = L("chairman.round_open", lang, due=day(report.due_on, lang))
-            if (key := state[report.previous_closed]) is not None:
-                said += " " + L(key, lang)
-            story.append(p(said, s["small"]))
-        story.append(
-            p(
-                L(
-                    "chairman.change_filing",
-                    lang,
-                    before=share(change.filed_share_before, lang),
-                    previous=change.previous_name,
-                    now=share(change.filed_share_now, lang),
-                ),
-                s["base"],
-            )
-        )
-        rows = [
-            [
-                p(L("level", lang), s["cell_bold"]),
-                p(L("level_counts_before", lang), s["cell_bold"]),
-                p(L("level_counts_now", lang), s["cell_bold"]),
-            ]
-        ]
-        for level_id, companies, _ in report.level_counts:
-            rows.append(
-                [
-                    labels[level_id],
-                    number(change.level_counts_before.get(level_id, 0), lang),
-                    number(companies, lang),
-                ]
-            )
-        story.append(table(rows, [65 * mm, 50 * mm, 50 * mm]))
-        if change.risers:
-            story.append(p(L("chairman.risers", lang, count=len(change.risers)), s["base"]))
-            story.append(
-                table(
-                    _company_rows(list(change.risers), report, s),
-                    COMPANY_WIDTHS,
-                )
-            )
+    story += _filing(report, s)
+    story += _levels(report, s)
+    story += _high_risk(report, s)
+    story += [p(L("chairman.s4", lang), s["h2"]), *_non_filers(report, s)]
+    story += _change(report, s)
     if report.inspections is not None:
         story.extend(_inspections(report.inspections, lang, s))
     closing = p(

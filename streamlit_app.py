@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.bootstrap import prepare_database
 from app.config import UnsafeSettings, get_settings
 from app.i18n import LANGUAGES
-from app.services.auth import must_change_password
+from app.services.accounts.auth import must_change_password
 from app.services.context import page_run
 from app.ui.session import current_actor, log_out, tr
 from app.ui.style import close_sidebar_after_navigation, localize_streamlit_defaults

@@ -32,9 +32,9 @@ WARM_MODULES = (
     "app.ui.company",
     "app.ui.questionnaire",
     "app.ui.review",
-    "app.services.monitoring",
-    "app.services.lists",
-    "app.services.assessments",
+    "app.services.oversight.monitoring",
+    "app.services.oversight.lists",
+    "app.services.filing.assessments",
 )
 
 
@@ -56,11 +56,11 @@ def warm() -> float:
     import plotly.graph_objects as go
 
     go.Figure(go.Bar(x=[1], y=[1])).to_json()  # plotly loads its validators on a first figure
-    from app.services import rulesets
+    from app.services.admin import rulesets
 
     rulesets.default()
     try:
-        from app.services import freshness
+        from app.services.oversight import freshness
 
         freshness.latest()  # one pooled connection open, and the database reachable
     except Exception as failure:  # the first page shows the real error, in the user's language

@@ -19,7 +19,7 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from app.config import ROOT, database_override
-from app.services import backup
+from app.services.admin import backup
 from bench.harness import Figure, best_of
 from bench.monitoring import _ensure_seeded, _postgres_url
 from db.engine import get_engine

@@ -20,7 +20,7 @@ from app.assessment.registry import RULESET_DIR
 from app.config import ROOT, database_override
 from app.scoring.batch import score_many
 from app.scoring.compiler import compile_ruleset
-from app.services import ruleset_impact, rulesets
+from app.services.admin import ruleset_impact, rulesets
 from app.services.context import Actor, unit_of_work
 from bench.harness import Figure, paired
 from bench.monitoring import _ensure_seeded, _postgres_url

@@ -205,8 +205,8 @@ def _peak_mb(work: Callable[[], object]) -> float:
 def _chairman(quick: bool, companies: int | None = None, rounds: int | None = None) -> list[Figure]:
     """The chairman's PDF at province scale beside the queries it needs (its report's reads): what
     the rendering, the register number and the log add."""
-    from app.services import chairman_reports
     from app.services.context import Actor
+    from app.services.documents import chairman_reports
     from bench.monitoring import _database, _ensure_seeded, _postgres_url
 
     default = (1_000, 12) if quick else (10_000, 52)

@@ -90,7 +90,7 @@ def _admin(sql: str) -> None:
 
 def template(companies: int) -> str:
     """A seeded province kept between runs (re-seeded when the schema moved on)."""
-    from app.services.backup import head_revision
+    from app.services.admin.backup import head_revision
     from db.migrate import upgrade
 
     name = f"zonerisk_load_tpl_{companies}"
@@ -123,7 +123,7 @@ def template(companies: int) -> str:
 def fresh_database(template_name: str) -> tuple[str, list[str], list[str]]:
     """A copy of the template; a login per company that has not filed the latest round; official
     logins."""
-    from app.services.auth import hash_password
+    from app.services.accounts.auth import hash_password
 
     name = "zonerisk_load"
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

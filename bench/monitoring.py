@@ -17,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.config import ROOT, database_override
-from app.services import lists, monitoring, trends
 from app.services.context import Actor
+from app.services.oversight import lists, monitoring, trends
 from bench.harness import Figure, best_of
 from db.engine import get_engine
 

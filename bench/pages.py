@@ -10,10 +10,11 @@ import streamlit.testing.v1 as st_testing
 from sqlmodel import select
 
 from app.config import ROOT, get_settings
-from app.services import lists, monitoring, periods, trends
-from app.services.auth import actor_for
+from app.services import periods
+from app.services.accounts.auth import actor_for
 from app.services.context import unit_of_work
-from app.services.filters import Filters
+from app.services.oversight import lists, monitoring, trends
+from app.services.oversight.filters import Filters
 from bench.harness import Figure, best_of
 from bench.monitoring import _database, _ensure_seeded
 from db.models import User

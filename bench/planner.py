@@ -11,8 +11,10 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from app.config import ROOT
-from app.services import credibility, monitoring, visits
 from app.services.context import Actor
+from app.services.filing import credibility
+from app.services.onsite import visits
+from app.services.oversight import monitoring
 from bench.harness import Figure, best_of
 from bench.monitoring import _database, _ensure_seeded, _postgres_url
 from db.engine import get_engine

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app.config import ROOT, database_override, get_settings
 from app.notify import planner
 from app.notify.channels import Channel, SmsGateway
-from app.services import outbox, reminders
+from app.services.reminding import outbox, reminders
 from bench.harness import Figure, best_of
 from bench.monitoring import _ensure_seeded, _postgres_url
 from db.engine import get_engine

@@ -14,13 +14,14 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from app.services import credibility, rulesets
-from app.services.assessments import insert_submissions
-from app.services.companies import add_company, add_zone
-from app.services.company_records import CompanyRecord
+from app.services.admin import rulesets
+from app.services.admin.users import create_user
 from app.services.context import SYSTEM_ACTOR, unit_of_work
+from app.services.filing import credibility
+from app.services.filing.assessments import insert_submissions
+from app.services.filing.companies import add_company, add_zone
+from app.services.filing.company_records import CompanyRecord
 from app.services.periods import VIETNAM, Expected, open_period
-from app.services.users import create_user
 from app.vocabulary import Status
 from db.models import Company, Period, User, Zone
 from seed.answers import Profile, answers_for, choice_tables

@@ -121,7 +121,7 @@ def remediation_history(
 ) -> int:
     """The action plans of the last rounds' riskier filers (medium and above), raised and closed in
     order as the submits would have: the older round's fixes are confirmed, or overdue."""
-    from app.services.remediation import raise_actions
+    from app.services.onsite.remediation import raise_actions
 
     count = 0
     for period in rounds:

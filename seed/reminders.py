@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.notify import planner, rules
-from app.services.reminder_states import contact_of
+from app.services.reminding.reminder_states import contact_of
 from app.vocabulary import MessageReason, MessageStatus
 from db.models import Assessment, Company, OutboxMessage, Period, Review
 

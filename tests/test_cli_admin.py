@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from app.services import company_import
+from app.services.admin import company_import
 from tests.databases import scalar
 from tests.services.helpers import actor
 
@@ -68,7 +68,7 @@ def test_score_sees_a_version_an_admin_published(seeded: str, tmp_path: Path) ->
     import json
 
     from app.assessment.registry import RULESET_DIR
-    from app.services import rulesets
+    from app.services.admin import rulesets
     from tests.reference import worked_examples
 
     text = (

@@ -34,10 +34,10 @@ def export_xlsx(
     lang: Annotated[str, typer.Option("--lang")] = "vi",
 ) -> None:
     """The officials' workbook: summary, by area, companies, non-filers, criteria."""
-    from app.services import reports
     from app.services.context import CLI_ACTOR
+    from app.services.documents import reports
     from app.services.errors import ServiceError
-    from app.services.filters import Filters
+    from app.services.oversight.filters import Filters
 
     prepared()
     try:
@@ -66,8 +66,8 @@ def export_pdf(
     lang: Annotated[str, typer.Option("--lang")] = "vi",
 ) -> None:
     """The chairman's report, or one company's assessment report."""
-    from app.services import chairman_reports, company_reports
     from app.services.context import CLI_ACTOR, unit_of_work
+    from app.services.documents import chairman_reports, company_reports
     from app.services.errors import ServiceError
 
     prepared()
@@ -97,7 +97,7 @@ def companies_import(
     check_only: Annotated[bool, typer.Option("--check", help="report problems, write nothing")] = False,
 ) -> None:
     """Update companies by tax code and create the rest; all or nothing."""
-    from app.services import company_import
+    from app.services.admin import company_import
     from app.services.context import CLI_ADMIN
     from app.services.errors import ServiceError
 
@@ -127,7 +127,7 @@ def companies_import(
 
 def backup_command(out: Annotated[Path, typer.Option("--out", help="the backup file to write")]) -> None:
     """Write a checked, portable backup (a zip of JSON lines per table with a manifest)."""
-    from app.services import backup
+    from app.services.admin import backup
     from app.services.errors import ServiceError
 
     prepared()
@@ -151,7 +151,7 @@ def restore_command(
 ) -> None:
     """Replace the database's content with a backup, after checking it; a safety backup of the
     current content is written first. Works across engines (SQLite ↔ PostgreSQL)."""
-    from app.services import backup
+    from app.services.admin import backup
     from app.services.errors import ServiceError
 
     if not yes:

@@ -34,9 +34,9 @@ def flags_command(
     lang: LangOption = "vi",
 ) -> None:
     """Submissions that are hard to believe, with their reasons; ends with `F flags on S submissions`."""
-    from app.services import credibility
     from app.services.context import CLI_ACTOR
     from app.services.errors import ServiceError
+    from app.services.filing import credibility
 
     prepared()
     try:
@@ -68,9 +68,9 @@ def visits_plan(
     lang: LangOption = "vi",
 ) -> None:
     """Rank the companies in scope, save the top N as a plan, and write it to a file."""
-    from app.services import visits as planner
     from app.services.context import CLI_ACTOR, unit_of_work
     from app.services.errors import ServiceError
+    from app.services.onsite import visits as planner
 
     prepared()
     kind = out.suffix.lower().lstrip(".")

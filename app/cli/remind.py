@@ -34,7 +34,7 @@ def _moment(at: str | None) -> datetime:
 
 
 def _channels_line() -> str:
-    from app.services.reminders import configured_channels
+    from app.services.reminding.reminders import configured_channels
 
     return ", ".join(
         f"{name}: {'configured' if ok else 'not configured'}" for name, ok in configured_channels().items()
@@ -50,8 +50,8 @@ def remind_plan(
 ) -> None:
     """What would be sent now and why. Nothing is sent or queued."""
     from app.notify.templates import sms_length
-    from app.services import reminders
     from app.services.errors import ServiceError
+    from app.services.reminding import reminders
 
     prepared()
     moment = _moment(at)
@@ -89,7 +89,7 @@ def remind_plan(
 @remind_app.command("send")
 def remind_send(at: AtOption = None) -> None:
     """Queue what the rules say at that moment, then drain the outbox."""
-    from app.services import outbox, reminders
+    from app.services.reminding import outbox, reminders
 
     prepared()
     moment = _moment(at)
@@ -118,7 +118,7 @@ def worker_command(
     once: Annotated[bool, typer.Option("--once", help="one run, then stop")] = False,
 ) -> None:
     """Plan, queue and send every minute: run it beside the app (a systemd unit, a second process)."""
-    from app.services import outbox, reminders
+    from app.services.reminding import outbox, reminders
 
     prepared()
     while True:

@@ -73,7 +73,7 @@ def read_answers(path: Path) -> object:
 def _ruleset(ruleset_id: str, version: int | None) -> LoadedRuleSet:
     """The one lookup the app uses too (`services.rulesets.get`): versions an admin published in
     the database of DATABASE_URL are found as well as the shipped files."""
-    from app.services import rulesets
+    from app.services.admin import rulesets
 
     prepared()
     try:

@@ -22,7 +22,7 @@ TERMS = ("risk", "exposure", "doubt", "staleness", "missed")
 
 
 class Visit(Protocol):
-    """What a plan's row gives (app.services.visits.VisitRow); read-only."""
+    """What a plan's row gives (app.services.onsite.visits.VisitRow); read-only."""
 
     @property
     def rank(self) -> int: ...

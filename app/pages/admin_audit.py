@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import audit_log
-from app.services.audit_log import AuditFilters
+from app.services.admin import audit_log
+from app.services.admin.audit_log import AuditFilters
 from app.ui.downloads import XLSX
 from app.ui.grid import data_table
 from app.ui.session import require_actor, tr

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import company_import
+from app.services.admin import company_import
 from app.services.errors import ServiceError
 from app.ui.downloads import XLSX
 from app.ui.grid import data_table

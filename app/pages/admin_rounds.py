@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import lists, periods, trends
+from app.services import periods
+from app.services.oversight import lists, trends
 from app.ui.admin_rounds import open_round_form
 from app.ui.format import day, rn
 from app.ui.grid import data_table

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import ruleset_points, rulesets
+from app.services.admin import ruleset_points, rulesets
 from app.services.errors import ServiceError
 from app.ui.admin_rulesets import choose_version, drafts_and_impact, show_ruleset_problems, versions_table
 from app.ui.downloads import XLSX

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import users
+from app.services.admin import users
 from app.services.errors import ServiceError
 from app.ui.admin_users import create_user_form
 from app.ui.format import when

@@ -8,9 +8,9 @@ import streamlit as st
 from app.assessment.answers import Problem
 from app.assessment.layout import questionnaire
 from app.assessment.progress import after_save, progress
-from app.services import assessments, portal
-from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
+from app.services.filing import assessments, portal
+from app.services.filing.assessments import ruleset_of
 from app.ui.format import day, rn, when
 from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.review import review_and_submit, start_or_stop

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app.services import auth
+from app.services.accounts import auth
 from app.services.errors import ServiceError
 from app.ui.session import log_in, require_actor, tr
 from app.ui.widgets import service_error

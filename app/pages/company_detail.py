@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import assessments, companies
-from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
+from app.services.filing import assessments, companies
+from app.services.filing.assessments import ruleset_of
 from app.ui.company import answers_and_points, doubts, pick_company, review_actions
 from app.ui.downloads import company_pdf_download
 from app.ui.format import index, number, rn, when

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import assessments
-from app.services.assessments import ruleset_of
+from app.services.filing import assessments
+from app.services.filing.assessments import ruleset_of
 from app.ui.charts import index_trend
 from app.ui.format import rn
 from app.ui.session import lang, require_actor, tr

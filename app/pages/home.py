@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import portal
-from app.services.assessments import ruleset_of
+from app.services.filing import portal
+from app.services.filing.assessments import ruleset_of
 from app.ui.format import day, rn, today_vietnam, when
 from app.ui.home import go_to_round, latest_level, other_rounds
 from app.ui.reminders import company_notices

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.formatting import today_vietnam
-from app.services import inspections
 from app.services.errors import ServiceError
+from app.services.onsite import inspections
 from app.ui.inspections import calibration_section, can_inspect, choose_visit, form
 from app.ui.remediation import overdue_by_zone
 from app.ui.session import require_actor, tr

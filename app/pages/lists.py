@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services.lists import CompanyRow
+from app.services.oversight.lists import CompanyRow
 from app.ui import cache
 from app.ui.downloads import excel_download
 from app.ui.filters import describe, official_view

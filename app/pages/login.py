@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import auth
+from app.services.accounts import auth
 from app.ui.session import client_address, log_in, tr
 
 st.title("ZoneRisk")

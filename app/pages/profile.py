@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import companies, portal
 from app.services.errors import Invalid, ServiceError
+from app.services.filing import companies, portal
 from app.ui.names import pending_name_note
 from app.ui.profile import last_figures
 from app.ui.session import lang, require_actor, tr

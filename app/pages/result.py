@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app.formatting import today_vietnam
-from app.services import assessments, company_reports, portal
-from app.services.assessments import AssessmentView
+from app.services.documents import company_reports
 from app.services.errors import ServiceError
+from app.services.filing import assessments, portal
+from app.services.filing.assessments import AssessmentView
 from app.ui.downloads import company_pdf_download, pdf_preview
 from app.ui.format import rn, when
 from app.ui.remediation import action_plan

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import rulesets, verification
-from app.services.verification import Standing
+from app.services.admin import rulesets
+from app.services.documents import verification
+from app.services.documents.verification import Standing
 from app.ui.format import index, rn, when
 from app.ui.session import client_address, lang, tr
 from app.ui.text import plain

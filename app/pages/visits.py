@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services.assessments import ruleset_of
 from app.services.errors import ServiceError
+from app.services.filing.assessments import ruleset_of
 from app.ui import cache
 from app.ui.filters import choose_period
 from app.ui.format import rn

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.layout import questionnaire
-from app.services import portal
+from app.services.filing import portal
 from app.ui.format import index, signed
 from app.ui.questionnaire import answer_input
 from app.ui.session import lang, require_actor, tr

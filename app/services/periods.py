@@ -10,7 +10,8 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.assessment import registry
-from app.services import audit, rulesets
+from app.services import audit
+from app.services.admin import rulesets
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
 from app.services.scope import company_condition, require_role

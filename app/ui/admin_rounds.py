@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from app.services import periods, rulesets
-from app.services.companies import list_zones
+from app.services import periods
+from app.services.admin import rulesets
 from app.services.context import Actor
 from app.services.errors import ServiceError
+from app.services.filing.companies import list_zones
 from app.services.periods import Expected
 from app.ui.format import today_vietnam
 from app.ui.session import tr

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n.messages import ruleset_problem
-from app.services import ruleset_impact, rulesets
+from app.services.admin import ruleset_impact, rulesets
 from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
 from app.ui.format import index, rn, signed
@@ -19,7 +19,7 @@ from app.ui.text import plain
 from app.vocabulary import RulesetStatus
 
 if TYPE_CHECKING:
-    from app.services.rulesets import VersionInfo
+    from app.services.admin.rulesets import VersionInfo
 
 
 def choose_version(label: str, versions: list[VersionInfo], key: str) -> VersionInfo:

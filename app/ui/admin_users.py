@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import companies, users
-from app.services.companies import list_zones
+from app.services.admin import users
+from app.services.admin.users import ROLES
 from app.services.context import Actor
 from app.services.errors import ServiceError
-from app.services.users import ROLES
+from app.services.filing import companies
+from app.services.filing.companies import list_zones
 from app.ui.session import tr
 from app.ui.widgets import choose_many, service_error
 

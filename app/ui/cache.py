@@ -13,13 +13,14 @@ from datetime import date
 import streamlit as st
 
 from app.config import get_settings
-from app.services import freshness, lists, monitoring, trends, visits
 from app.services.context import Actor
-from app.services.filters import Filters
-from app.services.lists import CompanyRow, MapPoint
-from app.services.monitoring import Overview
-from app.services.trends import TrendRow
-from app.services.visits import Proposal
+from app.services.onsite import visits
+from app.services.onsite.visits import Proposal
+from app.services.oversight import freshness, lists, monitoring, trends
+from app.services.oversight.filters import Filters
+from app.services.oversight.lists import CompanyRow, MapPoint
+from app.services.oversight.monitoring import Overview
+from app.services.oversight.trends import TrendRow
 
 TTL_SECONDS = 15 * 60  # not for freshness (the version sees to that): entries of old versions expire
 

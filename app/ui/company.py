@@ -8,10 +8,10 @@ import streamlit as st
 
 from app.assessment.layout import questionnaire
 from app.assessment.schema import numbering_key
-from app.services import assessments, companies, credibility
-from app.services.assessments import AssessmentView
 from app.services.context import Actor
 from app.services.errors import ServiceError
+from app.services.filing import assessments, companies, credibility
+from app.services.filing.assessments import AssessmentView
 from app.services.scope import REVIEWERS
 from app.ui.grid import data_table
 from app.ui.questionnaire import answers_table

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.exports import ods
-from app.services import company_reports, reports
 from app.services.context import Actor
+from app.services.documents import company_reports, reports
 from app.services.errors import ServiceError
-from app.services.filters import Filters
+from app.services.oversight.filters import Filters
 from app.ui.session import lang, tr
 from app.ui.widgets import service_error
 

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, NamedTuple
 import streamlit as st
 
 from app.assessment.schema import RuleSet
-from app.services import monitoring, periods
-from app.services.assessments import ruleset_of
-from app.services.companies import list_zones
+from app.services import periods
 from app.services.context import Actor
-from app.services.filters import Filters
+from app.services.filing.assessments import ruleset_of
+from app.services.filing.companies import list_zones
+from app.services.oversight import monitoring
+from app.services.oversight.filters import Filters
 from app.ui.format import day, rn, today_vietnam
 from app.ui.session import lang, tr
 from app.ui.widgets import choose_many

@@ -7,11 +7,11 @@ from typing import NoReturn
 
 import streamlit as st
 
-from app.services import assessments
-from app.services.assessments import ruleset_of
 from app.services.context import Actor
 from app.services.errors import ServiceError
-from app.services.portal import CompanyRound
+from app.services.filing import assessments
+from app.services.filing.assessments import ruleset_of
+from app.services.filing.portal import CompanyRound
 from app.ui.format import day, index, rn
 from app.ui.session import lang, tr
 from app.ui.text import plain

@@ -17,10 +17,10 @@ import streamlit as st
 from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.layout import questionnaire
 from app.assessment.progress import after_save, progress
-from app.services import calibration, inspection_evidence, inspections
 from app.services.context import Actor
 from app.services.errors import ServiceError
-from app.services.inspections import InspectionView
+from app.services.onsite import calibration, inspection_evidence, inspections
+from app.services.onsite.inspections import InspectionView
 from app.ui.format import day, index
 from app.ui.grid import data_table
 from app.ui.questionnaire import merged, navigation, section_form

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import assessments
 from app.services.context import Actor
-from app.services.lists import CompanyRow
+from app.services.filing import assessments
+from app.services.oversight.lists import CompanyRow
 from app.ui.format import when
 from app.ui.grid import data_table
 from app.ui.session import lang, tr

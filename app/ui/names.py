@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import companies
-from app.services.companies import CompanyView
 from app.services.context import Actor
 from app.services.errors import ServiceError
+from app.services.filing import companies
+from app.services.filing.companies import CompanyView
 from app.ui.session import tr
 from app.ui.text import plain
 from app.ui.widgets import service_error

@@ -8,10 +8,10 @@ import streamlit as st
 
 from app.assessment.schema import RuleSet, high_levels
 from app.config import get_settings
-from app.services import chairman_reports
 from app.services.context import Actor
-from app.services.filters import Filters
-from app.services.monitoring import AreaRow, Overview
+from app.services.documents import chairman_reports
+from app.services.oversight.filters import Filters
+from app.services.oversight.monitoring import AreaRow, Overview
 from app.ui import cache
 from app.ui.bars import STYLE, Segment, stacked_bars
 from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend

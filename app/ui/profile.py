@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services.portal import CompanyRound
+from app.services.filing.portal import CompanyRound
 from app.ui.format import number, rn, when
 from app.ui.session import lang, tr
 from app.ui.text import plain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.services.monitoring import AreaRow
+from app.services.oversight.monitoring import AreaRow
 from app.ui.format import number, percent
 from app.ui.session import lang, tr
 

@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app.services import remediation
 from app.services.context import Actor
 from app.services.errors import ServiceError
+from app.services.onsite import remediation
 from app.ui.format import day
 from app.ui.grid import data_table
 from app.ui.session import lang, tr

@@ -8,10 +8,10 @@ import streamlit as st
 
 from app.notify import rules
 from app.notify.templates import sms_length
-from app.services import reminder_effect, reminders
 from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
-from app.services.lists import CompanyRow
+from app.services.oversight.lists import CompanyRow
+from app.services.reminding import reminder_effect, reminders
 from app.ui.format import number, when
 from app.ui.grid import data_table
 from app.ui.session import lang, tr

@@ -11,11 +11,11 @@ import streamlit as st
 from app.assessment.answers import InvalidAnswers
 from app.assessment.layout import SectionBlock
 from app.assessment.schema import RuleSet
-from app.services import assessments
-from app.services.assessments import AssessmentView
 from app.services.context import Actor
 from app.services.errors import ServiceError
-from app.services.portal import CompanyRound
+from app.services.filing import assessments
+from app.services.filing.assessments import AssessmentView
+from app.services.filing.portal import CompanyRound
 from app.ui.format import when
 from app.ui.questionnaire import answers_table
 from app.ui.result import level_box

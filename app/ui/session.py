@@ -9,8 +9,9 @@ import streamlit as st
 
 from app.config import get_settings
 from app.i18n import DEFAULT_LANGUAGE, t
-from app.services import auth, signing
+from app.services.accounts import auth
 from app.services.context import Actor
+from app.services.documents import signing
 
 SESSION_HOURS = 12
 _AUTH = "auth"

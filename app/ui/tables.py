@@ -11,8 +11,8 @@ from app import formatting
 from app.assessment.schema import RuleSet
 from app.formatting import round_name
 from app.scoring.compare import compare
-from app.services import assessments
-from app.services.assessments import AssessmentView
+from app.services.filing import assessments
+from app.services.filing.assessments import AssessmentView
 from app.ui.format import index, rn, signed, when
 from app.ui.grid import data_table
 from app.ui.questionnaire import shown_answer

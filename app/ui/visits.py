@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.services import monitoring, visits
-from app.services.companies import list_zones
 from app.services.context import Actor
 from app.services.errors import ServiceError
-from app.services.visits import Proposal, VisitRow
+from app.services.filing.companies import list_zones
+from app.services.onsite import visits
+from app.services.onsite.visits import Proposal, VisitRow
+from app.services.oversight import monitoring
 from app.ui.downloads import XLSX, pdf_download
 from app.ui.format import day, number
 from app.ui.grid import data_table

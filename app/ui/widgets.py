@@ -9,9 +9,9 @@ from typing import Any
 import streamlit as st
 
 from app.assessment.schema import Level, RuleSet
-from app.services.assessments import ReviewView
 from app.services.errors import ServiceError
 from app.services.failures import log_failure
+from app.services.filing.assessments import ReviewView
 from app.ui.session import lang, tr
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services import assessments, inspections, remediation
+from app.services.filing import assessments
+from app.services.onsite import inspections, remediation
 from tests.browser.conftest import log_in, settle, shot
 from tests.databases import rows, using
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id

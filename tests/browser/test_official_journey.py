@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services import assessments
+from app.services.filing import assessments
 from tests.browser.conftest import log_in, settle, shot
 from tests.databases import using
 from tests.services.helpers import RISKY_ANSWERS, actor, latest_period_id

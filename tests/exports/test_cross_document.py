@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, update
 from sqlmodel import col
 
-from app.services import chairman_reports, reports
 from app.services.context import unit_of_work
-from app.services.filters import Filters
+from app.services.documents import chairman_reports, reports
+from app.services.oversight.filters import Filters
 from db.models import Assessment
 from tests.databases import rows
 from tests.exports.test_figures import text_of

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from app.services import chairman_reports
+from app.services.documents import chairman_reports
 from tests.databases import DatabaseFactory, rows, using
 from tests.exports.test_figures import filing_line, text_of
 from tests.services.helpers import actor

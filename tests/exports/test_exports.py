@@ -16,17 +16,11 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from app.assessment import registry
-from app.services import (
-    assessments,
-    chairman_reports,
-    companies,
-    company_reports,
-    periods,
-    reports,
-    verification,
-)
+from app.services import periods
 from app.services.context import unit_of_work
-from app.services.filters import Filters
+from app.services.documents import chairman_reports, company_reports, reports, verification
+from app.services.filing import assessments, companies
+from app.services.oversight.filters import Filters
 from app.services.periods import Expected
 from db.models import ExportLog
 from tests.databases import scalar
@@ -316,7 +310,7 @@ def test_every_sheet_prints_every_column_and_row_it_holds(seeded: str) -> None:
     print area, in the officials' workbook and the visit plan's."""
     from openpyxl.utils import column_index_from_string
 
-    from app.services import visits
+    from app.services.onsite import visits
 
     board = actor("zone_board")
     plan = visits.save_plan(board, visits.propose(board, latest_period_id(), 8))

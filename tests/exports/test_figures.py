@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 
 from app.assessment import registry
 from app.formatting import number, percent
-from app.services import assessments, chairman_reports, company_reports, reports
-from app.services.filters import Filters
+from app.services.documents import chairman_reports, company_reports, reports
+from app.services.filing import assessments
+from app.services.oversight.filters import Filters
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
@@ -294,7 +295,7 @@ def test_the_workbook_also_as_ods(seeded: str, tmp_path: Path) -> None:
 def test_the_chairmans_reminder_line_matches_sql(seeded: str, smtp: object) -> None:
     """Đôn đốc, as the chairman reads it: reminded, filed after, still missing, per channel; the
     seed's history of reminders and one more sent now, every figure recomputed here."""
-    from app.services import outbox, reminders
+    from app.services.reminding import outbox, reminders
 
     period = latest_period_id()
     ict = actor("ict")
@@ -352,7 +353,7 @@ def test_the_chairmans_inspection_section_matches_sql(seeded: str) -> None:
     from datetime import timedelta
 
     from app.formatting import number, today_vietnam
-    from app.services import inspections, visits
+    from app.services.onsite import inspections, visits
 
     period = latest_period_id()
     ict = actor("ict")

@@ -19,7 +19,8 @@ from reportlab.platypus import Spacer
 
 from app.exports import decree
 from app.exports.pdf_base import build, p, styles, table
-from app.services import chairman_reports, company_reports, visits
+from app.services.documents import chairman_reports, company_reports
+from app.services.onsite import visits
 from tests.databases import scalar
 from tests.exports.test_figures import _file
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id

@@ -9,7 +9,7 @@ import yaml
 from openpyxl import load_workbook
 
 from app.assessment import registry
-from app.services import company_import
+from app.services.admin import company_import
 from tests.databases import scalar
 from tests.pages.apptest import logged_in, texts
 from tests.services.helpers import actor
@@ -65,7 +65,7 @@ def test_create_a_user_from_the_page(seeded: str) -> None:
 
 
 def test_a_reset_user_must_change_the_password_before_anything_else(seeded: str) -> None:
-    from app.services import users
+    from app.services.admin import users
     from tests.pages.apptest import app
 
     user_id = scalar(seeded, "SELECT id FROM app_user WHERE username = 'demo.labour'")
@@ -100,7 +100,7 @@ def test_registry_upload_shows_problems_by_cell(seeded: str) -> None:
 
 
 def test_rulesets_page_shows_a_drafts_impact(seeded: str) -> None:
-    from app.services import rulesets
+    from app.services.admin import rulesets
 
     data = yaml.safe_load((registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text(encoding="utf-8"))
     data["version"] = 2

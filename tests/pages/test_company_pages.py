@@ -195,7 +195,7 @@ def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: s
     _fill_section(at, draft.id, {"workers": 3123})  # type: ignore[arg-type]
     _button(at, "Lưu nháp").click().run()
     # the session grows old: its signature still holds, but it is past its lifetime
-    from app.services import signing
+    from app.services.documents import signing
     from app.ui import session as ui_session
 
     auth = dict(at.session_state["auth"])
@@ -248,7 +248,8 @@ def test_a_new_round_never_hides_a_returned_submission(seeded: str) -> None:
     and opens the returned one first, with one click to its questionnaire."""
     from datetime import timedelta
 
-    from app.services import assessments, periods
+    from app.services import periods
+    from app.services.filing import assessments
     from app.services.periods import Expected
     from tests.services.helpers import actor, latest_period_id
 

@@ -10,8 +10,8 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from app.services import inspection_evidence, visits
 from app.services.context import unit_of_work
+from app.services.onsite import inspection_evidence, visits
 from db.models import InspectionEvidence
 from tests.databases import rows, scalar
 from tests.inspection.test_evidence import photo

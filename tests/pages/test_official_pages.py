@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from app.assessment import registry
 from app.formatting import number, percent
-from app.services import assessments, rulesets
+from app.services.admin import rulesets
+from app.services.filing import assessments
 from tests.databases import rows, scalar
 from tests.pages.apptest import logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
@@ -342,7 +343,7 @@ def test_an_official_sees_the_doubt_and_the_company_never_does(seeded: str) -> N
 
 
 def test_bulk_approve_from_the_lists_and_return_with_reasons(seeded: str) -> None:
-    from app.services import lists
+    from app.services.oversight import lists
 
     board = actor("zone_board")
     waiting = lists.company_rows(board, latest_period_id(), only_to_review=True)

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from app.config import get_settings
 from app.notify import rules
-from app.services import outbox, reminder_effect, reminders
 from app.services.context import unit_of_work
+from app.services.reminding import outbox, reminder_effect, reminders
 from db.models import OutboxMessage, User
 from tests.databases import scalar
 from tests.notify.servers import SmtpServer

@@ -61,7 +61,7 @@ def test_labour_sees_only_its_districts_and_an_empty_state_without_plans(seeded:
 def test_an_inspection_made_elsewhere_reorders_the_cached_plan_at_the_next_run(seeded: str) -> None:
     """The ranking is cached per data version: an inspection recorded by another official (another
     replica, here the services) lowers the visited company's 'time since the last visit' at once."""
-    from app.services import inspections, visits
+    from app.services.onsite import inspections, visits
     from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
     at = logged_in("demo.zoneboard")

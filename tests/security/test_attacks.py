@@ -23,8 +23,9 @@ from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import RuleSetError, parse_ruleset
 from app.exports.reading import UnreadableWorkbook, read_rows
 from app.scoring import score
-from app.services import assessments, company_import, rulesets
+from app.services.admin import company_import, rulesets
 from app.services.errors import Invalid
+from app.services.filing import assessments
 from tests.databases import scalar, sqlite_write_lock_refused
 from tests.reference import worked_examples
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 GUESSER = """
 import sys
-from app.services import auth
+from app.services.accounts import auth
 checked = 0
 for _ in range(8):
     try:

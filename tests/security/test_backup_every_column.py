@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401 - registers the tables
-from app.services import backup
+from app.services.admin import backup
 from app.services.errors import Invalid
 from db.engine import get_engine
 from db.migrate import upgrade

@@ -9,8 +9,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.services import assessments, companies, company_reports, verification
+from app.services.documents import company_reports, verification
 from app.services.errors import Invalid
+from app.services.filing import assessments, companies
 from tests.pages.apptest import app, logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
@@ -208,7 +209,8 @@ def test_a_criterion_title_from_an_uploaded_rule_set_is_text_on_the_questionnair
     import yaml
 
     from app.assessment import registry
-    from app.services import periods, rulesets
+    from app.services import periods
+    from app.services.admin import rulesets
     from app.services.periods import Expected
 
     data = yaml.safe_load((registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text(encoding="utf-8"))

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import backup, companies
+from app.services.admin import backup
 from app.services.errors import Invalid
+from app.services.filing import companies
 from tests.databases import DatabaseFactory, backends, scalar, using
 from tests.services.helpers import actor
 from tests.test_cli_admin import cli

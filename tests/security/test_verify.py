@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.config import get_settings
-from app.services import assessments, company_reports, periods, verification
-from app.services.verification import Standing
+from app.services import periods
+from app.services.documents import company_reports, verification
+from app.services.documents.verification import Standing
+from app.services.filing import assessments
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
 

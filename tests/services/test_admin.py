@@ -18,9 +18,9 @@ from sqlmodel import select
 from app.assessment import registry
 from app.assessment.loader import parse_ruleset
 from app.scoring import score
-from app.services import (
+from app.services.accounts import auth
+from app.services.admin import (
     audit_log,
-    auth,
     backup,
     company_import,
     ruleset_impact,
@@ -28,7 +28,7 @@ from app.services import (
     rulesets,
     users,
 )
-from app.services.audit_log import AuditFilters
+from app.services.admin.audit_log import AuditFilters
 from app.services.context import unit_of_work
 from app.services.errors import Conflict, Forbidden, Invalid
 from db.models import Assessment, AuditEvent, Company, User, utcnow
@@ -280,7 +280,7 @@ def test_backup_then_restore_gives_back_the_same_rows(seeded: str, tmp_path: Pat
 
     before = fingerprint()
     saved = backup.backup(tmp_path / "zonerisk.backup")
-    from app.services import companies
+    from app.services.filing import companies
 
     companies.create_company(
         actor("admin"),

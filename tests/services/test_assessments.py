@@ -11,9 +11,10 @@ from sqlmodel import col, select
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.scoring import score
-from app.services import assessments, periods
+from app.services import periods
 from app.services.context import unit_of_work
 from app.services.errors import Conflict, Forbidden, Invalid
+from app.services.filing import assessments
 from db.models import Assessment, AuditEvent
 from tests.databases import scalar
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
@@ -220,7 +221,7 @@ def test_bulk_history_scores_like_submit(seeded: str) -> None:
 
 
 def test_a_headcount_corrected_in_the_profile_prefills_the_next_draft(seeded: str) -> None:
-    from app.services import companies
+    from app.services.filing import companies
 
     me = actor("company")
     company = companies.get_company(me, me.company_id)  # type: ignore[arg-type]

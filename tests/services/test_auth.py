@@ -11,10 +11,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
-from app.services import auth, users
-from app.services.auth import LoginFailed
+from app.services.accounts import auth
+from app.services.accounts.auth import LoginFailed
+from app.services.accounts.throttle import delay_after
+from app.services.admin import users
 from app.services.errors import Conflict, Invalid
-from app.services.throttle import delay_after
 from db.engine import get_engine
 from tests.databases import sqlite_write_lock_refused
 from tests.services.helpers import actor

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from app.services import companies
 from app.services.context import unit_of_work
 from app.services.errors import Conflict, Forbidden, Invalid
+from app.services.filing import companies
 from db.models import AuditEvent
 from tests.databases import scalar
 from tests.services.helpers import actor

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import assessments, credibility
 from app.services.errors import Forbidden
+from app.services.filing import assessments, credibility
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 

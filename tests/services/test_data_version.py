@@ -13,8 +13,11 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, update
 from streamlit.testing.v1 import AppTest
 
-from app.services import assessments, auth, backup, companies, freshness
+from app.services.accounts import auth
+from app.services.admin import backup
 from app.services.context import unit_of_work
+from app.services.filing import assessments, companies
+from app.services.oversight import freshness
 from db.engine import get_engine
 from db.models import AuditEvent, Company, Period
 from tests.databases import scalar

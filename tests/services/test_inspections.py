@@ -11,8 +11,8 @@ import pytest
 from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.scoring import score
-from app.services import calibration, inspection_evidence, inspections, visits
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.onsite import calibration, inspection_evidence, inspections, visits
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from app.services import lists, monitoring, periods, trends
-from app.services.filters import Filters
+from app.services import periods
+from app.services.oversight import lists, monitoring, trends
+from app.services.oversight.filters import Filters
 from app.services.periods import Expected
 from tests.databases import rows, scalar
 from tests.services.helpers import actor, latest_period_id

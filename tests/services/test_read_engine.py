@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from app.config import database_override, get_settings
-from app.services import assessments
 from app.services.context import engine, unit_of_work
+from app.services.filing import assessments
 from tests.pages.apptest import logged_in
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 

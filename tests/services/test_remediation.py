@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from app.formatting import VIETNAM
-from app.services import assessments, inspections, remediation
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.filing import assessments
+from app.services.onsite import inspections, remediation
 from tests.databases import rows
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 

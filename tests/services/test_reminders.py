@@ -14,9 +14,9 @@ from sqlmodel import col, select
 from app.config import get_settings
 from app.notify import planner, rules
 from app.notify.contacts import normal_email
-from app.services import outbox, reminder_effect, reminders
 from app.services.context import unit_of_work
 from app.services.errors import Invalid
+from app.services.reminding import outbox, reminder_effect, reminders
 from db.models import Company, OutboxMessage, Period
 from tests.databases import rows, scalar
 from tests.notify.servers import Gateway, SmtpServer
@@ -273,7 +273,7 @@ def test_the_effect_figures_match_sql(no_reminders_yet: str, smtp: SmtpServer) -
 
 def _file_for(company_id: int | None, period_id: int, at: datetime) -> None:
     """A filing at a given moment, written as the seed writes history."""
-    from app.services.assessments import insert_submissions, ruleset_of
+    from app.services.filing.assessments import insert_submissions, ruleset_of
     from tests.services.helpers import GOOD_ANSWERS
 
     with unit_of_work(write=True) as session:
@@ -310,7 +310,7 @@ def test_rules_an_admin_saves_are_checked_whole_and_then_used(no_reminders_yet: 
 def test_a_returned_submission_tells_its_hr_officer_what_to_fix_once(
     no_reminders_yet: str, smtp: SmtpServer
 ) -> None:
-    from app.services import assessments
+    from app.services.filing import assessments
     from tests.services.helpers import GOOD_ANSWERS
 
     period_id, _, moment = _due_day(no_reminders_yet)

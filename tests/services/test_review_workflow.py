@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import assessments, lists
 from app.services.errors import Forbidden, Invalid
+from app.services.filing import assessments
+from app.services.oversight import lists
 from tests.databases import rows, scalar
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import assessments, companies, lists, monitoring
 from app.services.errors import Forbidden
+from app.services.filing import assessments, companies
+from app.services.oversight import lists, monitoring
 from tests.databases import scalar
 from tests.services.helpers import actor, latest_period_id
 

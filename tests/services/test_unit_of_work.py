@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from app.services import assessments, companies, portal, users
+from app.services.admin import users
 from app.services.context import unit_of_work
 from app.services.errors import Conflict
+from app.services.filing import assessments, companies, portal
 from db.models import AuditEvent, Company, User
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 

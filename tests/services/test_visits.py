@@ -16,8 +16,8 @@ import pypdf
 import pytest
 from openpyxl import load_workbook
 
-from app.services import visits
 from app.services.errors import Forbidden, Invalid, NotFound
+from app.services.onsite import visits
 from tests.databases import rows, scalar
 from tests.services.helpers import actor, latest_period_id
 

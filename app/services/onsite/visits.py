@@ -17,13 +17,15 @@ from app.config import Mode, get_settings
 from app.exports.report import Heading
 from app.formatting import VIETNAM
 from app.inspection.priority import Terms, choose_ids
-from app.services import audit, rulesets, visit_inputs
+from app.services import audit
+from app.services.admin import rulesets
 from app.services.context import Actor, reading, writing
+from app.services.documents.exportlog import log_export
+from app.services.documents.register import allocate_number
+from app.services.documents.reports import heading_data
 from app.services.errors import Invalid, NotFound
-from app.services.exportlog import log_export
+from app.services.onsite import visit_inputs
 from app.services.periods import round_of
-from app.services.register import allocate_number
-from app.services.reports import heading_data
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
 from db.models import (

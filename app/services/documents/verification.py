@@ -1,6 +1,6 @@
 """Signed links that prove a printed company report is genuine, and say whether it still holds.
 
-The QR code carries the assessment id and a signature (`app.services.signing`, with the key id) of
+The QR code carries the assessment id and a signature (`app.services.documents.signing`, with the key id) of
 what the report states, so an edited or invented report does not verify. A genuine report can
 still be out of date: the company may have filed again in the same round, the submission may have
 been returned, or the round closed. `/verify` says which, and shows the level that counts now.
@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 from sqlmodel import Session, col, select
 
 from app.config import get_settings
-from app.services import signing, throttle
+from app.services.accounts import throttle
 from app.services.context import reading, writing
+from app.services.documents import signing
 from app.services.errors import ServiceError
 from app.vocabulary import Status
 from db.models import Assessment, Company, Period, utcnow

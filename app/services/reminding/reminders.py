@@ -1,7 +1,7 @@
 """Đôn đốc: what the reminder rules say is due now, written to the outbox once per reason, step
 and round. Planning reads the database and hands the pure planner (app.notify.rules) plain
 states; queueing is an INSERT that ignores keys already there, so running it twice, or from two
-processes, queues each message once. Sending is app.services.outbox's."""
+processes, queues each message once. Sending is app.services.reminding.outbox's."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ from app.formatting import day
 from app.notify import planner, rules
 from app.notify.planner import Planned, Unreachable
 from app.notify.rules import LoadedRules
-from app.services import audit, outbox
+from app.services import audit
 from app.services.context import Actor, insert_many_ignore, reading, writing
 from app.services.errors import Invalid
 from app.services.periods import round_of
-from app.services.reminder_states import company_states, officials_by_zone
+from app.services.reminding import outbox
+from app.services.reminding.reminder_states import company_states, officials_by_zone
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, ActionStatus, MessageStatus, Role
 from db.models import (

@@ -19,10 +19,13 @@ from app.assessment.loader import LoadedRuleSet
 from app.assessment.schema import Text
 from app.credibility.checks import digest
 from app.scoring import ScoreResult, score
-from app.services import audit, credibility, remediation, rulesets
-from app.services.company_records import clean_text
+from app.services import audit
+from app.services.admin import rulesets
 from app.services.context import Actor, reading, rowcount, writing
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.filing import credibility
+from app.services.filing.company_records import clean_text
+from app.services.onsite import remediation
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role, Status
 from db.models import Assessment, Company, Period, PeriodCompany, Review, User, utcnow
@@ -433,7 +436,7 @@ def result_of(view: AssessmentView) -> ScoreResult:
 
 
 MAX_COMMENT = 2000  # the column's size: said to the reviewer, never a database error
-REASONS_FILE = Path(__file__).parents[1] / "data" / "return_reasons.yaml"
+REASONS_FILE = Path(__file__).parents[2] / "data" / "return_reasons.yaml"
 
 
 @cache

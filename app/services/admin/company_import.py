@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from app.exports.reading import UnreadableWorkbook, read_rows
 from app.services import audit
-from app.services.company_records import CompanyRecord
 from app.services.context import Actor, reading, writing
+from app.services.documents.exportlog import log_export
 from app.services.errors import Invalid
-from app.services.exportlog import log_export
+from app.services.filing.company_records import CompanyRecord
 from app.services.scope import require_role
 from app.vocabulary import Role
 from db.models import Company, Zone, utcnow

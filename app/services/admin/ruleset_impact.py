@@ -17,8 +17,8 @@ from app.scoring import score
 from app.scoring.batch import score_many
 from app.scoring.compiler import compile_ruleset
 from app.scoring.engine import CompiledRuleSet
+from app.services.admin.rulesets import draft_row, get
 from app.services.context import Actor, reading
-from app.services.rulesets import draft_row, get
 from app.services.scope import require_role
 from app.vocabulary import Role, Status
 from db.models import Assessment, Company, Period

@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func
 
 from app.inspection.priority import Columns, order_of, shipped_weights, terms_array
-from app.services import rulesets
+from app.services.admin import rulesets
 from app.services.context import Actor
 from app.services.scope import company_condition
 from app.vocabulary import InspectionStatus

@@ -12,10 +12,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.assessment.schema import high_levels
-from app.services.assessments import ruleset_of
 from app.services.context import Actor, reading
-from app.services.filters import Filters, apply_filters
-from app.services.monitoring import latest_join
+from app.services.filing.assessments import ruleset_of
+from app.services.oversight.filters import Filters, apply_filters
+from app.services.oversight.monitoring import latest_join
 from app.services.periods import round_of
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, Status

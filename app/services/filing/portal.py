@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import LoadedRuleSet
 from app.scoring import ScoreResult, score
-from app.services import assessments, rulesets
-from app.services.assessments import AssessmentView
-from app.services.companies import CompanyView, get_company
+from app.services.admin import rulesets
 from app.services.context import Actor, reading
 from app.services.errors import Forbidden
+from app.services.filing import assessments
+from app.services.filing.assessments import AssessmentView
+from app.services.filing.companies import CompanyView, get_company
 from app.services.scope import require_role
 from app.vocabulary import Role, Status
 from db.models import Assessment, Period, PeriodCompany

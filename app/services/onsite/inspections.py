@@ -14,11 +14,13 @@ from sqlmodel import Session, col
 from app.assessment.answers import Problem
 from app.assessment.loader import LoadedRuleSet
 from app.scoring import score
-from app.services import audit, remediation, rulesets
-from app.services.assessments import problems_of
-from app.services.company_records import clean_text
+from app.services import audit
+from app.services.admin import rulesets
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.filing.assessments import problems_of
+from app.services.filing.company_records import clean_text
+from app.services.onsite import remediation
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import OFFICIALS, InspectionStatus, Role
 from db.models import (

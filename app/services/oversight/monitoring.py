@@ -12,9 +12,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.exports.report import Filing
-from app.services.assessments import ruleset_of
 from app.services.context import Actor, reading
-from app.services.filters import NO_FILTERS, Filters, apply_filters
+from app.services.filing.assessments import ruleset_of
+from app.services.oversight.filters import NO_FILTERS, Filters, apply_filters
 from app.services.periods import round_of
 from app.services.scope import company_condition, require_role, zone_condition
 from app.vocabulary import OFFICIALS

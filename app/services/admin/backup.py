@@ -38,7 +38,8 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401 - registers the tables
 from app.config import ROOT, get_settings
-from app.services import data_version, signing
+from app.services import data_version
+from app.services.documents import signing
 from app.services.errors import Invalid, message
 from db.engine import get_engine, normalise_url
 from db.migrate import alembic_config, upgrade

@@ -19,15 +19,17 @@ from app.exports.report import (
     RoundChange,
 )
 from app.formatting import today_vietnam
-from app.services import calibration, lists, monitoring, remediation, reminder_effect, trends
-from app.services.assessments import ruleset_of
 from app.services.context import Actor, snapshot, writing
+from app.services.documents.exportlog import log_export
+from app.services.documents.register import allocate_number
+from app.services.documents.reports import heading_data, line_of, note_of, summary_of
 from app.services.errors import Invalid, NotFound
-from app.services.exportlog import log_export
-from app.services.filters import Filters
+from app.services.filing.assessments import ruleset_of
+from app.services.onsite import calibration, remediation
+from app.services.oversight import lists, monitoring, trends
+from app.services.oversight.filters import Filters
 from app.services.periods import round_of
-from app.services.register import allocate_number
-from app.services.reports import heading_data, line_of, note_of, summary_of
+from app.services.reminding import reminder_effect
 from app.services.scope import require_role
 from app.vocabulary import Role
 from db.models import Period, as_utc, utcnow

@@ -11,12 +11,12 @@ from app.exports.report import CompanyReport, CriterionLine, FixLine, LevelInfo
 from app.formatting import quantity, today_vietnam
 from app.i18n import t
 from app.scoring import recommend
-from app.services import assessments
-from app.services.companies import find_by_tax_code, get_company
 from app.services.context import Actor, reading, snapshot
+from app.services.documents.reports import local_time, log_export_of
+from app.services.documents.verification import verify_url
 from app.services.errors import NotFound
-from app.services.reports import local_time, log_export_of
-from app.services.verification import verify_url
+from app.services.filing import assessments
+from app.services.filing.companies import find_by_tax_code, get_company
 from app.vocabulary import Status
 from db.models import Assessment, Period
 

@@ -12,10 +12,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from app.scoring import ScoreResult, score
-from app.services import rulesets
+from app.services.admin import rulesets
 from app.services.context import Actor, reading
 from app.services.errors import NotFound
-from app.services.inspections import in_scope
+from app.services.onsite.inspections import in_scope
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, InspectionStatus
 from db.models import Assessment, Company, Inspection, Period, Zone

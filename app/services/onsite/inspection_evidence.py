@@ -14,7 +14,7 @@ from app.inspection import evidence
 from app.services import audit
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
-from app.services.inspections import INSPECTORS, in_scope, own_draft
+from app.services.onsite.inspections import INSPECTORS, in_scope, own_draft
 from app.services.scope import require_role
 from app.vocabulary import OFFICIALS
 from db.models import Inspection, InspectionEvidence

@@ -21,14 +21,14 @@ from app.formatting import VIETNAM
 from app.scoring import ScoreResult, recommend
 from app.scoring.recommend import Change
 from app.services import audit
-from app.services.company_records import clean_text
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.filing.company_records import clean_text
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import OFFICIALS, ActionStatus, Role
 from db.models import Company, RemediationAction, Zone, utcnow
 
-RULES_FILE = Path(__file__).parents[1] / "assessment" / "rulesets" / "remediation.yaml"
+RULES_FILE = Path(__file__).parents[2] / "assessment" / "rulesets" / "remediation.yaml"
 OPEN = ("open", "done")  # "done" is the company's word; a re-assessment or inspection confirms it
 MAX_OWNER = 120
 

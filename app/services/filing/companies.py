@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.services import audit
-from app.services.company_records import CompanyRecord, parse_profile, parse_record
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid
+from app.services.filing.company_records import CompanyRecord, parse_profile, parse_record
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role
 from db.models import Company, Zone, utcnow

@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from app.assessment import registry
 from app.assessment.schema import PROVENANCES
 from app.exports.reading import UnreadableWorkbook, read_rows
+from app.services.admin.rulesets import get, next_version, upload
 from app.services.context import Actor, reading
 from app.services.errors import Invalid, NotFound
-from app.services.rulesets import get, next_version, upload
 from app.services.scope import require_role
 from app.vocabulary import Role
 from db.models import RuleSetVersion

@@ -21,13 +21,13 @@ from app.exports.report import (
 )
 from app.formatting import VIETNAM
 from app.i18n import t
-from app.services import lists, monitoring
-from app.services.assessments import ruleset_of
 from app.services.context import Actor, snapshot, writing
+from app.services.documents.exportlog import log_export
 from app.services.errors import NotFound
-from app.services.exportlog import log_export
-from app.services.filters import Filters
-from app.services.lists import CompanyRow
+from app.services.filing.assessments import ruleset_of
+from app.services.oversight import lists, monitoring
+from app.services.oversight.filters import Filters
+from app.services.oversight.lists import CompanyRow
 from app.services.periods import round_of
 from app.services.scope import require_role
 from app.vocabulary import OFFICIALS

@@ -31,7 +31,7 @@ from app.credibility.checks import (
 from app.credibility.explain import explain
 from app.credibility.rules import SEVERITY_ORDER, FlagRules
 from app.scoring.compiler import compile_ruleset
-from app.services import rulesets
+from app.services.admin import rulesets
 from app.services.context import Actor, reading, writing
 from app.services.errors import NotFound
 from app.services.scope import company_condition, not_found_in_scope, require_role

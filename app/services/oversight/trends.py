@@ -10,8 +10,8 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from app.services.context import Actor, reading
-from app.services.filters import Filters, apply_filters
-from app.services.lists import EVERYONE
+from app.services.oversight.filters import Filters, apply_filters
+from app.services.oversight.lists import EVERYONE
 from app.services.periods import round_of
 from app.services.scope import company_condition, require_role
 from app.vocabulary import OFFICIALS, Role

@@ -21,7 +21,8 @@ from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from app.config import get_settings
-from app.services import audit, throttle
+from app.services import audit
+from app.services.accounts import throttle
 from app.services.context import Actor, insert_ignore, reading, unit_of_work, writing
 from app.services.errors import Invalid, ServiceError
 from db.models import KnownLoginClient, LoginThrottle, User, UserZone, as_utc, utcnow
@@ -226,7 +227,7 @@ def clear_throttle(session: Session, username: str) -> None:
 
 
 _POLICY = yaml.safe_load(
-    (Path(__file__).resolve().parents[1] / "data" / "password_policy.yaml").read_text("utf-8")
+    (Path(__file__).resolve().parents[2] / "data" / "password_policy.yaml").read_text("utf-8")
 )
 MIN_PASSWORD_LENGTH: int = int(_POLICY["min_length"])
 MIN_SCORE: int = int(_POLICY.get("min_zxcvbn_score", 3))

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.notify.contacts import normal_email
 from app.services import audit
-from app.services.auth import check_password_rules, clear_throttle, hash_password, throttled_accounts
+from app.services.accounts.auth import check_password_rules, clear_throttle, hash_password, throttled_accounts
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role

@@ -34,9 +34,9 @@ def _page_figures(label: str, url: str, companies: int, periods_count: int) -> l
 
         def database_only() -> None:
             filters = Filters()
-            monitoring.overview(ict, period.id, filters)  # type: ignore[arg-type]  # a stored row's id is never None
+            monitoring.overview(ict, period.id, filters)
             trends.trend(ict, filters, 12)
-            lists.company_rows(ict, period.id, filters, filed=True)  # type: ignore[arg-type]  # a stored row's id is never None
+            lists.company_rows(ict, period.id, filters, filed=True)
 
         at = st_testing.AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
         at.run()

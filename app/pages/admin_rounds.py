@@ -39,7 +39,7 @@ if rounds:
     chosen = st.selectbox(
         tr("officials.round"), list(by_id), format_func=lambda i: by_id[i].name, key="round_pick"
     )
-    missing = lists.company_rows(actor, chosen, filed=False)  # type: ignore[arg-type]  # a stored row's id is never None
+    missing = lists.company_rows(actor, chosen, filed=False)
     with st.expander(tr("admin.rounds.missing", count=len(missing))):
         data_table(
             pd.DataFrame(
@@ -58,7 +58,7 @@ if rounds:
             width="stretch",
         )
     if not by_id[chosen].closed and st.button(tr("admin.rounds.close"), key="close_round"):
-        periods.close_period(actor, chosen)  # type: ignore[arg-type]  # a stored row's id is never None
+        periods.close_period(actor, chosen)
         st.rerun()
 
 open_round_form(actor)

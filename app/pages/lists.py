@@ -23,7 +23,7 @@ labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
 st.title(tr("lists.title"))
 st.caption(f"{plain(rn(period.name))} · {plain(describe(filters, ruleset))}")
 with st.expander(tr("overview.exports"), icon=":material/download:"):
-    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))  # type: ignore[arg-type]  # a stored row's id is never None
+    excel_download(actor, period.id, period.name, filters, describe(filters, ruleset))
 
 LISTS: dict[str, dict[str, bool]] = {
     "high": {"only_high": True},
@@ -43,7 +43,7 @@ choice = (
     )
     or "high"
 )
-rows: list[CompanyRow] = cache.company_rows(actor, period.id, filters, **LISTS[choice])  # type: ignore[arg-type]  # a stored row's id is never None
+rows: list[CompanyRow] = cache.company_rows(actor, period.id, filters, **LISTS[choice])
 
 if not rows:
     st.info(tr(f"lists.empty.{choice}"))
@@ -51,7 +51,7 @@ if not rows:
 
 st.caption(tr("lists.count", count=len(rows)))
 if choice == "missing":
-    remind_now(actor, period.id, rows)  # type: ignore[arg-type]  # a stored row's id is never None
+    remind_now(actor, period.id, rows)
 if choice == "to_review":
     bulk_approve(actor, rows)
 open_on_click(rows, rows_table(rows, choice, labels))

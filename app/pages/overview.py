@@ -17,7 +17,7 @@ from app.vocabulary import Role
 
 actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
 period, ruleset, filters = official_view(actor)
-period_id = period.id or 0  # a listed round always has one
+period_id = period.id
 view = cache.overview(actor, period_id, filters)
 
 st.title(tr("overview.title", scope=tr(f"scope.{actor.role}")))

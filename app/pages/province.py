@@ -16,7 +16,7 @@ from app.vocabulary import Role
 
 actor = require_actor(Role.ict, Role.admin)
 period, ruleset, filters = official_view(actor)
-view = cache.overview(actor, period.id or 0, filters)
+view = cache.overview(actor, period.id, filters)
 st.title(tr("province.title"))
 st.caption(plain(rn(period.name)))
 high = high_levels(view.level_order)

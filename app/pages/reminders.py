@@ -14,7 +14,7 @@ from app.vocabulary import Role
 
 actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
 period, ruleset, filters = official_view(actor)
-period_id = period.id or 0  # a listed round always has one
+period_id = period.id
 
 st.title(tr("reminders.title"))
 st.caption(f"{plain(rn(period.name))} · {tr('home.due')} {day(period.due_on)}")

@@ -141,18 +141,48 @@ def close_period(actor: Actor, period_id: int, *, session: Session | None = None
         return period
 
 
-def current_round(rounds: Sequence[Period], today: date) -> Period | None:
+@dataclass(frozen=True)
+class Round:
+    """A round as the pages and commands see it: a stored one, so its id is an int, and a plain
+    value that outlives the unit of work it was read in."""
+
+    id: int
+    name: str
+    ruleset_id: str
+    ruleset_version: int
+    opens_on: date
+    due_on: date
+    due_at: datetime
+    closed: bool
+
+    @classmethod
+    def of(cls, period: Period) -> Round:
+        if period.id is None:
+            raise ValueError("a round that was never stored has no id")
+        return cls(
+            period.id,
+            period.name,
+            period.ruleset_id,
+            period.ruleset_version,
+            period.opens_on,
+            period.due_on,
+            period.due_at,
+            period.closed,
+        )
+
+
+def current_round(rounds: Sequence[Round], today: date) -> Round | None:
     """The round officials look at by default: the open one due soonest that is not past its due
     day (so week 48, due today, stays the default when week 49 opens), else the newest."""
     running = [p for p in rounds if not p.closed and p.opens_on <= today <= p.due_on]
     if running:
-        return min(running, key=lambda p: (p.due_on, p.id or 0))
+        return min(running, key=lambda p: (p.due_on, p.id))
     started = [p for p in rounds if p.opens_on <= today]
     pool = started or list(rounds)
-    return max(pool, key=lambda p: (p.opens_on, p.id or 0)) if pool else None
+    return max(pool, key=lambda p: (p.opens_on, p.id)) if pool else None
 
 
-def list_periods(actor: Actor, *, session: Session | None = None) -> list[Period]:
+def list_periods(actor: Actor, *, session: Session | None = None) -> list[Round]:
     """Newest first. A company sees the rounds it is expected in; officials see every round."""
     with reading(session) as session:
         query = select(Period).order_by(col(Period.opens_on).desc(), col(Period.id).desc())
@@ -164,9 +194,9 @@ def list_periods(actor: Actor, *, session: Session | None = None) -> list[Period
                     .where(company_condition(actor))
                 )
             )
-        return list(session.exec(query).all())
+        return [Round.of(p) for p in session.exec(query).all()]
 
 
-def latest_period(actor: Actor, *, session: Session | None = None) -> Period | None:
+def latest_period(actor: Actor, *, session: Session | None = None) -> Round | None:
     periods = list_periods(actor, session=session)
     return periods[0] if periods else None

@@ -18,11 +18,11 @@ from app.ui.session import lang, tr
 from app.ui.widgets import choose_many
 
 if TYPE_CHECKING:
-    from db.models import Period
+    from app.services.periods import Round
 
 
 class OfficialView(NamedTuple):
-    period: Period
+    period: Round
     ruleset: RuleSet
     filters: Filters
 
@@ -37,7 +37,7 @@ def official_view(actor: Actor) -> OfficialView:
     return OfficialView(period, ruleset, choose_filters(actor, ruleset))
 
 
-def choose_period(actor: Actor) -> Period | None:
+def choose_period(actor: Actor) -> Round | None:
     """The round selector in the sidebar, kept in the address (`?round=ID`), so the chosen round
     carries across Overview, Lists and Province and survives a reload; by default the round that
     is running, not a round that has just opened with nothing filed yet."""

@@ -12,6 +12,7 @@ from app.services.context import Actor
 from app.services.documents import chairman_reports
 from app.services.oversight.filters import Filters
 from app.services.oversight.monitoring import AreaRow, Overview
+from app.services.periods import Round
 from app.ui import cache
 from app.ui.bars import STYLE, Segment, stacked_bars
 from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend
@@ -21,12 +22,11 @@ from app.ui.format import index, number, percent, rn
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.vocabulary import Role
-from db.models import Period
 
 CHARTS = ("areas", "trend", "adoption", "map")
 
 
-def exports(actor: Actor, period: Period, period_id: int, filters: Filters, ruleset: RuleSet) -> None:
+def exports(actor: Actor, period: Round, period_id: int, filters: Filters, ruleset: RuleSet) -> None:
     with st.expander(tr("overview.exports"), icon=":material/download:"):
         excel_download(actor, period_id, period.name, filters, describe(filters, ruleset))
         if actor.role in (Role.ict, Role.admin):

@@ -194,26 +194,18 @@ def test_the_chosen_round_shows_on_the_overview(seeded: str) -> None:
 def test_the_default_round_is_the_running_one_not_a_new_empty_one() -> None:
     from datetime import date, datetime, time
 
-    from app.services.periods import current_round
-    from db.models import Period
+    from app.services.periods import Round, current_round
 
-    def week(n: int, opens: date, due: date, closed: bool = False) -> Period:
-        return Period(
-            id=n,
-            name=f"Tuần {n}",
-            ruleset_id="x",
-            ruleset_version=1,
-            opens_on=opens,
-            due_on=due,
-            due_at=datetime.combine(due, time(17)),  # the end of the due day in Vietnam, as UTC
-            closed=closed,
-        )
+    def week(n: int, opens: date, due: date, closed: bool = False) -> Round:
+        return Round(n, f"Tuần {n}", "x", 1, opens, due, datetime.combine(due, time(17)), closed)
 
     w48 = week(48, date(2026, 11, 23), date(2026, 11, 29))
     w49 = week(49, date(2026, 11, 29), date(2026, 12, 6))
     assert current_round([w49, w48], date(2026, 11, 29)) is w48  # due today: still the default
     assert current_round([w49, w48], date(2026, 11, 30)) is w49
-    assert current_round([week(47, date(2021, 5, 17), date(2021, 5, 23), True)], date(2026, 1, 1)).id == 47  # type: ignore[union-attr]
+    assert current_round([week(47, date(2021, 5, 17), date(2021, 5, 23), True)], date(2026, 1, 1)) == week(
+        47, date(2021, 5, 17), date(2021, 5, 23), True
+    )
 
 
 def test_every_overview_figure_of_the_province_matches_sql(seeded: str) -> None:

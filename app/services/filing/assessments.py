@@ -26,6 +26,7 @@ from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.filing import credibility
 from app.services.filing.company_records import clean_text
 from app.services.onsite import remediation
+from app.services.periods import Round
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role, Status
 from db.models import Assessment, Company, Period, PeriodCompany, Review, User, utcnow
@@ -89,7 +90,9 @@ class AssessmentView:
         return self.reviews[-1] if self.reviews else None
 
 
-def ruleset_of(row: Assessment | Period | AssessmentView, *, session: Session | None = None) -> LoadedRuleSet:
+def ruleset_of(
+    row: Assessment | Period | Round | AssessmentView, *, session: Session | None = None
+) -> LoadedRuleSet:
     return rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
 
 

@@ -93,7 +93,7 @@ with page_run():
         password_page = st.Page(
             "app/pages/change_password.py", title=tr("nav.password"), icon=":material/key:"
         )
-        if must_change_password(actor.user_id):  # type: ignore[arg-type]
+        if must_change_password(actor.account_id):
             pages = [password_page]  # after an admin reset, nothing else until the password is changed
         else:
             pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]

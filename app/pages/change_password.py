@@ -13,7 +13,7 @@ from app.ui.widgets import service_error
 
 actor = require_actor()
 st.title(tr("password.title"))
-if auth.must_change_password(actor.user_id):  # type: ignore[arg-type]  # a stored row's id is never None
+if auth.must_change_password(actor.account_id):
     st.warning(tr("password.must"))
 with st.form("change_password"):
     current = st.text_input(tr("password.current"), type="password", key="pw_current")

@@ -27,6 +27,14 @@ class Actor:
     zone_ids: tuple[str, ...] = field(default_factory=tuple)
     session_version: int = 1
 
+    @property
+    def account_id(self) -> int:
+        """The logged-in account's id: every actor a page has was built from a stored user (the
+        command line's and the system's, which have none, never reach a page)."""
+        if self.user_id is None:
+            raise LookupError(f"{self.username} acts without an account")
+        return self.user_id
+
 
 CLI_ACTOR = Actor(user_id=None, username="cli", role="ict")
 """The command line acts province-wide, read-only like the ICT department, and is audited as `cli`."""

@@ -16,7 +16,6 @@ from app.ui.format import index, rn, signed
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.vocabulary import RulesetStatus
 
 if TYPE_CHECKING:
     from app.services.admin.rulesets import VersionInfo
@@ -45,14 +44,15 @@ def show_ruleset_problems(error: ServiceError) -> None:
 
 def drafts_and_impact(actor: Actor) -> None:
     # read again, not the page's list: a draft stored earlier in this same run must show at once
-    drafts = [v for v in rulesets.versions(actor) if v.status == RulesetStatus.draft]
+    drafts = rulesets.drafts(actor)
     if not drafts:
         return
     st.subheader(tr("admin.rulesets.drafts"))
-    draft = choose_version(tr("admin.rulesets.draft"), drafts, "draft_pick")
-    impacts = ruleset_impact.impact(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
+    chosen = choose_version(tr("admin.rulesets.draft"), [d.info for d in drafts], "draft_pick")
+    draft = next(d for d in drafts if d.info is chosen)
+    impacts = ruleset_impact.impact(actor, draft.upload_id)
     changed = [i for i in impacts if i.changed]
-    level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.ruleset_id).ruleset.levels}
+    level_names = {lv.id: lv.label.get(lang()) for lv in rulesets.get(draft.info.ruleset_id).ruleset.levels}
 
     def level_and_index(level: str | None, value: float | None) -> str:
         return "—" if value is None else f"{level_names.get(level or '', level)} ({index(value, lang())})"
@@ -81,10 +81,10 @@ def drafts_and_impact(actor: Actor) -> None:
         )
     cols = st.columns(2)
     if cols[0].button(tr("admin.rulesets.publish"), type="primary", key="publish"):
-        rulesets.publish(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
+        rulesets.publish(actor, draft.upload_id)
         st.rerun()
     if cols[1].button(tr("admin.rulesets.discard"), key="discard"):
-        rulesets.discard(actor, draft.upload_id)  # type: ignore[arg-type]  # a stored row's id is never None
+        rulesets.discard(actor, draft.upload_id)
         st.rerun()
 
 

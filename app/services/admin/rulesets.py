@@ -97,6 +97,23 @@ def versions(actor: Actor, *, session: Session | None = None) -> list[VersionInf
     return sorted(found, key=lambda v: (v.ruleset_id, v.version))
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A version an admin uploaded and has not published yet: a stored row, so it has an id."""
+
+    info: VersionInfo
+    upload_id: int
+
+
+def drafts(actor: Actor, *, session: Session | None = None) -> list[Draft]:
+    """The drafts awaiting publication, with the id the impact preview, publish and discard take."""
+    return [
+        Draft(v, v.upload_id)
+        for v in versions(actor, session=session)
+        if v.status == RulesetStatus.draft and v.upload_id is not None
+    ]
+
+
 def next_version(session: Any, ruleset_id: str) -> int:
     shipped = [v for (rid, v) in registry.shipped() if rid == ruleset_id]
     uploaded = session.exec(

@@ -250,7 +250,9 @@ def signature_block(
 
 
 class Rule(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
-    """A centred line of a given length across whatever width it is placed in."""
+    """A centred line of a given length across whatever width it is placed in. Not ReportLab's
+    HRFlowable: inside a table cell that one is drawn from the cell's left edge and over the
+    line of text above it."""
 
     def __init__(self, length: float) -> None:
         super().__init__()

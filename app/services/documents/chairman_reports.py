@@ -23,7 +23,7 @@ from app.services.context import Actor, snapshot, writing
 from app.services.documents.exportlog import log_export
 from app.services.documents.register import allocate_number
 from app.services.documents.reports import heading_data, line_of, note_of, summary_of
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Invalid
 from app.services.filing.assessments import ruleset_of
 from app.services.onsite import calibration, remediation
 from app.services.oversight import lists, monitoring, trends
@@ -49,8 +49,7 @@ def chairman_report(
     require_role(actor, Role.ict, Role.admin)
     with snapshot(session) as session:  # every figure from one state of the data
         period = round_of(session, period_id)
-        if period.id is None:
-            raise NotFound.said("reports.no_round")
+        assert period.id is not None  # round_of returns a stored round, or says there is none
         ruleset = ruleset_of(period, session=session).ruleset
         everyone = Filters()
         view = monitoring.overview(actor, period.id, everyone, session=session)

@@ -23,7 +23,6 @@ from app.formatting import VIETNAM
 from app.i18n import t
 from app.services.context import Actor, snapshot, writing
 from app.services.documents.exportlog import log_export
-from app.services.errors import NotFound
 from app.services.filing.assessments import ruleset_of
 from app.services.oversight import lists, monitoring
 from app.services.oversight.filters import Filters
@@ -133,8 +132,7 @@ def overview_report(
     require_role(actor, *OFFICIALS)
     with snapshot(session) as session:  # the summary and the rows agree
         period = round_of(session, period_id)
-        if period.id is None:
-            raise NotFound.said("reports.no_round")
+        assert period.id is not None  # round_of returns a stored round, or says there is none
         ruleset = ruleset_of(period, session=session).ruleset
         view = monitoring.overview(actor, period.id, filters, session=session)
         rows = lists.company_rows(actor, period.id, filters, with_criteria=True, session=session)

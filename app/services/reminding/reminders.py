@@ -223,7 +223,7 @@ def manual(
     configured = {name for name, ok in configured_channels().items() if ok}
     with reading(session) as session:
         period = round_of(session, period_id)
-        assert period.id is not None  # a stored round
+        assert period.id is not None  # round_of returns a stored round, or says there is none
         loaded = current_rules(session=session)
         allowed = set(
             session.exec(

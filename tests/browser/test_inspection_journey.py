@@ -4,6 +4,10 @@ confirmed marked as such."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -49,6 +53,18 @@ def test_plan_inspect_and_the_company_sees_its_action_plan(
     shot(page, "inspection-1-plan")
     with using(server_database):
         assert rows(server_database, "SELECT title, visits FROM visitplan")[0][1] == in_zones
+
+    # the plan on paper, as the official downloads it: a numbered kế hoạch of the board
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Tải kế hoạch PDF (theo huyện)").click()
+    paper = " ".join(
+        " ".join(p.extract_text().split())
+        for p in pypdf.PdfReader(io.BytesIO(Path(downloading.value.path()).read_bytes())).pages
+    )
+    with using(server_database):
+        number = rows(server_database, "SELECT number FROM visitplan")[0][0]
+    assert f"Số: {number}/KH-BQL" in paper and "KẾ HOẠCH KIỂM TRA THỰC TẾ" in paper
+    assert f"{in_zones} lượt kiểm tra" in paper and "TRƯỞNG BAN" in paper
 
     page.get_by_role("link", name="Kiểm tra thực tế").click()
     settle(page)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.bootstrap import prepare_database
 from app.config import UnsafeSettings, get_settings
 from app.i18n import LANGUAGES
+from app.navigation import LANDING_PATH, PAGES, PASSWORD_PAGE, ROLE_PATHS, VERIFY_PATH
 from app.services.accounts.auth import must_change_password
 from app.services.context import page_run
-from app.ui.session import current_actor, log_out, tr
+from app.ui.login import login_form
+from app.ui.notices import land, not_yours, show_notice, take_notice
+from app.ui.session import current_actor, forget_run, language_changed, log_out, settle_language, tr
 from app.ui.style import close_sidebar_after_navigation, localize_streamlit_defaults
 from app.ui.widgets import database_failure
 
@@ -31,74 +36,60 @@ except UnsafeSettings as problem:
     st.error(str(problem))  # the operator's mistake, shown instead of serving unsafely
     st.stop()
 
-with st.sidebar:
-    st.radio(
-        "Ngôn ngữ / Language",
-        LANGUAGES,
-        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
-        horizontal=True,
-        key="lang",
-    )
-
-localize_streamlit_defaults()
-
-OFFICIAL_PAGES = [
-    ("app/pages/overview.py", "nav.overview", ":material/dashboard:"),
-    ("app/pages/lists.py", "nav.lists", ":material/list_alt:"),
-    ("app/pages/company_detail.py", "nav.company_detail", ":material/factory:"),
-    ("app/pages/reminders.py", "nav.reminders", ":material/campaign:"),
-]
-PLANNER_PAGE = ("app/pages/visits.py", "nav.visits", ":material/directions_car:")
-INSPECTION_PAGE = ("app/pages/inspections.py", "nav.inspections", ":material/fact_check:")
-PAGES = {
-    "zone_board": [*OFFICIAL_PAGES, PLANNER_PAGE, INSPECTION_PAGE],
-    "labour": [*OFFICIAL_PAGES, PLANNER_PAGE, INSPECTION_PAGE],
-    "ict": [
-        *OFFICIAL_PAGES,
-        PLANNER_PAGE,
-        INSPECTION_PAGE,
-        ("app/pages/province.py", "nav.province", ":material/map:"),
-    ],
-    "admin": [
-        *OFFICIAL_PAGES,
-        ("app/pages/province.py", "nav.province", ":material/map:"),
-        ("app/pages/admin_users.py", "nav.admin_users", ":material/group:"),
-        ("app/pages/admin_companies.py", "nav.admin_companies", ":material/domain_add:"),
-        ("app/pages/admin_rounds.py", "nav.admin_rounds", ":material/event:"),
-        ("app/pages/admin_rulesets.py", "nav.admin_rulesets", ":material/rule:"),
-        ("app/pages/admin_audit.py", "nav.admin_audit", ":material/policy:"),
-    ],
-    "company": [
-        ("app/pages/home.py", "nav.home", ":material/home:"),
-        ("app/pages/assessment.py", "nav.assessment", ":material/edit_note:"),
-        ("app/pages/result.py", "nav.result", ":material/fact_check:"),
-        ("app/pages/whatif.py", "nav.whatif", ":material/science:"),
-        ("app/pages/history.py", "nav.history", ":material/history:"),
-        ("app/pages/profile.py", "nav.profile", ":material/business:"),
-    ],
-}
-
 # The run is one unit of work: every read it makes shares one read-only transaction (see
 # app.services.context.page_run); an action's write is a unit of its own.
 with page_run():
+    forget_run()
+    actor = current_actor()  # before the language: a new tab opens in the account's
+    settle_language()
+    with st.sidebar:
+        st.radio(
+            "Ngôn ngữ / Language",
+            LANGUAGES,
+            format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+            horizontal=True,
+            key="lang_switch",
+            on_change=language_changed,
+        )
+    localize_streamlit_defaults()
+    take_notice()
     # anyone may open a verification link from a printed report, logged in or not
     verify_page = st.Page(
-        "app/pages/verify.py", title=tr("nav.verify"), url_path="verify", visibility="hidden"
+        "app/pages/verify.py", title=tr("nav.verify"), url_path=VERIFY_PATH, visibility="hidden"
     )
-    actor = current_actor()
     if actor is None:
         login = st.Page("app/pages/login.py", title=tr("nav.login"), icon=":material/login:", default=True)
-        page = st.navigation([login, verify_page], position="hidden")
+        # every page's address shows the login too, and after it that page: a shared link, a
+        # bookmark or a reload never meets Streamlit's "Page not found"
+        asked = [
+            st.Page(login_form, title=tr("nav.login"), url_path=path, visibility="hidden")
+            for path in sorted(ROLE_PATHS)
+        ]
+        page = st.navigation([login, *asked, verify_page], position="hidden")
     else:
         password_page = st.Page(
-            "app/pages/change_password.py", title=tr("nav.password"), icon=":material/key:"
+            PASSWORD_PAGE.script, title=tr(PASSWORD_PAGE.title_key), icon=PASSWORD_PAGE.icon
         )
         if must_change_password(actor.account_id):
             pages = [password_page]  # after an admin reset, nothing else until the password is changed
         else:
-            pages = [st.Page(path, title=tr(key), icon=icon) for path, key, icon in PAGES.get(actor.role, [])]
+            pages = [st.Page(e.script, title=tr(e.title_key), icon=e.icon) for e in PAGES.get(actor.role, [])]
             pages.append(password_page)
-        page = st.navigation([*pages, verify_page])
+        # another role's page (a link from a colleague in another agency) lands on this role's home
+        mine = {p.url_path for p in pages} | {PASSWORD_PAGE.url_path}
+        elsewhere = [
+            st.Page(partial(not_yours, pages[0]), title="ZoneRisk", url_path=path, visibility="hidden")
+            for path in sorted(ROLE_PATHS - mine)
+        ]
+        # `/` lands on the home at its own address (Streamlit gives the default page none)
+        landing = st.Page(
+            partial(land, pages[0]),
+            title="ZoneRisk",
+            url_path=LANDING_PATH,
+            default=True,
+            visibility="hidden",
+        )
+        page = st.navigation([landing, *pages, *elsewhere, verify_page])
         if st.session_state.pop("password_changed", False):
             st.toast(tr("password.done"), icon=":material/check_circle:")
             st.switch_page(pages[0])
@@ -106,7 +97,9 @@ with page_run():
             st.caption(tr("session.signed_in_as", username=actor.username, role=tr(f"role.{actor.role}")))
             if st.button(tr("session.log_out"), icon=":material/logout:", key="logout"):
                 log_out()
-                st.rerun()
+                st.stop()  # not a rerun: that would drop the browser's way to forget its cookie
+    if actor is None or page.url_path:  # `/` of a logged-in user only passes on to the home: shown there
+        show_notice()
     close_sidebar_after_navigation(page.url_path)
     try:
         page.run()

@@ -133,6 +133,26 @@ class Settings(BaseSettings):
         "for failures that came from elsewhere",
     )
     trust_proxy: bool = Field(default=False, alias="ZONERISK_TRUST_PROXY")
+
+    # Login sessions (issue 25): server-side, behind an HttpOnly cookie; they end after this long
+    # without a click, and this long after login whatever happens.
+    session_idle_minutes: int = Field(
+        default=30, alias="ZONERISK_SESSION_IDLE_MINUTES", ge=1, description="officials and admins"
+    )
+    session_idle_minutes_company: int = Field(
+        default=120, alias="ZONERISK_SESSION_IDLE_MINUTES_COMPANY", ge=1, description="HR officers"
+    )
+    session_absolute_hours: float = Field(default=8, alias="ZONERISK_SESSION_ABSOLUTE_HOURS", gt=0)
+    # Single sign-on through the province's OpenID Connect provider; off while the issuer is empty.
+    oidc_issuer: str = Field(default="", alias="ZONERISK_OIDC_ISSUER")
+    oidc_client_id: str = Field(default="", alias="ZONERISK_OIDC_CLIENT_ID")
+    oidc_client_secret: str = Field(default="", alias="ZONERISK_OIDC_CLIENT_SECRET")
+    oidc_scopes: str = Field(default="openid email profile", alias="ZONERISK_OIDC_SCOPES")
+    oidc_label: str = Field(
+        default="Cổng định danh tỉnh / Province sign-on",
+        alias="ZONERISK_OIDC_LABEL",
+        description="the sign-on button's words, Vietnamese / English",
+    )
     map_style: str = Field(
         default="carto-positron",
         alias="ZONERISK_MAP_STYLE",
@@ -179,6 +199,10 @@ class Settings(BaseSettings):
     @property
     def demo(self) -> bool:
         return self.mode is Mode.demo
+
+    @property
+    def sso_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     def resolved_database_url(self) -> str:
         """A relative SQLite path is taken from the project folder, wherever the app is started.

@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     print(f"warm-up: {seconds:.2f} s; {gc.get_freeze_count():,} objects frozen", file=sys.stderr, flush=True)
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", "streamlit_app.py", *argv]
+    sys.argv = ["streamlit", "run", "zonerisk_server.py", *argv]  # the pages and app/web (see there)
     return int(cli.main() or 0)
 
 

@@ -54,6 +54,18 @@ class MessageReason(StrEnum):
     manual = "manual"  # "remind now" by an official
 
 
+class SessionEnd(StrEnum):
+    """Why a login session ended (login_session.end_reason)."""
+
+    logout = "logout"
+    idle = "idle"  # no click for longer than the idle limit
+    absolute = "absolute"  # older than the absolute limit
+    password = "password"  # the user changed the password elsewhere
+    reset = "reset"  # an admin reset the password
+    deactivated = "deactivated"
+    admin = "admin"  # an admin ended it
+
+
 class RulesetStatus(StrEnum):
     """A rule set version's: shipped with the code, or uploaded by an admin and then published."""
 

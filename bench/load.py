@@ -198,6 +198,8 @@ async def log_in(tab: Tab, results: Results, username: str, password: str) -> Pa
             clicked(tree.button[0]),
         ]
     )
+    if tab.redirect:  # as a browser: fetch the hand-off for the session's cookie, reload with it
+        page = await tab.follow()
     if any(w.key == "login_username" for w in page.tree.text_input):
         raise PageError(f"login refused for {username}: {[e.value for e in page.tree.error]}")
     results.step("login", page)

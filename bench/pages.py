@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from app.config import ROOT, get_settings
 from app.services import periods
-from app.services.accounts.auth import actor_for
+from app.services.accounts.actors import actor_for
 from app.services.context import unit_of_work
 from app.services.oversight import lists, monitoring, trends
 from app.services.oversight.filters import Filters

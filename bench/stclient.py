@@ -12,7 +12,9 @@ own time is measured by `python -m bench browser`.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +54,8 @@ class Tab:
     query_string: str = ""
     """the address's query (`round=12`), sent with every run as the browser does"""
     cookie: str = ""
+    redirect: str = ""
+    """where the app last sent the browser (a login's hand-off for its cookie): see `follow`"""
     pages: dict[str, str] = field(default_factory=dict)  # url path → page script hash
     page_hash: str = ""
     _socket: Any = None
@@ -76,6 +80,42 @@ class Tab:
             response.read()
             cookie = response.headers.get("Set-Cookie") or ""
         return cookie.split(";")[0]
+
+    async def follow(self) -> Page:
+        """Do what the browser does with the app's redirect after a login: fetch it, keep the
+        session's cookie it sets, and load the app again on a new connection with that cookie."""
+        url, self.redirect = self.redirect, ""
+        cookies = await asyncio.to_thread(self._fetch_cookies, url)
+        self.cookie = "; ".join(c for c in [self.cookie, *cookies] if c)
+        await self.close()
+        stream = self.base_url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
+        self._socket = await websockets.connect(
+            stream,
+            subprotocols=[Subprotocol("streamlit")],
+            additional_headers={"Cookie": self.cookie},
+            max_size=None,
+            open_timeout=30,
+            local_addr=(self.source_ip, 0) if self.source_ip else None,
+        )
+        self.page_hash = ""
+        return await self.run([])
+
+    def _fetch_cookies(self, path: str) -> list[str]:
+        """GET `path` without following its redirect; the cookies its answer sets (name=value)."""
+        parts = urllib.parse.urlsplit(self.base_url)
+        connection = http.client.HTTPConnection(
+            parts.hostname or "127.0.0.1",
+            parts.port or 80,
+            timeout=30,
+            source_address=(self.source_ip, 0) if self.source_ip else None,
+        )
+        try:
+            connection.request("GET", path, headers={"Cookie": self.cookie} if self.cookie else {})
+            answer = connection.getresponse()
+            answer.read()
+            return [value.split(";")[0] for key, value in answer.getheaders() if key.lower() == "set-cookie"]
+        finally:
+            connection.close()
 
     async def close(self) -> None:
         if self._socket is not None:
@@ -127,6 +167,8 @@ class Tab:
                 self.page_hash = msg.navigation.page_script_hash
             elif kind == "page_not_found":
                 raise PageError("page not found")
+            elif kind == "auth_redirect":
+                self.redirect = msg.auth_redirect.url
             elif kind == "ref_hash":
                 raise PageError("a cached-message reference this client never asked for")
             elif kind == "script_finished":

@@ -83,6 +83,20 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = None
     email: str = Field(default="", max_length=120, description="an official's address for escalations")
     phone: str = Field(default="", max_length=30)
+    language: str | None = Field(
+        default=None, max_length=2, description="the language the user chose (vi, en); None: not yet"
+    )
+    sso_subject: str | None = Field(
+        default=None,
+        max_length=255,
+        unique=True,
+        index=True,
+        description="the identity provider's `sub` an admin registered for this person (issue 25)",
+    )
+    sso_email: str | None = Field(
+        default=None, max_length=120, description="or the verified email the provider must vouch for"
+    )
+    sso_required: bool = Field(default=False, description="signs in only through the provider")
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -104,6 +118,30 @@ class KnownLoginClient(SQLModel, table=True):
     username: str = Field(primary_key=True, max_length=60)
     client: str = Field(primary_key=True, max_length=64)
     last_success_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """A logged-in browser, server-side: the cookie holds a random token, the database its SHA-256,
+    so a stolen database names no usable cookie. Any replica reads it; ending it (logout, an admin,
+    expiry) is one row update, seen by every replica on the user's next click. A new session is
+    first *handed off*: the page that checked the password knows a one-time code, which the
+    browser trades at /auth/session for the cookie (a Streamlit page cannot set a cookie)."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    handoff_hash: str | None = Field(default=None, max_length=64, unique=True)
+    handoff_until: datetime | None = None
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    session_version: int
+    method: str = Field(default="password", max_length=10, description="password or sso")
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    client: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=200)
+    ended_at: datetime | None = None
+    end_reason: str = Field(default="", max_length=20)
 
 
 class UserZone(SQLModel, table=True):

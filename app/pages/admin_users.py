@@ -7,7 +7,7 @@ import streamlit as st
 
 from app.services.admin import users
 from app.services.errors import ServiceError
-from app.ui.admin_users import create_user_form
+from app.ui.admin_users import create_user_form, sessions_panel, sign_on_panel, sign_on_policy
 from app.ui.format import when
 from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
@@ -58,5 +58,9 @@ if cols[1].button(tr("admin.users.reset"), key="reset_password"):
 if cols[2].button(tr("admin.users.unlock"), disabled=person.throttled_until is None, key="unlock"):
     users.unlock(actor, person.id)
     st.rerun()
+sessions_panel(actor, person)
+sign_on_panel(actor, person)
+st.subheader(tr("admin.sign_on.policy"))
+sign_on_policy(actor)
 
 create_user_form(actor)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from app.services.accounts import auth
 from app.services.errors import ServiceError
-from app.ui.session import log_in, require_actor, tr
+from app.ui.session import current_token, require_actor, tr
 from app.ui.widgets import service_error
 
 actor = require_actor()
@@ -26,10 +24,9 @@ if changed:
         st.error(tr("password.mismatch"))
     else:
         try:
-            version = auth.change_password(actor, current, new)
+            auth.change_password(actor, current, new, keep_token=current_token())
         except ServiceError as error:
             service_error(error)
         else:
-            log_in(replace(actor, session_version=version))  # this session goes on; all others end
             st.session_state["password_changed"] = True  # the router opens the role's first page
             st.rerun()

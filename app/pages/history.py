@@ -45,4 +45,5 @@ st.divider()
 chosen = st.selectbox(tr("history.open"), options, format_func=submission_labels(submissions), key="open_one")
 if st.button(tr("history.open_button"), key="open_result"):
     st.session_state["show_assessment"] = submissions[chosen].id
-    st.switch_page("app/pages/result.py")
+    # in the address too, so that a reload or a copied link shows the same submission
+    st.switch_page("app/pages/result.py", query_params={"assessment": str(submissions[chosen].id)})

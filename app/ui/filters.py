@@ -49,16 +49,40 @@ def choose_period(actor: Actor) -> Round | None:
     by_id = {p.id: p for p in rounds}
     default = periods.current_round(rounds, today_vietnam()) or rounds[0]
     options = list(by_id)
+    asked = _round_in_address(by_id)
+    if asked is not None:  # opened from a link, a bookmark or a reload: the address says which
+        st.session_state["round"] = asked
+    elif st.session_state.get("round") not in by_id:
+        st.session_state["round"] = default.id
     chosen = st.sidebar.selectbox(
         tr("officials.round"),
         options,
-        index=options.index(default.id),
         format_func={pid: f"{rn(p.name)} · {due} {day(p.due_on)}" for pid, p in by_id.items()}.__getitem__,
         key="round",
-        bind="query-params",
         persist_state="session",  # also across a page switch within the session
     )
+    # the round's id in the address, not its words: a link an English user shares opens the same
+    # round for a Vietnamese colleague; the running round, the default, needs none
+    written = None if chosen == default.id else str(chosen)
+    if written is None:
+        st.query_params.pop("round", None)
+    else:
+        st.query_params["round"] = written
+    st.session_state["round_written"] = written
     return by_id.get(chosen, default)
+
+
+def _round_in_address(by_id: dict[int, Round]) -> int | None:
+    """The round the address names, when it names one this user may see and the page did not put
+    it there itself (after a change in the chooser the address still holds the old one)."""
+    raw = st.query_params.get("round")
+    if raw is None or raw == st.session_state.get("round_written"):
+        return None
+    try:
+        asked = int(raw)
+    except ValueError:
+        return None
+    return asked if asked in by_id else None
 
 
 def choose_filters(actor: Actor, ruleset: RuleSet) -> Filters:

@@ -88,4 +88,4 @@ def review_and_submit(
             service_error(error)
         else:
             st.session_state["show_assessment"] = done.id
-            st.switch_page("app/pages/result.py")
+            st.switch_page("app/pages/result.py", query_params={"assessment": str(done.id)})

@@ -42,12 +42,16 @@ def server(tmp_path_factory: pytest.TempPathFactory, server_database: str) -> It
 
 
 def serve(
-    tmp_path_factory: pytest.TempPathFactory, url: str, extra_env: dict[str, str] | None = None
+    tmp_path_factory: pytest.TempPathFactory,
+    url: str,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """`streamlit run` on a free port against `url`, with `extra_env` (a configured channel, say)."""
+    """The app as run.sh serves it, on `port` (else a free one) against `url`, with `extra_env` (a
+    configured channel, a sign-on provider)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `bash .ci/run`, which installs it")
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": url, "ZONERISK_ENV": "test", **(extra_env or {})}
     log = open(tmp_path_factory.mktemp("streamlit-log") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
@@ -100,6 +104,8 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    # the browser fetches its session cookie and reloads the page: logged in when the logout shows
+    page.get_by_role("button", name="Đăng xuất").wait_for()
 
 
 def settle(page: Page) -> None:

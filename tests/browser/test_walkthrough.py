@@ -119,9 +119,18 @@ def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> N
     page.get_by_label(word("login.username", lang), exact=True).fill(username)
     page.get_by_label(word("login.password", lang), exact=True).fill(PASSWORDS[username])
     page.get_by_role("button", name=word("login.submit", lang)).click()
+    page.get_by_role("button", name=word("session.log_out", lang)).or_(
+        page.get_by_role("button", name=word("session.log_out", "en" if lang == "vi" else "vi"))
+    ).wait_for()
     settle(page)
     page.wait_for_timeout(500)
     settle(page)
+    language = page.get_by_role("radio", name={"vi": "Tiếng Việt", "en": "English"}[lang])
+    if not language.is_checked():  # the account chose the other language in an earlier test
+        _expand_sidebar(page)
+        page.get_by_text({"vi": "Tiếng Việt", "en": "English"}[lang], exact=True).click()
+        settle(page)
+        _collapse_sidebar(page, phone)
 
 
 # every language and every screen size, in two walks rather than four: the words do not depend on

@@ -75,6 +75,7 @@ def test_a_reset_user_must_change_the_password_before_anything_else(seeded: str)
     at.text_input(key="login_username").input("demo.labour")
     at.text_input(key="login_password").input(temporary)
     at.button[0].click().run()
+    at.run()  # where a browser reloads with its cookie
     assert "Mật khẩu của bạn vừa được đặt lại" in texts(at)
     at.text_input(key="pw_current").input(temporary)
     at.text_input(key="pw_new").input("Lao-Dong-Moi-2021")
@@ -145,3 +146,39 @@ def test_a_refused_ruleset_upload_then_its_correction_is_stored(seeded: str) -> 
     assert not at.exception
     assert not at.error
     assert scalar(seeded, stored) == 1
+
+
+def test_an_admin_ends_a_users_sessions_and_that_user_is_logged_out(seeded: str) -> None:
+    officer = logged_in("demo.labour")
+    assert "Đăng xuất" in [b.label for b in officer.sidebar.button]
+    admin = logged_in("demo.admin")
+    admin.switch_page("app/pages/admin_users.py").run()
+    labour_id = scalar(seeded, "SELECT id FROM app_user WHERE username = 'demo.labour'")
+    admin.selectbox(key="user_pick").set_value(labour_id).run()
+    assert "Phiên đăng nhập đang mở" in texts(admin)
+    admin.button(key="end_sessions").click().run()
+    assert not admin.exception
+    assert "Người này không có phiên đăng nhập nào đang mở." in texts(admin)
+    officer.run()  # the officer's next click
+    assert officer.text_input(key="login_username") is not None
+    assert "Đăng xuất" not in [b.label for b in officer.sidebar.button]
+    action = scalar(seeded, "SELECT after FROM auditevent WHERE action = 'user.sessions_end'")
+    assert action is not None
+
+
+def test_an_admin_registers_a_person_for_sign_on(seeded: str) -> None:
+    admin = logged_in("demo.admin")
+    admin.switch_page("app/pages/admin_users.py").run()
+    ict_id = scalar(seeded, "SELECT id FROM app_user WHERE username = 'demo.ict'")
+    admin.selectbox(key="user_pick").set_value(ict_id).run()
+    admin.text_input(key=f"sso_email_{ict_id}").input("not an address")
+    next(b for b in admin.button if b.label == "Lưu đăng ký").click().run()
+    assert "Email không hợp lệ." in texts(admin)
+    admin.text_input(key=f"sso_subject_{ict_id}").input("vneid-ict-0002")
+    admin.text_input(key=f"sso_email_{ict_id}").input("TTTT@BacGiang.gov.vn")
+    admin.checkbox(key=f"sso_required_{ict_id}").check()
+    next(b for b in admin.button if b.label == "Lưu đăng ký").click().run()
+    assert not admin.exception
+    assert scalar(seeded, f"SELECT sso_subject FROM app_user WHERE id = {ict_id}") == "vneid-ict-0002"
+    assert scalar(seeded, f"SELECT sso_email FROM app_user WHERE id = {ict_id}") == "TTTT@bacgiang.gov.vn"
+    assert scalar(seeded, f"SELECT sso_required FROM app_user WHERE id = {ict_id}") in (True, 1)

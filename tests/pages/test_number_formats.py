@@ -34,6 +34,7 @@ def _session_in(lang: str, username: str) -> AppTest:
     at.text_input(key="login_username").input(username)
     at.text_input(key="login_password").input(PASSWORDS[username])
     at.button[0].click().run()
+    at.run()  # where a browser reloads with its cookie
     assert not at.exception, at.exception
     return at
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from app.services.accounts.auth import actor_for
+from app.services.accounts.actors import actor_for
 from app.services.context import Actor, unit_of_work
 from db.models import Period, User
 

@@ -22,10 +22,12 @@ from zxcvbn import zxcvbn
 
 from app.config import get_settings
 from app.services import audit
-from app.services.accounts import throttle
+from app.services.accounts import sessions, throttle
+from app.services.accounts.actors import actor_for
 from app.services.context import Actor, insert_ignore, reading, unit_of_work, writing
 from app.services.errors import Invalid, ServiceError
-from db.models import KnownLoginClient, LoginThrottle, User, UserZone, as_utc, utcnow
+from app.vocabulary import SessionEnd
+from db.models import KnownLoginClient, LoginThrottle, User, as_utc, utcnow
 
 _hasher = PasswordHasher()
 # verified against when the username does not exist, so that the time taken does not tell
@@ -35,6 +37,17 @@ _DUMMY_HASH = _hasher.hash("zonerisk-no-such-user")
 _CLIENT_FACTOR = 4
 # a distributed guesser on one account still slows down, but far later than one client would
 _ACCOUNT_FACTOR = 10
+
+
+class SignOnRequired(ServiceError):
+    """The password was right, but an admin requires this account to sign in through the
+    province's provider: said only after the right password, so it tells a guesser nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Tài khoản này đăng nhập qua cổng định danh của tỉnh: hãy dùng nút đăng nhập ở trên.",
+            "This account signs in through the province's sign-on: use the sign-on button above.",
+        )
 
 
 class LoginFailed(ServiceError):
@@ -52,18 +65,6 @@ class LoginFailed(ServiceError):
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
-
-
-def actor_for(session: Session, user: User) -> Actor:
-    zones = session.exec(select(UserZone.zone_id).where(UserZone.user_id == user.id)).all()
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=user.role,
-        company_id=user.company_id,
-        zone_ids=tuple(sorted(zones)),
-        session_version=user.session_version,
-    )
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ def authenticate(
         raise LoginFailed(checked=True)
     rehash = hash_password(password) if _hasher.check_needs_rehash(stored_hash) else None
     _give_back(username, client, keys, now)
+    if user.sso_required and get_settings().sso_enabled:
+        raise SignOnRequired()
     with unit_of_work(write=True) as session:
         user = session.get(User, user.id)
         if user is None or not user.active:
@@ -291,9 +294,12 @@ def must_change_password(user_id: int, *, session: Session | None = None) -> boo
         return bool(user and user.must_change_password)
 
 
-def change_password(actor: Actor, current: str, new: str, *, session: Session | None = None) -> int:
+def change_password(
+    actor: Actor, current: str, new: str, *, keep_token: str | None = None, session: Session | None = None
+) -> int:
     """The user's own change; the current password is asked again, the rules apply. Every other
-    session of the user ends; the new session version is returned for the one that changed it."""
+    session of the user ends; the one that changed it (`keep_token`) goes on at the new version,
+    which is returned."""
     with writing(session) as session:
         user = session.get(User, actor.user_id)
         if user is None or not _verify(user.password_hash, current):
@@ -305,5 +311,7 @@ def change_password(actor: Actor, current: str, new: str, *, session: Session | 
         user.must_change_password = False
         user.session_version += 1
         session.add(user)
+        session.flush()
+        sessions.end_all(session, actor.account_id, SessionEnd.password, keep_token=keep_token)
         audit.record(session, actor, "user.password_change", "user", user.id)
     return user.session_version

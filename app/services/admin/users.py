@@ -7,15 +7,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.notify.contacts import normal_email
 from app.services import audit
+from app.services.accounts import sessions
 from app.services.accounts.auth import check_password_rules, clear_throttle, hash_password, throttled_accounts
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.scope import require_role
-from app.vocabulary import Role
+from app.vocabulary import Role, SessionEnd
 from db.models import ROLES, Company, User, UserZone, Zone
 
 __all__ = ["ROLES"]  # the pages' list of roles comes from here, not from the tables
@@ -114,6 +116,9 @@ class UserRow:
     throttled_until: datetime | None
     must_change_password: bool
     last_login_at: datetime | None
+    sso_subject: str | None = None
+    sso_email: str | None = None
+    sso_required: bool = False
 
 
 def list_users(actor: Actor, *, session: Session | None = None) -> list[UserRow]:
@@ -137,6 +142,9 @@ def list_users(actor: Actor, *, session: Session | None = None) -> list[UserRow]
             waits.get(u.username),
             u.must_change_password,
             u.last_login_at,
+            u.sso_subject,
+            u.sso_email,
+            u.sso_required,
         )
         for u in users
     ]
@@ -159,6 +167,8 @@ def set_active(actor: Actor, user_id: int, active: bool, *, session: Session | N
             user.active = active
             user.session_version += 1
             session.add(user)
+            if not active:
+                sessions.end_all(session, user_id, SessionEnd.deactivated)
             audit.record(
                 session,
                 actor,
@@ -180,6 +190,7 @@ def reset_password(actor: Actor, user_id: int, *, session: Session | None = None
         user.password_hash = hash_password(temporary)
         user.must_change_password = True
         user.session_version += 1  # whoever held the old password is logged out
+        sessions.end_all(session, user_id, SessionEnd.reset)
         clear_throttle(session, user.username)
         session.add(user)
         audit.record(session, actor, "user.password_reset", "user", user_id, company_id=user.company_id)
@@ -192,3 +203,69 @@ def unlock(actor: Actor, user_id: int, *, session: Session | None = None) -> Non
         user = _user(session, user_id)
         clear_throttle(session, user.username)
         audit.record(session, actor, "user.unlock", "user", user_id, company_id=user.company_id)
+
+
+def register_sign_on(
+    actor: Actor,
+    user_id: int,
+    *,
+    subject: str,
+    email: str,
+    required: bool,
+    session: Session | None = None,
+) -> None:
+    """Who this person is at the province's identity provider (its `sub`, or an email it verifies),
+    and whether they may still use a password. The role and scope stay the account's."""
+    require_role(actor, Role.admin)
+    subject = subject.strip()[:255]
+    normal = normal_email(email) if email.strip() else None
+    if email.strip() and normal is None:
+        raise Invalid.said("users.bad_email", field="email")
+    if required and not (subject or normal):
+        raise Invalid.said("users.sign_on_needs_identity", field="subject")
+    with writing(session) as session:
+        user = _user(session, user_id)
+        if subject:
+            holder = session.exec(select(User.id).where(User.sso_subject == subject)).first()
+            if holder is not None and holder != user_id:
+                raise Conflict.said("users.sign_on_taken", subject=subject, field="subject")
+        before = {"subject": user.sso_subject, "email": user.sso_email, "required": user.sso_required}
+        user.sso_subject, user.sso_email, user.sso_required = subject or None, normal, required
+        session.add(user)
+        audit.record(
+            session,
+            actor,
+            "user.sign_on",
+            "user",
+            user_id,
+            before=before,
+            after={"subject": user.sso_subject, "email": user.sso_email, "required": required},
+            company_id=user.company_id,
+        )
+
+
+def require_sign_on_for_officials(actor: Actor, required: bool, *, session: Session | None = None) -> int:
+    """Every official registered for sign-on must (or may again not) use it; the officials not yet
+    registered keep their passwords until they are, so nobody is locked out. Returns how many changed."""
+    require_role(actor, Role.admin)
+    officials = (Role.zone_board, Role.labour, Role.ict, Role.admin)
+    with writing(session) as session:
+        changed = session.exec(
+            update(User)
+            .where(
+                col(User.role).in_(officials),
+                col(User.sso_required) != required,
+                col(User.sso_subject).is_not(None) | col(User.sso_email).is_not(None),
+            )
+            .values(sso_required=required)
+        )
+        count = int(changed.rowcount or 0)
+        audit.record(
+            session,
+            actor,
+            "user.sign_on_policy",
+            "user",
+            "officials",
+            after={"required": required, "changed": count},
+        )
+    return count

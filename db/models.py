@@ -133,6 +133,12 @@ class LoginSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     handoff_hash: str | None = Field(default=None, max_length=64, unique=True)
     handoff_until: datetime | None = None
+    handoff_browser: str | None = Field(
+        default=None,
+        max_length=64,
+        description="SHA-256 of the browser's Streamlit XSRF cookie at login: only that browser may "
+        "trade the code (no login CSRF: a stranger's code cannot log a victim into the stranger's account)",
+    )
     user_id: int = Field(foreign_key="app_user.id", index=True)
     session_version: int
     method: str = Field(default="password", max_length=10, description="password or sso")

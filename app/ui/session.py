@@ -27,6 +27,8 @@ from app.services.context import Actor
 
 SESSION_COOKIE = "zr_session"
 LANGUAGE_COOKIE = "zr_lang"
+BROWSER_COOKIE = "_streamlit_xsrf"
+"""set by Streamlit on the page load, readable by the page: what binds a hand-off to its browser"""
 _TOKEN = "session_token"
 _UNSET = object()
 _RUN_ACTOR: ContextVar[object] = ContextVar("zonerisk_run_actor", default=_UNSET)
@@ -93,7 +95,13 @@ def _user_agent() -> str:
 def log_in(actor: Actor, *, method: str = "password") -> None:
     """After the password was checked: a server-side session; the tab holds its token, and the
     browser is sent to trade the hand-off code for the cookie and come back to where it was."""
-    started = sessions.start(actor, client=client_address(), user_agent=_user_agent(), method=method)
+    started = sessions.start(
+        actor,
+        client=client_address(),
+        user_agent=_user_agent(),
+        method=method,
+        browser=_cookie(BROWSER_COOKIE),  # only this browser may trade the code for the cookie
+    )
     st.session_state[_TOKEN] = started.token
     _RUN_ACTOR.set(_UNSET)
     resolved = sessions.resolve(started.token)
@@ -170,6 +178,7 @@ def settle_language() -> None:
 def language_changed() -> None:
     """The switch's callback: the tab's language; the account's too, or before login the cookie's
     (through /auth/language, which reloads the login page in the new language)."""
+    forget_run()  # a callback runs before the router: resolve this session's actor, not a cached one
     chosen = str(st.session_state.get("lang_switch", DEFAULT_LANGUAGE))
     st.session_state["lang"] = chosen
     st.session_state["lang_chosen"] = True

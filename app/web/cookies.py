@@ -13,6 +13,8 @@ from app.navigation import KNOWN_PATHS
 SESSION_COOKIE = "zr_session"
 LANGUAGE_COOKIE = "zr_lang"
 SIGN_ON_COOKIE = "zr_signon"
+BROWSER_COOKIE = "_streamlit_xsrf"
+"""Streamlit's own cookie, set on the page load: the browser a login's hand-off belongs to"""
 YEAR = 365 * 24 * 3600
 
 

@@ -17,7 +17,15 @@ from starlette.routing import Route
 
 from app.i18n import LANGUAGES
 from app.services.accounts import sessions
-from app.web.cookies import LANGUAGE_COOKIE, SESSION_COOKIE, YEAR, drop_cookie, safe_next, set_cookie
+from app.web.cookies import (
+    BROWSER_COOKIE,
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    YEAR,
+    drop_cookie,
+    safe_next,
+    set_cookie,
+)
 
 
 def _back(target: str) -> RedirectResponse:
@@ -28,7 +36,9 @@ def _back(target: str) -> RedirectResponse:
 
 def establish(request: Request) -> Response:
     """GET /auth/session?code=…&next=…: the hand-off code traded for the session's cookie."""
-    token = sessions.establish(request.query_params.get("code", ""))
+    token = sessions.establish(
+        request.query_params.get("code", ""), browser=request.cookies.get(BROWSER_COOKIE)
+    )
     if token is None:
         return _back("/?" + urlencode({"notice": "link_expired"}))
     response = _back(safe_next(request.query_params.get("next")))

@@ -33,9 +33,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.config import get_settings
-from app.services.accounts import signon
+from app.services.accounts import auth, signon
 from app.services.documents import signing
-from app.web.cookies import SESSION_COOKIE, SIGN_ON_COOKIE, drop_cookie, safe_next, set_cookie
+from app.web.cookies import BROWSER_COOKIE, SESSION_COOKIE, SIGN_ON_COOKIE, drop_cookie, safe_next, set_cookie
 
 _log = logging.getLogger("zonerisk.signon")
 FLOW_SECONDS = 600
@@ -193,9 +193,17 @@ async def callback(request: Request) -> Response:
     except (SignOnFailed, requests.RequestException, ValueError, KeyError) as failure:
         _log.warning("sign-on refused: %s", failure)  # for the operator; the user reads one sentence
         return _refused(request, "sso_failed")
-    client = request.client.host if request.client else ""
+    client = auth.client_from(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        get_settings().trust_proxy,
+    )
     started = await run_in_threadpool(
-        signon.sign_in, identity, client=client, user_agent=request.headers.get("user-agent", "")
+        signon.sign_in,
+        identity,
+        client=client,
+        user_agent=request.headers.get("user-agent", ""),
+        browser=request.cookies.get(BROWSER_COOKIE),
     )
     if started is None:
         return _refused(request, "sso_unknown")

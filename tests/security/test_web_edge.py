@@ -93,7 +93,7 @@ def _call(path: str, accept: str = "text/html", method: str = "GET") -> tuple[in
         seen.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "headers": [(b"accept", accept.encode())]}
-    asyncio.run(UnknownPages(app)(scope, receive, send))  # type: ignore[arg-type]
+    asyncio.run(UnknownPages(app)(scope, receive, send))
     if reached:
         return 200, ""
     start = seen[0]

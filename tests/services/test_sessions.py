@@ -40,6 +40,15 @@ def test_a_hand_off_code_gives_one_cookie_once_and_spends_the_tab_token(seeded: 
     assert resolved.actor == who
 
 
+def test_a_hand_off_code_works_only_in_the_browser_that_logged_in(seeded: str) -> None:
+    """Login CSRF: a stranger's code, sent to a victim as a link, must not log the victim's browser
+    into the stranger's account."""
+    started = sessions.start(actor("ict"), browser="xsrf-of-the-officials-browser")
+    assert sessions.establish(started.handoff) is None  # the victim's browser: no such cookie
+    assert sessions.establish(started.handoff, browser="xsrf-of-another-browser") is None
+    assert sessions.establish(started.handoff, browser="xsrf-of-the-officials-browser") is not None
+
+
 def test_a_late_hand_off_code_is_refused(seeded: str) -> None:
     started = sessions.start(actor("ict"))
     later = utcnow() + timedelta(seconds=sessions.HANDOFF_SECONDS + 1)

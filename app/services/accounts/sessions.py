@@ -65,10 +65,13 @@ def start(
     client: str = "",
     user_agent: str = "",
     method: str = "password",
+    browser: str | None = None,
     now: datetime | None = None,
     session: Session | None = None,
 ) -> Started:
-    """A new session for an actor whose credentials were just checked."""
+    """A new session for an actor whose credentials were just checked. `browser` is a value only
+    the logging-in browser sends back with its hand-off (Streamlit's XSRF cookie): given, the code
+    is refused from any other browser."""
     now = now or utcnow()
     token, handoff = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with writing(session) as session:
@@ -77,6 +80,7 @@ def start(
                 token_hash=_hash(token),
                 handoff_hash=_hash(handoff),
                 handoff_until=now + timedelta(seconds=HANDOFF_SECONDS),
+                handoff_browser=_hash(browser) if browser else None,
                 user_id=actor.account_id,
                 session_version=actor.session_version,
                 method=method,
@@ -89,9 +93,12 @@ def start(
     return Started(token, handoff)
 
 
-def establish(handoff: str, *, now: datetime | None = None, session: Session | None = None) -> str | None:
-    """The cookie's token for a hand-off code, or None when the code is unknown, used or late.
-    The session's token changes here, so the code and the tab's token are both spent."""
+def establish(
+    handoff: str, *, browser: str | None = None, now: datetime | None = None, session: Session | None = None
+) -> str | None:
+    """The cookie's token for a hand-off code, or None when the code is unknown, used, late, or
+    brought by another browser than the one that logged in. The session's token changes here, so
+    the code and the tab's token are both spent."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     with writing(session) as session:
@@ -100,9 +107,12 @@ def establish(handoff: str, *, now: datetime | None = None, session: Session | N
             return None
         if as_utc(row.handoff_until) < now:
             return None
+        if row.handoff_browser is not None and (browser is None or _hash(browser) != row.handoff_browser):
+            return None
         row.token_hash = _hash(token)
         row.handoff_hash = None
         row.handoff_until = None
+        row.handoff_browser = None
         row.last_seen_at = now
         session.add(row)
     return token

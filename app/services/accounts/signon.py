@@ -29,7 +29,12 @@ class Identity:
 
 
 def sign_in(
-    identity: Identity, *, client: str = "", user_agent: str = "", session: Session | None = None
+    identity: Identity,
+    *,
+    client: str = "",
+    user_agent: str = "",
+    browser: str | None = None,
+    session: Session | None = None,
 ) -> sessions.Started | None:
     """A session for the registered person the provider vouched for, or None, audited (returned,
     not raised, so that the refusal's audit entry commits with the unit of work).
@@ -68,4 +73,6 @@ def sign_in(
         session.add(user)
         actor = actor_for(session, user)
         audit.record(session, actor, "user.sso_login", "user", user.id, company_id=user.company_id)
-        return sessions.start(actor, client=client, user_agent=user_agent, method="sso", session=session)
+        return sessions.start(
+            actor, client=client, user_agent=user_agent, method="sso", browser=browser, session=session
+        )

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("token_hash", _TEXT(length=64), nullable=False),
         sa.Column("handoff_hash", _TEXT(length=64), nullable=True, unique=True),
         sa.Column("handoff_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("handoff_browser", _TEXT(length=64), nullable=True),
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=False),
         sa.Column("session_version", sa.Integer(), nullable=False),
         sa.Column("method", _TEXT(length=10), nullable=False),

@@ -211,3 +211,29 @@ def test_a_logged_database_failure_shows_no_value(seeded: str, caplog: pytest.Lo
     reference = log_failure(failed.value)
     assert reference in caplog.text and "INSERT INTO app_user" in caplog.text
     assert "argon2" not in caplog.text and "Failing row" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("memory", "passes", "accepted"),
+    [
+        ("19456", "2", True),
+        ("47104", "1", True),
+        ("7168", "5", True),
+        ("19456", "1", False),
+        ("4096", "9", False),
+    ],
+)
+def test_the_password_hash_is_never_set_below_owasps_argon2id_minimum(
+    monkeypatch: pytest.MonkeyPatch, memory: str, passes: str, accepted: bool
+) -> None:
+    from pydantic import ValidationError
+
+    from app.config import Settings
+
+    monkeypatch.setenv("ZONERISK_ARGON2_MEMORY_KIB", memory)
+    monkeypatch.setenv("ZONERISK_ARGON2_TIME_COST", passes)
+    if accepted:
+        Settings()
+    else:
+        with pytest.raises(ValidationError, match="OWASP"):
+            Settings()

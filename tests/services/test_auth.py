@@ -211,3 +211,22 @@ def test_failures_a_day_old_are_forgiven(seeded: str) -> None:
     assert [_fail("demo.ict").checked for _ in range(6)] == [True] * 5 + [False]
     for _ in range(5):  # two days on, five free tries again
         assert _fail("demo.ict", at=T0 + timedelta(days=2)).checked
+
+
+def test_new_hashes_are_argon2id_at_owasps_setting_and_old_ones_are_upgraded_at_login(seeded: str) -> None:
+    """A login costs one core 19 MiB × 2 passes, not argon2-cffi's 64 MiB × 3 × 4 lanes; a hash of
+    the old setting (every account made before) still verifies, and is replaced at its next login."""
+    assert auth.hash_password("Ao-So-Mi-Xanh-2026").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("LDTBXH-BacGiang-2021")
+    engine = get_engine(seeded)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE app_user SET password_hash = :h WHERE username = 'demo.labour'"), {"h": old}
+        )
+    auth.authenticate("demo.labour", "LDTBXH-BacGiang-2021")
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT password_hash FROM app_user WHERE username = 'demo.labour'")
+        ).scalar_one()
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    auth.authenticate("demo.labour", "LDTBXH-BacGiang-2021")  # the new hash verifies

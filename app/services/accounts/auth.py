@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from ipaddress import ip_address
 from pathlib import Path
 
@@ -29,9 +30,23 @@ from app.services.errors import Invalid, ServiceError
 from app.vocabulary import SessionEnd
 from db.models import KnownLoginClient, LoginThrottle, User, as_utc, utcnow
 
-_hasher = PasswordHasher()
-# verified against when the username does not exist, so that the time taken does not tell
-_DUMMY_HASH = _hasher.hash("zonerisk-no-such-user")
+
+@cache
+def _hasher() -> PasswordHasher:
+    settings = get_settings()
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username does not exist, so that the time taken does not tell."""
+    return _hasher().hash("zonerisk-no-such-user")
+
+
 # a client may fail this many times more than one account before it waits (an office behind one
 # address has many people mistyping)
 _CLIENT_FACTOR = 4
@@ -64,7 +79,7 @@ class LoginFailed(ServiceError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 @dataclass(frozen=True)
@@ -175,10 +190,10 @@ def authenticate(
         raise LoginFailed(checked=False)
     with unit_of_work() as session:
         user = session.exec(select(User).where(User.username == username)).first()
-        stored_hash = user.password_hash if user is not None and user.active else _DUMMY_HASH
+        stored_hash = user.password_hash if user is not None and user.active else _dummy_hash()
     if not _verify(stored_hash, password) or user is None or not user.active:
         raise LoginFailed(checked=True)
-    rehash = hash_password(password) if _hasher.check_needs_rehash(stored_hash) else None
+    rehash = hash_password(password) if _hasher().check_needs_rehash(stored_hash) else None
     _give_back(username, client, keys, now)
     if user.sso_required and get_settings().sso_enabled:
         raise SignOnRequired()
@@ -195,7 +210,7 @@ def authenticate(
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -1,10 +1,10 @@
-"""The Overview's HTML stacked bars: what a browser draws and a screen reader says."""
+"""The HTML bars (Overview: levels; Result: sections): what a browser draws and a screen reader says."""
 
 from __future__ import annotations
 
 import re
 
-from app.ui.bars import Segment, stacked_bars
+from app.ui.bars import Segment, points_bars, stacked_bars
 
 LEVELS = [Segment("Thấp", "#1a9850"), Segment("Rất cao", "#a50026"), Segment("Chưa nộp", "#bdbdbd")]
 
@@ -38,3 +38,14 @@ def test_no_rows_draws_an_empty_chart_without_dividing_by_zero() -> None:
     assert 'class="zr-row"' not in stacked_bars("t", LEVELS, [])
     zero = stacked_bars("t", LEVELS, [("KCN A", [0, 0, 0])])
     assert 'class="zr-seg"' not in zero and 'class="zr-total">0<' in zero
+
+
+def test_the_results_section_bars_show_points_against_each_sections_maximum() -> None:
+    drawn = points_bars(
+        "Điểm theo phần", "Điểm", "Tối đa", [("1. Nhân lực", 6, 20), ("2. <Ca làm>", 10, 10), ("3. Xe", 0, 5)]
+    )
+    widths = [float(w) for w in re.findall(r"width:([\d.]+)%", drawn)]
+    # one scale for all (the largest maximum, 20): scored, then what is left up to the section's maximum
+    assert widths == [30.0, 70.0, 50.0, 0.0, 0.0, 25.0]
+    assert re.findall(r'class="zr-total">([^<]+)<', drawn) == ["6/20", "10/10", "0/5"]
+    assert 'aria-label="1. Nhân lực: 6/20"' in drawn and "<Ca" not in drawn

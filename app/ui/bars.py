@@ -64,6 +64,36 @@ def stacked_bars(title: str, segments: Sequence[Segment], rows: Sequence[tuple[s
     )
 
 
+def points_bars(title: str, points_label: str, max_label: str, rows: Sequence[tuple[str, int, int]]) -> str:
+    """Points against the maximum per section (name, points, max): the Result page's first chart,
+    drawn at once, like the Overview's (a plotly figure there cost the company's browser more than
+    the page's own run)."""
+    scored, rest = Segment(points_label, "#d95f02"), Segment(max_label, "#e0e0e0")
+    widest = max((most for _name, _points, most in rows), default=0) or 1
+    legend = "".join(
+        f'<span class="zr-key"><i style="background:{s.color}"></i>{html.escape(s.label)}</span>'
+        for s in (scored, rest)
+    )
+    lines = []
+    for name, points, most in rows:
+        label = html.escape(f"{name}: {points}/{most}")
+        filled = f"width:{points / widest * 100:.3f}%;background:{scored.color};color:{scored.text_color}"
+        empty = f"width:{max(most - points, 0) / widest * 100:.3f}%;background:{rest.color}"
+        shown = str(points) if points / widest >= LABEL_FROM_SHARE else ""
+        lines.append(
+            f'<div class="zr-row" title="{label}" aria-label="{label}">'
+            f'<span class="zr-name">{html.escape(name)}</span><span class="zr-bar">'
+            f'<span class="zr-seg" style="{filled}">{shown}</span>'
+            f'<span class="zr-seg" style="{empty}"></span>'
+            f'</span><span class="zr-total">{points}/{most}</span></div>'
+        )
+    return (
+        f'<figure class="zr-bars" role="img" aria-label="{html.escape(title)}">'
+        f'<figcaption>{html.escape(title)}</figcaption><div class="zr-legend">{legend}</div>'
+        f"{''.join(lines)}</figure>"
+    )
+
+
 STYLE = """<style>
 .zr-bars{margin:0 0 1rem 0;font-size:0.9rem}
 .zr-bars figcaption{font-weight:600;margin-bottom:.35rem}
@@ -73,5 +103,6 @@ STYLE = """<style>
 .zr-name{flex:0 0 13rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .zr-bar{flex:1 1 auto;display:flex;height:1.35rem;background:#f5f5f5;border-radius:3px;overflow:hidden}
 .zr-seg{display:flex;align-items:center;justify-content:center;font-size:.75rem;white-space:nowrap;overflow:hidden}
-.zr-total{flex:0 0 3rem;text-align:right;font-variant-numeric:tabular-nums}
+.zr-total{flex:0 0 3.5rem;text-align:right;font-variant-numeric:tabular-nums}
+@media (max-width:640px){.zr-name{flex-basis:8rem}}
 </style>"""

@@ -25,20 +25,6 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     return fig
 
 
-def section_points(
-    sections: Sequence[tuple[str, int, int]], title: str, points_label: str, max_label: str
-) -> go.Figure:
-    """Points by section against the maximum: where the risk comes from."""
-    names = [s[0] for s in sections]
-    fig = go.Figure()
-    fig.add_bar(y=names, x=[s[2] for s in sections], orientation="h", name=max_label, marker_color="#e0e0e0")
-    fig.add_bar(
-        y=names, x=[s[1] for s in sections], orientation="h", name=points_label, marker_color="#d95f02"
-    )
-    fig.update_layout(barmode="overlay", yaxis=dict(autorange="reversed"))
-    return _layout(fig, title, height=80 + 45 * len(sections))
-
-
 def index_trend(
     periods: Sequence[str],
     indexes: Sequence[float],

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.scoring import ScoreResult, recommend
-from app.ui.charts import section_points
+from app.ui.bars import STYLE, points_bars
 from app.ui.format import index
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
@@ -66,14 +66,15 @@ def fix_first(result: ScoreResult) -> None:
 
 
 def points(result: ScoreResult) -> None:
-    st.plotly_chart(
-        section_points(
-            [(s.title.get(lang()), s.points, s.max) for s in result.sections],
+    st.markdown(
+        STYLE
+        + points_bars(
             tr("chart.section_points"),
             tr("result.col.points"),
             tr("result.col.max"),
+            [(s.title.get(lang()), s.points, s.max) for s in result.sections],
         ),
-        key="section_chart",
+        unsafe_allow_html=True,
     )
 
     st.subheader(tr("result.by_criterion"))

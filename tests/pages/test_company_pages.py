@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from streamlit.testing.v1.element_tree import Button, Radio
 from app.services.context import unit_of_work
 from db.models import Assessment, Company, LoginSession, User, utcnow
 from tests.databases import scalar
-from tests.pages.apptest import app, logged_in, texts
+from tests.pages.apptest import app, logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS
 
 
@@ -107,6 +108,10 @@ def test_result_page_explains_and_says_what_to_fix_first(seeded: str) -> None:
     assert len(at.dataframe) >= 1
     criteria = at.dataframe[-1].value
     assert len(criteria) == 15 and "Nguồn" in criteria.columns
+    # where the points come from: drawn in HTML, one bar per section, no plotly for the browser to load
+    assert not at.get("plotly_chart")
+    bars = markdown_source(at)
+    assert "Điểm nguy cơ đến từ đâu?" in bars and len(re.findall(r'class="zr-total">\d+/\d+<', bars)) >= 5
 
 
 def test_what_if_changes_the_projection_and_saves_nothing(seeded: str) -> None:

@@ -235,5 +235,5 @@ def test_the_password_hash_is_never_set_below_owasps_argon2id_minimum(
     if accepted:
         Settings()
     else:
-        with pytest.raises(ValidationError, match="OWASP|greater than or equal to 7168"):
+        with pytest.raises(ValidationError, match=r"OWASP|greater than or equal to 7168"):
             Settings()

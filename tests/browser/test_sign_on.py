@@ -114,8 +114,7 @@ def test_a_shared_link_signs_in_through_the_provider_and_lands_on_that_company(
     expect(page.get_by_role("heading", name=re.compile(re.escape(name))).first).to_be_visible()
     # role and scope are the registered account's: the zones board's overview, not the province's
     page.goto(f"{sign_on.app}/province")
-    settle(page)
-    assert page.url.endswith("/overview")
+    page.wait_for_url("**/overview")
     expect(page.get_by_text("Trang đó không thuộc vai trò của bạn")).to_be_visible()
     context.close()
 

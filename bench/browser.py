@@ -125,6 +125,7 @@ def _browser_session(
 ) -> tuple[dict[str, float], dict[str, int]]:
     """One visit in a new tab of the same browser profile: a new Streamlit session (log in again),
     with the browser's cache as a returning user has it (plotly.js and the app's scripts)."""
+    context.clear_cookies(name="zr_session")  # logged out, as a new visit is: the cache stays
     page = context.new_page()
     page.set_default_timeout(60_000)
     received = [0]

@@ -62,17 +62,20 @@ class Tab:
 
     async def open(self) -> Page:
         self.cookie = await asyncio.to_thread(self._fetch_index)
+        await self._connect()
+        return await self.run([])
+
+    async def _connect(self) -> None:
+        """The page's WebSocket, with the cookies this tab holds (as a browser sends them)."""
         stream = self.base_url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
-        headers = {"Cookie": self.cookie} if self.cookie else {}
         self._socket = await websockets.connect(
             stream,
             subprotocols=[Subprotocol("streamlit")],
-            additional_headers=headers,
+            additional_headers={"Cookie": self.cookie} if self.cookie else {},
             max_size=None,
             open_timeout=30,
             local_addr=(self.source_ip, 0) if self.source_ip else None,
         )
-        return await self.run([])
 
     def _fetch_index(self) -> str:
         """GET / as a browser does first; keeps the balancer's cookie (nothing without a balancer)."""
@@ -88,15 +91,7 @@ class Tab:
         cookies = await asyncio.to_thread(self._fetch_cookies, url)
         self.cookie = "; ".join(c for c in [self.cookie, *cookies] if c)
         await self.close()
-        stream = self.base_url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
-        self._socket = await websockets.connect(
-            stream,
-            subprotocols=[Subprotocol("streamlit")],
-            additional_headers={"Cookie": self.cookie},
-            max_size=None,
-            open_timeout=30,
-            local_addr=(self.source_ip, 0) if self.source_ip else None,
-        )
+        await self._connect()
         self.page_hash = ""
         return await self.run([])
 

@@ -104,11 +104,10 @@ def log_in(actor: Actor, *, method: str = "password") -> None:
     )
     st.session_state[_TOKEN] = started.token
     _RUN_ACTOR.set(_UNSET)
-    resolved = sessions.resolve(started.token)
     chose_here = st.session_state.get("lang_chosen") or _cookie(LANGUAGE_COOKIE)
-    if resolved.language and not chose_here:
-        st.session_state["lang"] = resolved.language  # the account's language, on a new device too
-    elif resolved.language != lang():
+    if started.language and not chose_here:
+        st.session_state["lang"] = started.language  # the account's language, on a new device too
+    elif started.language != lang():
         sessions.set_language(actor, lang())  # chosen on the login page: it becomes the account's
     send_browser_to("/auth/session?" + urlencode({"code": started.handoff, "next": here()}))
 

@@ -57,6 +57,8 @@ class Started:
     """for the tab that logged in, until the browser has its cookie"""
     handoff: str
     """what the browser trades at /auth/session for its cookie"""
+    language: str | None = None
+    """the language the account chose, for the login to open in"""
 
 
 def start(
@@ -75,6 +77,7 @@ def start(
     now = now or utcnow()
     token, handoff = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with writing(session) as session:
+        language = session.exec(select(User.language).where(User.id == actor.account_id)).first()
         session.add(
             LoginSession(
                 token_hash=_hash(token),
@@ -90,7 +93,7 @@ def start(
                 user_agent=user_agent[:200],
             )
         )
-    return Started(token, handoff)
+    return Started(token, handoff, language)
 
 
 def establish(

@@ -64,6 +64,7 @@ class SessionEnd(StrEnum):
     reset = "reset"  # an admin reset the password
     deactivated = "deactivated"
     admin = "admin"  # an admin ended it
+    restore = "restore"  # the database was restored from a backup: everyone logs in again
 
 
 class RulesetStatus(StrEnum):

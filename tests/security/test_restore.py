@@ -175,3 +175,16 @@ def test_reading_a_manifest_refuses_a_zip_bomb(tmp_path: Path) -> None:
     with pytest.raises(Invalid) as refused:
         backup.read_manifest(bomb)
     assert "too large" in refused.value.en
+
+
+def test_a_restore_ends_every_session_the_backup_held(seeded: str, tmp_path: Path) -> None:
+    """A session logged out after the backup was taken must not open again when it is restored."""
+    from app.services.accounts import sessions
+
+    token = sessions.establish(sessions.start(actor("ict")).handoff)
+    assert token is not None
+    saved = backup.backup(tmp_path / "with-session.zrbackup")
+    sessions.end(token)  # the official logs out; then the database is restored
+    backup.restore(saved, safety_backup=tmp_path / "safety.zrbackup")
+    assert sessions.resolve(token).actor is None
+    assert scalar(seeded, "SELECT count(*) FROM login_session WHERE ended_at IS NULL") == 0

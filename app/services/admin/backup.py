@@ -41,9 +41,10 @@ from app.config import ROOT, get_settings
 from app.services import data_version
 from app.services.documents import signing
 from app.services.errors import Invalid, message
+from app.vocabulary import SessionEnd
 from db.engine import get_engine, normalise_url
 from db.migrate import alembic_config, upgrade
-from db.models import as_utc
+from db.models import LoginSession, as_utc, utcnow
 
 FORMAT = "zonerisk-backup"
 FORMAT_VERSION = 2  # 2: binary columns as base64, a signed manifest
@@ -300,6 +301,13 @@ def restore(
         expected = {name: entry["rows"] for name, entry in manifest["tables"].items()}
         if counts != expected:
             raise Invalid.said("backup.rolled_back", counts=counts, expected=expected)
+        # a session the backup holds may have been logged out since: none opens again
+        sessions_table = LoginSession.__table__  # type: ignore[attr-defined]
+        connection.execute(
+            sa.update(sessions_table)
+            .where(sessions_table.c.ended_at.is_(None))
+            .values(ended_at=utcnow(), end_reason=SessionEnd.restore, handoff_hash=None, handoff_until=None)
+        )
     engine.dispose()
     return RestoreReport(counts, safety)
 

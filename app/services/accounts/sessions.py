@@ -37,6 +37,12 @@ TOUCH_SECONDS = 60
 """last_seen is written at most once a minute per session: a click is a read, not a write."""
 
 
+def ended(reason: str, now: datetime) -> dict[str, object]:
+    """What ending a session writes, wherever it ends (logout, expiry, a password, an admin, a
+    restore): the moment, why, and no hand-off code left to trade."""
+    return {"ended_at": now, "end_reason": reason, "handoff_hash": None, "handoff_until": None}
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -177,7 +183,7 @@ def _end_row(session_id: int | None, reason: str, now: datetime) -> None:
         session.exec(
             update(LoginSession)
             .where(col(LoginSession.id) == session_id, col(LoginSession.ended_at).is_(None))
-            .values(ended_at=now, end_reason=reason, handoff_hash=None, handoff_until=None)
+            .values(**ended(reason, now))
         )
 
 
@@ -188,7 +194,7 @@ def end(token: str, *, reason: str = SessionEnd.logout, now: datetime | None = N
         session.exec(
             update(LoginSession)
             .where(col(LoginSession.token_hash) == _hash(token), col(LoginSession.ended_at).is_(None))
-            .values(ended_at=now, end_reason=reason, handoff_hash=None, handoff_until=None)
+            .values(**ended(reason, now))
         )
 
 
@@ -211,9 +217,7 @@ def end_all(
                 .where(col(LoginSession.token_hash) == _hash(keep_token))
                 .values(session_version=user.session_version)
             )
-    result = session.exec(
-        ending.values(ended_at=now, end_reason=reason, handoff_hash=None, handoff_until=None)
-    )
+    result = session.exec(ending.values(**ended(reason, now)))
     return int(result.rowcount or 0)
 
 
@@ -277,20 +281,18 @@ def end_for_admin(
         )
         if session_id is not None:
             ending = ending.where(col(LoginSession.id) == session_id)
-        result = session.exec(
-            ending.values(ended_at=now, end_reason=SessionEnd.admin, handoff_hash=None, handoff_until=None)
-        )
-        ended = int(result.rowcount or 0)
+        result = session.exec(ending.values(**ended(SessionEnd.admin, now)))
+        count = int(result.rowcount or 0)
         audit.record(
             session,
             actor,
             "user.sessions_end",
             "user",
             user_id,
-            after={"ended": ended, "session": session_id},
+            after={"ended": count, "session": session_id},
             company_id=user.company_id,
         )
-    return ended
+    return count
 
 
 def set_language(actor: Actor, language: str, *, session: Session | None = None) -> None:

@@ -39,6 +39,7 @@ from sqlmodel import SQLModel
 import db.models  # noqa: F401 - registers the tables
 from app.config import ROOT, get_settings
 from app.services import data_version
+from app.services.accounts import sessions
 from app.services.documents import signing
 from app.services.errors import Invalid, message
 from app.vocabulary import SessionEnd
@@ -306,7 +307,7 @@ def restore(
         connection.execute(
             sa.update(sessions_table)
             .where(sessions_table.c.ended_at.is_(None))
-            .values(ended_at=utcnow(), end_reason=SessionEnd.restore, handoff_hash=None, handoff_until=None)
+            .values(**sessions.ended(SessionEnd.restore, utcnow()))
         )
     engine.dispose()
     return RestoreReport(counts, safety)

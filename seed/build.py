@@ -19,7 +19,7 @@ from app.services.admin.users import create_user
 from app.services.context import SYSTEM_ACTOR, unit_of_work
 from app.services.filing import credibility
 from app.services.filing.assessments import insert_submissions
-from app.services.filing.companies import add_company, add_zone
+from app.services.filing.companies import add_companies, add_zone
 from app.services.filing.company_records import CompanyRecord
 from app.services.periods import VIETNAM, Expected, open_period
 from app.vocabulary import Status
@@ -104,6 +104,7 @@ def build(
         names: set[str] = {data["persona"]["name"]}
         codes = tax_codes(rng, max(companies - 1, 0), taken)
         profiles: list[Profile] = []
+        records: list[CompanyRecord] = []
         persona = data["persona"]
         zone_by_id = {z["id"]: z for z in zones}
         registered = datetime.combine(start - timedelta(days=30), time(9, 0), tzinfo=UTC)
@@ -160,15 +161,10 @@ def build(
                     lat=round(area["lat"] + rng.uniform(-0.012, 0.012), 5),
                     lon=round(area["lon"] + rng.uniform(-0.012, 0.012), 5),
                 )
-            company = add_company(actor, record, session=session)
-            if company.id is None:
-                raise RuntimeError("the database gave the new company no id")
-            # registered before the first round, so the rounds' figures are the newer ones
-            company.created_at = company.updated_at = registered
-            session.add(company)
+            records.append(record)
             profiles.append(
                 Profile(
-                    company_id=company.id,
+                    company_id=0,  # given once the companies are stored, below
                     workers=record.workers or 100,
                     area=(record.workers or 100) * rng.uniform(0.85, 9.0),
                     phones_share=rng.uniform(0.72, 0.96),
@@ -180,6 +176,12 @@ def build(
                     doubt=_doubt(n, doubt_rng),
                 )
             )
+
+        # registered before the first round, so the rounds' figures are the newer ones
+        for profile, company_id in zip(
+            profiles, add_companies(actor, records, session=session, registered=registered), strict=True
+        ):
+            profile.company_id = company_id
 
         progress("demo users")
         logins = []

@@ -11,6 +11,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.notify import planner, rules
+from app.services.context import insert_rows
 from app.services.reminding.reminder_states import contact_of
 from app.vocabulary import MessageReason, MessageStatus
 from db.models import Assessment, Company, OutboxMessage, Period, Review
@@ -26,12 +27,14 @@ def reminder_history(
     had not filed by then, mostly delivered, a few refused, so the effect figures are not empty.
     Nothing is sent: the rows are history, status sent or failed."""
     loaded = rules.parse_rules(rules.shipped_rules_text())
-    contacts = {
-        cid: contact_of(email, phone)
-        for cid, email, phone in session.exec(
-            select(Company.id, Company.contact_email, Company.contact_phone)
-        ).all()
-    }
+    addressed: list[tuple[int, str, str]] = []  # (company, channel, recipient), fixed per company
+    for cid, email, phone in session.exec(
+        select(Company.id, Company.contact_email, Company.contact_phone)
+    ).all():
+        channel = "zalo" if cid and cid % 10 < 5 else "sms" if cid and cid % 10 < 8 else "email"
+        recipient = contact_of(email, phone).address(channel)
+        if cid is not None and recipient is not None:
+            addressed.append((cid, channel, recipient))
     rows: list[dict[str, object]] = []
     for period in rounds:
         if period.id is None:
@@ -49,21 +52,25 @@ def reminder_history(
                 )
             ).all()
         )
-        for cid, contact in contacts.items():
-            filed = filed_at.get(cid or 0)
+        texts: dict[tuple[str, str, int], tuple[dict[str, str], str, str]] = {}
+        for cid, channel, recipient in addressed:
+            filed = filed_at.get(cid)
             for moment, key, template, days in steps:
                 if filed is not None and filed <= moment:
                     break
-                channel = "zalo" if cid and cid % 10 < 5 else "sms" if cid and cid % 10 < 8 else "email"
-                recipient = contact.address(channel)
-                if recipient is None:
-                    continue
-                values = {
-                    "round": period.name,
-                    "due_date": f"{period.due_on:%d/%m/%Y}",
-                    "days_overdue": str(max(days, 0)),
-                }
-                text = loaded.templates[template]
+                if (template, channel, days) not in texts:  # the same words for every company
+                    values = {
+                        "round": period.name,
+                        "due_date": f"{period.due_on:%d/%m/%Y}",
+                        "days_overdue": str(max(days, 0)),
+                    }
+                    text = loaded.templates[template]
+                    texts[(template, channel, days)] = (
+                        values,
+                        text.render("subject", "vi", values),
+                        text.render(channel, "vi", values),
+                    )
+                values, subject, body = texts[(template, channel, days)]
                 failed = rng.random() < 0.03
                 sent_at = moment + timedelta(minutes=rng.uniform(0.5, 20))
                 rows.append(
@@ -77,8 +84,8 @@ def reminder_history(
                         "recipient": recipient,
                         "template": template,
                         "lang": "vi",
-                        "subject": text.render("subject", "vi", values),
-                        "body": text.render(channel, "vi", values),
+                        "subject": subject,
+                        "body": body,
                         "values": values,
                         "status": MessageStatus.failed if failed else MessageStatus.sent,
                         "attempts": 1,
@@ -91,10 +98,9 @@ def reminder_history(
                     }
                 )
                 if len(rows) >= 5_000:
-                    session.execute(insert(OutboxMessage), rows)
+                    insert_rows(session, OutboxMessage, rows)
                     rows = []
-    if rows:
-        session.execute(insert(OutboxMessage), rows)
+    insert_rows(session, OutboxMessage, rows)
 
 
 def store_reviews(session: Session, reviews: list[dict[str, Any]], period_id: int) -> None:

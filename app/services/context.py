@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import JSON, Engine, insert
 from sqlmodel import Session
 
 from app.config import get_settings
@@ -185,3 +185,51 @@ def insert_many_ignore(session: Session, model: type[Any], rows: list[dict[str, 
     # one statement compiled once, run for every row (executemany); RETURNING counts the new ones
     statement = dialect_insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return len(session.execute(statement, rows).all())
+
+
+def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> int:
+    """Plain INSERTs of many rows through the driver's own executemany, every row with the first
+    row's keys: history written in bulk (the seed's million reminders and submissions), where
+    SQLAlchemy's per-row parameter building cost more than the database's own writing. Each
+    value still goes through its column's bind processor (JSON text, UTC datetimes), so a row
+    is stored exactly as an ORM or Core insert would store it."""
+    if not rows:
+        return 0
+    session.flush()  # what the ORM holds is written first, in its order
+    connection = session.connection()
+    dialect = connection.dialect
+    table = model.__table__
+    given = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=given)
+    names = list(compiled.positiontup or []) if dialect.positional else list(compiled.binds)
+    defaults: dict[str, Any] = {}  # columns left out that have a default: the default, once
+    for name in names:
+        if name not in rows[0]:
+            default = table.c[name].default
+            defaults[name] = default.arg(None) if default.is_callable else default.arg
+    if defaults:
+        rows = [row | defaults for row in rows]
+    columns = [_bound([row[name] for row in rows], table.c[name].type, dialect) for name in names]
+    params: list[Any] = list(zip(*columns, strict=True))  # column by column: one C loop per column
+    if not dialect.positional:
+        params = [dict(zip(names, values, strict=True)) for values in params]
+    connection.exec_driver_sql(compiled.string, params)
+    return len(rows)
+
+
+def _bound(values: list[Any], column_type: Any, dialect: Any) -> list[Any]:
+    """One column's values as the driver takes them. A JSON value repeated by identity (the same
+    words for every company of a round) is encoded once."""
+    process = column_type._cached_bind_processor(dialect)  # the column's own conversion
+    if process is None:
+        return values
+    if isinstance(column_type, JSON):
+        encoded: dict[int, Any] = {}
+        out = []
+        for value in values:
+            key = id(value)
+            if key not in encoded:
+                encoded[key] = process(value)
+            out.append(encoded[key])
+        return out
+    return list(map(process, values))

@@ -92,6 +92,29 @@ def test_a_duplicate_tax_code_is_refused(seeded: str) -> None:
     assert _audits("company.create") == events
 
 
+def test_many_companies_at_once_keep_their_order_and_refuse_a_repeat_whole(seeded: str) -> None:
+    """The bulk insert (the seed's, an import's) gives ids in the order given, audits each like a
+    single insert, and a tax code repeated inside the batch or already registered writes nothing."""
+    from app.services.filing.company_records import parse_record
+
+    records = [parse_record({**NEW, "tax_code": f"240099990{n}", "name": f"Công ty {n}"}) for n in range(3)]
+    before_count = scalar(seeded, "SELECT count(*) FROM company")
+    before_audits = _audits("company.create")
+    with unit_of_work(write=True) as session:
+        ids = companies.add_companies(actor("admin"), records, session=session)
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    names = [scalar(seeded, "SELECT name FROM company WHERE id = :i", i=i) for i in ids]
+    assert names == ["Công ty 0", "Công ty 1", "Công ty 2"]
+    assert _audits("company.create") == before_audits + 3
+    for refused in (
+        [parse_record({**NEW, "tax_code": "2400888881"}), parse_record({**NEW, "tax_code": "2400888881"})],
+        [parse_record({**NEW, "tax_code": "2400888882"}), records[1]],
+    ):
+        with pytest.raises(Conflict), unit_of_work(write=True) as session:
+            companies.add_companies(actor("admin"), refused, session=session)
+    assert scalar(seeded, "SELECT count(*) FROM company") == before_count + 3
+
+
 def test_only_admins_create_companies(seeded: str) -> None:
     for role in ("company", "zone_board", "labour", "ict"):
         with pytest.raises(Forbidden):

@@ -41,6 +41,22 @@ def test_same_seed_same_province(factory: DatabaseFactory, empty_db: str) -> Non
     factory.release(other)
 
 
+def test_the_seed_writes_what_it_always_wrote(empty_db: str) -> None:
+    """Every table of a 120 × 8 seed, row for row, as the seed wrote it before it moved to bulk
+    writes (`tests/data/seed_120x8.json`, recorded at 362707f on SQLite and equal on PostgreSQL):
+    a faster seed may not change the demo, the tests' templates or the benchmarks' databases."""
+    import json
+    from pathlib import Path
+
+    from tests.seed_fingerprint import fingerprint
+
+    upgrade(empty_db)
+    build(companies=120, periods=8, start=SEED_START)
+    recorded = json.loads((Path(__file__).parent.parent / "data" / "seed_120x8.json").read_text())
+    found = fingerprint(empty_db)
+    assert {t: d for t, d in found.items() if recorded.get(t) != d} == {}
+
+
 def test_province_shape(seeded: str) -> None:
     with unit_of_work() as session:
         zones = session.exec(select(Zone)).all()

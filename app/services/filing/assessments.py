@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.assessment.answers import InvalidAnswers, Problem
@@ -21,7 +21,7 @@ from app.credibility.checks import digest
 from app.scoring import ScoreResult, score
 from app.services import audit
 from app.services.admin import rulesets
-from app.services.context import Actor, reading, rowcount, writing
+from app.services.context import Actor, insert_rows, reading, rowcount, writing
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.filing import credibility
 from app.services.filing.company_records import clean_text
@@ -573,10 +573,7 @@ def insert_submissions(rows: Iterable[dict[str, Any]], *, session: Session, chun
             }
         )
         if len(batch) >= chunk:
-            session.execute(insert(Assessment), batch)
-            count += len(batch)
+            count += insert_rows(session, Assessment, batch)
             batch = []
-    if batch:
-        session.execute(insert(Assessment), batch)
-        count += len(batch)
+    count += insert_rows(session, Assessment, batch)
     return count

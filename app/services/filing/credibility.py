@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func
 
@@ -32,7 +32,7 @@ from app.credibility.explain import explain
 from app.credibility.rules import SEVERITY_ORDER, FlagRules
 from app.scoring.compiler import compile_ruleset
 from app.services.admin import rulesets
-from app.services.context import Actor, reading, writing
+from app.services.context import Actor, insert_rows, reading, writing
 from app.services.errors import NotFound
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import OFFICIALS, MessageReason, MessageStatus
@@ -100,11 +100,27 @@ def _rounds_needed(rules: FlagRules) -> int:
     return max([1, *frozen])
 
 
+@dataclass
+class _RoundReads:
+    """What every chunk of one round's recomputation shares: the compiled rule sets, and each
+    area's fingerprints of this round and the one before (read once per area, not per chunk)."""
+
+    sets: _RuleSets
+    now: dict[str, dict[int, str | None]]
+    before: dict[str, dict[int, str | None]]
+
+
 def _round_facts(
-    session: Session, period: Period, rules: FlagRules, company_ids: Sequence[int]
+    session: Session,
+    period: Period,
+    rules: FlagRules,
+    company_ids: Sequence[int],
+    shared: _RoundReads | None = None,
 ) -> list[tuple[int, int, Facts]]:
     """(assessment id, company id, facts) for the round's counting submissions, all or some."""
-    sets = _RuleSets(session)
+    shared = shared or _RoundReads(_RuleSets(session), {}, {})
+    sets = shared.sets
+    rows = session.connection().execute  # Core rows: nothing here is an ORM object
     current_query = (
         sa_select(
             col(Assessment.id),
@@ -123,7 +139,7 @@ def _round_facts(
         .where(col(Assessment.period_id) == period.id, col(Assessment.is_latest))
     )
     current_query = current_query.where(col(Assessment.company_id).in_(list(company_ids)))
-    current = session.execute(current_query).all()
+    current = rows(current_query).all()
     if not current:
         return []
     missing = [{"id": r[0], "answers_digest": digest(r[4])} for r in current if r[8] is None]
@@ -145,11 +161,11 @@ def _round_facts(
         ).where(col(Assessment.period_id).in_(earlier_ids), col(Assessment.is_latest))
         # its own rounds only; the area's fingerprints are read if its answers turn out frozen
         query = query.where(col(Assessment.company_id).in_(list(company_ids)))
-        for company_id, period_id, *rest in session.execute(query).all():
+        for company_id, period_id, *rest in rows(query).all():
             earlier[company_id][period_id] = tuple(rest)
 
     first_reminders = dict(
-        session.execute(
+        rows(
             sa_select(col(OutboxMessage.company_id), func.min(OutboxMessage.sent_at))
             .where(
                 col(OutboxMessage.period_id) == period.id,
@@ -193,7 +209,7 @@ def _round_facts(
             )
         )
 
-    peers = _peer_shares(session, period, earlier_ids, rules, facts_list, current, digests, earlier)
+    peers = _peer_shares(session, period, earlier_ids, rules, facts_list, current, digests, earlier, shared)
     bands = drop_bands(rules)
     previous_rows = _previous_answers(session, facts_list, earlier, earlier_ids, bands)
     out = []
@@ -233,6 +249,7 @@ def _peer_shares(
     current: Sequence[Any],
     digests: dict[int, str],
     earlier: dict[int, dict[int, tuple[Any, ...]]],
+    shared: _RoundReads,
 ) -> dict[str, _Peers]:
     """Per area, which of its filers changed their answers since the round before; read only for
     the areas of companies whose own answers are frozen."""
@@ -241,39 +258,31 @@ def _peer_shares(
     zones = {zone for _, _, zone, facts in facts_list if needs_peers(rules, facts)}
     if not zones:
         return {}
-    now: dict[int, tuple[str, str | None]] = {r[1]: (r[2], digests[r[0]]) for r in current}
-    # the area's filers of this round and the one before: their fingerprints, not their answers
-    rows = session.execute(
-        sa_select(col(Assessment.company_id), col(Company.zone_id), col(Assessment.answers_digest))
-        .join(Company, col(Company.id) == col(Assessment.company_id))
-        .where(
-            col(Assessment.period_id) == period.id,
-            col(Assessment.is_latest),
-            col(Company.zone_id).in_(zones),
-        )
-    ).all()
-    for company_id, zone, fingerprint in rows:
-        now.setdefault(company_id, (zone, fingerprint))
-    before = session.execute(
-        sa_select(col(Assessment.company_id), col(Assessment.answers_digest))
-        .join(Company, col(Company.id) == col(Assessment.company_id))
-        .where(
-            col(Assessment.period_id) == earlier_ids[0],
-            col(Assessment.is_latest),
-            col(Company.zone_id).in_(zones),
-        )
-    ).all()
-    for company_id, fingerprint in before:
-        earlier.setdefault(company_id, {}).setdefault(earlier_ids[0], (None, None, fingerprint, None, None))
-    previous = earlier_ids[0]
+    unread = sorted(zones - shared.now.keys())
+    if unread:  # the area's filers of this round and the one before: fingerprints, not answers
+        for into, round_id in ((shared.now, period.id), (shared.before, earlier_ids[0])):
+            for zone in unread:
+                into[zone] = {}
+            for company_id, zone, fingerprint in session.connection().execute(
+                sa_select(col(Assessment.company_id), col(Company.zone_id), col(Assessment.answers_digest))
+                .join(Company, col(Company.id) == col(Assessment.company_id))
+                .where(
+                    col(Assessment.period_id) == round_id,
+                    col(Assessment.is_latest),
+                    col(Company.zone_id).in_(unread),
+                )
+            ):
+                into[zone][company_id] = fingerprint
+    mine = {r[1]: digests[r[0]] for r in current}  # this chunk's own, filled in if they were missing
     out: dict[str, _Peers] = {}
-    for company_id, (zone, fingerprint) in now.items():
-        if zone not in zones:
-            continue
-        then = earlier.get(company_id, {}).get(previous)
-        if then is None or then[2] is None or fingerprint is None:
-            continue
-        out.setdefault(zone, _Peers({})).changed[company_id] = then[2] != fingerprint
+    for zone in zones:
+        before = shared.before[zone]
+        for company_id, stored in shared.now[zone].items():
+            fingerprint = mine.get(company_id, stored)
+            then = before.get(company_id)
+            if then is None or fingerprint is None:
+                continue
+            out.setdefault(zone, _Peers({})).changed[company_id] = then != fingerprint
     return out
 
 
@@ -322,9 +331,7 @@ def _store(session: Session, period_id: int, found: Iterable[tuple[int, int, lis
         for assessment_id, company_id, flags in found
         for flag in flags
     ]
-    if rows:
-        session.execute(insert(SubmissionFlag), rows)
-    return len(rows)
+    return insert_rows(session, SubmissionFlag, rows)
 
 
 def flag_submission(session: Session, period: Period, company_id: int, rules: FlagRules | None = None) -> int:
@@ -359,9 +366,12 @@ def recompute_round(
             ).all()
         ]
         stored = 0
+        shared = _RoundReads(_RuleSets(session), {}, {})
         for start in range(0, len(companies), chunk):  # memory flat in the province's size
             part = companies[start : start + chunk]
-            found = [(a, c, evaluate(rules, f)) for a, c, f in _round_facts(session, period, rules, part)]
+            found = [
+                (a, c, evaluate(rules, f)) for a, c, f in _round_facts(session, period, rules, part, shared)
+            ]
             stored += _store(session, period_id, found)
         return stored
 

@@ -9,12 +9,16 @@ either scores it or says why not; so a batch never disagrees with `score()`. A p
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.schema import exact_pair
@@ -23,6 +27,8 @@ from app.scoring.scorer import score
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+# an input's fast check: id, integer, lower, has lower, upper, has upper, capped by
+NumericSpec = tuple[str, bool, tuple[int, int, bool], bool, tuple[int, int, bool], bool, str | None]
 SAFE = 2**31  # |numerator| and denominator below this keep every cross-product inside int64
 
 
@@ -50,29 +56,25 @@ class _Columns:
     Built one input at a time with list comprehensions (a Python-level pass per value is the
     floor here; element-wise numpy assignment would cost more than the scoring)."""
 
-    def __init__(self, compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]]) -> None:
+    def __init__(self, ok: Bools) -> None:
+        self.ok = ok
+        self.num: dict[str, Ints] = {}
+        self.den: dict[str, Ints] = {}
+        self.code: dict[str, Ints] = {}
+        self.options: dict[str, dict[str, int]] = {}
+
+    @classmethod
+    def of_dicts(cls, compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]]) -> _Columns:
         validator = compiled.validator
         known = validator.known
         shaped = [type(item) is dict and not (item.keys() - known) for item in answers]
         rows: list[Mapping[str, object]] = [
             item if ok else {} for item, ok in zip(answers, shaped, strict=True)
         ]
-        self.ok: Bools = np.array(shaped, dtype=np.bool_)
-        self.num: dict[str, Ints] = {}
-        self.den: dict[str, Ints] = {}
-        self.code: dict[str, Ints] = {}
-        self.options: dict[str, dict[str, int]] = {}
-        for input_id, integer, lower, has_lower, upper, has_upper, le_input in validator._fast_numeric:
-            n, d = self._numbers([item.get(input_id) for item in rows], integer)
-            if has_lower:
-                left, right = n * lower[1], lower[0] * d
-                self.ok &= ~((left < right) | ((left == right) & (not lower[2])))
-            if has_upper:
-                left, right = n * upper[1], upper[0] * d
-                self.ok &= ~((left > right) | ((left == right) & (not upper[2])))
-            if le_input is not None:
-                self.ok &= n * self.den[le_input] <= self.num[le_input] * d
-            self.num[input_id], self.den[input_id] = n, d
+        columns = cls(np.array(shaped, dtype=np.bool_))
+        for spec in validator._fast_numeric:
+            input_id, integer = spec[0], spec[1]
+            columns._bounded(spec, *columns._numbers([item.get(input_id) for item in rows], integer))
         for input_id, options in validator._fast_choices:
             index = {option: i for i, option in enumerate(sorted(options))}
             values = [item.get(input_id) for item in rows]
@@ -80,9 +82,26 @@ class _Columns:
                 found = [index.get(v, -1) for v in values]  # type: ignore[call-overload]  # any value
             except TypeError:  # an unhashable answer (a list): checked one by one
                 found = [index.get(v, -1) if type(v) is str else -1 for v in values]
-            codes = np.array(found, dtype=np.int64)
-            self.ok &= codes >= 0
-            self.code[input_id], self.options[input_id] = codes, index
+            columns._coded(input_id, np.array(found, dtype=np.int64), index)
+        return columns
+
+    def _bounded(self, spec: NumericSpec, n: Ints, d: Ints) -> None:
+        """One number input's column, rows outside its bounds (or above the input it is capped by)
+        marked not ok, exactly as the validator's fast pass refuses them."""
+        input_id, _, lower, has_lower, upper, has_upper, le_input = spec
+        if has_lower:
+            left, right = n * lower[1], lower[0] * d
+            self.ok &= ~((left < right) | ((left == right) & (not lower[2])))
+        if has_upper:
+            left, right = n * upper[1], upper[0] * d
+            self.ok &= ~((left > right) | ((left == right) & (not upper[2])))
+        if le_input is not None:
+            self.ok &= n * self.den[le_input] <= self.num[le_input] * d
+        self.num[input_id], self.den[input_id] = n, d
+
+    def _coded(self, input_id: str, codes: Ints, index: dict[str, int]) -> None:
+        self.ok &= codes >= 0
+        self.code[input_id], self.options[input_id] = codes, index
 
     def _numbers(self, values: list[object], integer: bool) -> tuple[Ints, Ints]:
         """Numerators and denominators of one input; rows the validator would refuse, or too
@@ -156,11 +175,96 @@ def _leaf_points(leaf: LeafProgram, columns: _Columns) -> Ints:
 
 def score_many(compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]]) -> BatchScores:
     """Total, level and may-operate of every answer set, equal to `score()` row by row."""
-    columns = _Columns(compiled, answers)
+    return score_columns(compiled, _Columns.of_dicts(compiled, answers), lambda row: answers[row])
+
+
+def score_json(compiled: CompiledRuleSet, texts: Sequence[str], only_known: bool = False) -> BatchScores:
+    """`score_many` of answer sets stored as JSON text, read into columns by Arrow's JSON reader
+    (no Python object per answer; Arrow is Streamlit's own dependency). `only_known` scores each
+    set as if it held only the rule set's inputs (an impact preview of another version).
+
+    Equal to `score_many(compiled, [json.loads(t) for t in texts])`: a row the columns cannot
+    judge exactly (a missing or null answer, a non-integral or huge number, an unknown key) is
+    decoded and left to the reference scorer, and a population Arrow refuses whole (a boolean or
+    a text where numbers are, malformed JSON) is decoded and scored from dicts."""
+    columns = json_columns(compiled, texts, only_known) if texts else None
+    if columns is None:
+        decoded = [_decoded(text, compiled, only_known) for text in texts]
+        return score_many(compiled, decoded)
+    return score_columns(compiled, columns, lambda row: _decoded(texts[row], compiled, only_known))
+
+
+def _decoded(text: str, compiled: CompiledRuleSet, only_known: bool) -> Mapping[str, object]:
+    value = json.loads(text)
+    if only_known and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k in compiled.validator.known}
+    return value  # type: ignore[no-any-return]  # whatever was stored: the scorer judges it
+
+
+def json_columns(compiled: CompiledRuleSet, texts: Sequence[str], only_known: bool) -> _Columns | None:
+    """The answer sets' columns read by Arrow, or None when Arrow refuses the population."""
+    validator = compiled.validator
+    numeric = [spec[0] for spec in validator._fast_numeric]
+    choices = [input_id for input_id, _ in validator._fast_choices]
+    schema = pa.schema(
+        [pa.field(i, pa.float64()) for i in numeric] + [pa.field(i, pa.string()) for i in choices]
+    )
+    options = pa_json.ParseOptions(
+        explicit_schema=schema, unexpected_field_behavior="ignore" if only_known else "infer"
+    )
+    try:
+        table = pa_json.read_json(pa.py_buffer("\n".join(texts).encode()), parse_options=options)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if table.num_rows != len(texts) or set(table.column_names) - validator.known:
+        return None  # an unknown key somewhere (even one holding null): the dicts decide
+    columns = _Columns(np.ones(len(texts), dtype=np.bool_))
+    for spec in validator._fast_numeric:
+        input_id, integer = spec[0], spec[1]
+        values = table.column(input_id)
+        present = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=np.bool_)
+        numbers = np.nan_to_num(values.to_numpy(zero_copy_only=False).astype(np.float64), nan=0.0)
+        columns.ok &= present
+        columns._bounded(spec, *_exact_column(columns, numbers, integer))
+    for input_id, allowed in validator._fast_choices:
+        ordered = sorted(allowed)
+        codes = pc.index_in(table.column(input_id), value_set=pa.array(ordered, type=pa.string()))
+        found = np.asarray(pc.fill_null(codes, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        columns._coded(input_id, found, {option: i for i, option in enumerate(ordered)})
+    return columns
+
+
+def _exact_column(columns: _Columns, numbers: npt.NDArray[np.float64], integer: bool) -> tuple[Ints, Ints]:
+    """Numerators and denominators of one column of doubles, as `_exact` gives them one by one:
+    integral values directly, the others through `exact_pair` once per distinct value."""
+    whole = np.floor(numbers) == numbers
+    columns.ok &= np.abs(numbers) < SAFE
+    safe = np.where(np.abs(numbers) < SAFE, numbers, 0.0)
+    n = safe.astype(np.int64)
+    d = np.ones(len(numbers), dtype=np.int64)
+    if integer:
+        columns.ok &= whole
+        return n, d
+    fractional = np.flatnonzero(~whole & (np.abs(numbers) < SAFE))
+    if len(fractional):
+        distinct, back = np.unique(numbers[fractional], return_inverse=True)
+        pairs = [_exact(float(v), False) for v in distinct]
+        bad = np.array([p is None for p in pairs], dtype=np.bool_)
+        n[fractional] = np.array([p[0] if p else 0 for p in pairs], dtype=np.int64)[back]
+        d[fractional] = np.array([p[1] if p else 1 for p in pairs], dtype=np.int64)[back]
+        columns.ok[fractional[bad[back]]] = False
+    return n, d
+
+
+def score_columns(
+    compiled: CompiledRuleSet, columns: _Columns, answers_of: Callable[[int], Mapping[str, object]]
+) -> BatchScores:
+    """The arithmetic on columns; rows the columns could not judge go to the reference scorer."""
+    count = len(columns.ok)
     criteria = [
         sum((_leaf_points(leaf, columns) for leaf in c.leaves), np.int64(0)) for c in compiled.criteria
     ]
-    points = np.stack(criteria, axis=1) if criteria else np.zeros((len(answers), 0), dtype=np.int64)
+    points = np.stack(criteria, axis=1) if criteria else np.zeros((count, 0), dtype=np.int64)
     total = points.sum(axis=1).astype(np.int64)
     level = _band(total * 100, np.full_like(total, compiled.max_total), compiled.level_uppers)
     for input_id, value, floor_level, _ in compiled.floors:
@@ -170,10 +274,10 @@ def score_many(compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]
         code = columns.options[input_id].get(str(value), -2)
         raised = (columns.code[input_id] == code) & (level < floor_level)
         level = np.where(raised, floor_level, level)
-    may_operate = np.zeros(len(answers), dtype=np.bool_)
+    may_operate = np.zeros(count, dtype=np.bool_)
     for i, (allowed, thresholds) in enumerate(compiled.level_rules):
         here = level == i
-        ok = np.full(len(answers), allowed, dtype=np.bool_)
+        ok = np.full(count, allowed, dtype=np.bool_)
         for threshold in thresholds if allowed else ():
             ok &= ~(points >= threshold).any(axis=1)
         may_operate = np.where(here, ok, may_operate)
@@ -183,7 +287,7 @@ def score_many(compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]
     may_operate &= valid
     for row in map(int, np.flatnonzero(~columns.ok)):  # the reference scorer decides the rest
         try:
-            result = score(compiled, answers[row])
+            result = score(compiled, answers_of(row))
         except InvalidAnswers:
             continue
         valid[row] = True

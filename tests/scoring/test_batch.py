@@ -5,6 +5,7 @@ band edges, and answers the validator refuses."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import parse_ruleset
 from app.assessment.registry import RULESET_DIR
 from app.scoring import score
-from app.scoring.batch import as_rows, score_many
+from app.scoring.batch import as_rows, json_columns, score_json, score_many
 from app.scoring.compiler import compile_ruleset
 from tests.strategies import answers_for
 
@@ -99,7 +100,10 @@ def populations(draw: st.DrawFn, ruleset: Any, on_edges: list[Edge]) -> list[dic
 def test_the_batch_equals_the_reference_on_shipped_rule_sets(loaded: Any, data: st.DataObject) -> None:
     compiled = compile_ruleset(loaded)
     rows = data.draw(populations(loaded.ruleset, edges(loaded.ruleset)))
-    assert as_rows(score_many(compiled, rows), compiled.max_total) == [reference(compiled, r) for r in rows]
+    expected = [reference(compiled, r) for r in rows]
+    assert as_rows(score_many(compiled, rows), compiled.max_total) == expected
+    stored = [json.dumps(r, ensure_ascii=False) for r in rows]  # as the database gives them back
+    assert as_rows(score_json(compiled, stored), compiled.max_total) == expected
 
 
 def _moved(draw: Callable[[st.SearchStrategy[Any]], Any], text: str) -> str:
@@ -153,3 +157,59 @@ def test_band_edges_are_exact() -> None:
     rows[2]["bluezone_installed"] = rows[2]["smartphone_owners"]
     assert as_rows(score_many(compiled, rows), compiled.max_total) == [reference(compiled, r) for r in rows]
     assert as_rows(score_many(compiled, rows[:1]), compiled.max_total)[0][1] == 15.0
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        '"5"',  # a number written as text
+        "true",
+        "null",
+        "[1]",
+        '{"a": 1}',
+        "1e400",  # past any double: Arrow refuses, the dicts decide
+        "NaN",  # Python's json writes it, Arrow refuses it
+        "100.0",  # a whole number written with a decimal: accepted as 100
+        "100.5",
+        "-0",
+    ],
+)
+def test_stored_text_is_judged_as_the_decoded_answers_are(odd: str) -> None:
+    """Every odd value a stored answer set could hold in a number field, a choice field or an
+    unknown key: the columns read from the JSON text give exactly what the decoded dicts give."""
+    loaded = registry.get("bg-kcn-2021")
+    compiled = compile_ruleset(loaded)
+    from tests.services.helpers import GOOD_ANSWERS
+
+    good = json.dumps(GOOD_ANSWERS)
+    texts = [good]
+    for key in ("workers", "workshop_area_m2", "cs3", "khong_co"):
+        texts.append(
+            good[:-1] + f', "{key}": {odd}}}' if key == "khong_co" else _with(GOOD_ANSWERS, key, odd)
+        )
+    decoded = [json.loads(t) for t in texts]
+    expected = [reference(compiled, d) for d in decoded]
+    assert expected[0][0] is not None  # the good one scores
+    assert as_rows(score_json(compiled, texts), compiled.max_total) == expected
+    assert as_rows(score_json(compiled, [good, *texts]), compiled.max_total) == [expected[0], *expected]
+
+
+def _with(answers: dict[str, Any], key: str, raw: str) -> str:
+    """The answers' JSON text with one value replaced by raw JSON text."""
+    rest = json.dumps({k: v for k, v in answers.items() if k != key})
+    return rest[:-1] + f', "{key}": {raw}}}'
+
+
+def test_an_impact_preview_ignores_inputs_the_other_version_dropped() -> None:
+    """`only_known` scores each stored set as if it held only the rule set's inputs, as the
+    preview's dict filter does."""
+    compiled = compile_ruleset(registry.get("bg-kcn-2021"))
+    from tests.services.helpers import GOOD_ANSWERS
+
+    text = json.dumps({**GOOD_ANSWERS, "dropped_in_v2": "x"})
+    assert json_columns(compiled, [text], only_known=True) is not None  # read as columns, not dicts
+    assert json_columns(compiled, [text], only_known=False) is None  # an unknown key: the dicts decide
+    assert as_rows(score_json(compiled, [text]), compiled.max_total) == [(None, None, None)]
+    assert as_rows(score_json(compiled, [text], only_known=True), compiled.max_total) == [
+        reference(compiled, GOOD_ANSWERS)
+    ]

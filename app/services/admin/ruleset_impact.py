@@ -4,17 +4,19 @@ from columns read in one query."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import Text, cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import parse_ruleset
 from app.scoring import score
-from app.scoring.batch import score_many
+from app.scoring.batch import score_json
 from app.scoring.compiler import compile_ruleset
 from app.scoring.engine import CompiledRuleSet
 from app.services.admin.rulesets import draft_row, get
@@ -72,7 +74,7 @@ def latest_answers(session: Session, ruleset_id: str) -> list[tuple[Any, ...]]:
                 col(Period.name),
                 col(Assessment.level),
                 col(Assessment.risk_index),
-                col(Assessment.answers),
+                cast(col(Assessment.answers), Text),  # the stored text: read into columns, not dicts
             )
             .select_from(ranked)
             .join(Assessment, col(Assessment.id) == ranked.c.id)
@@ -91,16 +93,14 @@ def impact(actor: Actor, upload_id: int, *, session: Session | None = None) -> l
         row = draft_row(session, upload_id)
         compiled = _compiled_draft(row.text, f"{row.ruleset_id} v{row.version}")
         rows = latest_answers(session, row.ruleset_id)
-    loaded = compiled.loaded
-    known = {i.id for i in loaded.ruleset.inputs}
-    answers = [{k: v for k, v in r[6].items() if k in known} for r in rows]
-    scores = score_many(compiled, answers)
+    known = compiled.validator.known
+    scores = score_json(compiled, [r[6] for r in rows], only_known=True)
     results = []
-    for i, (company_id, tax_code, name, period_name, old_level, old_index, _) in enumerate(rows):
+    for i, (company_id, tax_code, name, period_name, old_level, old_index, text) in enumerate(rows):
         problem = None
         if not scores.valid[i]:
             try:
-                score(compiled, answers[i])
+                score(compiled, {k: v for k, v in json.loads(text).items() if k in known})
             except InvalidAnswers as invalid:  # the batch said so: the reference words why
                 problem = "; ".join(p.text("vi") for p in invalid.problems[:3])
         results.append(
@@ -144,14 +144,17 @@ def rescore_check(actor: Actor, *, session: Session | None = None) -> RescoreChe
             compiled = compile_ruleset(get(ruleset_id, version, session=session))
             stored = session.execute(
                 sa_select(
-                    col(Assessment.id), col(Assessment.total), col(Assessment.level), col(Assessment.answers)
+                    col(Assessment.id),
+                    col(Assessment.total),
+                    col(Assessment.level),
+                    cast(col(Assessment.answers), Text),  # the stored text: read into columns
                 ).where(
                     col(Assessment.status) != Status.draft,
                     col(Assessment.ruleset_id) == ruleset_id,
                     col(Assessment.ruleset_version) == version,
                 )
             ).all()
-            scores = score_many(compiled, [r[3] for r in stored])
+            scores = score_json(compiled, [r[3] for r in stored])
             count += len(stored)
             for i, (assessment_id, total, level, _) in enumerate(stored):
                 if not scores.valid[i] or int(scores.total[i]) != total or scores.level_id(i) != level:

@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 
 from app.config import ROOT, database_override
 from app.services.admin import backup
-from bench.harness import Figure, best_of
+from bench.harness import Figure, paired
 from bench.monitoring import _ensure_seeded, _postgres_url
 from db.engine import get_engine
 
@@ -100,13 +100,13 @@ def _figures(label: str, url: str, companies: int, rounds: int, folder: Path) ->
     scale = f"{companies // 1000}k×{rounds}" if companies >= 1000 else f"{companies}×{rounds}"
     saved, floor = folder / f"{label}.zrbackup", folder / f"{label}-raw.zip"
     with database_override(url):
-        backup_time = best_of(2, lambda: backup.backup(saved, url))
-        dump_time = best_of(2, lambda: _raw_dump(url, floor))
+        backup_time, dump_time = paired(2, lambda: backup.backup(saved, url), lambda: _raw_dump(url, floor))
         backup_peak = _peak_mb(lambda: backup.backup(saved, url))
-        restore_time = best_of(
-            1, lambda: backup.restore(saved, url, safety_backup=folder / "safety.zrbackup")
+        restore_time, load_time = paired(
+            1,
+            lambda: backup.restore(saved, url, safety_backup=folder / "safety.zrbackup"),
+            lambda: _raw_load(url, saved),
         )
-        load_time = best_of(1, lambda: _raw_load(url, saved))
         restore_peak = _peak_mb(lambda: backup.restore(saved, url, safety_backup=folder / "safety.zrbackup"))
     size_mb = saved.stat().st_size / 2**20
     return [

@@ -14,13 +14,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import yaml
 from sqlmodel import select
 
 from app.assessment.loader import parse_ruleset
 from app.assessment.registry import RULESET_DIR
 from app.config import ROOT, database_override
-from app.scoring.batch import json_columns, score_columns, score_many
+from app.scoring.batch import BatchScores, json_columns, score_columns, score_many
 from app.scoring.compiler import compile_ruleset
 from app.scoring.engine import CompiledRuleSet
 from app.services.admin import ruleset_impact, rulesets
@@ -39,7 +40,7 @@ SELECT a.company_id, CAST(a.answers AS TEXT) FROM (
 JOIN assessment a ON a.id = ranked.id
 WHERE ranked.n = 1
 """
-ALL = "SELECT id, CAST(answers AS TEXT) FROM assessment WHERE status <> 'draft'"
+ALL = "SELECT id, total, level, CAST(answers AS TEXT) FROM assessment WHERE status <> 'draft'"
 
 
 def _draft() -> int:
@@ -90,20 +91,30 @@ def _figures(label: str, url: str, companies: int, rounds: int) -> list[Figure]:
         old = compile_ruleset(rulesets.get("bg-kcn-2021", 1))
         fetch_latest, fetch_all = _raw(url, LATEST.format(latest=latest)), _raw(url, ALL)
 
-        def columns_of(compiled: CompiledRuleSet, texts: list[str], only_known: bool) -> None:
+        def columns_of(compiled: CompiledRuleSet, texts: list[str], only_known: bool) -> BatchScores:
             columns = json_columns(compiled, texts, only_known)
             if columns is None:
                 raise AssertionError("Arrow refused the stored answers")
-            score_columns(compiled, columns, lambda row: json.loads(texts[row]))
+            return score_columns(compiled, columns, lambda row: json.loads(texts[row]))
 
         def impact_floor() -> None:
             columns_of(new, [a for _, a in fetch_latest()], True)
 
+        def compared(scores: BatchScores, rows: list[tuple[Any, ...]]) -> list[int]:
+            """The same output as the audit: ids whose stored total or level differs."""
+            position = {level_id: i for i, level_id in enumerate(scores.level_ids)}
+            total = np.array([r[1] for r in rows], dtype=np.int64)
+            level = np.array([position[r[2]] for r in rows], dtype=np.int64)
+            wrong = ~scores.valid | (scores.total != total) | (scores.level != level)
+            return [rows[i][0] for i in np.flatnonzero(wrong)]
+
         def rescore_floor() -> None:
-            columns_of(old, [a for _, a in fetch_all()], False)
+            rows = fetch_all()
+            compared(columns_of(old, [r[3] for r in rows], False), rows)
 
         def rescore_weak() -> None:
-            score_many(old, [json.loads(a) for _, a in fetch_all()])
+            rows = fetch_all()
+            compared(score_many(old, [json.loads(r[3]) for r in rows]), rows)
 
         checked = ruleset_impact.rescore_check(ADMIN)
         if checked.differing:

@@ -15,7 +15,7 @@ from app.services.context import Actor
 from app.services.filing import credibility
 from app.services.onsite import visits
 from app.services.oversight import monitoring
-from bench.harness import Figure, best_of
+from bench.harness import Figure, best_of, paired
 from bench.monitoring import _database, _ensure_seeded, _postgres_url
 from db.engine import get_engine
 
@@ -120,9 +120,8 @@ def _figures(label: str, url: str, companies: int, rounds: int) -> list[Figure]:
     with _database(url):
         overview = best_of(5, lambda: monitoring.overview(ICT, period))
         flags = best_of(3, lambda: credibility.recompute_round(period))
-        plan = best_of(3, lambda: visits.propose(ICT, period, 50))
+        plan, floor = paired(3, lambda: visits.propose(ICT, period, 50), _raw_plan(url))
         listed = best_of(3, lambda: credibility.flagged(ICT, period))
-        floor = best_of(3, _raw_plan(url))
     figures = [
         Figure(
             f"planner.flags[{scale}]", flags, overview, "one round's flags recomputed; baseline: the overview"

@@ -1,6 +1,7 @@
 """The demo seed at scale: time per submission and the process's peak memory, in a fresh process
-on a fresh SQLite file. Baseline: the database copying the same submission rows with one
-`INSERT … SELECT` (its own floor for writing them, with no Python in between)."""
+on a fresh SQLite file and a fresh PostgreSQL database. Baseline: the database copying the same
+submission rows with one `INSERT … SELECT` (its own floor for writing them, with no Python in
+between)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from app.config import ROOT
 from bench.harness import Figure, best_of
+from bench.monitoring import _postgres_url
 from db.engine import get_engine
 
 CHILD = """
@@ -36,7 +38,18 @@ def run(quick: bool, companies: int | None = None, rounds: int | None = None) ->
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"seed-{companies}x{rounds}.db"
     path.unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
+    figures = [_seeded("sqlite", f"sqlite:///{path}", companies, rounds)]
+    name = f"zonerisk_seed_{companies}x{rounds}"
+    admin = _postgres_url("test")
+    if admin is not None:
+        with get_engine(admin).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        figures.append(_seeded("postgresql", admin.rsplit("/", 1)[0] + "/" + name, companies, rounds))
+    return figures
+
+
+def _seeded(label: str, url: str, companies: int, rounds: int) -> Figure:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, url, str(companies), str(rounds)],
@@ -53,7 +66,7 @@ def run(quick: bool, companies: int | None = None, rounds: int | None = None) ->
     def copy() -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS assessment_copy")
-            conn.exec_driver_sql("CREATE TABLE assessment_copy AS SELECT * FROM assessment WHERE 0")
+            conn.exec_driver_sql("CREATE TABLE assessment_copy AS SELECT * FROM assessment WHERE 1 = 0")
             conn.exec_driver_sql("INSERT INTO assessment_copy SELECT * FROM assessment")
 
     floor = best_of(2, copy)
@@ -61,12 +74,10 @@ def run(quick: bool, companies: int | None = None, rounds: int | None = None) ->
         conn.execute(sa.text("DROP TABLE IF EXISTS assessment_copy"))
     scale = f"{companies // 1000}k×{rounds}" if companies >= 1000 else f"{companies}×{rounds}"
     per = seconds / max(submissions, 1) * 1e6
-    return [
-        Figure(
-            f"seed[sqlite {scale}]",
-            seconds,
-            floor,
-            f"{submissions:,} submissions, {per:.0f} µs each, peak RSS {peak_kb / 1024:.0f} MB; "
-            "baseline INSERT…SELECT of the same rows",
-        )
-    ]
+    return Figure(
+        f"seed[{label} {scale}]",
+        seconds,
+        floor,
+        f"{submissions:,} submissions, {per:.0f} µs each, peak RSS {peak_kb / 1024:.0f} MB; "
+        "baseline INSERT…SELECT of the same rows",
+    )

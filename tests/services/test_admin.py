@@ -216,6 +216,21 @@ def test_the_rescore_audit_finds_a_stored_level_the_rules_do_not_give(seeded: st
         row.level = "very_high"
         session.add(row)
     assert ruleset_impact.rescore_check(actor("admin")).differing == [tampered]
+    # a total nobody can give, and answers no scorer accepts (a yes where a count is): both found,
+    # the second one whichever way the stored text is read
+    total_off, spoiled = (
+        scalar(seeded, f"SELECT {which}(id) FROM assessment WHERE status <> 'draft' AND id <> :t", t=tampered)
+        for which in ("max", "min")
+    )
+    with unit_of_work() as session:
+        row, other = session.get(Assessment, total_off), session.get(Assessment, spoiled)
+        assert row is not None and other is not None and row.total is not None
+        row.total += 1
+        other.answers = {**other.answers, "workers": True}
+        session.add_all([row, other])
+    assert sorted(ruleset_impact.rescore_check(actor("admin")).differing) == sorted(
+        {tampered, total_off, spoiled}
+    )
     with pytest.raises(Forbidden):
         ruleset_impact.rescore_check(actor("ict"))
 

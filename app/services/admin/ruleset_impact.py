@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Text, cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func
@@ -20,7 +21,7 @@ from app.scoring.batch import score_json
 from app.scoring.compiler import compile_ruleset
 from app.scoring.engine import CompiledRuleSet
 from app.services.admin.rulesets import draft_row, get
-from app.services.context import Actor, reading
+from app.services.context import Actor, driver_rows, reading
 from app.services.scope import require_role
 from app.vocabulary import Role, Status
 from db.models import Assessment, Company, Period
@@ -142,7 +143,8 @@ def rescore_check(actor: Actor, *, session: Session | None = None) -> RescoreChe
         ).all()
         for ruleset_id, version in versions:
             compiled = compile_ruleset(get(ruleset_id, version, session=session))
-            stored = session.execute(
+            rows = driver_rows(  # four plain columns, as the driver gives them: no Row objects
+                session,
                 sa_select(
                     col(Assessment.id),
                     col(Assessment.total),
@@ -152,11 +154,17 @@ def rescore_check(actor: Actor, *, session: Session | None = None) -> RescoreChe
                     col(Assessment.status) != Status.draft,
                     col(Assessment.ruleset_id) == ruleset_id,
                     col(Assessment.ruleset_version) == version,
-                )
-            ).all()
-            scores = score_json(compiled, [r[3] for r in stored])
-            count += len(stored)
-            for i, (assessment_id, total, level, _) in enumerate(stored):
-                if not scores.valid[i] or int(scores.total[i]) != total or scores.level_id(i) != level:
-                    differing.append(assessment_id)
+                ),
+            )
+            if not rows:
+                continue
+            ids, totals, levels, texts = zip(*rows, strict=True)
+            scores = score_json(compiled, texts)
+            count += len(ids)
+            # compared as arrays: a stored total or level the scorer no longer gives, or invalid answers
+            position = {level_id: i for i, level_id in enumerate(scores.level_ids)}
+            stored_total = np.array([-2 if t is None else t for t in totals], dtype=np.int64)
+            stored_level = np.array([position.get(lv, -2) for lv in levels], dtype=np.int64)
+            wrong = ~scores.valid | (scores.total != stored_total) | (scores.level != stored_level)
+            differing += [ids[i] for i in np.flatnonzero(wrong)]
     return RescoreCheck(count, differing)

@@ -102,12 +102,14 @@ def _rounds_needed(rules: FlagRules) -> int:
 
 @dataclass
 class _RoundReads:
-    """What every chunk of one round's recomputation shares: the compiled rule sets, and each
-    area's fingerprints of this round and the one before (read once per area, not per chunk)."""
+    """What every chunk of one round's recomputation shares: the compiled rule sets, each area's
+    fingerprints of this round and the one before (read once per area, not per chunk), and when
+    each company was first reminded (read once for the whole round)."""
 
     sets: _RuleSets
     now: dict[str, dict[int, str | None]]
     before: dict[str, dict[int, str | None]]
+    reminded: dict[int | None, Any] | None = None
 
 
 def _round_facts(
@@ -117,7 +119,9 @@ def _round_facts(
     company_ids: Sequence[int],
     shared: _RoundReads | None = None,
 ) -> list[tuple[int, int, Facts]]:
-    """(assessment id, company id, facts) for the round's counting submissions, all or some."""
+    """(assessment id, company id, facts) for the round's counting submissions, all or some
+    (`shared` is given when the whole round is recomputed chunk by chunk)."""
+    whole_round = shared is not None
     shared = shared or _RoundReads(_RuleSets(session), {}, {})
     sets = shared.sets
     rows = session.connection().execute  # Core rows: nothing here is an ORM object
@@ -164,8 +168,9 @@ def _round_facts(
         for company_id, period_id, *rest in rows(query).all():
             earlier[company_id][period_id] = tuple(rest)
 
-    first_reminders = dict(
-        rows(
+    first_reminders = shared.reminded
+    if first_reminders is None:
+        reminders = (
             sa_select(col(OutboxMessage.company_id), func.min(OutboxMessage.sent_at))
             .where(
                 col(OutboxMessage.period_id) == period.id,
@@ -173,8 +178,12 @@ def _round_facts(
                 col(OutboxMessage.reason).in_(REMINDER_REASONS),
             )
             .group_by(col(OutboxMessage.company_id))
-        ).all()
-    )
+        )
+        if whole_round:  # every chunk needs them: the round's, once (per chunk it grew as n²)
+            first_reminders = shared.reminded = {c: at for c, at in rows(reminders)}
+        else:  # one company's submit: its own messages only
+            mine = reminders.where(col(OutboxMessage.company_id).in_(list(company_ids)))
+            first_reminders = {c: at for c, at in rows(mine)}
 
     def filing_of(row: tuple[Any, ...] | None) -> Filing | None:
         if row is None:

@@ -188,11 +188,11 @@ def insert_many_ignore(session: Session, model: type[Any], rows: list[dict[str, 
 
 
 def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> int:
-    """Plain INSERTs of many rows through the driver's own executemany, every row with the first
-    row's keys: history written in bulk (the seed's million reminders and submissions), where
-    SQLAlchemy's per-row parameter building cost more than the database's own writing. Each
-    value still goes through its column's bind processor (JSON text, UTC datetimes), so a row
-    is stored exactly as an ORM or Core insert would store it."""
+    """Many rows written in bulk, every row with the first row's keys: history (the seed's million
+    reminders and submissions), where SQLAlchemy's per-row parameter building cost more than the
+    database's own writing. PostgreSQL takes them by COPY, SQLite by the driver's executemany.
+    Each value still goes through its column's bind processor (JSON text, UTC datetimes), so a
+    row is stored exactly as an ORM or Core insert would store it."""
     if not rows:
         return 0
     session.flush()  # what the ORM holds is written first, in its order
@@ -211,6 +211,16 @@ def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any
         rows = [row | defaults for row in rows]
     columns = [_bound([row[name] for row in rows], table.c[name].type, dialect) for name in names]
     params: list[Any] = list(zip(*columns, strict=True))  # column by column: one C loop per column
+    if dialect.name == "postgresql":
+        quote = dialect.identifier_preparer.quote
+        copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+        driver = connection.connection.driver_connection  # psycopg's, in this transaction
+        if driver is None:  # pragma: no cover - a checked-out connection always has one
+            raise RuntimeError("no driver connection")
+        with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for values in params:
+                copy.write_row(values)
+        return len(rows)
     if not dialect.positional:
         params = [dict(zip(names, values, strict=True)) for values in params]
     connection.exec_driver_sql(compiled.string, params)

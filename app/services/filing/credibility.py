@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -110,6 +110,7 @@ class _RoundReads:
     now: dict[str, dict[int, str | None]]
     before: dict[str, dict[int, str | None]]
     reminded: dict[int | None, Any] | None = None
+    peers: dict[str, _Peers] = field(default_factory=dict)
 
 
 def _round_facts(
@@ -218,7 +219,9 @@ def _round_facts(
             )
         )
 
-    peers = _peer_shares(session, period, earlier_ids, rules, facts_list, current, digests, earlier, shared)
+    peers = _peer_shares(
+        session, period, earlier_ids, rules, facts_list, current, digests, earlier, shared, whole_round
+    )
     bands = drop_bands(rules)
     previous_rows = _previous_answers(session, facts_list, earlier, earlier_ids, bands)
     out = []
@@ -245,8 +248,16 @@ class _Peers:
     changed: dict[int, bool]
 
     def share_without(self, company_id: int) -> float | None:
-        others = [v for k, v in self.changed.items() if k != company_id]
-        return sum(others) / len(others) if others else None
+        """The share of the area's other filers who changed their answers (from the area's
+        totals: per company a walk over the whole area made a round's flags grow as n²)."""
+        changed = sum(self.changed.values()) if self._changed is None else self._changed
+        self._changed = changed
+        count = len(self.changed)
+        if company_id in self.changed:
+            changed, count = changed - self.changed[company_id], count - 1
+        return changed / count if count else None
+
+    _changed: int | None = None
 
 
 def _peer_shares(
@@ -259,6 +270,7 @@ def _peer_shares(
     digests: dict[int, str],
     earlier: dict[int, dict[int, tuple[Any, ...]]],
     shared: _RoundReads,
+    whole_round: bool,
 ) -> dict[str, _Peers]:
     """Per area, which of its filers changed their answers since the round before; read only for
     the areas of companies whose own answers are frozen."""
@@ -285,6 +297,9 @@ def _peer_shares(
     mine = {r[1]: digests[r[0]] for r in current}  # this chunk's own, filled in if they were missing
     out: dict[str, _Peers] = {}
     for zone in zones:
+        if zone in shared.peers:  # a whole round: every digest was filled first, the same for all
+            out[zone] = shared.peers[zone]
+            continue
         before = shared.before[zone]
         for company_id, stored in shared.now[zone].items():
             fingerprint = mine.get(company_id, stored)
@@ -292,6 +307,8 @@ def _peer_shares(
             if then is None or fingerprint is None:
                 continue
             out.setdefault(zone, _Peers({})).changed[company_id] = then != fingerprint
+        if whole_round and zone in out:
+            shared.peers[zone] = out[zone]
     return out
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Engine, insert
 from sqlmodel import Session
 
 from app.config import get_settings
-from app.services import data_version as _data_version  # noqa: F401  # registers the version's bump on commit
+from app.services import data_version as _data_version  # also registers the bump on commit
 from db.engine import get_engine
 
 
@@ -199,6 +199,7 @@ def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any
     connection = session.connection()
     dialect = connection.dialect
     table = model.__table__
+    _data_version.wrote(session, table.name)  # unseen by the session's events: declared
     given = list(rows[0])
     compiled = insert(table).compile(dialect=dialect, column_keys=given)
     names = list(compiled.positiontup or []) if dialect.positional else list(compiled.binds)

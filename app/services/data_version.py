@@ -87,6 +87,13 @@ def _on_statement(state: ORMExecuteState) -> None:
         state.session.info[_CHANGED] = True
 
 
+def wrote(session: Session, table_name: str) -> None:
+    """A write the session's events cannot see (rows sent on its connection or through the driver,
+    as the bulk writes do) is declared here, so it bumps the version like any other."""
+    if table_name in MONITORED_TABLES:
+        session.info[_CHANGED] = True
+
+
 @event.listens_for(Session, "before_commit")
 def _bump_before_commit(session: Session) -> None:
     # the commit flushes after this event: flush first, so that rows added just before the commit

@@ -56,6 +56,27 @@ def test_a_review_and_a_new_company_bump_and_a_login_does_not(seeded: str) -> No
     assert bumps(seeded, lambda: companies.create_company(actor("admin"), record)) == 1
 
 
+def test_a_bulk_write_through_the_driver_bumps(seeded: str) -> None:
+    """Rows sent past the session's events (executemany, COPY) still move the version, so no
+    replica keeps serving figures cached before them; the audit table is not watched."""
+    from app.services.context import insert_rows
+    from db.models import Zone
+
+    def add_zone() -> None:
+        with unit_of_work(write=True) as session:
+            zone = {"id": "kcn-moi", "name": "KCN Mới", "kind": "industrial_zone", "district": "Yên Dũng"}
+            insert_rows(session, Zone, [zone | {"lat": 21.2, "lon": 106.2}])
+
+    def add_event() -> None:
+        with unit_of_work(write=True) as session:
+            insert_rows(
+                session, AuditEvent, [{"actor": "x", "action": "y", "object_type": "z", "object_id": "1"}]
+            )
+
+    assert bumps(seeded, add_zone) == 1
+    assert bumps(seeded, add_event) == 0
+
+
 def _touch(model: type[SQLModel], column: Any) -> None:
     """A Core UPDATE through a unit of work, changing nothing: is a statement on the table seen?"""
     with unit_of_work(write=True) as session:

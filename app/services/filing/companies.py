@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from app.services import audit
+from app.services import audit, data_version
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid
 from app.services.filing.company_records import CompanyRecord, parse_profile, parse_record
@@ -136,6 +136,7 @@ def add_companies(
     if not companies:
         return []
     session.flush()  # what the ORM holds goes first
+    data_version.wrote(session, "company")  # sent on the connection: the session's events miss it
     ids = [
         int(company_id or 0)  # an inserted row always has its id
         for company_id in session.connection()

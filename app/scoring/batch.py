@@ -53,8 +53,8 @@ class BatchScores:
 
 class _Columns:
     """The answers as arrays: numerators and denominators of numbers, option codes of choices.
-    Built one input at a time with list comprehensions (a Python-level pass per value is the
-    floor here; element-wise numpy assignment would cost more than the scoring)."""
+    From dicts (`of_dicts`) one input at a time with list comprehensions, or from stored JSON text
+    by Arrow (`json_columns`), where no Python object is made per answer."""
 
     def __init__(self, ok: Bools) -> None:
         self.ok = ok

@@ -468,3 +468,57 @@ class DataVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = Field(default=0)
+
+
+class ApiClient(SQLModel, table=True):
+    """Another system of the province that calls the API (issue 27): its scope and rights, and the
+    SHA-256 of its token, never the token (shown once when issued). A token is 256 random bits, so a
+    fast hash is enough; a slow one would cost every call what it costs a login."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    token_hint: str = Field(max_length=12, description="the token's first characters, to tell it apart")
+    scope: str = Field(max_length=12)  # province | zones | districts | company
+    zone_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    company_id: int | None = Field(default=None, foreign_key="company.id")
+    can_write: bool = Field(default=False)
+    rate_per_minute: int = Field(default=600)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    created_by: str = Field(max_length=60)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+
+
+class ApiRateWindow(SQLModel, table=True):
+    """Calls of a client in one minute, counted by one atomic upsert shared by every API process."""
+
+    client_id: int = Field(foreign_key="apiclient.id", primary_key=True)
+    minute: int = Field(primary_key=True, description="minutes since the epoch")
+    calls: int = Field(default=0)
+
+
+class ApiCall(SQLModel, table=True):
+    """Every call of a machine client: who, which endpoint, how it ended, how many rows left."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="apiclient.id", index=True)
+    method: str = Field(max_length=8)
+    endpoint: str = Field(max_length=200)
+    status: int
+    rows: int = Field(default=0)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class WebhookSubscription(SQLModel, table=True):
+    """A receiving system's address for events on the companies in its client's scope. The secret
+    signs every delivery (HMAC-SHA256); it is kept, as a signer must, and shown once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="apiclient.id", index=True)
+    url: str = Field(max_length=500)
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    secret: str = Field(max_length=64)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)

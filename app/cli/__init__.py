@@ -14,6 +14,7 @@ import sys
 import typer
 
 from app.cli.admin import backup_command, companies_app, export_app, prepare_command, restore_command
+from app.cli.api import api_command, clients_app
 from app.cli.common import BAD_INPUT
 from app.cli.deploy import deploy_app
 from app.cli.inspections import flags_command, visits_app
@@ -38,6 +39,8 @@ app.command("worker")(worker_command)
 app.command("flags")(flags_command)
 app.add_typer(visits_app, name="visits")
 app.add_typer(deploy_app, name="deploy")
+app.command("api")(api_command)
+app.add_typer(clients_app, name="clients")
 
 
 @app.callback()

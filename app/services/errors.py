@@ -33,6 +33,7 @@ class ServiceError(Exception):
         self.vi = vi
         self.en = en
         self.field = field
+        self.key: str | None = None  # the errors.yaml key, when raised by `said`
         super().__init__(f"{vi} / {en}")
 
     @classmethod
@@ -41,7 +42,9 @@ class ServiceError(Exception):
         go to the error itself, every other keyword fills a placeholder."""
         own = {k: values.pop(k) for k in ("field", "problems", "problems_vi") if k in values}
         vi, en = message(key, **values)
-        return cls(vi, en, **own)
+        error = cls(vi, en, **own)
+        error.key = key
+        return error
 
     def text(self, lang: str = "vi") -> str:
         return self.en if lang == "en" else self.vi

@@ -25,6 +25,7 @@ from app.services.context import Actor, insert_rows, reading, rowcount, writing
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.filing import credibility
 from app.services.filing.company_records import clean_text
+from app.services.integration import webhooks
 from app.services.onsite import remediation
 from app.services.periods import Round
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
@@ -377,6 +378,10 @@ def submit(
             company_id=row.company_id,
         )
         session.flush()
+        submitted_id = row.id or 0
+        webhooks.announce(
+            session, "submitted", row.company_id, lambda: webhooks.submission_event(session, submitted_id)
+        )
         session.refresh(row)
         return _view(session, row, period)
 
@@ -509,6 +514,15 @@ def review(
             company_id=row.company_id,
         )
         session.flush()
+        webhooks.announce(
+            session,
+            "approved" if decision == "approve" else "returned",
+            row.company_id,
+            lambda: (
+                webhooks.submission_event(session, assessment_id)
+                | ({"reasons": list(reasons), "comment": comment} if decision == "return" else {})
+            ),
+        )
         session.refresh(row)
         return _view(session, row)
 

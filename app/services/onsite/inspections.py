@@ -20,6 +20,7 @@ from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.filing.assessments import problems_of
 from app.services.filing.company_records import clean_text
+from app.services.integration import webhooks
 from app.services.onsite import remediation
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import OFFICIALS, InspectionStatus, Role
@@ -214,6 +215,24 @@ def complete(
                 "actions_fixed": fixed,
             },
             company_id=row.company_id,
+        )
+        inspection = row
+        webhooks.announce(
+            session,
+            "inspected",
+            row.company_id,
+            lambda: {
+                "inspection_id": inspection.id,
+                "tax_code": session.execute(
+                    sa_select(col(Company.tax_code)).where(col(Company.id) == inspection.company_id)
+                ).scalar_one(),
+                "round_id": inspection.period_id,
+                "visited_on": visited_on.isoformat(),
+                "level": result.level_id,
+                "risk_index": result.index,
+                "official_level": official_level,
+                "stop_operation": stop_operation,
+            },
         )
         return _view(row)
 

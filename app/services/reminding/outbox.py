@@ -34,6 +34,7 @@ from app.notify.channels import (
     ZaloZns,
 )
 from app.services.context import unit_of_work
+from app.services.integration import webhooks
 from app.vocabulary import MessageStatus
 from db.models import OutboxMessage
 
@@ -61,6 +62,7 @@ def channels_from(settings: Settings | None = None) -> dict[str, Channel]:
         made["sms"] = SmsGateway(s.sms_url, s.sms_token, s.sms_sender, s.gateway_timeout_seconds)
     if s.zalo_url and s.zalo_token:
         made["zalo"] = ZaloZns(s.zalo_url, s.zalo_token, s.zalo_templates, s.gateway_timeout_seconds)
+    made["webhook"] = webhooks.channel(min(s.gateway_timeout_seconds, 5.0))  # needs no settings
     return made
 
 

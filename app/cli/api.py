@@ -1,0 +1,127 @@
+"""The API's commands: serve it, and issue, list and revoke its machine clients."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from app.cli.common import fail, prepared
+
+clients_app = typer.Typer(no_args_is_help=True, help="Machine clients of the API (tokens for other systems).")
+
+
+def api_command(
+    port: Annotated[int, typer.Option("--port", help="TCP port")] = 8600,
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option("--workers", help="processes")] = 1,
+) -> None:
+    """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) on the configured database;
+    in demo mode a brand-new database gets the demo province first."""
+    import uvicorn
+
+    from app.bootstrap import prepare_database
+
+    prepare_database()
+    uvicorn.run(
+        "app.api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@clients_app.command("add")
+def add_client(
+    name: Annotated[str, typer.Option("--name", help="who the client is, e.g. the province's data platform")],
+    scope: Annotated[str, typer.Option("--scope", help="province | zones | districts | company")],
+    area: Annotated[
+        list[str] | None, typer.Option("--area", help="zone or district id, for zones/districts; repeatable")
+    ] = None,
+    tax_code: Annotated[str | None, typer.Option("--tax-code", help="the company, for scope company")] = None,
+    write: Annotated[bool, typer.Option("--write", help="may file assessments (company scope)")] = False,
+    days: Annotated[int, typer.Option("--days", help="days until the token expires")] = 365,
+    rate: Annotated[int, typer.Option("--rate", help="calls a minute")] = 600,
+) -> None:
+    """Issue a client. Its token is printed alone on the last line, once: it is kept only hashed."""
+    from app.services.context import CLI_ADMIN
+    from app.services.errors import ServiceError
+    from app.services.integration import clients
+
+    prepared()
+    try:
+        client, token = clients.issue(
+            CLI_ADMIN,
+            name,
+            scope,
+            areas=tuple(area or ()),
+            tax_code=tax_code,
+            write=write,
+            days=days,
+            rate_per_minute=rate,
+        )
+    except ServiceError as error:
+        fail(error.text("vi") + "\n" + error.text("en"))
+    typer.echo(
+        f"client {client.name}: scope {client.scope}"
+        + (f" {', '.join(client.zone_ids)}" if client.zone_ids else "")
+        + (f" {client.company_tax_code}" if client.company_tax_code else "")
+        + (", read-write" if client.can_write else ", read-only")
+        + f", expires {client.expires_at:%Y-%m-%d}. The token is shown once:"
+    )
+    typer.echo(token)
+
+
+@clients_app.command("list")
+def list_clients(
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON document")] = False,
+) -> None:
+    """Every client: scope, rights, expiry, revoked or not, last call."""
+    from app.services.context import CLI_ADMIN
+    from app.services.integration import clients
+
+    prepared()
+    found = clients.list_clients(CLI_ADMIN)
+    rows = [
+        {
+            "name": c.name,
+            "scope": c.scope,
+            "areas": list(c.zone_ids),
+            "tax_code": c.company_tax_code,
+            "write": c.can_write,
+            "expires_at": c.expires_at.isoformat(),
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            "last_used_at": c.last_used_at.isoformat() if c.last_used_at else None,
+            "token_hint": c.token_hint + "…",
+        }
+        for c in found
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("no clients")
+    for c, r in zip(found, rows, strict=True):
+        state = "revoked" if r["revoked_at"] else f"expires {str(r['expires_at'])[:10]}"
+        where = ", ".join(c.zone_ids) or (c.company_tax_code or "")
+        rights = "read-write" if r["write"] else "read"
+        typer.echo(f"{r['name']}\t{r['scope']} {where}\t{rights}\t{state}\t{r['token_hint']}")
+
+
+@clients_app.command("revoke")
+def revoke_client(name: Annotated[str, typer.Argument(help="the client's name")]) -> None:
+    """Refuse the client's token from its next call on."""
+    from app.services.context import CLI_ADMIN
+    from app.services.errors import ServiceError
+    from app.services.integration import clients
+
+    prepared()
+    try:
+        client = clients.revoke(CLI_ADMIN, name)
+    except ServiceError as error:
+        fail(error.text("vi") + "\n" + error.text("en"))
+    typer.echo(f"client {client.name} revoked")

@@ -26,6 +26,8 @@ class Site:
     """plain HTTP port that redirects to HTTPS (None: none)"""
     replica_host: str = "127.0.0.1"
     max_upload_mb: int = 10
+    api_ports: tuple[int, ...] = (8600,)
+    """the API processes (`python -m app.cli api`, zonerisk-api@PORT): /api/ goes to them"""
 
 
 def render_nginx_site(site: Site) -> str:
@@ -36,6 +38,11 @@ def render_nginx_site(site: Site) -> str:
     tls = site.certificate is not None and site.certificate_key is not None
     upstreams = "\n".join(
         f"    server {site.replica_host}:{port} max_fails=3 fail_timeout=10s;" for port in site.replica_ports
+    )
+    if not site.api_ports:
+        raise ValueError("at least one API port")
+    api_servers = "\n".join(
+        f"    server {site.replica_host}:{port} max_fails=3 fail_timeout=10s;" for port in site.api_ports
     )
     if tls:
         listen = f"    listen {site.listen_port} ssl;\n    listen [::]:{site.listen_port} ssl;"
@@ -61,6 +68,7 @@ def render_nginx_site(site: Site) -> str:
         )
     fields = {
         "UPSTREAM_SERVERS": upstreams,
+        "API_SERVERS": api_servers,
         "LISTEN": listen,
         "TLS": tls_block,
         "HTTP_REDIRECT": redirect,

@@ -46,13 +46,9 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-@contextmanager
-def replicas(
-    count: int, database_url: str, workdir: Path
-) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
-    """`count` replicas in production mode (a random strong key, behind a proxy) on one database,
-    each logging to `workdir`; stopped, killed if need be, when the block ends."""
-    env = {
+def production_env(database_url: str) -> dict[str, str]:
+    """A server's environment in production mode: a random strong key, behind a proxy."""
+    return {
         **os.environ,
         "ZONERISK_ENV": "production",
         "ZONERISK_SECRET_KEY": secrets.token_urlsafe(48),
@@ -61,6 +57,46 @@ def replicas(
         "DATABASE_URL": database_url,
         "ZONERISK_DB_STATEMENT_TIMEOUT_MS": "30000",
     }
+
+
+@contextmanager
+def api_processes(
+    count: int, env: dict[str, str], workdir: Path
+) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
+    """`count` API processes (`python -m app.cli api`) with `env`, as zonerisk-api@PORT runs them."""
+    started: list[tuple[int, subprocess.Popen[bytes]]] = []
+    with ExitStack() as logs:
+        try:
+            for n in range(count):
+                port = free_port()
+                log = logs.enter_context((workdir / f"api-{n}.log").open("wb"))
+                command = [sys.executable, "-m", "app.cli", "api", "--port", str(port)]
+                process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                started.append((port, process))
+            for port, _process in started:
+                wait_healthy(f"http://127.0.0.1:{port}/api/v1/health")
+            yield started
+        finally:
+            _stop([p for _port, p in started])
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def replicas(
+    count: int, database_url: str, workdir: Path
+) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
+    """`count` replicas in production mode (a random strong key, behind a proxy) on one database,
+    each logging to `workdir`; stopped, killed if need be, when the block ends."""
+    env = production_env(database_url)
     started: list[tuple[int, subprocess.Popen[bytes]]] = []
     with ExitStack() as logs:
         try:
@@ -79,13 +115,7 @@ def replicas(
                 wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
             yield started
         finally:
-            for _port, process in started:
-                process.terminate()
-            for _port, process in started:
-                try:
-                    process.wait(15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            _stop([p for _port, p in started])
 
 
 def nginx_binary() -> str | None:
@@ -93,7 +123,9 @@ def nginx_binary() -> str | None:
 
 
 @contextmanager
-def balancer(ports: list[int], workdir: Path) -> Iterator[list[str]]:
+def balancer(
+    ports: list[int], workdir: Path, api_ports: tuple[int, ...] = (8600,), ready: str = "/healthz"
+) -> Iterator[list[str]]:
     """The URLs users are sent to: one, the local nginx over every replica; or without nginx, each
     replica's own (users are then spread over them by the client, one replica per user)."""
     binary = nginx_binary()
@@ -102,12 +134,14 @@ def balancer(ports: list[int], workdir: Path) -> Iterator[list[str]]:
         return
     listen = free_port()
     (workdir / "tmp").mkdir(exist_ok=True)
-    site = render_nginx_site(Site(tuple(ports), certificate=None, certificate_key=None, listen_port=listen))
+    site = render_nginx_site(
+        Site(tuple(ports), certificate=None, certificate_key=None, listen_port=listen, api_ports=api_ports)
+    )
     conf = workdir / "nginx.conf"
     conf.write_text(standalone_nginx_conf(site, workdir), "utf-8")
     process = subprocess.Popen([binary, "-c", str(conf), "-p", str(workdir), "-g", "daemon off;"])
     try:
-        wait_healthy(f"http://127.0.0.1:{listen}/healthz")
+        wait_healthy(f"http://127.0.0.1:{listen}{ready}")
         yield [f"http://127.0.0.1:{listen}"]
     finally:
         process.terminate()

@@ -86,19 +86,28 @@ def test_the_cli_prints_the_site_for_n_replicas() -> None:
             "--server-name",
             "zr.test",
             *("--replicas", "4"),
+            *("--api-processes", "2"),
         ],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
-    assert re.findall(r"server 127\.0\.0\.1:(\d+)", done.stdout) == ["8501", "8502", "8503", "8504"]
+    blocks = dict(re.findall(r"upstream (\w+) \{(.*?)\}", done.stdout, re.S))
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", blocks["zonerisk_replicas"]) == [
+        "8501",
+        "8502",
+        "8503",
+        "8504",
+    ]
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", blocks["zonerisk_api"]) == ["8600", "8601"]
+    assert "proxy_pass http://zonerisk_api;" in done.stdout.split("location /api/", 1)[1].split("}", 1)[0]
 
 
 def test_the_units_run_commands_that_exist() -> None:
     units = (ROOT / "deploy" / "systemd").glob("*.service")
     named = {m for unit in units for m in re.findall(r"-m app\.cli (\w+)", unit.read_text("utf-8"))}
-    assert named == {"prepare", "worker", "backup"}
+    assert named == {"prepare", "worker", "backup", "api"}
     for command in named:
         shown = subprocess.run(
             [str(ROOT / ".venv/bin/python"), "-m", "app.cli", command, "--help"],

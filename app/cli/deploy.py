@@ -22,13 +22,17 @@ def nginx_command(
         "/etc/ssl/zonerisk/privkey.pem"
     ),
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1)] = 10,
+    api_processes: Annotated[int, typer.Option("--api-processes", min=1, max=64, help="API processes")] = 1,
+    api_first_port: Annotated[int, typer.Option("--api-first-port", min=1024, max=65000)] = 8600,
 ) -> None:
-    """Print the nginx site for N replicas on ports first-port, first-port+1, …; TLS always."""
+    """Print the nginx site for N replicas on ports first-port, first-port+1, …, and the API's
+    processes from api-first-port; TLS always."""
     site = Site(
         replica_ports=tuple(range(first_port, first_port + replicas)),
         server_name=server_name,
         certificate=certificate,
         certificate_key=certificate_key,
         max_upload_mb=max_upload_mb,
+        api_ports=tuple(range(api_first_port, api_first_port + api_processes)),
     )
     typer.echo(render_nginx_site(site), nl=False)

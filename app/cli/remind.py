@@ -116,8 +116,13 @@ def _say_misconfigured(problems: dict[str, str]) -> None:
 def worker_command(
     every: Annotated[int, typer.Option("--every", help="seconds between runs", min=5)] = 60,
     once: Annotated[bool, typer.Option("--once", help="one run, then stop")] = False,
+    webhooks_every: Annotated[
+        float, typer.Option("--webhooks-every", help="seconds between webhook deliveries", min=0.5)
+    ] = 2.0,
 ) -> None:
-    """Plan, queue and send every minute: run it beside the app (a systemd unit, a second process)."""
+    """Plan, queue and send every minute, and deliver webhooks every few seconds: run it beside
+    the app (a systemd unit, a second process)."""
+    from app.services.integration import webhooks
     from app.services.reminding import outbox, reminders
 
     prepared()
@@ -132,4 +137,10 @@ def worker_command(
         _say_misconfigured(report.misconfigured)
         if once:
             return
-        time.sleep(max(every - (datetime.now(UTC) - started).total_seconds(), 1))
+        # between full runs, webhooks go out within seconds: a receiving system hears of a
+        # filing while it is news, and the reminders' planning still runs once a minute
+        while (left := every - (datetime.now(UTC) - started).total_seconds()) > 0:
+            time.sleep(min(webhooks_every, max(left, 0.1)))
+            hooks = outbox.drain(channels={"webhook": webhooks.channel()})
+            if hooks.sent or hooks.failed or hooks.retrying:
+                typer.echo(f"webhooks: sent {hooks.sent}, failed {hooks.failed}, retrying {hooks.retrying}")

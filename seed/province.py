@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from app.identifiers import with_check_digit
+
 DATA = Path(__file__).with_name("bac_giang.yaml")
 
 
@@ -24,8 +26,13 @@ MOBILE_PREFIXES = ("090", "091", "094", "096", "097", "098", "093", "088", "086"
 
 
 def tax_codes(rng: random.Random, count: int, taken: set[str]) -> Iterator[str]:
+    """Bắc Giang's codes (prefix 24) that pass the check digit: the draws are those of the codes
+    before check digits were checked (so the rest of the seed is unchanged), their last digit
+    replaced by the check digit, and a prefix no digit completes moved to the next that one does."""
     while count:
-        code = "24" + f"{rng.randrange(10**8):08d}"
+        drawn = rng.randrange(10**8) // 10
+        while (code := with_check_digit(f"24{drawn:07d}")) is None:
+            drawn = (drawn + 1) % 10**7
         if rng.random() < 0.05:
             code += f"-{rng.randint(1, 9):03d}"
         if code not in taken:

@@ -30,18 +30,18 @@ def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_companies_import_check_then_apply(seeded: str, tmp_path: Path) -> None:
     book = load_workbook(io.BytesIO(company_import.export_registry(actor("admin"))))
-    book.active.append(["2400888888", "Công ty TNHH Dòng Lệnh", "Lục Nam", "Cơ khí", 80])
+    book.active.append(["2400888880", "Công ty TNHH Dòng Lệnh", "Lục Nam", "Cơ khí", 80])
     good = tmp_path / "registry.xlsx"
     book.save(good)
     checked = cli(seeded, "companies", "import", str(good), "--check")
     assert checked.returncode == 0 and "1 created" in checked.stdout and "checked only" in checked.stdout
-    assert scalar(seeded, "SELECT count(*) FROM company WHERE tax_code = '2400888888'") == 0
+    assert scalar(seeded, "SELECT count(*) FROM company WHERE tax_code = '2400888880'") == 0
     applied = cli(seeded, "companies", "import", str(good))
     assert applied.returncode == 0, applied.stderr
-    assert scalar(seeded, "SELECT zone_id FROM company WHERE tax_code = '2400888888'") == "dist-luc-nam"
+    assert scalar(seeded, "SELECT zone_id FROM company WHERE tax_code = '2400888880'") == "dist-luc-nam"
     assert scalar(seeded, "SELECT actor FROM auditevent WHERE action = 'company.import'") == "cli"
 
-    book.active.append(["2400888889", "Công ty Sai", "Không Có Huyện", "Cơ khí", 80])
+    book.active.append(["2400888898", "Công ty Sai", "Không Có Huyện", "Cơ khí", 80])
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
     refused = cli(seeded, "companies", "import", str(bad))

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi import Path as InPath
 from fastapi.responses import StreamingResponse
 
+from app import identifiers
 from app.api import schemas
 from app.api.problems import language
 from app.api.security import Client, Writer, count_rows
@@ -56,8 +57,10 @@ Limit = Annotated[int, Query(ge=1, le=reads.MAX_PAGE, description="Số dòng m�
 Cursor = Annotated[
     str | None, Query(description="Con trỏ `next` của trang trước / the previous page's `next`")
 ]
-Area = Annotated[str | None, Query(max_length=40, description="Mã KCN hoặc huyện / zone or district id")]
-Level = Annotated[str | None, Query(max_length=20, description="Mức nguy cơ / risk level id")]
+Area = Annotated[
+    str | None, Query(min_length=1, max_length=40, description="Mã KCN hoặc huyện / zone or district id")
+]
+Level = Annotated[str | None, Query(min_length=1, max_length=20, description="Mức nguy cơ / risk level id")]
 ISO_MOMENT = (
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
     r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$"
@@ -160,6 +163,11 @@ def companies(
 
 @router.get("/companies/{tax_code}", response_model=schemas.Company, summary="Một doanh nghiệp / one company")
 def company(request: Request, client: Client, tax_code: str) -> dict[str, Any]:
+    try:
+        tax_code = identifiers.tax_code(tax_code)  # 13 digits or hyphenated: the stored form
+    except identifiers.BadTaxCode as bad:
+        vi, en = str(bad).split(" / ", 1)
+        raise Invalid(vi, en, field="tax_code") from None
     with snapshot() as session:
         item = reads.company(client.actor, tax_code, session=session)
     count_rows(request, 1)

@@ -49,8 +49,8 @@ def ruleset_problem(message: str, lang: str) -> str:
 def pydantic_error(error: dict[str, Any], lang: str) -> str:
     """One pydantic field error in the reader's language."""
     message = str(error.get("msg", "")).removeprefix("Value error, ")
-    if lang != "vi":
-        return message
+    if lang != "vi":  # our own validators write "Vietnamese / English": the English half
+        return message.split(" / ", 1)[1] if " / " in message else message
     template = PYDANTIC_VI.get(str(error.get("type")))
     if template is None:
         return message

@@ -158,7 +158,7 @@ def test_every_call_is_kept_with_its_endpoint_and_rows(api: TestClient, issue: I
     token = issue("province")
     api.get("/api/v1/companies", params={"limit": 5}, headers=bearer(token))
     lines = api.get("/api/v1/export/submissions", headers=bearer(token)).text.splitlines()
-    api.get("/api/v1/companies/nope", headers=bearer(token))
+    api.get("/api/v1/companies/0100109106", headers=bearer(token))  # sound, but not in the province
     calls = _sql("SELECT method, endpoint, status, rows FROM apicall ORDER BY id")
     assert [tuple(c) for c in calls] == [
         ("GET", "/api/v1/companies", 200, 5),
@@ -331,3 +331,15 @@ def test_the_chairman_figures_carry_the_reporting_regime(api: TestClient, issue:
     assert body["report"]["filing"]["expected"] == expected
     assert body["report"]["filing"]["submitted"] == submitted
     assert body["round_id"] == latest_period_id()
+
+
+def test_a_company_is_found_by_its_tax_code_in_either_printed_form(api: TestClient, issue: Issue) -> None:
+    token = issue("province")
+    code = _sql("SELECT tax_code FROM company ORDER BY id")[0][0]
+    assert api.get(f"/api/v1/companies/{code}", headers=bearer(token)).json()["tax_code"] == code
+    wrong = code[:9] + str((int(code[9]) + 1) % 10)
+    answer = api.get(f"/api/v1/companies/{wrong}", headers=bearer(token) | {"Accept-Language": "en"})
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {"field": "tax_code", "message": f"tax code {wrong} has a wrong check digit (the 10th)"}
+    ]

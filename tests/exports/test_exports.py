@@ -90,7 +90,7 @@ def test_a_formula_looking_name_is_stored_as_text(seeded: str) -> None:
     companies.create_company(
         actor("admin"),
         {
-            "tax_code": "2400777777",
+            "tax_code": "2400777771",
             "name": '=HYPERLINK("http://x","y")',
             "zone_id": "kcn-van-trung",
             "sector": "Nhựa",
@@ -98,12 +98,12 @@ def test_a_formula_looking_name_is_stored_as_text(seeded: str) -> None:
     )
     companies.create_company(
         actor("admin"),
-        {"tax_code": "2400777778", "name": "+84 Plastics\x07", "zone_id": "kcn-van-trung", "sector": "Nhựa"},
+        {"tax_code": "2400777789", "name": "+84 Plastics\x07", "zone_id": "kcn-van-trung", "sector": "Nhựa"},
     )
     companies.create_company(
         actor("admin"),
         {
-            "tax_code": "2400777779",
+            "tax_code": "2400777796",
             "name": "Công ty \u202egnahT\u202c An",
             "zone_id": "kcn-van-trung",
             "sector": "Nhựa",

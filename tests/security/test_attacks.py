@@ -22,6 +22,7 @@ from app.assessment import registry
 from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import RuleSetError, parse_ruleset
 from app.exports.reading import UnreadableWorkbook, read_rows
+from app.identifiers import nth_tax_code
 from app.scoring import score
 from app.services.admin import company_import, rulesets
 from app.services.errors import Invalid
@@ -233,7 +234,7 @@ def _one_string_everywhere(rows: int, size: int) -> bytes:
     sheet = book.add_worksheet()
     sheet.write_row(0, 0, ["Mã số thuế", "Tên doanh nghiệp", "KCN hoặc huyện/TP", "Ngành"])
     for n in range(rows):
-        sheet.write_row(n + 1, 0, [f"24{n:08d}", "PLACEHOLDER", "KCN Vân Trung", "Nhựa"])
+        sheet.write_row(n + 1, 0, [nth_tax_code(n), "PLACEHOLDER", "KCN Vân Trung", "Nhựa"])
     book.close()
     huge = ("Công ty " + "x" * size).encode()
     return _with_member(buffer.getvalue(), "xl/sharedStrings.xml", b"PLACEHOLDER", huge)
@@ -269,11 +270,11 @@ def test_an_import_reads_and_checks_the_workbook_before_it_takes_the_write_lock(
     book = Workbook()
     book.active.append(["Mã số thuế", "Tên doanh nghiệp", "KCN hoặc huyện/TP", "Ngành", "Số người lao động"])
     for n in range(300):
-        book.active.append([f"24{n:08d}", f"Công ty {n}", "KCN Vân Trung", "Nhựa", 100 + n])
+        book.active.append([nth_tax_code(n), f"Công ty {n}", "KCN Vân Trung", "Nhựa", 100 + n])
     buffer = io.BytesIO()
     book.save(buffer)
     report = company_import.apply(actor("admin"), buffer.getvalue())
     assert blocked == [None] and len(report.created) == 300
-    assert scalar(seeded, "SELECT sum(workers) FROM company WHERE tax_code LIKE '2400000%'") == sum(
+    assert scalar(seeded, "SELECT sum(workers) FROM company WHERE tax_code LIKE '240000%'") == sum(
         100 + n for n in range(300)
     )

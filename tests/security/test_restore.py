@@ -94,7 +94,7 @@ def test_restore_takes_a_safety_backup_and_checks_counts(seeded: str, tmp_path: 
     saved = backup.backup(tmp_path / "before.zrbackup")
     companies.create_company(
         actor("admin"),
-        {"tax_code": "2499999999", "name": "Sau sao lưu", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"},
+        {"tax_code": "2499999996", "name": "Sau sao lưu", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"},
     )
     after_change = fingerprint(seeded)
     assert after_change != before
@@ -109,10 +109,10 @@ def test_restore_takes_a_safety_backup_and_checks_counts(seeded: str, tmp_path: 
     # ids continue after the restored ones (PostgreSQL's sequences are reset)
     made = companies.create_company(
         actor("admin"),
-        {"tax_code": "2499999998", "name": "Sau khôi phục", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"},
+        {"tax_code": "2499999989", "name": "Sau khôi phục", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"},
     )
     assert made.id is not None and made.id > int(
-        scalar(seeded, "SELECT max(id) FROM company WHERE tax_code <> '2499999998'")
+        scalar(seeded, "SELECT max(id) FROM company WHERE tax_code <> '2499999989'")
     )
 
 
@@ -148,7 +148,7 @@ def test_moving_from_sqlite_to_postgresql_and_back(
             companies.create_company(
                 actor("admin"),
                 {
-                    "tax_code": "2499999997",
+                    "tax_code": "2499999971",
                     "name": "Trên PostgreSQL",
                     "zone_id": "kcn-hoa-phu",
                     "sector": "Nhựa",
@@ -158,7 +158,7 @@ def test_moving_from_sqlite_to_postgresql_and_back(
         with using(sqlite_url):
             backup.restore(back, safety_backup=tmp / "sqlite-safety.zrbackup")
             assert (
-                scalar(sqlite_url, "SELECT name FROM company WHERE tax_code = '2499999997'")
+                scalar(sqlite_url, "SELECT name FROM company WHERE tax_code = '2499999971'")
                 == "Trên PostgreSQL"
             )
             assert fingerprint(sqlite_url)[0] == expected[0] + 1  # type: ignore[operator]

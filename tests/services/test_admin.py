@@ -125,16 +125,16 @@ def test_import_updates_by_tax_code_creates_the_rest_and_audits_once(seeded: str
 
     def edit(sheet: Worksheet) -> None:
         sheet["E2"] = 4321  # workers of the first company
-        sheet.append(["2400555555", "Công ty TNHH Mới Vân Trung", "KCN Vân Trung", "Nhựa", 150])
+        sheet.append(["2400555553", "Công ty TNHH Mới Vân Trung", "KCN Vân Trung", "Nhựa", 150])
 
     report = company_import.apply(actor("admin"), _edit(exported, edit))
     first = load_workbook(io.BytesIO(exported)).active["A2"].value
-    assert report.created == ["2400555555"]
+    assert report.created == ["2400555553"]
     assert report.updated[first]["workers"][1] == 4321
     with unit_of_work() as session:
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "company.import")).all()
-        created = session.exec(select(Company).where(Company.tax_code == "2400555555")).one()
-    assert len(events) == 1 and (events[0].after or {}).get("created") == ["2400555555"]
+        created = session.exec(select(Company).where(Company.tax_code == "2400555553")).one()
+    assert len(events) == 1 and (events[0].after or {}).get("created") == ["2400555553"]
     assert created.zone_id == "kcn-van-trung" and created.district == "Việt Yên"
 
 
@@ -143,9 +143,9 @@ def test_a_bad_registry_file_is_reported_by_cell_and_nothing_is_written(seeded: 
     exported = company_import.export_registry(actor("admin"))
 
     def edit(sheet: Worksheet) -> None:
-        sheet.append(["2400666666", "Công ty A", "KCN Không Có", "Nhựa", 10])
-        sheet.append(["2400666667", "Công ty B", "KCN Vân Trung", "Nhựa", 10])
-        sheet.append(["2400666667", "Công ty B lặp", "KCN Vân Trung", "Nhựa", 10])
+        sheet.append(["2400666662", "Công ty A", "KCN Không Có", "Nhựa", 10])
+        sheet.append(["2400666775", "Công ty B", "KCN Vân Trung", "Nhựa", 10])
+        sheet.append(["2400666775", "Công ty B lặp", "KCN Vân Trung", "Nhựa", 10])
         sheet.append(["24-bad", "Công ty C", "KCN Vân Trung", "Nhựa", 10])
 
     with pytest.raises(Invalid) as caught:
@@ -299,7 +299,7 @@ def test_backup_then_restore_gives_back_the_same_rows(seeded: str, tmp_path: Pat
 
     companies.create_company(
         actor("admin"),
-        {"tax_code": "2499999999", "name": "Sau sao lưu", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"},
+        {"tax_code": "2499999996", "name": "Sau sao lưu", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"},
     )
     assert fingerprint() != before
     backup.restore(saved)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from app.identifiers import nth_tax_code
 from app.services.context import unit_of_work
 from app.services.errors import Conflict, Forbidden, Invalid
 from app.services.filing import companies
@@ -15,7 +16,7 @@ from tests.databases import scalar
 from tests.services.helpers import actor
 
 NEW = {
-    "tax_code": "2400999999",
+    "tax_code": "2400999090",
     "name": "Công ty TNHH Thử Nghiệm",
     "zone_id": "kcn-van-trung",
     "sector": "Cơ khí",
@@ -36,7 +37,7 @@ def test_admin_creates_a_company_with_an_audit_event(seeded: str) -> None:
     assert (made.zone_kind, made.district) == ("industrial_zone", "Việt Yên")
     assert _audits("company.create") == before + 1
     branch = companies.create_company(
-        actor("admin"), {**NEW, "tax_code": "2400999999-001", "zone_id": "dist-luc-nam"}
+        actor("admin"), {**NEW, "tax_code": "2400999090-001", "zone_id": "dist-luc-nam"}
     )
     assert branch.district == "Lục Nam"
 
@@ -45,7 +46,7 @@ def test_admin_creates_a_company_with_an_audit_event(seeded: str) -> None:
     ("change", "field"),
     [
         ({"tax_code": "24009"}, "tax_code"),
-        ({"tax_code": "2400999999-1"}, "tax_code"),
+        ({"tax_code": "2400999090-1"}, "tax_code"),
         ({"zone_id": "kcn-nowhere"}, "zone_id"),
         ({"name": ""}, "name"),
         ({"contact_email": "not-an-email"}, "contact_email"),
@@ -97,7 +98,10 @@ def test_many_companies_at_once_keep_their_order_and_refuse_a_repeat_whole(seede
     single insert, and a tax code repeated inside the batch or already registered writes nothing."""
     from app.services.filing.company_records import parse_record
 
-    records = [parse_record({**NEW, "tax_code": f"240099990{n}", "name": f"Công ty {n}"}) for n in range(3)]
+    records = [
+        parse_record({**NEW, "tax_code": nth_tax_code(n, "240099990"), "name": f"Công ty {n}"})
+        for n in range(3)
+    ]
     before_count = scalar(seeded, "SELECT count(*) FROM company")
     before_audits = _audits("company.create")
     with unit_of_work(write=True) as session:
@@ -107,8 +111,8 @@ def test_many_companies_at_once_keep_their_order_and_refuse_a_repeat_whole(seede
     assert names == ["Công ty 0", "Công ty 1", "Công ty 2"]
     assert _audits("company.create") == before_audits + 3
     for refused in (
-        [parse_record({**NEW, "tax_code": "2400888881"}), parse_record({**NEW, "tax_code": "2400888881"})],
-        [parse_record({**NEW, "tax_code": "2400888882"}), records[1]],
+        [parse_record({**NEW, "tax_code": "2400888915"}), parse_record({**NEW, "tax_code": "2400888915"})],
+        [parse_record({**NEW, "tax_code": "2400888827"}), records[1]],
     ):
         with pytest.raises(Conflict), unit_of_work(write=True) as session:
             companies.add_companies(actor("admin"), refused, session=session)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, update
 from streamlit.testing.v1 import AppTest
 
+from app.identifiers import nth_tax_code
 from app.services.accounts import auth
 from app.services.admin import backup
 from app.services.context import unit_of_work
@@ -52,7 +53,7 @@ def test_a_review_and_a_new_company_bump_and_a_login_does_not(seeded: str) -> No
     done = assessments.submit(me, draft.id, "k2")
     assert bumps(seeded, lambda: auth.authenticate("demo.zoneboard", PASSWORDS["demo.zoneboard"])) == 0
     assert bumps(seeded, lambda: assessments.review(actor("zone_board"), done.id, "approve")) == 1
-    record = {"tax_code": "2499999998", "name": "Công ty Mới", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"}
+    record = {"tax_code": "2499999989", "name": "Công ty Mới", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"}
     assert bumps(seeded, lambda: companies.create_company(actor("admin"), record)) == 1
 
 
@@ -102,7 +103,12 @@ def test_a_write_rolled_back_bumps_nothing(seeded: str) -> None:
 def test_a_restore_moves_the_version_past_everything_before_it(seeded: str, tmp_path: Path) -> None:
     saved = backup.backup(tmp_path / "before.zrbackup")
     for n in range(3):
-        record = {"tax_code": f"249999990{n}", "name": f"Sau {n}", "zone_id": "kcn-hoa-phu", "sector": "Nhựa"}
+        record = {
+            "tax_code": nth_tax_code(n, "249999990"),
+            "name": f"Sau {n}",
+            "zone_id": "kcn-hoa-phu",
+            "sector": "Nhựa",
+        }
         companies.create_company(actor("admin"), record)
     high = version(seeded)
     backup.restore(saved, safety_backup=tmp_path / "safety.zrbackup")

@@ -14,7 +14,7 @@ from db.models import AuditEvent, Company, User
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
 NEW = {
-    "tax_code": "2400777777",
+    "tax_code": "2400777771",
     "name": "Công ty TNHH Một Giao Dịch",
     "zone_id": "kcn-van-trung",
     "sector": "Cơ khí",

@@ -87,7 +87,7 @@ def template() -> bytes:
     return _workbook(
         [
             [
-                "2400123456",
+                "2400123458",
                 "Công ty TNHH Ví dụ",
                 "KCN Quang Châu",
                 "Dệt may",

@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from app import identifiers
 from app.i18n.messages import pydantic_error
 from app.notify.contacts import normal_email, phone_e164
 from app.services.errors import Invalid
 
-TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -70,13 +70,7 @@ class CompanyRecord(CompanyProfile):
     @field_validator("tax_code")
     @classmethod
     def _tax_code(cls, value: str) -> str:
-        value = value.strip()
-        if not TAX_CODE.fullmatch(value):
-            raise ValueError(
-                "mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch và 3 chữ số (chi nhánh) / "
-                "a tax code is 10 digits, or 10 digits, a hyphen and 3 digits for a branch"
-            )
-        return value
+        return identifiers.tax_code(value)  # BadTaxCode is a ValueError: the field's problem
 
 
 def _invalid_from(exc: ValidationError) -> Invalid:

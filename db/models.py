@@ -522,3 +522,22 @@ class WebhookSubscription(SQLModel, table=True):
     secret: str = Field(max_length=64)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class PlatformAdoption(SQLModel, table=True):
+    """What the national platforms counted for a workplace in a round (issue 27): workers
+    registered, Bluezone installed, health declarations. Imported by the ICT department from the
+    platforms' exports, one row per company and round; a later import of the round replaces it."""
+
+    __table_args__ = (UniqueConstraint("period_id", "company_id", name="uq_platformadoption_round_company"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    as_of: date
+    workers_registered: int
+    bluezone_installed: int
+    health_declared: int
+    source: str = Field(max_length=120, description="the file it came from")
+    imported_by: str = Field(max_length=60)
+    imported_at: datetime = Field(default_factory=utcnow)

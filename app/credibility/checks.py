@@ -73,6 +73,9 @@ class Facts:
     due_at: datetime | None = None
     reminded_at: datetime | None = None  # the first reminder sent to the company for this round
     peers_changed: float | None = None  # share of the area's other filers whose answers changed
+    # the national platforms' own figures for this workplace and round, where imported (issue 27):
+    # workers_registered, bluezone_installed, health_declared
+    platform: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +223,22 @@ def full_adoption(facts: Facts, p: Mapping[str, Any]) -> Values:
     return {"what": what, "workers": int(workers)} if what else None
 
 
+def platform_gap(facts: Facts, p: Mapping[str, Any]) -> Values:
+    """More installs or declarations claimed than the platforms themselves counted, beyond a
+    tolerance (the platforms' exports lag a day or two): over-reporting, which the page alone could
+    never see."""
+    if facts.platform is None:
+        return None
+    over = []
+    for param, platform_key in (("bluezone", "bluezone_installed"), ("declared", "health_declared")):
+        claimed, counted = _number(facts.filing.answers, p[param]), facts.platform.get(platform_key)
+        if claimed is None or counted is None:
+            continue
+        if claimed - counted > max(p["share"] * counted, p["min_difference"]):
+            over.append([param, int(claimed), int(counted)])
+    return {"platform": over} if over else None
+
+
 CHECKS: dict[str, Check] = {
     "counts_order": Check(counts_order, frozenset({"workers", "smartphones", "bluezone", "declared"})),
     "headcount_gap": Check(headcount_gap, frozenset({"input", "max_ratio", "min_difference"})),
@@ -230,6 +249,7 @@ CHECKS: dict[str, Check] = {
     "full_adoption": Check(
         full_adoption, frozenset({"min_workers", "workers", "smartphones", "bluezone", "declared"})
     ),
+    "platform_gap": Check(platform_gap, frozenset({"bluezone", "declared", "share", "min_difference"})),
 }
 
 INPUT_PARAMS = ("input", "area", "workers", "smartphones", "bluezone", "declared")
@@ -279,6 +299,11 @@ def drop_bands(rules: FlagRules) -> int | None:
     """The smallest fall that a rule judges: the service loads the previous answers only then."""
     bands = [int(r.params["bands"]) for r in rules.rules if r.check == "level_drop"]
     return min(bands) if bands else None
+
+
+def needs_platform(rules: FlagRules) -> bool:
+    """Whether the platforms' figures are read at all."""
+    return any(rule.check == "platform_gap" for rule in rules.rules)
 
 
 def needs_peers(rules: FlagRules, facts: Facts) -> bool:

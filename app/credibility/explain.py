@@ -41,6 +41,11 @@ def explain(flag: Flag, rules: FlagRules, ruleset: RuleSet | None, lang: str = "
             f"{_input(ruleset, rule.params[b], lang)} ({number(y, lang)})"
             for a, x, b, y in v["pairs"]
         )
+    if "platform" in v:
+        words["detail"] = "; ".join(
+            f"{_input(ruleset, rule.params[param], lang)} {number(claimed, lang)} > {number(counted, lang)}"
+            for param, claimed, counted in v["platform"]
+        )
     if "before" in v:
         words["before"], words["after"] = (
             _level(ruleset, v["before"], lang),

@@ -343,3 +343,32 @@ def test_a_company_is_found_by_its_tax_code_in_either_printed_form(api: TestClie
     assert answer.json()["errors"] == [
         {"field": "tax_code", "message": f"tax code {wrong} has a wrong check digit (the 10th)"}
     ]
+
+
+def test_two_companies_may_use_the_same_idempotency_key(api: TestClient, issue: Issue) -> None:
+    """Each system picks its own keys; two that pick alike each file their own assessment."""
+    from app.services.filing.companies import get_company
+
+    me = actor("company")
+    other_id = _sql(
+        "SELECT pc.company_id FROM periodcompany pc JOIN period p ON p.id = pc.period_id "
+        "WHERE NOT p.closed AND pc.company_id <> :me ORDER BY pc.company_id",
+        me=me.company_id,
+    )[0][0]
+    from app.services.context import CLI_ADMIN
+    from app.services.integration import clients
+
+    other_code = _sql("SELECT tax_code FROM company WHERE id = :i", i=other_id)[0][0]
+    _, other = clients.issue(CLI_ADMIN, "other-company", "company", tax_code=other_code, write=True)
+    mine = issue("company", write=True)
+    assert get_company(me, me.company_id or 0).tax_code != other_code
+    ids = []
+    for token in (mine, other):
+        answer = api.post(
+            "/api/v1/submissions",
+            json={"round_id": _open_round(api, token), "answers": GOOD_ANSWERS},
+            headers=bearer(token) | {"Idempotency-Key": "weekly-filing"},
+        )
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+    assert ids[0] != ids[1]

@@ -26,6 +26,7 @@ from app.credibility.checks import (
     evaluate,
     level_drop_candidate,
     needs_peers,
+    needs_platform,
     shipped,
 )
 from app.credibility.explain import explain
@@ -36,7 +37,7 @@ from app.services.context import Actor, insert_rows, reading, writing
 from app.services.errors import NotFound
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import OFFICIALS, MessageReason, MessageStatus
-from db.models import Assessment, Company, OutboxMessage, Period, SubmissionFlag, utcnow
+from db.models import Assessment, Company, OutboxMessage, Period, PlatformAdoption, SubmissionFlag, utcnow
 
 REMINDER_REASONS = (MessageReason.reminder, MessageReason.manual)
 
@@ -202,6 +203,22 @@ def _round_facts(
             mine = reminders.where(col(OutboxMessage.company_id).in_(list(company_ids)))
             first_reminders = {c: at for c, at in rows(mine)}
 
+    platform: dict[int, dict[str, int]] = {}
+    if needs_platform(rules):  # the platforms' own counts, where the ICT department imported them
+        counted = sa_select(
+            col(PlatformAdoption.company_id),
+            col(PlatformAdoption.workers_registered),
+            col(PlatformAdoption.bluezone_installed),
+            col(PlatformAdoption.health_declared),
+        ).where(
+            col(PlatformAdoption.period_id) == period.id,
+            col(PlatformAdoption.company_id).in_(list(company_ids)),
+        )
+        platform = {
+            c: {"workers_registered": w, "bluezone_installed": b, "health_declared": h}
+            for c, w, b, h in rows(counted)
+        }
+
     def filing_of(row: tuple[Any, ...] | None) -> Filing | None:
         if row is None:
             return None
@@ -231,6 +248,7 @@ def _round_facts(
                     registry_workers=workers,
                     due_at=_aware(period.due_at),
                     reminded_at=_aware(first_reminders.get(company_id)),
+                    platform=platform.get(company_id),
                 ),
             )
         )
@@ -392,13 +410,18 @@ def recompute_round(
     period_id: int, *, session: Session | None = None, rules: FlagRules | None = None, chunk: int = CHUNK
 ) -> int:
     """The round's flags again, from its stored submissions (after a rule change, for the seed, or
-    for rows stored before flags existed). Returns how many flags it stored."""
+    for rows stored before flags existed). Returns how many flags it stored. Given `rules`, only
+    those rules' flags are replaced (the platforms' import re-judges its own rule alone)."""
+    partial = rules is not None
     rules = rules or shipped()
     with writing(session) as session:
         period = session.get(Period, period_id)
         if period is None:
             raise NotFound.said("assessments.no_round")
-        session.execute(delete(SubmissionFlag).where(col(SubmissionFlag.period_id) == period_id))
+        stale = delete(SubmissionFlag).where(col(SubmissionFlag.period_id) == period_id)
+        if partial:
+            stale = stale.where(col(SubmissionFlag.rule_id).in_([rule.id for rule in rules.rules]))
+        session.execute(stale)
         counting = (col(Assessment.period_id) == period_id) & col(Assessment.is_latest)
         _fill_fingerprints(session, counting, chunk)
         companies = [

@@ -49,7 +49,7 @@ def file_assessment(
     require_role(actor, Role.company)
     if not KEY.fullmatch(idempotency_key or ""):
         raise Invalid.said("api.bad_idempotency_key", field="Idempotency-Key")
-    stored_key = f"api:{idempotency_key}"
+    stored_key = f"api:{actor.company_id}:{idempotency_key}"  # keys are unique across companies
     with writing(session) as session:
         earlier = session.execute(
             select(Assessment).where(

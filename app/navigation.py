@@ -28,14 +28,16 @@ _OFFICIAL = [
 _PLANNER = PageEntry("app/pages/visits.py", "nav.visits", ":material/directions_car:")
 _INSPECTIONS = PageEntry("app/pages/inspections.py", "nav.inspections", ":material/fact_check:")
 _PROVINCE = PageEntry("app/pages/province.py", "nav.province", ":material/map:")
+_PLATFORM = PageEntry("app/pages/platform_data.py", "nav.platform", ":material/sync_alt:")
 
 PAGES: dict[str, list[PageEntry]] = {
     "zone_board": [*_OFFICIAL, _PLANNER, _INSPECTIONS],
     "labour": [*_OFFICIAL, _PLANNER, _INSPECTIONS],
-    "ict": [*_OFFICIAL, _PLANNER, _INSPECTIONS, _PROVINCE],
+    "ict": [*_OFFICIAL, _PLANNER, _INSPECTIONS, _PROVINCE, _PLATFORM],
     "admin": [
         *_OFFICIAL,
         _PROVINCE,
+        _PLATFORM,
         PageEntry("app/pages/admin_users.py", "nav.admin_users", ":material/group:"),
         PageEntry("app/pages/admin_companies.py", "nav.admin_companies", ":material/domain_add:"),
         PageEntry("app/pages/admin_rounds.py", "nav.admin_rounds", ":material/event:"),

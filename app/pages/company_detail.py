@@ -13,6 +13,7 @@ from app.ui.downloads import company_pdf_download
 from app.ui.format import index, number, rn, when
 from app.ui.inspections import side_by_side
 from app.ui.names import pending_name_review
+from app.ui.platform import platform_lines
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
 from app.ui.text import plain
@@ -58,6 +59,7 @@ with st.container(border=True):
     if reason := result.floor_reason or result.may_operate_reason:
         st.error(reason.get(lang()))
     doubts(actor, latest)
+    platform_lines(actor, latest)
     for review in latest.reviews:
         line = dict(
             official=signed_by(review), at=when(review.at), comment=plain(review.comment or "—", 2000)

@@ -292,9 +292,19 @@ class PlatformFigures:
     as_of: date
 
 
-def figures_of(company_id: int, round_id: int, *, session: Session | None = None) -> PlatformFigures | None:
-    """What the platforms counted for one company in a round, if imported (callers check scope)."""
+def figures_of(
+    actor: Actor, company_id: int, round_id: int, *, session: Session | None = None
+) -> PlatformFigures | None:
+    """What the platforms counted for one company of the actor's scope in a round, if imported."""
+    from app.services.scope import company_condition
+
+    require_role(actor, Role.zone_board, Role.labour, *IMPORTERS)
     with reading(session) as session:
+        visible = session.execute(
+            select(col(Company.id)).where(col(Company.id) == company_id, company_condition(actor))
+        ).first()
+        if visible is None:
+            return None
         row = session.execute(
             select(PlatformAdoption).where(
                 col(PlatformAdoption.company_id) == company_id, col(PlatformAdoption.period_id) == round_id
@@ -303,3 +313,59 @@ def figures_of(company_id: int, round_id: int, *, session: Session | None = None
     if row is None:
         return None
     return PlatformFigures(row.workers_registered, row.bluezone_installed, row.health_declared, row.as_of)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    tax_code: str
+    name: str
+    zone_id: str
+    claimed_bluezone: int | None
+    platform_bluezone: int
+    claimed_declared: int | None
+    platform_declared: int
+    workers_registered: int
+    over_reported: bool
+
+
+def comparison(actor: Actor, round_id: int, *, session: Session | None = None) -> list[Comparison]:
+    """Per company of the actor's scope with platform figures in the round: claimed beside counted,
+    and whether it is flagged; over-reporters first."""
+    from app.services.scope import company_condition
+    from db.models import Assessment, SubmissionFlag
+
+    require_role(actor, Role.zone_board, Role.labour, *IMPORTERS)
+    flagged = (
+        select(col(SubmissionFlag.assessment_id))
+        .where(col(SubmissionFlag.period_id) == round_id, col(SubmissionFlag.rule_id) == RULE)
+        .scalar_subquery()
+    )
+    with reading(session) as session:
+        rows = session.execute(
+            select(
+                col(Company.tax_code),
+                col(Company.name),
+                col(Company.zone_id),
+                col(Assessment.bluezone_installed),
+                col(PlatformAdoption.bluezone_installed),
+                col(Assessment.health_declared),
+                col(PlatformAdoption.health_declared),
+                col(PlatformAdoption.workers_registered),
+                col(Assessment.id).in_(flagged),
+            )
+            .join(Company, col(Company.id) == PlatformAdoption.company_id)
+            .join(
+                Assessment,
+                (col(Assessment.company_id) == PlatformAdoption.company_id)
+                & (col(Assessment.period_id) == PlatformAdoption.period_id)
+                & col(Assessment.is_latest),
+                isouter=True,
+            )
+            .where(col(PlatformAdoption.period_id) == round_id, company_condition(actor))
+            .order_by(col(Company.name))
+        ).all()
+    found = [
+        Comparison(code, name, zone, claimed_b, counted_b, claimed_d, counted_d, registered, bool(over))
+        for code, name, zone, claimed_b, counted_b, claimed_d, counted_d, registered, over in rows
+    ]
+    return sorted(found, key=lambda c: not c.over_reported)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -125,3 +126,47 @@ def revoke_client(name: Annotated[str, typer.Argument(help="the client's name")]
     except ServiceError as error:
         fail(error.text("vi") + "\n" + error.text("en"))
     typer.echo(f"client {client.name} revoked")
+
+
+adoption_app = typer.Typer(
+    no_args_is_help=True, help="The platforms' adoption figures (Bluezone, health declarations)."
+)
+
+
+@adoption_app.command("import")
+def adoption_import(
+    table: Annotated[Path, typer.Argument(help="the platforms' export: .csv (UTF-8) or .xlsx, by tax code")],
+    round_id: Annotated[int, typer.Option("--round", help="the round the export is of")],
+    check_only: Annotated[bool, typer.Option("--check", help="report problems, write nothing")] = False,
+) -> None:
+    """Load a round's platform figures (all or nothing) and flag who claimed more than was counted."""
+    from app.services.admin import platform_import
+    from app.services.context import CLI_ADMIN
+    from app.services.errors import ServiceError
+
+    prepared()
+    try:
+        data = table.read_bytes()
+    except OSError as exc:
+        fail(f"Không đọc được / cannot read {table}: {exc}")
+    try:
+        if check_only:
+            report = platform_import.preview(CLI_ADMIN, round_id, data)
+        else:
+            report = platform_import.apply(CLI_ADMIN, round_id, data, table.name)
+    except ServiceError as error:
+        for cell, words in getattr(error, "problems", []) or []:
+            typer.echo(f"{table}:{cell}: {words}", err=True)
+        fail(error.text("vi") + "\n" + error.text("en"))
+    for cell, words in report.problems:
+        typer.echo(f"{table}:{cell}: {words}", err=True)
+    if report.problems:
+        raise typer.Exit(2)
+    typer.echo(
+        f"{report.companies} workplaces"
+        + (
+            " (checked only)"
+            if check_only
+            else f", {report.replaced} replaced, {report.flagged} over-reporting"
+        )
+    )

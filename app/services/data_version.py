@@ -38,6 +38,7 @@ MONITORED_TABLES = frozenset(
         "inspection",
         "remediationaction",
         "userzone",
+        "platformadoption",
     }
 )
 """The tables the cached reads (Overview, Lists, the map, trends) are computed from."""

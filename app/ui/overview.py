@@ -20,6 +20,7 @@ from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import describe
 from app.ui.format import index, number, percent, rn
 from app.ui.grid import data_table
+from app.ui.platform import platform_by_area
 from app.ui.session import lang, tr
 from app.vocabulary import Role
 
@@ -90,6 +91,7 @@ def chart(actor: Actor, period_id: int, filters: Filters, view: Overview, rulese
         _trend(actor, filters, ruleset)
     elif chosen == "adoption":
         _adoption(areas)
+        platform_by_area(actor, period_id, filters, {a.zone_id: a.zone_name for a in view.areas})
     elif chosen == "map":
         _map(actor, period_id, filters, view, ruleset)
     else:

@@ -10,6 +10,7 @@ from app.services.admin import platform_import
 from app.services.admin.platform_import import Comparison
 from app.services.context import Actor
 from app.services.filing.assessments import AssessmentView
+from app.services.oversight.filters import Filters
 from app.ui.format import day, number
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
@@ -67,3 +68,31 @@ def platform_lines(actor: Actor, latest: AssessmentView) -> None:
 def figures_in(answers: dict[str, object], name: str) -> int | None:
     value = answers.get(name)
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def platform_by_area(actor: Actor, period_id: int, filters: Filters, names: dict[str, str]) -> None:
+    """Under the Overview's adoption chart: the platforms' counts beside what the same companies
+    declared, per area, once the ICT department has imported them for the round."""
+    rows = platform_import.by_area(actor, period_id, filters)
+    if not rows:
+        st.caption(tr("platform.overview.none"))
+        return
+    language = lang()
+    st.markdown(f"**{tr('platform.overview.title')}**")
+    data_table(
+        pd.DataFrame(
+            [
+                {
+                    tr("overview.col.area"): names.get(r.zone_id, r.zone_id),
+                    tr("platform.overview.companies"): number(r.companies, language),
+                    tr("platform.col.bluezone_claimed"): number(r.claimed_bluezone, language),
+                    tr("platform.col.bluezone_platform"): number(r.platform_bluezone, language),
+                    tr("platform.col.declared_claimed"): number(r.claimed_declared, language),
+                    tr("platform.col.declared_platform"): number(r.platform_declared, language),
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

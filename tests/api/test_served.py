@@ -90,3 +90,52 @@ def test_a_client_with_a_wrong_scope_is_refused_with_exit_2(seeded: str, args: t
     done = _cli(seeded, "clients", "add", "--name", "x", *args)
     assert done.returncode == 2
     assert done.stderr.strip() and done.stdout == ""
+
+
+def test_the_platforms_export_loads_from_the_command_line_after_a_correction(
+    seeded: str, tmp_path: Path
+) -> None:
+    import csv
+
+    from tests.services.helpers import latest_period_id
+
+    round_id = str(latest_period_id())
+    rows = _cli(
+        seeded, "export", "xlsx", "--out", str(tmp_path / "x.xlsx")
+    )  # any read works: the DB is ready
+    assert rows.returncode == 0, rows.stderr
+    from app.services.context import unit_of_work
+
+    with unit_of_work() as session:
+        from sqlalchemy import text
+
+        filer = session.execute(
+            text(
+                "SELECT c.tax_code, c.workers, p.opens_on FROM assessment a JOIN company c ON c.id = a.company_id "
+                "JOIN period p ON p.id = a.period_id WHERE a.period_id = :r AND a.is_latest "
+                "AND c.workers > 10 ORDER BY c.id"
+            ),
+            {"r": int(round_id)},
+        ).first()
+    assert filer is not None
+    code, workers, opens = filer
+    table = tmp_path / "bluezone.csv"
+    with table.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(
+            [
+                ["tax_code", "as_of", "workers_registered", "bluezone_installed", "health_declared"],
+                [code, str(opens), workers + 1, 1, 1],
+            ]
+        )
+    refused = _cli(seeded, "adoption", "import", str(table), "--round", round_id)
+    assert refused.returncode == 2 and "bluezone.csv:C2:" in refused.stderr
+    with table.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(
+            [
+                ["tax_code", "as_of", "workers_registered", "bluezone_installed", "health_declared"],
+                [code, str(opens), workers, 1, 1],
+            ]
+        )
+    loaded = _cli(seeded, "adoption", "import", str(table), "--round", round_id)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.startswith("1 workplaces, 0 replaced")

@@ -71,6 +71,14 @@ def test_the_ict_department_loads_an_export_after_a_correction_and_sees_the_over
     assert list(table["Đối chiếu"]).count("Khai cao hơn") == 1
     assert at.metric[0].value == "1 / 3"
 
+    overview = logged_in("demo.ict")
+    overview.switch_page("app/pages/overview.py").run()
+    overview.segmented_control(key="overview_chart").set_value("adoption").run()
+    assert not overview.exception, overview.exception
+    assert "Nền tảng so với tự khai" in texts(overview)
+    platforms = overview.dataframe[-1].value
+    assert platforms["Doanh nghiệp"].map(lambda v: int(str(v).replace(".", ""))).sum() == 3
+
     detail = logged_in("demo.ict")
     detail.query_params["company"] = str(liar[5])
     detail.switch_page("app/pages/company_detail.py").run()

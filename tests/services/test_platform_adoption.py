@@ -172,3 +172,32 @@ def test_the_template_is_a_file_the_import_reads(seeded: str) -> None:
     report = platform_import.preview(actor("ict"), latest_period_id(), platform_import.template())
     assert report.rows == 1  # its example row: a real company of the demo, dated in 2021
     assert [cell for cell, _ in report.problems] in (["B2"], ["B2", "C2"], [])
+
+
+def test_the_overview_sums_the_same_companies_both_ways_within_the_scope(seeded: str) -> None:
+    round_id = latest_period_id()
+    platform_import.apply(actor("ict"), round_id, _xlsx(_export(round_id)), "export.xlsx")
+    expected = _sql(
+        "SELECT c.zone_id, count(*), sum(a.bluezone_installed), sum(p.bluezone_installed), "
+        "sum(a.health_declared), sum(p.health_declared) FROM platformadoption p "
+        "JOIN company c ON c.id = p.company_id JOIN assessment a ON a.company_id = p.company_id "
+        "AND a.period_id = p.period_id AND a.is_latest WHERE p.period_id = :r "
+        "GROUP BY c.zone_id ORDER BY c.zone_id",
+        r=round_id,
+    )
+    everyone = platform_import.by_area(actor("ict"), round_id)
+    assert [
+        (
+            a.zone_id,
+            a.companies,
+            a.claimed_bluezone,
+            a.platform_bluezone,
+            a.claimed_declared,
+            a.platform_declared,
+        )
+        for a in everyone
+    ] == [tuple(int(v) if i else v for i, v in enumerate(r)) for r in expected]
+    zones = {z for (z,) in _sql("SELECT id FROM zone WHERE kind = 'industrial_zone'")}
+    board = platform_import.by_area(actor("zone_board"), round_id)
+    assert board and {a.zone_id for a in board} <= zones
+    assert {a.zone_id for a in board} == {a.zone_id for a in everyone} & zones

@@ -369,3 +369,52 @@ def comparison(actor: Actor, round_id: int, *, session: Session | None = None) -
         for code, name, zone, claimed_b, counted_b, claimed_d, counted_d, registered, over in rows
     ]
     return sorted(found, key=lambda c: not c.over_reported)
+
+
+@dataclass(frozen=True)
+class AreaAdoption:
+    zone_id: str
+    companies: int  # with both a submission and the platforms' figures in the round
+    claimed_bluezone: int
+    platform_bluezone: int
+    claimed_declared: int
+    platform_declared: int
+
+
+def by_area(
+    actor: Actor, round_id: int, filters: Any = None, *, session: Session | None = None
+) -> list[AreaAdoption]:
+    """Per area of the scope: what the companies with platform figures claimed, beside what the
+    platforms counted for the same companies (the Overview's adoption view). Empty when nothing
+    was imported for the round."""
+    from sqlalchemy import func
+
+    from app.services.oversight.filters import NO_FILTERS, apply_filters
+    from app.services.scope import company_condition
+    from db.models import Assessment
+
+    require_role(actor, Role.zone_board, Role.labour, *IMPORTERS)
+    query = (
+        select(
+            col(Company.zone_id),
+            func.count(),
+            func.coalesce(func.sum(Assessment.bluezone_installed), 0),
+            func.coalesce(func.sum(PlatformAdoption.bluezone_installed), 0),
+            func.coalesce(func.sum(Assessment.health_declared), 0),
+            func.coalesce(func.sum(PlatformAdoption.health_declared), 0),
+        )
+        .select_from(PlatformAdoption)
+        .join(Company, col(Company.id) == PlatformAdoption.company_id)
+        .join(
+            Assessment,
+            (col(Assessment.company_id) == PlatformAdoption.company_id)
+            & (col(Assessment.period_id) == PlatformAdoption.period_id)
+            & col(Assessment.is_latest),
+        )
+        .where(col(PlatformAdoption.period_id) == round_id, company_condition(actor))
+        .group_by(col(Company.zone_id))
+        .order_by(col(Company.zone_id))
+    )
+    with reading(session) as session:
+        rows = session.execute(apply_filters(query, filters or NO_FILTERS)).all()
+    return [AreaAdoption(z, int(n), int(cb), int(pb), int(cd), int(pd)) for z, n, cb, pb, cd, pd in rows]

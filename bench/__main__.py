@@ -26,6 +26,7 @@ BENCHMARKS = [
     "seed",
     "planner",
     "backup",
+    "api",
 ]
 
 

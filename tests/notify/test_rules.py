@@ -122,7 +122,7 @@ def test_officials_get_one_list_after_k_missed_rounds_once_the_round_is_overdue(
         "bqlkcn@bacgiang.gov.vn",
     )
     assert (
-        escalation.values["count"] == "1" and "Công ty 1 (MST 2400000015)" in escalation.values["companies"]
+        escalation.values["count"] == "1" and "Công ty 1 (MST 2400000001)" in escalation.values["companies"]
     )
     assert escalation.key == "escalation:27:u7:once"
 

@@ -43,16 +43,24 @@ WHERE c.id > {after} ORDER BY c.id LIMIT 500
 SUBMISSIONS = """
 SELECT a.id, c.tax_code, c.name, c.zone_id, a.period_id, p.name, a.status, a.is_latest, a.submitted_at,
        a.updated_at, a.total, a.max_total, a.risk_index, a.level, a.may_operate, a.ruleset_id,
-       a.ruleset_version, a.score
+       a.ruleset_version, {criteria}
 FROM assessment a JOIN company c ON c.id = a.company_id JOIN period p ON p.id = a.period_id
 WHERE a.status <> 'draft' AND a.id > {after} ORDER BY a.id LIMIT {limit}
 """
 FLAGS = "SELECT assessment_id, rule_id, severity FROM submissionflag WHERE assessment_id IN ({ids})"
 
 
-def _raw_items(url: str, sql: str, with_flags: bool) -> list[dict[str, Any]]:
+def _criteria_sql(url: str) -> str:
+    """The points per criterion cut out of the stored score by the database, as the API does."""
+    if url.startswith("sqlite"):
+        return "json_extract(a.score, '$.criteria')"
+    return "CAST(a.score -> 'criteria' AS TEXT)"
+
+
+def _raw_items(url: str, sql: str, with_flags: bool, raw: bool = False) -> list[dict[str, Any]]:
     """The floor's read: the driver's cursor, rows to dicts by position, the page's flags by one
-    more query."""
+    more query; the criteria decoded (a page) or kept as JSON text (`raw`, the export)."""
+    sql = sql.replace("{criteria}", _criteria_sql(url))
     connection = get_engine(url).raw_connection()
     try:
         cursor = connection.cursor()
@@ -71,8 +79,8 @@ def _raw_items(url: str, sql: str, with_flags: bool) -> list[dict[str, Any]]:
     for row in rows:
         item = {f"c{n}": (v.isoformat() if hasattr(v, "isoformat") else v) for n, v in enumerate(row)}
         if with_flags:
-            score = item.pop(f"c{len(row) - 1}")
-            item["criteria"] = (json.loads(score) if isinstance(score, str) else score or {}).get("criteria")
+            text = item.pop(f"c{len(row) - 1}") or "{}"
+            item["criteria"] = text if raw else json.loads(text)
             item["flags"] = flags.get(row[0], [])
         items.append(item)
     return items
@@ -88,10 +96,16 @@ def _raw_export(url: str) -> Callable[[], int]:
     def run() -> int:
         after, rows = 0, 0
         while True:
-            items = _raw_items(url, SUBMISSIONS.format(after=after, limit=5000), True)
+            items = _raw_items(
+                url, SUBMISSIONS.format(after=after, limit=5000, criteria="{criteria}"), True, True
+            )
             if not items:
                 return rows
-            "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items).encode()
+            lines = []
+            for item in items:
+                criteria = item.pop("criteria")
+                lines.append(json.dumps(item, ensure_ascii=False)[:-1] + ',"criteria":' + criteria + "}\n")
+            "".join(lines).encode()
             rows += len(items)
             after = items[-1]["c0"]
 
@@ -177,7 +191,9 @@ def _figures(label: str, url: str, companies: int, rounds: int, quick: bool) -> 
         work, floor = paired(
             runs,
             lambda: caller.get(submissions_page),
-            _raw_json(url, SUBMISSIONS.format(after=middle_submission, limit=500), True),
+            _raw_json(
+                url, SUBMISSIONS.format(after=middle_submission, limit=500, criteria="{criteria}"), True
+            ),
         )
         figures.append(
             Figure(

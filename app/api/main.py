@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -9,7 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from app.api import problems, routes
 from app.api.schemas import ProblemDetails
-from app.api.security import CallRecorder
+from app.api.security import TRACE, CallRecorder
 
 PROBLEM_STATUSES = {
     "400": "Thân yêu cầu không đọc được / a body that cannot be read",
@@ -37,8 +39,15 @@ HMAC-SHA256 of "<t>.<body>">` with the subscription's secret.
 """
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    TRACE.flush()  # the last calls' trace, before the process goes
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="ZoneRisk API",
         version="1.0.0",
         description=DESCRIPTION,

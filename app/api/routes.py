@@ -231,12 +231,17 @@ CSV_COLUMNS = [
 ]
 
 
+def _line(item: dict[str, Any]) -> str:
+    """One NDJSON line; the criteria's JSON text, cut out by the database, is written as it is."""
+    criteria = item.pop("criteria")
+    head = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    return f'{head[:-1]},"criteria":{criteria}}}\n'
+
+
 def _ndjson(chunks: Iterator[list[dict[str, Any]]], request: Request) -> Iterator[bytes]:
     for chunk in chunks:
         count_rows(request, len(chunk))
-        yield "".join(
-            json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in chunk
-        ).encode()
+        yield "".join(map(_line, chunk)).encode()
 
 
 def _csv(chunks: Iterator[list[dict[str, Any]]], request: Request) -> Iterator[bytes]:
@@ -251,7 +256,7 @@ def _csv(chunks: Iterator[list[dict[str, Any]]], request: Request) -> Iterator[b
         writer.writerows(
             [
                 *(item[c] for c in CSV_COLUMNS[:-2]),
-                json.dumps(item["criteria"], separators=(",", ":")),
+                item["criteria"],  # JSON text already
                 ";".join(f"{f['rule']}:{f['severity']}" for f in item["flags"]),
             ]
             for item in chunk

@@ -5,9 +5,11 @@ recorded with the rows it really sent and the status it really ended with."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Annotated, Any
 
-import anyio
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +18,9 @@ from app.api.problems import RateLimited, ReadOnlyClient
 from app.services.context import Actor
 from app.services.integration import clients
 from app.services.integration.clients import ClientView
+from db.models import utcnow
+
+log = logging.getLogger("zonerisk.api")
 
 bearer = HTTPBearer(
     auto_error=False, description="Mã truy cập do quản trị viên cấp / a token issued by an admin"
@@ -26,10 +31,9 @@ def calling_client(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> ClientView:
     token = credentials.credentials if credentials is not None else ""
-    client = clients.authenticate(token)
+    client, retry_after = clients.admit(token)
     request.state.client = client
     request.state.rows = [0]
-    retry_after = clients.take_call(client)
     if retry_after is not None:
         raise RateLimited(retry_after)
     return client
@@ -53,6 +57,44 @@ def actor_of(client: ClientView) -> Actor:
 
 def count_rows(request: Request, rows: int) -> None:
     request.state.rows[0] += rows
+
+
+class Trace:
+    """The calls waiting to be written: a thread writes them every `every` seconds in one
+    transaction, and `flush` writes what is left (at shutdown, and in tests before they read)."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        self.every = every
+        self.pending: list[clients.Call] = []
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def add(self, call: clients.Call) -> None:
+        with self.lock:
+            self.pending.append(call)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="zonerisk-call-trace", daemon=True)
+                self.thread.start()
+
+    def flush(self) -> None:
+        with self.lock:
+            taken, self.pending = self.pending, []
+        if taken:
+            try:
+                clients.record_calls(taken)
+            except Exception:  # the database is away: keep them for the next try
+                log.exception("API call trace not written; kept for the next try")
+                with self.lock:
+                    self.pending[:0] = taken
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.every)
+            self.flush()
+
+
+TRACE = Trace()
 
 
 class CallRecorder:
@@ -82,6 +124,4 @@ class CallRecorder:
                 route = scope.get("route")
                 endpoint = getattr(route, "path", None) or scope.get("path", "")
                 rows = int((state.get("rows") or [0])[0])
-                await anyio.to_thread.run_sync(
-                    lambda: clients.record_call(client, scope["method"], endpoint, status, rows)
-                )
+                TRACE.add(clients.Call(client.id, scope["method"], endpoint, status, rows, utcnow()))

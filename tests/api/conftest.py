@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
+from app.api.security import TRACE
 from app.services.context import CLI_ADMIN
 from app.services.integration import clients
 from tests.services.helpers import actor
@@ -20,6 +21,7 @@ Issue = Callable[..., str]
 def api(seeded: str) -> Iterator[TestClient]:
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         yield client
+    TRACE.flush()  # the calls' trace goes to this test's database, not the next one's
 
 
 @pytest.fixture

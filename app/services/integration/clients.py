@@ -208,12 +208,17 @@ def revoke(actor: Actor, name: str, *, session: Session | None = None) -> Client
         return _view(row, None)
 
 
-def authenticate(token: str, now: datetime | None = None, *, session: Session | None = None) -> ClientView:
-    """The client whose token this is, if it may call now."""
+def admit(
+    token: str, now: datetime | None = None, *, session: Session | None = None
+) -> tuple[ClientView, int | None]:
+    """The client whose token this is, if it may call now, with its call counted in the current
+    minute: (client, None) when it may go on, else (client, seconds until the next minute) for
+    Retry-After. One short write transaction: the lookup and one atomic upsert, so that several API
+    processes share one budget and two racing calls can never both take the last one."""
     now = now or utcnow()
     if not token:
         raise Unauthenticated.said("clients.no_token")
-    with reading(session) as session:
+    with writing(session) as session:
         row = session.execute(
             select(ApiClient).where(col(ApiClient.token_hash) == token_hash(token))
         ).scalar()
@@ -222,55 +227,77 @@ def authenticate(token: str, now: datetime | None = None, *, session: Session | 
         client = _view(row, None)
         if not client.active_at(now):
             raise Unauthenticated.said("clients.bad_token")
-        return client
+        return client, _count_call(session, client, now)
+
+
+def authenticate(token: str, now: datetime | None = None, *, session: Session | None = None) -> ClientView:
+    """The client whose token this is, if it may call now (its call counted)."""
+    return admit(token, now, session=session)[0]
 
 
 def take_call(
     client: ClientView, now: datetime | None = None, *, session: Session | None = None
 ) -> int | None:
-    """Count a call in the client's current minute: None when it may go on, else the seconds until
-    the next minute begins (for Retry-After). One atomic upsert, so that several API processes
-    share one budget and two racing calls can never both take the last one."""
-    now = now or utcnow()
+    """Count one call of `client` in its current minute; None, or the seconds to wait."""
+    with writing(session) as session:
+        return _count_call(session, client, now or utcnow())
+
+
+def _count_call(session: Session, client: ClientView, now: datetime) -> int | None:
     epoch_seconds = int(now.timestamp())
     minute = epoch_seconds // 60
-    with writing(session) as session:
-        dialect = session.get_bind().dialect.name
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        table = ApiRateWindow.__table__  # type: ignore[attr-defined]
-        statement = (
-            make(table)
-            .values(client_id=client.id, minute=minute, calls=1)
-            .on_conflict_do_update(index_elements=["client_id", "minute"], set_={"calls": table.c.calls + 1})
-            .returning(table.c.calls)
-        )
-        calls = int(session.execute(statement).scalar_one())
-        if minute % 10 == 0:  # now and then, forget old minutes
-            session.execute(
-                table.delete().where(table.c.client_id == client.id, table.c.minute < minute - 10)
-            )
+    dialect = session.get_bind().dialect.name
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = ApiRateWindow.__table__  # type: ignore[attr-defined]
+    statement = (
+        make(table)
+        .values(client_id=client.id, minute=minute, calls=1)
+        .on_conflict_do_update(index_elements=["client_id", "minute"], set_={"calls": table.c.calls + 1})
+        .returning(table.c.calls)
+    )
+    calls = int(session.execute(statement).scalar_one())
+    if minute % 10 == 0 and calls == 1:  # the first call of every tenth minute forgets old minutes
+        session.execute(table.delete().where(table.c.client_id == client.id, table.c.minute < minute - 10))
     if calls > client.rate_per_minute:
         return 60 - epoch_seconds % 60 or 60
     return None
 
 
-def record_call(
-    client: ClientView, method: str, endpoint: str, status: int, rows: int, *, session: Session | None = None
-) -> None:
-    """The call's trace: which client, which endpoint, how it ended and how many rows it gave."""
+@dataclass(frozen=True)
+class Call:
+    client_id: int
+    method: str
+    endpoint: str
+    status: int
+    rows: int
+    at: datetime
+
+
+def record_calls(calls: list[Call], *, session: Session | None = None) -> None:
+    """The calls' trace, written together (the API writes them a fraction of a second after they
+    end, in batches, rather than one transaction per call)."""
+    if not calls:
+        return
     with writing(session) as session:
-        now = utcnow()
         session.execute(
-            insert(ApiCall).values(
-                client_id=client.id,
-                method=method[:8],
-                endpoint=endpoint[:200],
-                status=status,
-                rows=rows,
-                at=now,
-            )
+            insert(ApiCall),
+            [
+                {
+                    "client_id": c.client_id,
+                    "method": c.method[:8],
+                    "endpoint": c.endpoint[:200],
+                    "status": c.status,
+                    "rows": c.rows,
+                    "at": c.at,
+                }
+                for c in calls
+            ],
         )
-        session.execute(update(ApiClient).where(col(ApiClient.id) == client.id).values(last_used_at=now))
+        last: dict[int, datetime] = {}
+        for c in calls:
+            last[c.client_id] = max(last.get(c.client_id, c.at), c.at)
+        for client_id, at in last.items():
+            session.execute(update(ApiClient).where(col(ApiClient.id) == client_id).values(last_used_at=at))
 
 
 def calls_of(actor: Actor, name: str, *, session: Session | None = None) -> list[ApiCall]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, literal_column, or_, select
 from sqlmodel import Session, col
 
 from app.services.context import Actor, reading, snapshot
@@ -165,11 +165,20 @@ SUBMISSION_COLUMNS: tuple[Any, ...] = (
     col(Assessment.may_operate),
     col(Assessment.ruleset_id),
     col(Assessment.ruleset_version),
-    col(Assessment.score),
+    literal_column("assessment.score").label("criteria"),  # replaced per database: `_criteria_column`
 )
 
 
+def _criteria_column(session: Session) -> Any:
+    """The points per criterion as JSON text, cut out of the stored score by the database: the
+    score holds the whole summary, and decoding all of it per row was half an export's time."""
+    if session.get_bind().dialect.name == "postgresql":
+        return literal_column("CAST(assessment.score -> 'criteria' AS TEXT)").label("criteria")
+    return literal_column("json_extract(assessment.score, '$.criteria')").label("criteria")
+
+
 def _submission_query(
+    session: Session,
     actor: Actor,
     round_id: int | None,
     area: str | None,
@@ -178,7 +187,7 @@ def _submission_query(
     latest_only: bool,
 ) -> Select[Any]:
     query = (
-        select(*SUBMISSION_COLUMNS)
+        select(*SUBMISSION_COLUMNS[:-1], _criteria_column(session))
         .select_from(Assessment)
         .join(Company, col(Company.id) == Assessment.company_id)
         .join(Period, col(Period.id) == Assessment.period_id)
@@ -197,13 +206,18 @@ def _submission_query(
     return query
 
 
-def _criteria(score: Any) -> dict[str, Any]:
-    if isinstance(score, str):  # a driver that hands JSON back as text
-        score = json.loads(score)
-    return dict((score or {}).get("criteria") or {})
+def _criteria(text: str | None) -> dict[str, Any]:
+    return dict(json.loads(text)) if text else {}
 
 
-def _submission_items(session: Session, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+class RawJson(str):
+    """JSON text to be written into a document as it is (the export splices it in; nobody decodes
+    it only to encode it again)."""
+
+
+def _submission_items(
+    session: Session, rows: Sequence[Sequence[Any]], raw_criteria: bool = False
+) -> list[dict[str, Any]]:
     flags: dict[int, list[dict[str, str]]] = {}
     if rows:
         ids = [r[0] for r in rows]
@@ -235,7 +249,7 @@ def _submission_items(session: Session, rows: Sequence[Sequence[Any]]) -> list[d
             "may_operate": r[14],
             "ruleset": r[15],
             "ruleset_version": r[16],
-            "criteria": _criteria(r[17]),
+            "criteria": RawJson(r[17] or "{}") if raw_criteria else _criteria(r[17]),
             "flags": flags.get(r[0], []),
         }
         for r in rows
@@ -257,7 +271,7 @@ def submissions(
     limit = max(1, min(limit, MAX_PAGE))
     with reading(session) as session:
         query = (
-            _submission_query(actor, round_id, area, level, updated_since, latest_only)
+            _submission_query(session, actor, round_id, area, level, updated_since, latest_only)
             .where(col(Assessment.id) > after)
             .order_by(col(Assessment.id))
             .limit(limit + 1)
@@ -277,7 +291,8 @@ def export_submissions(
     latest_only: bool = False,
     chunk: int = EXPORT_CHUNK,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Every submission in scope, in chunks read one after the other from one snapshot: memory
+    """Every submission in scope, in chunks read one after the other from one snapshot (their
+    `criteria` as `RawJson` text, for the encoder to write as it is): memory
     holds one chunk, whatever the number of rows (a server-side cursor would do the same on
     PostgreSQL, but not on SQLite, and a second query per chunk for the flags needs the
     connection free)."""
@@ -285,7 +300,7 @@ def export_submissions(
         after = 0
         while True:
             query = (
-                _submission_query(actor, round_id, area, level, updated_since, latest_only)
+                _submission_query(session, actor, round_id, area, level, updated_since, latest_only)
                 .where(col(Assessment.id) > after)
                 .order_by(col(Assessment.id))
                 .limit(chunk)
@@ -293,7 +308,7 @@ def export_submissions(
             rows = session.execute(query).all()
             if not rows:
                 return
-            yield _submission_items(session, rows)
+            yield _submission_items(session, rows, raw_criteria=True)
             after = rows[-1][0]
             session.expunge_all()
 

@@ -49,11 +49,12 @@ def add_client(
     rate: Annotated[int, typer.Option("--rate", help="calls a minute")] = 600,
 ) -> None:
     """Issue a client. Its token is printed alone on the last line, once: it is kept only hashed."""
+    from app.bootstrap import prepare_database
     from app.services.context import CLI_ADMIN
     from app.services.errors import ServiceError
     from app.services.integration import clients
 
-    prepared()
+    prepare_database()  # in demo mode a brand-new database gets the demo province first, as `api` does
     try:
         client, token = clients.issue(
             CLI_ADMIN,

@@ -52,6 +52,7 @@ class MessageReason(StrEnum):
     adoption = "adoption"  # Bluezone / health declaration below target
     returned = "returned"  # a submission sent back for correction
     manual = "manual"  # "remind now" by an official
+    webhook = "webhook"  # an event for another system (issue 27): about the company, not to it
 
 
 class SessionEnd(StrEnum):

@@ -144,3 +144,19 @@ def test_a_subscription_needs_a_web_address_and_known_events(api: TestClient, is
         answer = api.post("/api/v1/webhooks", json=body, headers=bearer(token))
         assert answer.status_code == 422, body
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_the_company_never_sees_the_platforms_deliveries_among_its_messages(
+    api: TestClient, issue: Issue
+) -> None:
+    from app.services.reminding import reminder_effect
+
+    platform, company = issue("province"), issue("company", write=True)
+    with Receiver() as receiver:
+        _subscribe(api, platform, receiver.url, ["submitted"])
+        _file(api, company, "k-5")
+        assert outbox.drain().sent == 1
+    assert all(n.channel != "webhook" for n in reminder_effect.company_notices(actor("company"), limit=1000))
+    assert receiver.url not in {
+        n.recipient for n in reminder_effect.company_notices(actor("company"), limit=1000)
+    }

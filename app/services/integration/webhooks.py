@@ -23,7 +23,7 @@ from app.services.context import reading, writing
 from app.services.errors import Invalid, NotFound
 from app.services.integration.clients import ClientView, _view
 from app.services.scope import company_condition
-from app.vocabulary import MessageStatus
+from app.vocabulary import MessageReason, MessageStatus
 from db.models import ApiClient, Company, OutboxMessage, WebhookSubscription, as_utc, utcnow
 
 EVENTS = ("submitted", "returned", "approved", "inspected")
@@ -116,7 +116,7 @@ def announce(session: Session, event: str, company_id: int, data: Callable[[], d
             {
                 "dedup_key": f"webhook:{subscription.id}:{delivery}",
                 "company_id": company_id,
-                "reason": "webhook",
+                "reason": MessageReason.webhook,
                 "step": event,
                 "channel": "webhook",
                 "recipient": subscription.url,

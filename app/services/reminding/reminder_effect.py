@@ -143,7 +143,11 @@ def company_notices(actor: Actor, limit: int = 10, *, session: Session | None = 
     with reading(session) as session:
         rows = session.exec(
             select(OutboxMessage)
-            .where(OutboxMessage.company_id == actor.company_id, OutboxMessage.status == MessageStatus.sent)
+            .where(
+                OutboxMessage.company_id == actor.company_id,
+                OutboxMessage.status == MessageStatus.sent,
+                OutboxMessage.reason != MessageReason.webhook,  # about the company, to another system
+            )
             .order_by(col(OutboxMessage.sent_at).desc())
             .limit(limit)
         ).all()

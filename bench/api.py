@@ -121,8 +121,15 @@ class _Caller:
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def get(self, path: str) -> bytes:
-        self.connection.request("GET", path, headers=self.headers)
-        answer = self.connection.getresponse()
+        try:
+            self.connection.request("GET", path, headers=self.headers)
+            answer = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # the server closed a connection idle past its keep-alive (uvicorn: 5 s), as a client
+            # library would, open it again and ask once more
+            self.connection.close()
+            self.connection.request("GET", path, headers=self.headers)
+            answer = self.connection.getresponse()
         body = answer.read()
         if answer.status != 200:
             raise RuntimeError(f"{path}: HTTP {answer.status} {body[:200]!r}")

@@ -3,15 +3,13 @@ by cell, and import all or nothing."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app.services.admin import company_import
 from app.services.errors import ServiceError
 from app.ui.downloads import XLSX
-from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
-from app.ui.widgets import service_error
+from app.ui.widgets import service_error, stop_on_problems
 from app.vocabulary import Role
 
 actor = require_actor(Role.admin)
@@ -44,11 +42,7 @@ if upload is not None:
     except ServiceError as error:
         service_error(error)
         st.stop()
-    if report.problems:
-        st.error(tr("admin.companies.problems", count=len(report.problems)))
-        rows = [{tr("admin.companies.cell"): c, tr("admin.companies.problem"): m} for c, m in report.problems]
-        data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
-        st.stop()
+    stop_on_problems(report.problems)
     st.success(
         tr(
             "admin.companies.ready",

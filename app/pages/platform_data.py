@@ -3,7 +3,6 @@ installs, health declarations per workplace) and sees who claimed more than the 
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app.services.admin import platform_import
@@ -11,11 +10,10 @@ from app.services.errors import ServiceError
 from app.ui.downloads import XLSX
 from app.ui.filters import choose_period
 from app.ui.format import rn
-from app.ui.grid import data_table
 from app.ui.platform import comparison_table
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
-from app.ui.widgets import service_error
+from app.ui.widgets import service_error, stop_on_problems
 from app.vocabulary import Role
 
 actor = require_actor(Role.ict, Role.admin)
@@ -41,11 +39,7 @@ if upload is not None:
     except ServiceError as error:
         service_error(error)
         st.stop()
-    if report.problems:
-        st.error(tr("admin.companies.problems", count=len(report.problems)))
-        rows = [{tr("admin.companies.cell"): c, tr("admin.companies.problem"): m} for c, m in report.problems]
-        data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
-        st.stop()
+    stop_on_problems(report.problems)
     st.success(tr("platform.ready", rows=report.companies, name=rn(period.name)))
     if st.button(tr("platform.import"), type="primary", key="platform_do_import"):
         try:

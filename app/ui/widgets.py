@@ -67,3 +67,20 @@ def choose_many(
     return st.multiselect(
         label, options, format_func=format_func, key=key, placeholder=tr("common.choose"), select_all=False
     )
+
+
+def stop_on_problems(problems: list[tuple[str, str]]) -> None:
+    """An import's problems by cell, in a table, and the page stops there: nothing can be loaded
+    from a file that has any."""
+    if not problems:
+        return
+    import pandas as pd
+
+    from app.ui.grid import data_table
+
+    st.error(tr("admin.companies.problems", count=len(problems)))
+    rows = [
+        {tr("admin.companies.cell"): cell, tr("admin.companies.problem"): words} for cell, words in problems
+    ]
+    data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.stop()

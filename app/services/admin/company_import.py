@@ -63,14 +63,21 @@ class ImportReport:
         return not self.problems
 
 
-def _workbook(rows: list[list[Any]]) -> bytes:
+def template_sheet(title: str, labels: list[str]) -> tuple[Workbook, Any]:
+    """A workbook whose first sheet opens with the import's header row, styled as every
+    ZoneRisk template is (the registry, the platforms' figures)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "companies"
-    sheet.append([label for _, label in COLUMNS])
+    sheet.title = title
+    sheet.append(labels)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
+    return book, sheet
+
+
+def _workbook(rows: list[list[Any]]) -> bytes:
+    book, sheet = template_sheet("companies", [label for _, label in COLUMNS])
     for row in rows:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:

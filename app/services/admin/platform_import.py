@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session, col
@@ -24,6 +22,7 @@ from app.credibility.checks import shipped
 from app.credibility.rules import FlagRules
 from app.exports.reading import UnreadableWorkbook, read_table
 from app.services import audit
+from app.services.admin.company_import import template_sheet
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid
 from app.services.filing import credibility
@@ -59,13 +58,7 @@ class AdoptionReport:
 
 def template() -> bytes:
     """The documented layout: one row per workplace, keyed by tax code, dated."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "nen_tang"
-    sheet.append([label for _, label in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
+    book, sheet = template_sheet("nen_tang", [label for _, label in COLUMNS])
     sheet.append(["2400812345", date(2021, 6, 10), 3000, 2450, 2900])
     sheet["B2"].number_format = "dd/mm/yyyy"
     for n, width in enumerate((14, 14, 20, 16, 18), start=1):

@@ -374,3 +374,14 @@ def test_two_companies_may_use_the_same_idempotency_key(api: TestClient, issue: 
         assert answer.status_code == 201, answer.text
         ids.append(answer.json()["id"])
     assert ids[0] != ids[1]
+
+
+def test_companies_filtered_by_their_current_level_page_through_all_of_them(
+    api: TestClient, issue: Issue
+) -> None:
+    token = issue("province")
+    expected = [tuple(r) for r in _sql(CURRENT_LEVEL.format(where=""))]
+    for level in {lv for _, lv in expected if lv}:
+        items = _walk(api, "/api/v1/companies", token, limit=3, level=level)
+        assert [i["tax_code"] for i in items] == [code for code, lv in expected if lv == level], level
+    assert _walk(api, "/api/v1/companies", token, limit=5, level="no-such-level") == []

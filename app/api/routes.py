@@ -24,6 +24,7 @@ from app import identifiers
 from app.api import schemas
 from app.api.problems import language
 from app.api.security import Client, Writer, count_rows
+from app.safe_text import spreadsheet_cell
 from app.services.context import snapshot, unit_of_work
 from app.services.documents import chairman_reports
 from app.services.errors import Invalid
@@ -244,6 +245,14 @@ def _ndjson(chunks: Iterator[list[dict[str, Any]]], request: Request) -> Iterato
         yield "".join(map(_line, chunk)).encode()
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell Excel will not run: company-typed text that begins like a formula is kept text
+    (`safe_text.spreadsheet_cell`), and booleans are written as the JSON export writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return spreadsheet_cell(value) if isinstance(value, str) else value
+
+
 def _csv(chunks: Iterator[list[dict[str, Any]]], request: Request) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -255,7 +264,7 @@ def _csv(chunks: Iterator[list[dict[str, Any]]], request: Request) -> Iterator[b
         count_rows(request, len(chunk))
         writer.writerows(
             [
-                *(item[c] for c in CSV_COLUMNS[:-2]),
+                *(_cell(item[c]) for c in CSV_COLUMNS[:-2]),
                 item["criteria"],  # JSON text already
                 ";".join(f"{f['rule']}:{f['severity']}" for f in item["flags"]),
             ]

@@ -385,3 +385,40 @@ def test_companies_filtered_by_their_current_level_page_through_all_of_them(
         items = _walk(api, "/api/v1/companies", token, limit=3, level=level)
         assert [i["tax_code"] for i in items] == [code for code, lv in expected if lv == level], level
     assert _walk(api, "/api/v1/companies", token, limit=5, level="no-such-level") == []
+
+
+def test_a_company_client_reads_its_own_filing_line(api: TestClient, issue: Issue) -> None:
+    token = issue("company")
+    me = actor("company")
+    for round_id, expected in _sql(
+        "SELECT p.id, (SELECT count(*) FROM periodcompany pc "
+        "WHERE pc.period_id = p.id AND pc.company_id = :c) FROM period p ORDER BY p.id",
+        c=me.company_id,
+    ):
+        answer = api.get(f"/api/v1/rounds/{round_id}/filing", headers=bearer(token))
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["totals"]["expected"] == expected
+        filed = _sql(
+            "SELECT count(*) FROM assessment WHERE company_id = :c AND period_id = :r AND is_latest",
+            c=me.company_id,
+            r=round_id,
+        )[0][0]
+        assert body["totals"]["missing"] == (expected and not filed)
+
+
+def test_a_company_name_written_as_a_formula_stays_text_in_the_csv(api: TestClient, issue: Issue) -> None:
+    token = issue("province")
+    with unit_of_work(write=True) as session:
+        session.execute(
+            text("UPDATE company SET name = :n WHERE id = 1"), {"n": '=HYPERLINK("http://x.example","Mở")'}
+        )
+    answer = api.get("/api/v1/export/submissions", params={"format": "csv"}, headers=bearer(token))
+    table = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    names = {
+        r["company"]
+        for r in table
+        if r["tax_code"] == _sql("SELECT tax_code FROM company WHERE id = 1")[0][0]
+    }
+    assert names == {'\u2060=HYPERLINK("http://x.example","Mở")'}
+    assert {r["is_latest"] for r in table} <= {"true", "false"}

@@ -22,7 +22,7 @@ from app.services.oversight.filters import NO_FILTERS
 from app.services.periods import round_of
 from app.services.scope import company_condition, not_found_in_scope
 from app.vocabulary import OFFICIALS, Status
-from db.models import Assessment, Company, Period, SubmissionFlag, Zone, as_utc
+from db.models import Assessment, Company, Period, PeriodCompany, SubmissionFlag, Zone, as_utc
 
 MAX_PAGE = 1000
 EXPORT_CHUNK = 5000
@@ -370,8 +370,14 @@ def _own_filing(session: Session, actor: Actor, period: Period) -> list[dict[str
             col(Zone.kind),
             col(Assessment.first_submitted_at),
             col(Assessment.level),
+            col(PeriodCompany.company_id),
         )
         .join(Zone, col(Zone.id) == Company.zone_id)
+        .join(
+            PeriodCompany,
+            and_(col(PeriodCompany.company_id) == Company.id, col(PeriodCompany.period_id) == period.id),
+            isouter=True,
+        )
         .join(
             Assessment,
             and_(
@@ -385,7 +391,9 @@ def _own_filing(session: Session, actor: Actor, period: Period) -> list[dict[str
     ).first()
     if row is None:
         raise NotFound.said("api.not_found")
-    zone_id, name, kind, first, level = row
+    zone_id, name, kind, first, level, expected = row
+    if expected is None:  # not asked to file in this round: nothing to count
+        return []
     on_time = first is not None and as_utc(first) <= as_utc(period.due_at)
     return [
         {

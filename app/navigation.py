@@ -43,6 +43,7 @@ PAGES: dict[str, list[PageEntry]] = {
         PageEntry("app/pages/admin_rounds.py", "nav.admin_rounds", ":material/event:"),
         PageEntry("app/pages/admin_rulesets.py", "nav.admin_rulesets", ":material/rule:"),
         PageEntry("app/pages/admin_audit.py", "nav.admin_audit", ":material/policy:"),
+        PageEntry("app/pages/admin_clients.py", "nav.admin_clients", ":material/api:"),
     ],
     "company": [
         PageEntry("app/pages/home.py", "nav.home", ":material/home:"),

@@ -20,6 +20,7 @@ ADMIN_PAGES = [
     "app/pages/admin_rounds.py",
     "app/pages/admin_rulesets.py",
     "app/pages/admin_audit.py",
+    "app/pages/admin_clients.py",
 ]
 
 

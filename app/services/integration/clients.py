@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from app import identifiers
 from app.services import audit
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound, ServiceError
@@ -134,6 +135,11 @@ def issue(
         company_id = None
         zone_ids: list[str] = []
         if scope == ClientScope.company:
+            try:
+                tax_code = identifiers.tax_code(tax_code or "")
+            except identifiers.BadTaxCode as bad:
+                vi, en = str(bad).split(" / ", 1)
+                raise Invalid(vi, en, field="company") from None
             company_id = session.execute(
                 select(col(Company.id)).where(col(Company.tax_code) == (tax_code or "").strip())
             ).scalar()

@@ -89,7 +89,9 @@ with page_run():
             default=True,
             visibility="hidden",
         )
-        page = st.navigation([landing, *pages, *elsewhere, verify_page])
+        # every page listed: past ten, Streamlit folds the rest under "View more", where an admin
+        # (twelve pages) would not find the audit log or the API clients
+        page = st.navigation([landing, *pages, *elsewhere, verify_page], expanded=True)
         if st.session_state.pop("password_changed", False):
             st.toast(tr("password.done"), icon=":material/check_circle:")
             st.switch_page(pages[0])

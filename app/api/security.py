@@ -66,8 +66,8 @@ class Trace:
     def __init__(self, every: float = 0.25) -> None:
         self.every = every
         self.pending: list[clients.Call] = []
-        self.lock = threading.Lock()
-        self.wake = threading.Event()
+        self.lock = threading.Lock()  # guards `pending`
+        self.writing = threading.Lock()  # one flush at a time
         self.thread: threading.Thread | None = None
 
     def add(self, call: clients.Call) -> None:
@@ -78,15 +78,18 @@ class Trace:
                 self.thread.start()
 
     def flush(self) -> None:
-        with self.lock:
-            taken, self.pending = self.pending, []
-        if taken:
-            try:
-                clients.record_calls(taken)
-            except Exception:  # the database is away: keep them for the next try
-                log.exception("API call trace not written; kept for the next try")
-                with self.lock:
-                    self.pending[:0] = taken
+        """Write what is pending; when it returns, every call added before it is committed (a
+        flush already writing is waited for, so the calls land in the order they were made)."""
+        with self.writing:
+            with self.lock:
+                taken, self.pending = self.pending, []
+            if taken:
+                try:
+                    clients.record_calls(taken)
+                except Exception:  # the database is away: keep them for the next try
+                    log.exception("API call trace not written; kept for the next try")
+                    with self.lock:
+                        self.pending[:0] = taken
 
     def _run(self) -> None:
         while True:

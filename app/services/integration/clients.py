@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -304,23 +304,3 @@ def record_calls(calls: list[Call], *, session: Session | None = None) -> None:
             last[c.client_id] = max(last.get(c.client_id, c.at), c.at)
         for client_id, at in last.items():
             session.execute(update(ApiClient).where(col(ApiClient.id) == client_id).values(last_used_at=at))
-
-
-def calls_of(actor: Actor, name: str, *, session: Session | None = None) -> list[ApiCall]:
-    require_role(actor, Role.admin)
-    with reading(session) as session:
-        return list(
-            session.execute(
-                select(ApiCall)
-                .join(ApiClient, col(ApiClient.id) == ApiCall.client_id)
-                .where(col(ApiClient.name) == name)
-                .order_by(col(ApiCall.id))
-            ).scalars()
-        )
-
-
-def count_calls(client_id: int, *, session: Session | None = None) -> int:
-    with reading(session) as session:
-        return int(
-            session.execute(select(func.count()).where(col(ApiCall.client_id) == client_id)).scalar_one()
-        )

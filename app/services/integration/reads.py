@@ -411,14 +411,3 @@ def _own_filing(session: Session, actor: Actor, period: Period) -> list[dict[str
             "health_declared": 0,
         }
     ]
-
-
-def count_submissions(actor: Actor, *, session: Session | None = None) -> int:
-    with reading(session) as session:
-        query = (
-            select(func.count())
-            .select_from(Assessment)
-            .join(Company, col(Company.id) == Assessment.company_id)
-            .where(col(Assessment.status) != Status.draft, company_condition(actor))
-        )
-        return int(session.execute(query).scalar_one())

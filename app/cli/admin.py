@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import BAD_INPUT, fail, prepared
+from app.cli.common import fail, prepared, run_import
 
 export_app = typer.Typer(
     no_args_is_help=True, help="Excel and PDF reports (province-wide, audited as `cli`)."
@@ -99,26 +99,10 @@ def companies_import(
     """Update companies by tax code and create the rest; all or nothing."""
     from app.services.admin import company_import
     from app.services.context import CLI_ADMIN
-    from app.services.errors import ServiceError
 
     prepared()
-    try:
-        data = workbook.read_bytes()
-    except OSError as exc:
-        fail(f"Không đọc được / cannot read {workbook}: {exc}")
-    try:
-        if check_only:
-            report = company_import.preview(CLI_ADMIN, data)
-        else:
-            report = company_import.apply(CLI_ADMIN, data)
-    except ServiceError as error:
-        for cell, message in getattr(error, "problems", []) or []:
-            typer.echo(f"{workbook}:{cell}: {message}", err=True)
-        fail(error.en if getattr(error, "problems", None) else error.text("vi"))
-    for cell, message in report.problems:
-        typer.echo(f"{workbook}:{cell}: {message}", err=True)
-    if report.problems:
-        raise typer.Exit(BAD_INPUT)
+    act = company_import.preview if check_only else company_import.apply
+    report = run_import(workbook, lambda data: act(CLI_ADMIN, data))
     typer.echo(
         f"{report.rows} rows: {len(report.created)} created, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged" + (" (checked only)" if check_only else "")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import fail, prepared
+from app.cli.common import fail, prepared, run_import
 
 clients_app = typer.Typer(no_args_is_help=True, help="Machine clients of the API (tokens for other systems).")
 
@@ -143,26 +143,12 @@ def adoption_import(
     """Load a round's platform figures (all or nothing) and flag who claimed more than was counted."""
     from app.services.admin import platform_import
     from app.services.context import CLI_ADMIN
-    from app.services.errors import ServiceError
 
     prepared()
-    try:
-        data = table.read_bytes()
-    except OSError as exc:
-        fail(f"Không đọc được / cannot read {table}: {exc}")
-    try:
-        if check_only:
-            report = platform_import.preview(CLI_ADMIN, round_id, data)
-        else:
-            report = platform_import.apply(CLI_ADMIN, round_id, data, table.name)
-    except ServiceError as error:
-        for cell, words in getattr(error, "problems", []) or []:
-            typer.echo(f"{table}:{cell}: {words}", err=True)
-        fail(error.text("vi") + "\n" + error.text("en"))
-    for cell, words in report.problems:
-        typer.echo(f"{table}:{cell}: {words}", err=True)
-    if report.problems:
-        raise typer.Exit(2)
+    if check_only:
+        report = run_import(table, lambda data: platform_import.preview(CLI_ADMIN, round_id, data))
+    else:
+        report = run_import(table, lambda data: platform_import.apply(CLI_ADMIN, round_id, data, table.name))
     typer.echo(
         f"{report.companies} workplaces"
         + (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
 
 import typer
 
@@ -22,3 +24,26 @@ def prepared() -> None:
     url = get_settings().resolved_database_url()
     with startup_lock(url):
         upgrade(url)
+
+
+def run_import(path: Path, act: Callable[[bytes], Any]) -> Any:
+    """Read an import's file and hand it to `act` (a check or an apply); every problem is printed
+    as `path:cell: words` on stderr (an editor jumps there), and any problem exits 2. Returns the
+    report of a clean file."""
+    from app.services.errors import ServiceError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"Không đọc được / cannot read {path}: {exc}")
+    try:
+        report = act(data)
+    except ServiceError as error:
+        for cell, words in getattr(error, "problems", []) or []:
+            typer.echo(f"{path}:{cell}: {words}", err=True)
+        fail(error.text("vi") + "\n" + error.text("en"))
+    for cell, words in report.problems:
+        typer.echo(f"{path}:{cell}: {words}", err=True)
+    if report.problems:
+        raise typer.Exit(BAD_INPUT)
+    return report

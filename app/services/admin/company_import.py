@@ -4,6 +4,7 @@ import that checks every row first (what is wrong, in which cell) and then write
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,9 +137,13 @@ def export_registry(actor: Actor, *, session: Session | None = None) -> bytes:
     )
 
 
-def _read(data: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
+def read_upload(
+    data: bytes, reader: Callable[[bytes], list[tuple[Any, ...]]] = read_rows
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """An uploaded table as (its header, lower-cased; its rows), or the reason it cannot be read, in
+    both languages: the one way every import starts (the registry, the platforms' figures)."""
     try:
-        rows = read_rows(data)
+        rows = reader(data)
     except UnreadableWorkbook as exc:
         vi, _, en = str(exc).partition(" / ")
         raise Invalid(vi, en or vi) from None
@@ -147,18 +152,19 @@ def _read(data: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
     return [str(h or "").strip().lower() for h in rows[0]], rows[1:]
 
 
+def column_positions(header: list[str], columns: tuple[tuple[str, str], ...]) -> dict[str, int]:
+    """Where each column is: by its key or its Vietnamese label, in any order."""
+    return {key: n for key, label in columns for n, name in enumerate(header) if name in (key, label.lower())}
+
+
 def check(
     actor: Actor, data: bytes, *, session: Session | None = None
 ) -> tuple[ImportReport, list[CompanyRecord]]:
     """Every problem, by cell; and the records that would be written if there is none."""
     require_role(actor, Role.admin)
-    header, rows = _read(data)
+    header, rows = read_upload(data)
     report = ImportReport()
-    position: dict[str, int] = {}
-    for key, label in COLUMNS:
-        for n, name in enumerate(header):
-            if name in (key, label.lower()):
-                position[key] = n
+    position = column_positions(header, COLUMNS)
     missing = [label for key, label in COLUMNS if key in REQUIRED and key not in position]
     if missing:
         report.problems.append(("1", f"thiếu cột / missing columns: {', '.join(missing)}"))

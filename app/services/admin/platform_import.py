@@ -20,9 +20,9 @@ from sqlmodel import Session, col
 from app import identifiers
 from app.credibility.checks import shipped
 from app.credibility.rules import FlagRules
-from app.exports.reading import UnreadableWorkbook, read_table
+from app.exports.reading import read_table
 from app.services import audit
-from app.services.admin.company_import import template_sheet
+from app.services.admin.company_import import column_positions, read_upload, template_sheet
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid
 from app.services.filing import credibility
@@ -50,10 +50,6 @@ class AdoptionReport:
     replaced: int = 0  # companies of the round whose earlier platform figures this import replaces
     flagged: int = 0  # submissions of the round flagged as over-reporting after the import
     problems: list[tuple[str, str]] = field(default_factory=list)  # cell, "Vietnamese / English"
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def template() -> bytes:
@@ -109,18 +105,9 @@ def check(
 ) -> tuple[AdoptionReport, list[dict[str, Any]]]:
     """Every problem, by cell; and the rows that would be written if there is none."""
     require_role(actor, *IMPORTERS)
-    try:
-        table = read_table(data)
-    except UnreadableWorkbook as exc:
-        vi, _, en = str(exc).partition(" / ")
-        raise Invalid(vi, en or vi) from None
-    if not table:
-        raise Invalid.said("company_import.empty")
-    header, rows = [str(h or "").strip().lower() for h in table[0]], table[1:]
+    header, rows = read_upload(data, read_table)
     report = AdoptionReport()
-    position = {
-        key: n for key, label in COLUMNS for n, name in enumerate(header) if name in (key, label.lower())
-    }
+    position = column_positions(header, COLUMNS)
     missing = [label for key, label in COLUMNS if key not in position]
     if missing:
         report.problems.append(("1", f"thiếu cột / missing columns: {', '.join(missing)}"))

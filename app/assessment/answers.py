@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from app.assessment.applicability import Applicability
 from app.assessment.schema import Input, RuleSet, Text, exact_pair
 from app.formatting import quantity
 
@@ -97,6 +98,7 @@ class AnswerValidator:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
+        self.applicability = Applicability(ruleset)
         self.known = frozenset(i.id for i in ruleset.inputs)
         self.labels = {i.id: i.label for i in ruleset.inputs}
         self.numeric: list[_NumericSpec] = []
@@ -146,8 +148,8 @@ class AnswerValidator:
 
     def _fast(self, answers: Mapping[str, object]) -> tuple[dict[str, Answer], dict[str, ExactValue]] | None:
         """The common case, valid answers, checked in one tight pass; None sends them to `validate`'s
-        full pass, which finds and words every problem."""
-        if type(answers) is not dict or answers.keys() - self.known:
+        full pass, which finds and words every problem (and decides which questions are asked)."""
+        if self.applicability.conditional or type(answers) is not dict or answers.keys() - self.known:
             return None
         clean: dict[str, Answer] = {}
         exact_values: dict[str, ExactValue] = {}
@@ -196,6 +198,7 @@ class AnswerValidator:
         """Clean answers and their exact numeric values, or InvalidAnswers with every problem.
 
         `partial` lets a draft be checked field by field: missing inputs are then not a problem.
+        A question its `depends_on` hides is neither checked nor kept: its answer is dropped.
         """
         if not partial:
             fast = self._fast(answers)
@@ -215,6 +218,7 @@ class AnswerValidator:
                     )
                 ]
             )
+        hidden = self.applicability.hidden(answers)
         for key in answers:
             if key not in self.known:
                 problems.append(
@@ -232,6 +236,8 @@ class AnswerValidator:
                     )
                 )
         for spec in self.numeric:
+            if spec.input_id in hidden:
+                continue
             value = answers.get(spec.input_id)
             if value is None:
                 if not partial:
@@ -281,6 +287,8 @@ class AnswerValidator:
                         )
                     )
         for choice in self.choices:
+            if choice.input_id in hidden:
+                continue
             value = answers.get(choice.input_id)
             if value is None:
                 if not partial:

@@ -1,22 +1,40 @@
 """How a questionnaire is laid out: each input is asked once, under the first criterion that reads it,
-so a figure like the headcount is typed once even though four criteria use it."""
+so a figure like the headcount is typed once even though four criteria use it. Questions read only by
+a condition that must hold come last, under the conditions' own section.
+
+Given the answers saved so far, a question its `depends_on` hides is left out, a criterion or a
+condition with nothing left to ask disappears, and so does a section with nothing left: the form asks
+exactly what the scorer will read. A value the system fills in (the area's epidemic level) is never
+asked."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.assessment.schema import Criterion, Input, RuleSet, Section, rule_inputs
+from app.assessment.applicability import Applicability
+from app.assessment.schema import Input, RuleSet, Text, rule_inputs
+
+CONDITIONS_SECTION = "conditions"
+CONDITIONS_TITLE = Text(vi="Điều kiện hoạt động", en="Operating conditions")
 
 
 @dataclass(frozen=True)
 class CriterionBlock:
-    criterion: Criterion
+    """A heading and the questions asked under it: a scored criterion (with its maximum), or a
+    condition that must hold (no maximum)."""
+
+    id: str
+    title: Text
     inputs: tuple[Input, ...]
+    max: int | None = None
+    help: Text | None = None
 
 
 @dataclass(frozen=True)
 class SectionBlock:
-    section: Section
+    id: str
+    title: Text
     blocks: tuple[CriterionBlock, ...]
 
     @property
@@ -24,14 +42,32 @@ class SectionBlock:
         return tuple(i.id for b in self.blocks for i in b.inputs)
 
 
-def questionnaire(ruleset: RuleSet) -> list[SectionBlock]:
-    seen: set[str] = set()
+def questionnaire(ruleset: RuleSet, answers: Mapping[str, object] | None = None) -> list[SectionBlock]:
+    """The sections as asked; with `answers`, only what those answers make applicable."""
+    hidden = Applicability(ruleset).hidden(answers) if answers is not None else frozenset()
+    seen: set[str] = {i.id for i in ruleset.inputs if i.provided_by}
     sections = []
     for section in ruleset.sections:
         blocks = []
         for criterion in section.criteria:
-            new = [ruleset.input(i) for i in rule_inputs(criterion.rule) if i not in seen]
+            reads = rule_inputs(criterion.rule)
+            if any(i in hidden for i in reads):
+                continue  # not asked: neither its questions nor its points
+            new = [ruleset.input(i) for i in reads if i not in seen]
             seen.update(i.id for i in new)
-            blocks.append(CriterionBlock(criterion, tuple(new)))
-        sections.append(SectionBlock(section, tuple(blocks)))
+            blocks.append(
+                CriterionBlock(criterion.id, criterion.title, tuple(new), criterion.max, criterion.help)
+            )
+        if blocks:
+            sections.append(SectionBlock(section.id, section.title, tuple(blocks)))
+    condition_blocks = []
+    for condition in ruleset.conditions:
+        if condition.evidence in seen or condition.evidence in hidden:
+            continue
+        seen.add(condition.evidence)
+        condition_blocks.append(
+            CriterionBlock(condition.id, condition.title, (ruleset.input(condition.evidence),))
+        )
+    if condition_blocks:
+        sections.append(SectionBlock(CONDITIONS_SECTION, CONDITIONS_TITLE, tuple(condition_blocks)))
     return sections

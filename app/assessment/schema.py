@@ -149,6 +149,70 @@ class Option(StrictModel):
     )
 
 
+class Expect(StrictModel):
+    """What an answer must be: one of some options (`in`), or inside a range (ge / gt / le / lt)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    options: list[str] | None = Field(default=None, alias="in", min_length=1)
+    ge: Number | None = None
+    gt: Number | None = None
+    le: Number | None = None
+    lt: Number | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Expect:
+        bounds = [v for v in (self.ge, self.gt, self.le, self.lt) if v is not None]
+        if (self.options is None) == (not bounds):
+            raise ValueError("say either `in: [options]` (a choice) or a range (ge, gt, le, lt), once")
+        if bounds:
+            self.interval()  # an empty or doubly bounded range is refused here
+        return self
+
+    def interval(self) -> Interval:
+        return Interval(ge=self.ge, gt=self.gt, le=self.le, lt=self.lt)
+
+    def describe(self, labels: dict[str, Text] | None = None, lang: str = "vi") -> str:
+        if self.options is not None:
+            shown = [labels[o].get(lang) if labels and o in labels else o for o in self.options]
+            return " / ".join(shown)
+        return self.interval().describe()
+
+
+class Test(Expect):
+    """A test on an earlier answer: `{input: cs3, in: [f0, f1]}` or `{input: workers, ge: 50}`."""
+
+    input: Identifier
+
+
+class Applies(StrictModel):
+    """When a question is asked or a condition applies: any or all of some tests (exactly one)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    any_of: list[Test] | None = Field(default=None, alias="any", min_length=1)
+    all_of: list[Test] | None = Field(default=None, alias="all", min_length=1)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Applies:
+        if (self.any_of is None) == (self.all_of is None):
+            raise ValueError("give exactly one of `any:` or `all:`")
+        return self
+
+    @property
+    def tests(self) -> list[Test]:
+        return self.any_of or self.all_of or []
+
+    @property
+    def needs_all(self) -> bool:
+        return self.all_of is not None
+
+
+# what the system fills in instead of asking: the epidemic level of the company's area in the round
+PROVIDED = ("area_epidemic_level",)
+EPIDEMIC_LEVELS = ("1", "2", "3", "4")
+
+
 class Input(StrictModel):
     """One answer the company gives. Counts and percentages are typed once; shares are derived."""
 
@@ -168,6 +232,14 @@ class Input(StrictModel):
     actionable: bool = Field(
         default=True,
         description="false for facts a company cannot change as a measure (headcount, floor area)",
+    )
+    depends_on: Applies | None = Field(
+        default=None,
+        description="asked only when these tests on other answers hold; otherwise not shown, "
+        "not checked, not scored, and a stored answer is cleared",
+    )
+    provided_by: Literal["area_epidemic_level"] | None = Field(
+        default=None, description="filled in by ZoneRisk, not asked: the area's epidemic level in the round"
     )
 
     @model_validator(mode="after")
@@ -291,6 +363,38 @@ class Floor(StrictModel):
     provenance: Provenance
 
 
+class OnFail(StrictModel):
+    """What failing a condition means: the business may not operate, or may with a fix by a date."""
+
+    may_operate: bool
+    fix_within_days: int | None = Field(default=None, ge=1, le=366)
+    action: Text
+
+    @model_validator(mode="after")
+    def _fix_when_operating(self) -> OnFail:
+        if self.may_operate and self.fix_within_days is None:
+            raise ValueError("a condition that lets the business operate must say fix_within_days")
+        return self
+
+
+class Requirement(StrictModel):
+    """A condition that must hold (pass/fail), proved by one answer: screening every 5–7 days,
+    staff with a "thẻ xanh", a lockdown plan. It applies only where `applies_when` holds (e.g. the
+    area at epidemic level 3 or 4) and its evidence question is asked."""
+
+    id: Identifier
+    title: Text
+    evidence: Identifier
+    passes: Expect
+    applies_when: Applies | None = None
+    on_fail: OnFail
+    provenance: Provenance
+    source: str = Field(default="", max_length=300)
+
+
+COMPLIANCE = ("compliant", "partially_compliant", "non_compliant", "not_assessed")
+
+
 class Scale(StrictModel):
     max_total: int = Field(ge=1, description="index = total / max_total × 100")
 
@@ -309,6 +413,7 @@ class RuleSet(StrictModel):
     sections: list[Section] = Field(min_length=1)
     levels: list[Level] = Field(min_length=2)
     floors: list[Floor] = Field(default_factory=list)
+    conditions: list[Requirement] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSet:
@@ -351,7 +456,24 @@ class RuleSet(StrictModel):
         for level in self.levels:
             found.update((level.provenance, level.obligation_provenance))
         found.update(f.provenance for f in self.floors)
+        found.update(c.provenance for c in self.conditions)
         return found
+
+    @property
+    def kind(self) -> str:
+        """`points` (criteria and bands), or `combined` (points, and conditions that must hold)."""
+        return "combined" if self.conditions else "points"
+
+    @property
+    def conditional(self) -> bool:
+        """Some question is asked only for some answers, or some condition must hold."""
+        return bool(self.conditions) or any(i.depends_on or i.provided_by for i in self.inputs)
+
+    def condition(self, condition_id: str) -> Requirement:
+        for item in self.conditions:
+            if item.id == condition_id:
+                return item
+        raise KeyError(condition_id)
 
     @property
     def has_reconstructed(self) -> bool:
@@ -476,6 +598,9 @@ def _check_ruleset(rs: RuleSet) -> list[str]:
                 top = rule_max(rule)
                 if top > criterion.max or (rs.complete and top != criterion.max):
                     problems.append(f"{path}: max is {criterion.max} but the rule's highest score is {top}")
+    problems.extend(_check_conditional(rs, inputs))
+    used.update(c.evidence for c in rs.conditions)
+    used.update(i.id for i in rs.inputs if i.provided_by)
     unused = [i.id for i in rs.inputs if i.id not in used]
     if unused:
         problems.append(f"inputs: not read by any criterion: {', '.join(unused)}")
@@ -502,6 +627,100 @@ def _check_ruleset(rs: RuleSet) -> list[str]:
         if floor.level_at_least not in level_ids:
             problems.append(f"floors[{n}].level_at_least: unknown level {floor.level_at_least!r}")
     return problems
+
+
+def _check_test(test: Expect, input_id: str, inputs: dict[str, Input], path: str) -> list[str]:
+    source = inputs.get(input_id)
+    if source is None:
+        return [f"{path}: unknown input {input_id!r}"]
+    if test.options is not None:
+        if source.kind != "choice":
+            return [f"{path}: {input_id!r} is a {source.kind} input; `in:` needs a choice"]
+        unknown = [o for o in test.options if o not in source.option_ids()]
+        if unknown:
+            return [
+                f"{path}.in: {', '.join(unknown)} not an option of {input_id!r} "
+                f"({', '.join(source.option_ids())})"
+            ]
+    elif source.kind == "choice":
+        return [f"{path}: {input_id!r} is a choice input; a range needs a number"]
+    return []
+
+
+def _check_conditional(rs: RuleSet, inputs: dict[str, Input]) -> list[str]:
+    """Questions that depend on answers, the area's level and the conditions: every name exists,
+    every option is one, and no question depends on itself through others (a cycle)."""
+    problems: list[str] = []
+    for n, item in enumerate(rs.inputs):
+        if item.provided_by == "area_epidemic_level":
+            if item.kind != "choice" or set(item.option_ids()) != set(EPIDEMIC_LEVELS):
+                problems.append(
+                    f"inputs[{n}] ({item.id}): the area's epidemic level is a choice of options "
+                    f"{', '.join(EPIDEMIC_LEVELS)}"
+                )
+            if item.depends_on is not None:
+                problems.append(f"inputs[{n}] ({item.id}): a provided answer cannot depend on others")
+        if item.depends_on is None:
+            continue
+        for k, test in enumerate(item.depends_on.tests):
+            where = f"inputs[{n}] ({item.id}).depends_on[{k}]"
+            if test.input == item.id:
+                problems.append(f"{where}: a question cannot depend on itself")
+                continue
+            problems.extend(_check_test(test, test.input, inputs, where))
+    cycle = _dependency_cycle(rs)
+    if cycle:
+        problems.append(f"depends_on: the questions depend on each other in a cycle: {' → '.join(cycle)}")
+    _dupes(problems, "conditions", [c.id for c in rs.conditions])
+    for n, condition in enumerate(rs.conditions):
+        where = f"conditions[{n}] ({condition.id})"
+        if condition.evidence not in inputs:
+            problems.append(f"{where}.evidence: unknown input {condition.evidence!r}")
+            continue
+        problems.extend(_check_test(condition.passes, condition.evidence, inputs, f"{where}.passes"))
+        for k, test in enumerate(condition.applies_when.tests if condition.applies_when else []):
+            problems.extend(_check_test(test, test.input, inputs, f"{where}.applies_when[{k}]"))
+    return problems
+
+
+def _dependency_cycle(rs: RuleSet) -> list[str]:
+    """One cycle among the questions' dependencies, as a path of input ids, or [] when none."""
+    edges = {i.id: [t.input for t in i.depends_on.tests] if i.depends_on else [] for i in rs.inputs}
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+
+    def visit(node: str, path: list[str]) -> list[str]:
+        state[node] = 1
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], node, nxt] if nxt in path else [node, nxt]
+            if nxt in edges and state.get(nxt) is None:
+                found = visit(nxt, [*path, node])
+                if found:
+                    return found
+        state[node] = 2
+        return []
+
+    for start in edges:
+        if state.get(start) is None:
+            found = visit(start, [])
+            if found:
+                return found
+    return []
+
+
+def dependency_order(rs: RuleSet) -> list[Input]:
+    """The inputs with every question after the ones it depends on (the load refused cycles)."""
+    done: list[Input] = []
+    placed: set[str] = set()
+    pending = list(rs.inputs)
+    while pending:
+        ready = [i for i in pending if not i.depends_on or all(t.input in placed for t in i.depends_on.tests)]
+        if not ready:
+            return done + pending
+        done.extend(ready)
+        placed.update(i.id for i in ready)
+        pending = [i for i in pending if i.id not in placed]
+    return done
 
 
 def _dupes(problems: list[str], where: str, ids: list[str]) -> None:

@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from app.assessment.answers import InvalidAnswers
-from app.assessment.schema import exact_pair
+from app.assessment.applicability import Gate
+from app.assessment.schema import Expect, exact_pair
 from app.scoring.engine import CompiledRuleSet, LeafProgram, Upper
 from app.scoring.scorer import score
 
@@ -35,17 +36,23 @@ SAFE = 2**31  # |numerator| and denominator below this keep every cross-product 
 @dataclass(frozen=True)
 class BatchScores:
     """One entry per answer set, in order. `valid` is False where `score()` raises InvalidAnswers;
-    the other arrays hold -1 / False there."""
+    the other arrays hold -1 / False there. `maxima` is each row's maximum: the rule set's, less
+    the criteria whose questions its answers hid."""
 
     level_ids: tuple[str, ...]
     total: Ints
     level: Ints  # index into level_ids, after floor rules
     may_operate: Bools
     valid: Bools
+    maxima: Ints
 
-    def index(self, row: int, max_total: int) -> float:
-        """The risk index of one row, rounded as the reference scorer rounds it."""
-        return int((2 * int(self.total[row]) * 10_000 + max_total) // (2 * max_total)) / 100
+    def index(self, row: int, max_total: int | None = None) -> float:
+        """The risk index of one row, rounded as the reference scorer rounds it, over the row's own
+        maximum (`max_total` is the rule set's, kept for callers; a hidden criterion lowers it)."""
+        maximum = int(self.maxima[row])
+        if maximum <= 0:
+            return 0.0
+        return int((2 * int(self.total[row]) * 10_000 + maximum) // (2 * maximum)) / 100
 
     def level_id(self, row: int) -> str | None:
         return self.level_ids[int(self.level[row])] if self.valid[row] else None
@@ -54,7 +61,11 @@ class BatchScores:
 class _Columns:
     """The answers as arrays: numerators and denominators of numbers, option codes of choices.
     From dicts (`of_dicts`) one input at a time with list comprehensions, or from stored JSON text
-    by Arrow (`json_columns`), where no Python object is made per answer."""
+    by Arrow (`json_columns`), where no Python object is made per answer.
+
+    Each input keeps its own `bad` mask (missing, not a number, out of bounds, not an option):
+    whether a bad answer makes the row invalid depends on whether the question was asked, which
+    `settle` decides once every column is read."""
 
     def __init__(self, ok: Bools) -> None:
         self.ok = ok
@@ -62,6 +73,9 @@ class _Columns:
         self.den: dict[str, Ints] = {}
         self.code: dict[str, Ints] = {}
         self.options: dict[str, dict[str, int]] = {}
+        self.bad: dict[str, Bools] = {}
+        self.capped_by: dict[str, str] = {}
+        self.hidden: dict[str, Bools] = {}
 
     @classmethod
     def of_dicts(cls, compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]]) -> _Columns:
@@ -85,41 +99,75 @@ class _Columns:
             columns._coded(input_id, np.array(found, dtype=np.int64), index)
         return columns
 
-    def _bounded(self, spec: NumericSpec, n: Ints, d: Ints) -> None:
-        """One number input's column, rows outside its bounds (or above the input it is capped by)
-        marked not ok, exactly as the validator's fast pass refuses them."""
+    def _bounded(self, spec: NumericSpec, n: Ints, d: Ints, bad: Bools) -> None:
+        """One number input's column, values outside its bounds marked bad, exactly as the
+        validator's fast pass refuses them."""
         input_id, _, lower, has_lower, upper, has_upper, le_input = spec
         if has_lower:
             left, right = n * lower[1], lower[0] * d
-            self.ok &= ~((left < right) | ((left == right) & (not lower[2])))
+            bad = bad | (left < right) | ((left == right) & (not lower[2]))
         if has_upper:
             left, right = n * upper[1], upper[0] * d
-            self.ok &= ~((left > right) | ((left == right) & (not upper[2])))
+            bad = bad | (left > right) | ((left == right) & (not upper[2]))
         if le_input is not None:
-            self.ok &= n * self.den[le_input] <= self.num[le_input] * d
-        self.num[input_id], self.den[input_id] = n, d
+            self.capped_by[input_id] = le_input
+        self.num[input_id], self.den[input_id], self.bad[input_id] = n, d, bad
 
     def _coded(self, input_id: str, codes: Ints, index: dict[str, int]) -> None:
-        self.ok &= codes >= 0
-        self.code[input_id], self.options[input_id] = codes, index
+        self.code[input_id], self.options[input_id], self.bad[input_id] = codes, index, codes < 0
 
-    def _numbers(self, values: list[object], integer: bool) -> tuple[Ints, Ints]:
-        """Numerators and denominators of one input; rows the validator would refuse, or too
-        large for int64 products, are marked not ok (the reference scorer takes them)."""
+    def _numbers(self, values: list[object], integer: bool) -> tuple[Ints, Ints, Bools]:
+        """Numerators, denominators and the bad mask of one input; values the validator would
+        refuse, or too large for int64 products, are bad (the reference scorer takes them)."""
         if all(type(v) is int for v in values):  # the common case: whole numbers, no decimals
             try:
                 n = np.array(values, dtype=np.int64)
             except OverflowError:
                 pass
             else:
-                self.ok &= np.abs(n) < SAFE
-                return n, np.ones(len(values), dtype=np.int64)
+                return n, np.ones(len(values), dtype=np.int64), ~(np.abs(n) < SAFE)
         pairs = [_exact(v, integer) for v in values]
         bad = np.array([pair is None for pair in pairs], dtype=np.bool_)
-        self.ok &= ~bad
         n = np.array([pair[0] if pair else 0 for pair in pairs], dtype=np.int64)
         d = np.array([pair[1] if pair else 1 for pair in pairs], dtype=np.int64)
-        return n, d
+        return n, d, bad
+
+    def holds(self, input_id: str, expect: Expect) -> Bools:
+        """Where a test on an answer holds: the question asked, its answer good, and in the test's
+        options or range (as `applicability.check_of` decides one answer)."""
+        good = ~self.bad[input_id] & ~self.hidden.get(input_id, np.False_)
+        if expect.options is not None:
+            codes = [self.options[input_id][o] for o in expect.options if o in self.options[input_id]]
+            return good & np.isin(self.code[input_id], codes)
+        n, d = self.num[input_id], self.den[input_id]
+        interval = expect.interval()
+        inside = good
+        if (lower := interval.lower()) is not None:
+            left, right = n * lower[0].denominator, lower[0].numerator * d
+            inside = inside & ~((left < right) | ((left == right) & (not lower[1])))
+        if (upper := interval.upper()) is not None:
+            left, right = n * upper[0].denominator, upper[0].numerator * d
+            inside = inside & ~((left > right) | ((left == right) & (not upper[1])))
+        return inside
+
+    def gate(self, gate: Gate) -> Bools:
+        tests = [self.holds(t.input, t) for t in gate.expects]
+        combined: Bools = np.logical_and.reduce(tests) if gate.needs_all else np.logical_or.reduce(tests)
+        return combined
+
+    def settle(self, compiled: CompiledRuleSet) -> None:
+        """Decide which questions each row was asked, then which rows are valid: a bad answer to a
+        hidden question is dropped, as the validator drops it; a cap (bluezone ≤ smartphones) holds
+        where both are asked."""
+        for input_id, gate in compiled.applicability.gates:  # in dependency order
+            self.hidden[input_id] = ~self.gate(gate)
+        for input_id, bad in self.bad.items():
+            hidden = self.hidden.get(input_id)
+            self.ok &= ~bad if hidden is None else ~bad | hidden
+        for input_id, other in self.capped_by.items():
+            asked = ~self.hidden.get(input_id, np.False_) & ~self.hidden.get(other, np.False_)
+            over = self.num[input_id] * self.den[other] > self.num[other] * self.den[input_id]
+            self.ok &= ~(asked & over & ~self.bad[input_id] & ~self.bad[other])
 
 
 def _exact(value: object, integer: bool) -> tuple[int, int] | None:
@@ -224,8 +272,8 @@ def json_columns(compiled: CompiledRuleSet, texts: Sequence[str], only_known: bo
         values = table.column(input_id)
         present = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=np.bool_)
         numbers = np.nan_to_num(values.to_numpy(zero_copy_only=False).astype(np.float64), nan=0.0)
-        columns.ok &= present
-        columns._bounded(spec, *_exact_column(columns, numbers, integer))
+        n, d, bad = _exact_column(numbers, integer)
+        columns._bounded(spec, n, d, bad | ~present)
     for input_id, allowed in validator._fast_choices:
         ordered = sorted(allowed)
         codes = pc.index_in(table.column(input_id), value_set=pa.array(ordered, type=pa.string()))
@@ -234,45 +282,54 @@ def json_columns(compiled: CompiledRuleSet, texts: Sequence[str], only_known: bo
     return columns
 
 
-def _exact_column(columns: _Columns, numbers: npt.NDArray[np.float64], integer: bool) -> tuple[Ints, Ints]:
-    """Numerators and denominators of one column of doubles, as `_exact` gives them one by one:
-    integral values directly, the others through `exact_pair` once per distinct value."""
+def _exact_column(numbers: npt.NDArray[np.float64], integer: bool) -> tuple[Ints, Ints, Bools]:
+    """Numerators, denominators and the bad mask of one column of doubles, as `_exact` gives them
+    one by one: integral values directly, the others through `exact_pair` once per distinct value."""
     whole = np.floor(numbers) == numbers
-    columns.ok &= np.abs(numbers) < SAFE
+    bad = ~(np.abs(numbers) < SAFE)
     safe = np.where(np.abs(numbers) < SAFE, numbers, 0.0)
     n = safe.astype(np.int64)
     d = np.ones(len(numbers), dtype=np.int64)
     if integer:
-        columns.ok &= whole
-        return n, d
+        return n, d, bad | ~whole
     fractional = np.flatnonzero(~whole & (np.abs(numbers) < SAFE))
     if len(fractional):
         distinct, back = np.unique(numbers[fractional], return_inverse=True)
         pairs = [_exact(float(v), False) for v in distinct]
-        bad = np.array([p is None for p in pairs], dtype=np.bool_)
+        refused = np.array([p is None for p in pairs], dtype=np.bool_)
         n[fractional] = np.array([p[0] if p else 0 for p in pairs], dtype=np.int64)[back]
         d[fractional] = np.array([p[1] if p else 1 for p in pairs], dtype=np.int64)[back]
-        columns.ok[fractional[bad[back]]] = False
-    return n, d
+        bad[fractional[refused[back]]] = True
+    return n, d, bad
 
 
 def score_columns(
     compiled: CompiledRuleSet, columns: _Columns, answers_of: Callable[[int], Mapping[str, object]]
 ) -> BatchScores:
     """The arithmetic on columns; rows the columns could not judge go to the reference scorer."""
+    columns.settle(compiled)
     count = len(columns.ok)
-    criteria = [
-        sum((_leaf_points(leaf, columns) for leaf in c.leaves), np.int64(0)) for c in compiled.criteria
-    ]
+    criteria = []
+    maxima = np.full(count, compiled.max_total, dtype=np.int64)
+    for program in compiled.criteria:
+        points_here = sum((_leaf_points(leaf, columns) for leaf in program.leaves), np.int64(0))
+        hidden = [columns.hidden[i] for i in program.inputs if i in columns.hidden]
+        if hidden:  # a question not asked: neither its points nor its maximum count
+            not_asked = np.logical_or.reduce(hidden)
+            points_here = np.where(not_asked, 0, points_here)
+            maxima -= np.where(not_asked, program.max, 0)
+        criteria.append(np.broadcast_to(np.asarray(points_here, dtype=np.int64), (count,)))
     points = np.stack(criteria, axis=1) if criteria else np.zeros((count, 0), dtype=np.int64)
     total = points.sum(axis=1).astype(np.int64)
-    level = _band(total * 100, np.full_like(total, compiled.max_total), compiled.level_uppers)
+    level = np.where(maxima > 0, _band(total * 100, np.maximum(maxima, 1), compiled.level_uppers), 0)
     for input_id, value, floor_level, _ in compiled.floors:
         if input_id not in columns.code:  # a floor on a number: the reference scorer decides
             columns.ok[:] = False
             continue
         code = columns.options[input_id].get(str(value), -2)
         raised = (columns.code[input_id] == code) & (level < floor_level)
+        if input_id in columns.hidden:
+            raised &= ~columns.hidden[input_id]
         level = np.where(raised, floor_level, level)
     may_operate = np.zeros(count, dtype=np.bool_)
     for i, (allowed, thresholds) in enumerate(compiled.level_rules):
@@ -281,6 +338,13 @@ def score_columns(
         for threshold in thresholds if allowed else ():
             ok &= ~(points >= threshold).any(axis=1)
         may_operate = np.where(here, ok, may_operate)
+    for condition in compiled.applicability.conditions:
+        if not condition.blocks_operation:
+            continue
+        applies = ~columns.hidden.get(condition.evidence, np.False_)
+        if condition.applies is not None:
+            applies = applies & columns.gate(condition.applies)
+        may_operate &= ~(applies & ~columns.holds(condition.evidence, condition.expect))
     valid = columns.ok.copy()
     total = np.where(valid, total, -1)
     level = np.where(valid, level, -1)
@@ -292,7 +356,8 @@ def score_columns(
             continue
         valid[row] = True
         total[row], level[row], may_operate[row] = result.total, result.level_position, result.may_operate
-    return BatchScores(compiled.level_ids, total, level, may_operate, valid)
+        maxima[row] = result.max_total
+    return BatchScores(compiled.level_ids, total, level, may_operate, valid, maxima)
 
 
 def as_rows(scores: BatchScores, max_total: int) -> list[tuple[str | None, float | None, bool | None]]:
@@ -300,7 +365,7 @@ def as_rows(scores: BatchScores, max_total: int) -> list[tuple[str | None, float
     out: list[tuple[str | None, float | None, bool | None]] = []
     for row in range(len(scores.total)):
         if scores.valid[row]:
-            out.append((scores.level_id(row), scores.index(row, max_total), bool(scores.may_operate[row])))
+            out.append((scores.level_id(row), scores.index(row), bool(scores.may_operate[row])))
         else:
             out.append((None, None, None))
     return out

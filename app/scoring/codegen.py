@@ -28,6 +28,8 @@ def _compare(n: str, d: str, un: int, ud: int, strict: bool) -> str:
 
 def generate(compiled: CompiledRuleSet) -> tuple[Fast, str]:
     validator = compiled.validator
+    if validator.applicability.conditional:
+        return _unavailable(), "# questions asked only for some answers: the interpreter decides"
     lines: list[str] = [
         "def fast(answers):",
         "    if type(answers) is not dict or answers.keys() - KNOWN:",

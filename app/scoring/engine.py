@@ -27,6 +27,7 @@ from app.assessment.schema import (
 
 Upper = tuple[int, int, bool]  # numerator, denominator, inclusive
 NOT_APPLICABLE = "n/a"
+NOT_ASKED = "not asked"  # a criterion reading a question its `depends_on` hid: no points, no maximum
 
 
 def _uppers(bands: list[Band] | list[Interval]) -> tuple[Upper, ...]:
@@ -179,6 +180,9 @@ class CompiledRuleSet:
                     )
                 )
         self.criteria = tuple(programs)
+        self.applicability = self.validator.applicability
+        self.conditional = rs.conditional
+        self.criterion_max = tuple(p.max for p in programs)
         self.hot_path = tuple(
             (None, tuple(leaf.evaluate for leaf in p.leaves)) if p.is_sum else (p.leaves[0].evaluate, ())
             for p in programs
@@ -201,9 +205,19 @@ class CompiledRuleSet:
         self.fast: Callable[[Mapping[str, object]], tuple[Any, ...] | None] = lambda _answers: None
         self.fast_source = ""
 
-    def level_for(self, total: int, answers: Mapping[str, object]) -> tuple[int, int, str | None]:
+    def asked_max(self, hidden: frozenset[str]) -> int:
+        """The maximum of the criteria actually asked: a criterion whose question was hidden counts
+        neither its points nor its maximum, so the index stays comparable between companies."""
+        if not hidden:
+            return self.max_total
+        return self.max_total - sum(p.max for p in self.criteria if any(i in hidden for i in p.inputs))
+
+    def level_for(
+        self, total: int, answers: Mapping[str, object], max_total: int | None = None
+    ) -> tuple[int, int, str | None]:
         """(level by index, level after floor rules, the floor that raised it)."""
-        by_index = band_index(total * 100, self.max_total, self.level_uppers)
+        maximum = self.max_total if max_total is None else max_total
+        by_index = band_index(total * 100, maximum, self.level_uppers) if maximum else 0
         level, floor_id = by_index, None
         for input_id, value, floor_level, fid in self.floors:
             if answers.get(input_id) == value and floor_level > level:
@@ -212,6 +226,9 @@ class CompiledRuleSet:
 
 
 def round_index(total: int, max_total: int) -> float:
-    """total / max × 100 to 2 decimals, half rounded up, computed on integers."""
+    """total / max × 100 to 2 decimals, half rounded up, computed on integers (0 when nothing
+    was asked)."""
+    if max_total <= 0:
+        return 0.0
     hundredths = (2 * total * 10_000 + max_total) // (2 * max_total)
     return hundredths / 100

@@ -118,6 +118,8 @@ def _numeric_candidates(result: ScoreResult, item: Input) -> set[Fraction]:
             if isinstance(leaf, BandsRule) and leaf.input == item.id:
                 scale = Fraction(1)
             elif isinstance(leaf, RatioRule) and leaf.numerator == item.id:
+                if leaf.denominator not in result.exact:  # its question was not asked
+                    continue
                 den_n, den_d = result.exact[leaf.denominator]
                 if den_n == 0:
                     continue
@@ -171,7 +173,8 @@ def recommend(result: ScoreResult) -> Recommendations:
     """What to fix first for one result: rescoring changed answers with the same compiled set."""
     compiled = result.compiled
     rs = compiled.ruleset
-    actionable = [i for i in rs.inputs if i.actionable]
+    # a question not asked (hidden by earlier answers) or filled in by the system is no measure
+    actionable = [i for i in rs.inputs if i.actionable and not i.provided_by and i.id not in result.hidden]
 
     def rescore(changes: dict[str, object]) -> ScoreResult | None:
         try:

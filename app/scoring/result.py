@@ -9,17 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
+from app.assessment.applicability import FAILED, compliance_of
 from app.assessment.schema import (
     BandsRule,
     ChoiceRule,
     Criterion,
     Level,
     RatioRule,
+    Requirement,
     SumRule,
     Text,
 )
 from app.formatting import quantity
-from app.scoring.engine import NOT_APPLICABLE, CompiledRuleSet, round_index
+from app.scoring.engine import NOT_APPLICABLE, NOT_ASKED, CompiledRuleSet, round_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,34 @@ class CriterionResult:
     not_applicable: bool
     provenance: str
     parts: tuple[PartResult, ...]
+    not_asked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionResult:
+    """One condition that must hold, as this submission met it: passed, failed or not applicable."""
+
+    condition: Requirement
+    outcome: str
+
+    @property
+    def id(self) -> str:
+        return self.condition.id
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        on_fail = self.condition.on_fail
+        return {
+            "id": self.id,
+            "outcome": self.outcome,
+            "title": self.condition.title.model_dump(),
+            "action": on_fail.action.model_dump(),
+            "may_operate": on_fail.may_operate,
+            "fix_within_days": on_fail.fix_within_days,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,20 +90,27 @@ class SectionResult:
 
 
 _NOT_APPLICABLE_TEXT = Text(vi="không áp dụng (mẫu số bằng 0)", en="not applicable (zero denominator)")
+_NOT_ASKED_TEXT = Text(
+    vi="không hỏi, không tính điểm: câu hỏi không áp dụng với các câu trả lời trước",
+    en="not asked, not scored: the question does not apply given earlier answers",
+)
 
 
 class ScoreResult:
     __slots__ = (
         "_criteria",
         "answers",
+        "asked_max",
         "compiled",
         "details",
         "exact",
         "floor_id",
+        "hidden",
         "index_level_position",
         "level_position",
         "may_operate",
         "may_operate_reason",
+        "outcomes",
         "points",
         "total",
     )
@@ -91,6 +128,9 @@ class ScoreResult:
         floor_id: str | None,
         may_operate: bool,
         may_operate_reason: Text | None,
+        hidden: frozenset[str] = frozenset(),
+        asked_max: int | None = None,
+        outcomes: tuple[str, ...] = (),
     ) -> None:
         self.compiled = compiled
         self.answers = answers
@@ -103,6 +143,9 @@ class ScoreResult:
         self.floor_id = floor_id
         self.may_operate = may_operate
         self.may_operate_reason = may_operate_reason
+        self.hidden = hidden
+        self.asked_max = compiled.max_total if asked_max is None else asked_max
+        self.outcomes = outcomes
         self._criteria: list[CriterionResult] | None = None
 
     # -- identity of the rules that scored it ------------------------------------------------
@@ -121,11 +164,37 @@ class ScoreResult:
     # -- the headline --------------------------------------------------------------------------
     @property
     def max_total(self) -> int:
-        return self.compiled.max_total
+        """The maximum of the criteria asked (the rule set's, less any whose question was hidden)."""
+        return self.asked_max
 
     @property
     def index(self) -> float:
-        return round_index(self.total, self.compiled.max_total)
+        return round_index(self.total, self.asked_max)
+
+    # -- conditions that must hold -------------------------------------------------------------
+    @property
+    def conditions(self) -> list[ConditionResult]:
+        return [
+            ConditionResult(c, o)
+            for c, o in zip(self.compiled.ruleset.conditions, self.outcomes, strict=True)
+        ]
+
+    @property
+    def failed_conditions(self) -> list[ConditionResult]:
+        return [c for c in self.conditions if c.failed]
+
+    @property
+    def compliance(self) -> str | None:
+        """compliant / partially_compliant / non_compliant / not_assessed; None for a points-only set."""
+        if not self.compiled.ruleset.conditions:
+            return None
+        blocking = tuple(not c.on_fail.may_operate for c in self.compiled.ruleset.conditions)
+        return compliance_of(self.outcomes, blocking)
+
+    @property
+    def not_asked(self) -> list[str]:
+        """The questions hidden by earlier answers, in the form's order."""
+        return [i.id for i in self.compiled.ruleset.inputs if i.id in self.hidden]
 
     @property
     def level_id(self) -> str:
@@ -147,6 +216,9 @@ class ScoreResult:
         for floor in self.compiled.ruleset.floors:
             if floor.id == self.floor_id and floor.obligation is not None:
                 return floor.obligation
+        for condition in self.failed_conditions:  # a condition that stops work says what to do
+            if not condition.condition.on_fail.may_operate:
+                return condition.condition.on_fail.action
         return self.level.obligation
 
     # -- the explanation -----------------------------------------------------------------------
@@ -164,7 +236,7 @@ class ScoreResult:
         results = []
         for section in self.compiled.ruleset.sections:
             ids = {c.id for c in section.criteria}
-            rows = [c for c in self.criteria if c.id in ids]
+            rows = [c for c in self.criteria if c.id in ids and not c.not_asked]
             results.append(
                 SectionResult(
                     section.id,
@@ -178,6 +250,12 @@ class ScoreResult:
     def summary(self) -> dict[str, Any]:
         """The compact snapshot stored with every submission; cheap, from the hot path's tuples.
         The full explanation is rebuilt from the answers and the pinned rule-set version."""
+        extra: dict[str, Any] = {}
+        if self.hidden:
+            extra["not_asked"] = self.not_asked
+        if self.compiled.ruleset.conditions:
+            extra["compliance"] = self.compliance
+            extra["failed_conditions"] = [c.id for c in self.failed_conditions]
         return {
             "ruleset": self.ruleset_id,
             "version": self.version,
@@ -192,6 +270,7 @@ class ScoreResult:
                 program.id: points
                 for program, points in zip(self.compiled.criteria, self.points, strict=True)
             },
+            **extra,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,6 +283,8 @@ class ScoreResult:
             "may_operate_reason": (self.may_operate_reason.model_dump() if self.may_operate_reason else None),
             "obligation": self.obligation.model_dump(),
             "sections": [{"id": s.id, "points": s.points, "max": s.max} for s in self.sections],
+            "failed_conditions": [c.to_dict() for c in self.failed_conditions],
+            "conditions": [c.to_dict() for c in self.conditions],
             "criteria": [
                 {
                     "id": c.id,
@@ -213,6 +294,7 @@ class ScoreResult:
                     "fired": c.fired.model_dump(),
                     "value": c.value,
                     "not_applicable": c.not_applicable,
+                    "not_asked": c.not_asked,
                     "provenance": c.provenance,
                     "parts": [
                         {
@@ -270,6 +352,23 @@ def _explain(result: ScoreResult, program_no: int, criterion: Criterion) -> Crit
     detail = result.details[program_no]
     rule = criterion.rule
     parts: tuple[PartResult, ...] = ()
+    if detail == NOT_ASKED:
+        return CriterionResult(
+            id=criterion.id,
+            section_id=program.section_id,
+            title=criterion.title,
+            points=0,
+            max=criterion.max,
+            min_points=0,
+            inputs=program.inputs,
+            answers={},
+            fired=_NOT_ASKED_TEXT,
+            value=None,
+            not_applicable=True,
+            provenance=criterion.provenance,
+            parts=(),
+            not_asked=True,
+        )
     if isinstance(rule, SumRule):
         built = []
         part_details = cast("tuple[tuple[int, object], ...]", detail)  # a sum's detail: one pair per part

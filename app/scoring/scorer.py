@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.assessment.applicability import FAILED
 from app.assessment.loader import LoadedRuleSet
+from app.assessment.schema import Text
 from app.scoring.compiler import compile_ruleset
-from app.scoring.engine import CompiledRuleSet
+from app.scoring.engine import NOT_ASKED, CompiledRuleSet
 from app.scoring.result import ScoreResult
 
 
@@ -19,7 +21,11 @@ def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object
         clean, exact, points, details, total = fast
     else:
         clean, exact, points, details, total = interpret(compiled, answers)
-    by_index, level, floor_id = compiled.level_for(total, clean)
+    applicability = compiled.applicability
+    hidden = applicability.hidden(clean)
+    asked_max = compiled.asked_max(hidden)
+    outcomes = applicability.outcomes(clean, hidden)
+    by_index, level, floor_id = compiled.level_for(total, clean, asked_max)
     may_operate, base_ok_conditions = compiled.level_rules[level]
     reason = None
     level_model = compiled.ruleset.levels[level]
@@ -29,6 +35,16 @@ def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object
         for threshold, condition in zip(base_ok_conditions, level_model.conditions, strict=True):
             if any(p >= threshold for p in points):
                 may_operate, reason = False, condition.reason
+                break
+    if may_operate:  # a failed condition that stops operation caps the level's verdict
+        for requirement, outcome in zip(compiled.ruleset.conditions, outcomes, strict=True):
+            if outcome == FAILED and not requirement.on_fail.may_operate:
+                title = requirement.title
+                reason = Text(
+                    vi=f"Chưa đạt điều kiện «{title.vi}»: chưa được hoạt động cho đến khi đạt.",
+                    en=f"Condition not met, «{title.en}»: may not operate until it is.",
+                )
+                may_operate = False
                 break
     return ScoreResult(
         compiled,
@@ -42,6 +58,9 @@ def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object
         floor_id,
         may_operate,
         reason,
+        hidden,
+        asked_max,
+        outcomes,
     )
 
 
@@ -51,10 +70,14 @@ def interpret(
     """The reference path: full validation (every problem worded), then each criterion's program.
     The generated fast path must agree with it (tests/scoring/test_codegen.py)."""
     clean, exact = compiled.validator.validate(answers)
+    hidden = compiled.applicability.hidden(clean)
     points: list[int] = []
     details: list[object] = []
-    for single, evaluators in compiled.hot_path:
-        if single is not None:
+    for program, (single, evaluators) in zip(compiled.criteria, compiled.hot_path, strict=True):
+        if hidden and any(i in hidden for i in program.inputs):
+            points.append(0)
+            details.append(NOT_ASKED)
+        elif single is not None:
             p, detail = single(clean, exact)
             points.append(p)
             details.append(detail)

@@ -27,5 +27,5 @@ def prepare_database() -> bool:
         with unit_of_work() as session:
             if not is_empty(session):
                 return False
-        build()
+        build(with_conditions_round=True)
         return True

@@ -29,14 +29,16 @@ _PLANNER = PageEntry("app/pages/visits.py", "nav.visits", ":material/directions_
 _INSPECTIONS = PageEntry("app/pages/inspections.py", "nav.inspections", ":material/fact_check:")
 _PROVINCE = PageEntry("app/pages/province.py", "nav.province", ":material/map:")
 _PLATFORM = PageEntry("app/pages/platform_data.py", "nav.platform", ":material/sync_alt:")
+_LEVELS = PageEntry("app/pages/epidemic_levels.py", "nav.epidemic_levels", ":material/coronavirus:")
 
 PAGES: dict[str, list[PageEntry]] = {
-    "zone_board": [*_OFFICIAL, _PLANNER, _INSPECTIONS],
-    "labour": [*_OFFICIAL, _PLANNER, _INSPECTIONS],
-    "ict": [*_OFFICIAL, _PLANNER, _INSPECTIONS, _PROVINCE, _PLATFORM],
+    "zone_board": [*_OFFICIAL, _PLANNER, _INSPECTIONS, _LEVELS],
+    "labour": [*_OFFICIAL, _PLANNER, _INSPECTIONS, _LEVELS],
+    "ict": [*_OFFICIAL, _PLANNER, _INSPECTIONS, _PROVINCE, _PLATFORM, _LEVELS],
     "admin": [
         *_OFFICIAL,
         _PROVINCE,
+        _LEVELS,
         _PLATFORM,
         PageEntry("app/pages/admin_users.py", "nav.admin_users", ":material/group:"),
         PageEntry("app/pages/admin_companies.py", "nav.admin_companies", ":material/domain_add:"),

@@ -541,3 +541,16 @@ class PlatformAdoption(SQLModel, table=True):
     source: str = Field(max_length=120, description="the file it came from")
     imported_by: str = Field(max_length=60)
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+class AreaEpidemicLevel(SQLModel, table=True):
+    """The epidemic level (1–4, QĐ 2686/QĐ-BCĐQG) officials set for an area in a round, with the
+    document that set it (issue 28). A rule set may ask questions or hold conditions by it; the
+    level in force when a company files is written into its answers, so re-scoring agrees."""
+
+    period_id: int = Field(foreign_key="period.id", primary_key=True)
+    zone_id: str = Field(foreign_key="zone.id", primary_key=True, max_length=40)
+    level: int = Field(ge=1, le=4)
+    source: str = Field(max_length=200, description="the decision or notice that set the level")
+    set_by: str = Field(max_length=60)
+    set_at: datetime = Field(default_factory=utcnow)

@@ -22,6 +22,9 @@ def main(
     reset: Annotated[bool, typer.Option("--reset", help="drop everything and rebuild")] = False,
     start: Annotated[str | None, typer.Option(help="Monday of the first round, YYYY-MM-DD")] = None,
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same province")] = 2021,
+    conditions: Annotated[
+        bool, typer.Option(help="add a round under the operating conditions (bg-kcn-dk-2021)")
+    ] = True,
 ) -> None:
     """Build the demo province of Bắc Giang in the database of DATABASE_URL."""
     url = get_settings().resolved_database_url()
@@ -36,6 +39,7 @@ def main(
             start=date.fromisoformat(start) if start else None,
             seed=seed,
             progress=lambda step: typer.echo(f"… {step}", err=True),
+            with_conditions_round=conditions,
         )
     except SeedError as problem:
         typer.echo(str(problem), err=True)

@@ -25,6 +25,7 @@ from app.services.periods import VIETNAM, Expected, open_period
 from app.vocabulary import Status
 from db.models import Company, Period, User, Zone
 from seed.answers import Profile, answers_for, choice_tables
+from seed.conditions import conditions_round
 from seed.inspections import inspection_history, remediation_history
 from seed.province import MOBILE_PREFIXES, company_name, province, tax_codes
 from seed.reminders import reminder_history, store_reviews
@@ -72,6 +73,7 @@ def build(
     start: date | None = None,
     seed: int = 2021,
     progress: Callable[[str], None] = lambda _msg: None,
+    with_conditions_round: bool = False,
 ) -> SeedSummary:
     started = clock.perf_counter()
     rng = random.Random(seed)
@@ -314,6 +316,13 @@ def build(
         inspection_history(session, period_rows[:-1], loaded, choices, random.Random(seed + 13), now)
         progress("action plans of the last rounds")
         remediation_history(session, period_rows[-3:-1], loaded)
+        if with_conditions_round and period_rows:
+            progress("a round under the operating conditions (bg-kcn-dk-2021)")
+            extra_round, extra = conditions_round(
+                session, actor, period_rows[-1], random.Random(seed + 16), now, profiles[0].company_id
+            )
+            count += extra
+            period_rows.append(extra_round)
         progress("credibility flags")
         for period in period_rows:  # oldest first: a round's flags read the rounds before it
             credibility.recompute_round(period.id or 0, session=session)

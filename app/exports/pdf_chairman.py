@@ -224,6 +224,9 @@ def _filing(report: ChairmanReport, s: dict[str, ParagraphStyle]) -> Story:
         health=share(report.adoption[1], lang),
     )
     story: Story = [p(L("chairman.s1", lang), s["h2"]), p(filed, s["base"]), p(adoption, s["base"])]
+    if report.epidemic_levels:
+        listed = "; ".join(f"{area}: {level}" for area, level in report.epidemic_levels)
+        story.append(p(L("chairman.epidemic_levels", lang, areas=listed), s["base"]))
     if report.reminders is not None and report.reminders.reminded:
         story.append(_reminder_line(report.reminders, lang, s))
     if any(a.expected for a in report.areas):

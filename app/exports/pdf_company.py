@@ -109,6 +109,12 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
         )
     )
     story.append(p(L("company.obligation", lang, text=report.obligation), s["base"]))
+    if report.compliance is not None:  # a rule set with conditions that must hold
+        story.append(p(L("company.conditions", lang, verdict=report.compliance), s["h2"]))
+        rows_c = [[p(h, s["cell_bold"]) for h in (L("company.condition", lang), L("company.outcome", lang))]]
+        for title, outcome, action in report.conditions:
+            rows_c.append([p(title + (f" – {action}" if action else ""), s["cell"]), p(outcome, s["cell"])])
+        story.append(table(rows_c, [135 * mm, 30 * mm]))
 
     story.append(p(L("company.fix", lang), s["h2"]))
     story.append(p(report.fix_note, s["base"]))

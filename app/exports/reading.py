@@ -26,8 +26,9 @@ class UnreadableWorkbook(ValueError):
     """The upload is not a workbook we will read; str() says why, in Vietnamese and English."""
 
 
-def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
-    """Every row of the first sheet as values, at most `max_rows` (more is an error, not a cut)."""
+def read_rows(data: bytes, max_rows: int = MAX_ROWS, sheet_name: str | None = None) -> list[tuple[Any, ...]]:
+    """Every row of the first sheet (or of the sheet named, none when the workbook has no such
+    sheet) as values, at most `max_rows` (more is an error, not a cut)."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnreadableWorkbook("Tệp không phải bảng tính .xlsx. / The file is not an .xlsx workbook.")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -39,7 +40,9 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
         )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
+        if sheet_name is not None and sheet_name not in book.sheetnames:
+            return []
+        sheet = book.worksheets[0] if sheet_name is None else book[sheet_name]
         sheet.reset_dimensions()  # read to the last real row, whatever <dimension> claims
         rows: list[tuple[Any, ...]] = []
         for row in sheet.iter_rows(values_only=True):

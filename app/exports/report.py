@@ -146,6 +146,7 @@ class ChairmanReport:
     previous_closed: bool | None = None  # the round before it, closed or not (None: there is none)
     reminders: ReminderLine | None = None  # đôn đốc: who was reminded and whether they filed
     inspections: InspectionLine | None = None  # kiểm tra thực tế: what the visits found
+    epidemic_levels: Sequence[tuple[str, int]] = ()  # (area, level in force), set for the round
 
 
 @dataclass(frozen=True)
@@ -217,5 +218,7 @@ class CompanyReport:
     verify_url: str
     note: str | None = None
     on_time: bool | None = None  # False: filed after the round's due time
+    compliance: str | None = None  # the conditions' verdict, in words; None for a points-only set
+    conditions: Sequence[tuple[str, str, str]] = ()  # title, outcome in words, action when failed
     due_on: date | None = None
     issued_on: date | None = None  # the day the report is printed (Vietnam time)

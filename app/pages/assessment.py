@@ -31,7 +31,12 @@ draft = state.draft or start_or_stop(actor, state)
 
 ruleset = ruleset_of(draft).ruleset
 reconstructed_banner(ruleset)
-layout = questionnaire(ruleset)
+layout = questionnaire(ruleset, draft.answers)  # what the saved answers make applicable
+for provided in (i for i in ruleset.inputs if i.provided_by and i.id in draft.answers):
+    shown = next(
+        (o.label.get(lang()) for o in provided.options or [] if o.id == draft.answers[provided.id]), ""
+    )
+    st.info(tr("assessment.area_level", level=plain(shown)), icon=":material/coronavirus:")
 refused: dict[str, list[Problem]] = {}
 for problem in assessments.draft_problems(draft):  # from the saved draft, on every run
     refused.setdefault(problem.input_id, []).append(problem)
@@ -39,7 +44,7 @@ step_key = f"step_{draft.id}"
 now = progress([b.input_ids for b in layout], draft.answers, refused, st.session_state.get(step_key))
 if draft.untouched_prefill:
     st.info(tr("assessment.prefilled"))
-chosen = navigation(now, [b.section.title.get(lang()) for b in layout], f"nav_{draft.id}")
+chosen = navigation(now, [b.title.get(lang()) for b in layout], f"nav_{draft.id}")
 if chosen != now.step:
     st.session_state[step_key] = chosen
     st.rerun()

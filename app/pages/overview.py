@@ -8,7 +8,7 @@ import streamlit as st
 from app.ui import cache
 from app.ui.filters import describe, official_view
 from app.ui.format import day, rn
-from app.ui.overview import chart, exports, filing_figures, level_figures
+from app.ui.overview import chart, epidemic_levels_in_force, exports, filing_figures, level_figures
 from app.ui.reminders import effect_figures
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
@@ -25,6 +25,7 @@ st.caption(
     f"{plain(rn(period.name))} · {tr('home.due')} {day(period.due_on)} · {plain(describe(filters, ruleset))}"
 )
 reconstructed_banner(ruleset)
+epidemic_levels_in_force(actor, period_id)
 exports(actor, period, period_id, filters, ruleset)
 if view.filing.expected == 0:
     st.info(tr("overview.no_match"))

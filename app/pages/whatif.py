@@ -27,11 +27,14 @@ if st.button(tr("whatif.reset"), icon=":material/restart_alt:", key="whatif_rese
         del st.session_state[key]
     st.rerun()
 
-answers: dict[str, Any] = {}
+# what the system fills in (the area's epidemic level) is kept from the base, never a widget;
+# the questions follow the answers as they stand in the widgets now
+answers: dict[str, Any] = {i.id: base[i.id] for i in ruleset.inputs if i.provided_by and i.id in base}
+typed = {i.id: st.session_state.get(f"wi_{i.id}", base.get(i.id)) for i in ruleset.inputs}
 left, right = st.columns([3, 2])
 with left:
-    for block in questionnaire(ruleset):
-        with st.expander(block.section.title.get(lang()), expanded=False):
+    for block in questionnaire(ruleset, {**typed, **answers}):
+        with st.expander(block.title.get(lang()), expanded=False):
             for criterion_block in block.blocks:
                 for item in criterion_block.inputs:
                     answers[item.id] = answer_input(item, f"wi_{item.id}", base.get(item.id), widget="select")

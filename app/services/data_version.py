@@ -38,6 +38,7 @@ MONITORED_TABLES = frozenset(
         "inspection",
         "remediationaction",
         "userzone",
+        "areaepidemiclevel",
         "platformadoption",
     }
 )

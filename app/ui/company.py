@@ -76,7 +76,9 @@ def answers_and_points(latest: AssessmentView, previous: AssessmentView | None) 
         column_config={tr("result.col.criterion"): st.column_config.TextColumn(pinned=True)},
     )
     with st.expander(tr("detail.all_answers")):
-        answers_table(result.compiled.ruleset, questionnaire(result.compiled.ruleset), latest.answers)
+        answers_table(
+            result.compiled.ruleset, questionnaire(result.compiled.ruleset, latest.answers), latest.answers
+        )
 
 
 SEVERITY_ICONS = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}

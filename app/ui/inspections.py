@@ -43,13 +43,13 @@ def choose_visit(actor: Actor) -> dict[str, Any] | None:
 def form(actor: Actor, draft: InspectionView, today: date) -> None:
     """The round's questionnaire, one section at a time, then the visit's notes and decisions."""
     loaded = inspections.ruleset_of(draft)
-    layout = questionnaire(loaded.ruleset)
+    layout = questionnaire(loaded.ruleset, draft.answers)
     refused: dict[str, list[Problem]] = {}
     for problem in inspections.problems(draft):
         refused.setdefault(problem.input_id, []).append(problem)
     step_key = f"i_step_{draft.id}"
     now = progress([b.input_ids for b in layout], draft.answers, refused, st.session_state.get(step_key))
-    titles = [b.section.title.get(lang()) for b in layout]
+    titles = [b.title.get(lang()) for b in layout]
     chosen = navigation(now, titles, f"i_nav_{draft.id}", tr("inspect.finish_step"))
     if chosen != now.step:
         st.session_state[step_key] = chosen

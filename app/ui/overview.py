@@ -10,6 +10,7 @@ from app.assessment.schema import RuleSet, high_levels
 from app.config import get_settings
 from app.services.context import Actor
 from app.services.documents import chairman_reports
+from app.services.oversight import epidemic_levels
 from app.services.oversight.filters import Filters
 from app.services.oversight.monitoring import AreaRow, Overview
 from app.services.periods import Round
@@ -185,4 +186,28 @@ def _map(actor: Actor, period_id: int, filters: Filters, view: Overview, ruleset
                 get_settings().map_style,
             ),
             key="chart_map",
+        )
+
+
+def epidemic_levels_in_force(actor: Actor, period_id: int) -> None:
+    """The areas whose epidemic level was set for the round (QĐ 2686), highest first: what the
+    conditions of a rule set of the second kind follow. Nothing shown when no level was set."""
+    areas = [a for a in epidemic_levels.areas(actor, period_id) if a.level is not None or a.from_district]
+    if not areas:
+        return
+    areas.sort(key=lambda a: (-a.in_force, a.name))
+    summary = ", ".join(f"{a.name}: {a.in_force}" for a in areas[:6]) + (" …" if len(areas) > 6 else "")
+    with st.expander(f"{tr('levels.overview')} · {summary}", expanded=False):
+        data_table(
+            pd.DataFrame(
+                [
+                    {
+                        tr("levels.col.area"): a.name,
+                        tr("levels.col.in_force"): a.in_force,
+                        tr("levels.col.source"): a.source or tr("levels.from_district"),
+                    }
+                    for a in areas
+                ]
+            ),
+            hide_index=True,
         )

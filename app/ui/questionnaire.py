@@ -83,17 +83,18 @@ def section_form(
 ) -> tuple[dict[str, Any], bool, bool]:
     """(the values typed, "save draft" clicked, "save and continue" clicked)."""
     values: dict[str, Any] = {}
-    with st.form(f"{key}_{block.section.id}", enter_to_submit=False):
+    with st.form(f"{key}_{block.id}", enter_to_submit=False):
         for criterion_block in block.blocks:
-            criterion = criterion_block.criterion
             # an uploaded rule set's words are text, not HTML or Markdown
-            st.markdown(
-                f"**{plain(criterion.id)} · {plain(criterion.title.get(lang()))}** "
-                f"<span style='color:#777'>({tr('assessment.max_points', max=criterion.max)})</span>",
-                unsafe_allow_html=True,
-            )
-            if criterion.help:
-                st.caption(plain(criterion.help.get(lang()), limit=2000))
+            heading = f"**{plain(criterion_block.id)} · {plain(criterion_block.title.get(lang()))}**"
+            if criterion_block.max is not None:
+                most = tr("assessment.max_points", max=criterion_block.max)
+                heading += f" <span style='color:#777'>({most})</span>"
+            else:
+                heading = f"**{plain(criterion_block.title.get(lang()))}** · {tr('assessment.must_hold')}"
+            st.markdown(heading, unsafe_allow_html=True)
+            if criterion_block.help:
+                st.caption(plain(criterion_block.help.get(lang()), limit=2000))
             for item in criterion_block.inputs:
                 values[item.id] = answer_input(item, f"in_{key}_{item.id}", answers.get(item.id))
                 for problem in problems.get(item.id, []):
@@ -129,7 +130,7 @@ def shown_answer(item: Input, value: object) -> str:
 def answers_table(ruleset: RuleSet, layout: list[SectionBlock], answers: Mapping[str, Any]) -> None:
     """Every answer, section by section, as the reviewer (the company, then the official) reads it."""
     for block in layout:
-        with st.expander(block.section.title.get(lang()), expanded=True):
+        with st.expander(block.title.get(lang()), expanded=True):
             for item_id in block.input_ids:
                 item = ruleset.input(item_id)
                 shown = plain(shown_answer(item, answers.get(item_id)))

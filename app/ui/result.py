@@ -26,6 +26,39 @@ def level_box(result: ScoreResult) -> None:
         elif result.may_operate_reason:
             st.error(result.may_operate_reason.get(lang()))
         st.markdown(f"**{tr('result.obligation')}:** {result.obligation.get(lang())}")
+    conditions(result)
+
+
+def conditions(result: ScoreResult) -> None:
+    """The conditions that must hold, failed ones first with what to do and by when; and which
+    questions were not asked, so a company knows why a criterion has no points."""
+    if result.compliance is not None:
+        with st.container(border=True):
+            st.markdown(f"**{tr('compliance.title')}:** {tr(f'compliance.{result.compliance}')}")
+            for item in sorted(result.conditions, key=lambda c: not c.failed):
+                on_fail = item.condition.on_fail
+                if item.failed:
+                    when = (
+                        tr("compliance.fix_by", days=on_fail.fix_within_days)
+                        if on_fail.may_operate and on_fail.fix_within_days
+                        else tr("compliance.stops")
+                    )
+                    st.error(
+                        f"**{item.condition.title.get(lang())}** — {on_fail.action.get(lang())} ({when})",
+                        icon=":material/cancel:",
+                    )
+                else:
+                    st.markdown(
+                        f"- {item.condition.title.get(lang())}: {tr(f'compliance.outcome.{item.outcome}')}"
+                    )
+    if result.hidden:
+        asked = result.compiled.ruleset
+        st.caption(
+            tr(
+                "compliance.not_asked",
+                items="; ".join(asked.input(i).label.get(lang()) for i in result.not_asked),
+            )
+        )
 
 
 def fix_first(result: ScoreResult) -> None:

@@ -66,7 +66,7 @@ def review_and_submit(
             label = (
                 ruleset.input(problem.input_id).label.get(lang()) if section is not None else problem.input_id
             )
-            title = layout[section].section.title.get(lang()) if section is not None else ""
+            title = layout[section].title.get(lang()) if section is not None else ""
             st.markdown(
                 f"- **{section + 1 if section is not None else '?'}. {title}** · {label}: "
                 f"{problem.message.get(lang())}"

@@ -63,3 +63,28 @@ RISKY_ANSWERS = {
     "cs3": "f1",
 }
 """A factory rated high: the answers an official's high-risk list should show."""
+
+
+def conditions_round(version: int = 1, level: int | None = None, zone_id: str = "kcn-quang-chau") -> int:
+    """A round open today under bg-kcn-dk-2021 (the given version) expecting every company, with
+    `zone_id` at epidemic `level` when one is given (else level 1 applies everywhere)."""
+    from datetime import timedelta
+
+    from app.formatting import today_vietnam
+    from app.services.oversight.epidemic_levels import LevelChange, set_levels
+    from app.services.periods import Expected, open_period
+
+    today = today_vietnam()
+    period = open_period(
+        actor("admin"),
+        f"Điều kiện hoạt động – thử v{version}",
+        today - timedelta(days=1),
+        today + timedelta(days=5),
+        Expected(all_companies=True),
+        "bg-kcn-dk-2021",
+        version,
+    )
+    assert period.id is not None
+    if level is not None:
+        set_levels(actor("zone_board"), period.id, [LevelChange(zone_id, level, "QĐ 45/QĐ-BCĐ (thử)")])
+    return period.id

@@ -22,6 +22,9 @@ from app.vocabulary import Role
 from db.models import RuleSetVersion
 
 TEMPLATE_HEADERS = ("criterion", "option", "points", "provenance")
+CONDITION_HEADERS = ("condition", "threshold", "may_operate", "fix_within_days", "provenance")
+CONDITIONS_SHEET = "conditions"
+YES, NO = ("yes", "có", "true", "1"), ("no", "không", "false", "0")
 
 
 def points_template(ruleset_id: str, version: int | None = None) -> bytes:
@@ -53,9 +56,93 @@ def points_template(ruleset_id: str, version: int | None = None) -> bytes:
                         ]
                     )
     sheet.freeze_panes = "A2"
+    if loaded.ruleset.conditions:  # a set of the second kind: its conditions on a sheet of their own
+        conditions = book.create_sheet(CONDITIONS_SHEET)
+        conditions.append([*CONDITION_HEADERS, "evidence", "title"])
+        for condition in loaded.ruleset.conditions:
+            on_fail = condition.on_fail
+            conditions.append(
+                [
+                    condition.id,
+                    _threshold(condition.passes.options, condition.passes.interval()),
+                    "yes" if on_fail.may_operate else "no",
+                    on_fail.fix_within_days,
+                    condition.provenance,
+                    condition.evidence,
+                    condition.title.vi,
+                ]
+            )
+        conditions.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _threshold(options: list[str] | None, interval: Any) -> object:
+    """What an admin edits of a condition's test: its options, or the number of its one bound."""
+    if options is not None:
+        return ", ".join(options)
+    ends = [v for v in (interval.ge, interval.gt, interval.le, interval.lt) if v is not None]
+    return ends[0] if len(ends) == 1 else None
+
+
+def _conditions_from_sheet(data: dict[str, Any], rows: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
+    """Apply the conditions sheet to the rule set's data: thresholds, may operate, days to fix and
+    provenance. Every bad row is reported with its row number."""
+    if not rows:
+        return []
+    header = [str(h or "").strip().lower() for h in rows[0]]
+    missing = [h for h in CONDITION_HEADERS if h not in header]
+    if missing:
+        return [(CONDITIONS_SHEET, f"missing columns: {', '.join(missing)}")]
+    at = {h: header.index(h) for h in CONDITION_HEADERS}
+    conditions = {c["id"]: c for c in data.get("conditions") or []}
+    problems: list[tuple[str, str]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        cells = {h: row[at[h]] if at[h] < len(row) else None for h in CONDITION_HEADERS}
+        where = f"{CONDITIONS_SHEET} row {number}"
+        condition = conditions.get(str(cells["condition"]))
+        if condition is None:
+            problems.append((where, f"unknown condition {cells['condition']!r}"))
+            continue
+        passes, threshold = condition["passes"], cells["threshold"]
+        if "in" in passes:
+            chosen = [o.strip() for o in str(threshold or "").split(",") if o.strip()]
+            if not chosen:
+                problems.append((f"{where}, column threshold", "name at least one option"))
+                continue
+            passes["in"] = chosen
+        else:
+            bounds = [k for k in ("ge", "gt", "le", "lt") if k in passes]
+            if len(bounds) != 1 or isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+                problems.append((f"{where}, column threshold", f"{threshold!r} is not a number"))
+                continue
+            passes[bounds[0]] = threshold
+        allowed = str(cells["may_operate"] or "").strip().lower()
+        if allowed not in YES + NO:
+            problems.append((f"{where}, column may_operate", f"{cells['may_operate']!r} is not yes or no"))
+            continue
+        days = cells["fix_within_days"]
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+            problems.append((f"{where}, column fix_within_days", f"{days!r} is not a whole number ≥ 1"))
+            continue
+        if cells["provenance"] not in PROVENANCES:
+            problems.append(
+                (
+                    f"{where}, column provenance",
+                    f"{cells['provenance']!r} is not one of {', '.join(PROVENANCES)}",
+                )
+            )
+            continue
+        condition["on_fail"]["may_operate"] = allowed in YES
+        if days is None:
+            condition["on_fail"].pop("fix_within_days", None)
+        else:
+            condition["on_fail"]["fix_within_days"] = days
+        condition["provenance"] = cells["provenance"]
+    return problems
 
 
 def from_points_table(
@@ -119,6 +206,12 @@ def from_points_table(
             rule["bands"][index]["points"] = points
             if provenance != criterion["provenance"]:
                 rule["bands"][index]["provenance"] = provenance
+    try:
+        problems += _conditions_from_sheet(
+            data, read_rows(workbook, max_rows=1000, sheet_name=CONDITIONS_SHEET)
+        )
+    except UnreadableWorkbook as exc:
+        problems.append((CONDITIONS_SHEET, str(exc)))
     if problems:
         text = "; ".join(f"{w}: {m}" for w, m in problems)
         raise Invalid.said("rulesets.points_table_refused", text=text, problems=problems)

@@ -26,7 +26,7 @@ from app.services.documents.reports import heading_data, line_of, note_of, summa
 from app.services.errors import Invalid
 from app.services.filing.assessments import ruleset_of
 from app.services.onsite import calibration, remediation
-from app.services.oversight import lists, monitoring, trends
+from app.services.oversight import epidemic_levels, lists, monitoring, trends
 from app.services.oversight.filters import Filters
 from app.services.periods import round_of
 from app.services.reminding import reminder_effect
@@ -68,6 +68,11 @@ def chairman_report(
         ended = min(as_utc(period.due_at), utcnow())
         as_of, day = (ended, period.due_on) if period.closed else (utcnow(), today_vietnam())
         open_actions, overdue_actions = remediation.standing_at(actor, as_of, day, session=session)
+        levels_set = [
+            (a.name, a.in_force)
+            for a in epidemic_levels.areas(actor, period.id, session=session)
+            if a.level is not None or a.from_district
+        ]
         change = None
         previous_closed = None
         if len(rounds) == 2:
@@ -111,6 +116,7 @@ def chairman_report(
             open_actions,
             overdue_actions,
         ),
+        epidemic_levels=sorted(levels_set, key=lambda item: (-item[1], item[0])),
     )
 
 

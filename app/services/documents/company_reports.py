@@ -100,6 +100,15 @@ def company_report(
         verify_url=verify_url(row, company.tax_code),
         note=_footnote(ruleset, lang),
         on_time=None if first is None else first <= period.due_at,
+        compliance=t(f"compliance.{result.compliance}", lang) if result.compliance else None,
+        conditions=[
+            (
+                c.condition.title.get(lang),
+                t(f"compliance.outcome.{c.outcome}", lang),
+                c.condition.on_fail.action.get(lang) if c.failed else "",
+            )
+            for c in result.conditions
+        ],
         due_on=period.due_on,
         issued_on=today_vietnam(),
     )

@@ -27,6 +27,7 @@ from app.services.filing import credibility
 from app.services.filing.company_records import clean_text
 from app.services.integration import webhooks
 from app.services.onsite import remediation
+from app.services.oversight.epidemic_levels import with_area_facts
 from app.services.periods import Round
 from app.services.scope import REVIEWERS, company_condition, not_found_in_scope, require_role
 from app.vocabulary import Role, Status
@@ -239,6 +240,7 @@ def start_draft(actor: Actor, period_id: int, *, session: Session | None = None)
         )
         if company is not None and company.workers and "workers" in known and profile_is_newer:
             answers["workers"] = company.workers  # the headcount the officer corrected in the profile
+        answers = with_area_facts(session, loaded.ruleset, actor.company_id or 0, period_id, answers)
         draft = Assessment(
             company_id=actor.company_id,  # type: ignore[arg-type]  # a stored row's id is never None
             period_id=period_id,
@@ -269,6 +271,7 @@ def save_draft(
         loaded = ruleset_of(row, session=session)
         known = {i.id for i in loaded.ruleset.inputs}
         kept = {k: v for k, v in answers.items() if k in known and v is not None}
+        kept = with_area_facts(session, loaded.ruleset, row.company_id, row.period_id, kept)
         if kept != row.answers:
             row.answers = kept
             row.updated_at = utcnow()
@@ -299,7 +302,8 @@ def preview(
     with reading(session) as session:
         row = _own_row(session, actor, assessment_id)
         loaded = ruleset_of(row, session=session)
-        return score(loaded, row.answers if answers is None else answers)
+        given = row.answers if answers is None else answers
+        return score(loaded, with_area_facts(session, loaded.ruleset, row.company_id, row.period_id, given))
 
 
 def submit(
@@ -317,7 +321,11 @@ def submit(
                 return _view(session, row)
             raise Conflict.said("assessments.already_submitted")
         period = _open_period_for(session, actor, row.period_id)
-        result = score(ruleset_of(row, session=session), row.answers)  # InvalidAnswers: nothing written
+        loaded = ruleset_of(row, session=session)
+        # the area's level in force now is what the submission is scored under and keeps
+        answers = with_area_facts(session, loaded.ruleset, row.company_id, row.period_id, row.answers)
+        result = score(loaded, answers)  # InvalidAnswers: nothing written
+        stored = {k: v for k, v in answers.items() if k not in result.hidden}  # not asked: not kept
         now = utcnow()
         snapshot = _snapshot(result)
         claimed = session.execute(
@@ -329,9 +337,10 @@ def submit(
                 submitted_at=now,
                 updated_at=now,
                 idempotency_key=idempotency_key,
-                answers_digest=digest(row.answers),
+                answers=stored,
+                answers_digest=digest(stored),
                 **snapshot,
-                **figures(row.answers),
+                **figures(stored),
             )
         )
         if rowcount(claimed) != 1:  # another request submitted it between our read and our write

@@ -22,6 +22,7 @@ from app.services.filing.assessments import problems_of
 from app.services.filing.company_records import clean_text
 from app.services.integration import webhooks
 from app.services.onsite import remediation
+from app.services.oversight.epidemic_levels import with_area_facts
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import OFFICIALS, InspectionStatus, Role
 from db.models import (
@@ -159,11 +160,11 @@ def save(
         raise Invalid.said("inspections.notes_too_long", field="notes", most=MAX_NOTES, count=len(notes))
     with writing(session) as session:
         row = own_draft(session, actor, inspection_id)
-        row.answers = dict(answers)
+        loaded = rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
+        row.answers = with_area_facts(session, loaded.ruleset, row.company_id, row.period_id, dict(answers))
         row.notes = notes
         session.add(row)
         session.flush()
-        loaded = rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
         return _view(row), problems_of(loaded, row.answers)
 
 

@@ -85,8 +85,10 @@ def _view(row: RemediationAction) -> ActionView:
 
 
 def close_fixed(session: Session, company_id: int, result: ScoreResult, by: str) -> int:
-    """Actions whose criterion now scores fewer points than when they were raised are fixed."""
+    """Actions whose criterion now scores fewer points than when they were raised are fixed; an
+    action for a condition (raised at 1 "point") is fixed once the condition no longer fails."""
     points = dict(zip((p.id for p in result.compiled.criteria), result.points, strict=True))
+    points.update({c.id: int(c.failed) for c in result.conditions})
     now = utcnow()
     closed = 0
     for row in session.execute(
@@ -129,8 +131,32 @@ def raise_actions(
         ).all()
     }
     rows: list[dict[str, Any]] = []
+    today = (at + VIETNAM).date()
+    for failed in result.failed_conditions:  # a condition that must hold: always on the plan
+        if failed.id in still_open:
+            continue
+        on_fail = failed.condition.on_fail
+        rows.append(
+            {
+                "company_id": company_id,
+                "assessment_id": assessment_id,
+                "period_id": period_id,
+                "criterion_id": failed.id,
+                "points": 1,
+                "title": failed.condition.title.model_dump(),
+                "steps": [on_fail.action.model_dump()],
+                # a condition that stops operation has no date: it is met before work goes on
+                "due_on": today + timedelta(days=on_fail.fix_within_days)
+                if on_fail.fix_within_days
+                else None,
+                "status": ActionStatus.open,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+    conditions = len(rows)
     for priority in recommend(result).priorities:
-        if len(rows) >= rules.max_actions:
+        if len(rows) - conditions >= rules.max_actions:
             break
         if priority.recoverable <= 0 or priority.criterion_id in still_open:
             continue

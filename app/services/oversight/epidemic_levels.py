@@ -1,0 +1,193 @@
+"""The epidemic level of each area in a round (QĐ 2686/QĐ-BCĐQG: levels 1–4 per commune and district).
+
+Officials set it for the areas in their scope (the zones board for the industrial zones, the labour
+department for the districts, the ICT department or an admin for the whole province), each with the
+document that set it. A company's level is its own area's; an industrial zone without a level of its
+own takes its district's; an area nobody set is at level 1, and says so. The level in force when a
+company files is written into its answers (`provided_by: area_epidemic_level`), so a later change of
+level never changes a filed result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.assessment.schema import RuleSet
+from app.services import audit
+from app.services.context import Actor, reading, writing
+from app.services.errors import Invalid, NotFound
+from app.services.scope import not_found_in_scope, require_role, zone_condition
+from app.vocabulary import Role
+from db.models import AreaEpidemicLevel, Company, Period, Zone, utcnow
+
+SETTERS = (Role.zone_board, Role.labour, Role.ict, Role.admin)
+LEVELS = (1, 2, 3, 4)
+ASSUMED_LEVEL = 1  # an area no official has set a level for
+SOURCE_MAX = 200
+
+
+@dataclass(frozen=True)
+class AreaLevel:
+    zone_id: str
+    name: str
+    kind: str
+    district: str
+    level: int | None  # set for this area in this round
+    source: str
+    set_by: str
+    set_at: datetime | None
+    in_force: int  # what applies: its own, else its district's, else level 1
+    from_district: bool
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    zone_id: str
+    level: int
+    source: str
+
+
+def areas(actor: Actor, period_id: int, *, session: Session | None = None) -> list[AreaLevel]:
+    """Every area in the actor's scope with its level in the round (and the level in force)."""
+    require_role(actor, *SETTERS)
+    with reading(session) as session:
+        _period(session, period_id)
+        zones = session.exec(
+            select(Zone).where(zone_condition(actor)).order_by(col(Zone.kind), col(Zone.name))
+        )
+        set_here = _levels(session, period_id)
+        district_levels = _district_levels(session, set_here)
+        out = []
+        for zone in zones:
+            own = set_here.get(zone.id)
+            inherited = district_levels.get(zone.district) if zone.kind != "district" else None
+            out.append(
+                AreaLevel(
+                    zone.id,
+                    zone.name,
+                    zone.kind,
+                    zone.district,
+                    own.level if own else None,
+                    own.source if own else "",
+                    own.set_by if own else "",
+                    own.set_at if own else None,
+                    own.level if own else (inherited or ASSUMED_LEVEL),
+                    own is None and inherited is not None,
+                )
+            )
+        return out
+
+
+def set_levels(
+    actor: Actor, period_id: int, changes: Sequence[LevelChange], *, session: Session | None = None
+) -> int:
+    """Set the levels of some areas in one unit of work; every change is checked first and a bad
+    one refuses them all (nothing half-saved). Returns how many levels changed."""
+    require_role(actor, *SETTERS)
+    problems: list[tuple[str, str]] = []
+    problems_vi: list[tuple[str, str]] = []
+    for change in changes:
+        if change.level not in LEVELS:
+            problems.append((change.zone_id, f"the level must be 1–4 (not {change.level})"))
+            problems_vi.append((change.zone_id, f"cấp độ phải từ 1 đến 4 (không phải {change.level})"))
+        if not change.source.strip():
+            problems.append((change.zone_id, "say which document set the level"))
+            problems_vi.append((change.zone_id, "cần ghi văn bản công bố cấp độ"))
+        elif len(change.source) > SOURCE_MAX:
+            problems.append((change.zone_id, f"the document is at most {SOURCE_MAX} characters"))
+            problems_vi.append((change.zone_id, f"văn bản tối đa {SOURCE_MAX} ký tự"))
+    if problems:
+        raise Invalid.said(
+            "epidemic.invalid", problems=problems, problems_vi=problems_vi, count=len(problems)
+        )
+    with writing(session) as session:
+        _period(session, period_id)
+        wanted = {c.zone_id for c in changes}
+        allowed = set(session.exec(select(Zone.id).where(zone_condition(actor), col(Zone.id).in_(wanted))))
+        if wanted - allowed:
+            raise not_found_in_scope("địa bàn", "area")
+        current = _levels(session, period_id)
+        changed = 0
+        events: list[tuple[object, dict[str, Any] | None, dict[str, Any] | None, int | None]] = []
+        for change in changes:
+            row = current.get(change.zone_id)
+            source = change.source.strip()
+            if row is not None and row.level == change.level and row.source == source:
+                continue
+            before = None if row is None else {"level": row.level, "source": row.source}
+            if row is None:
+                row = AreaEpidemicLevel(
+                    period_id=period_id, zone_id=change.zone_id, level=change.level, source="", set_by=""
+                )
+            row.level, row.source, row.set_by, row.set_at = change.level, source, actor.username, utcnow()
+            session.add(row)
+            events.append(
+                (f"{period_id}:{change.zone_id}", before, {"level": change.level, "source": source}, None)
+            )
+            changed += 1
+        if events:
+            audit.record_many(session, actor, "epidemic_level.set", "area_level", events)
+        return changed
+
+
+def level_in_force(session: Session, period_id: int, zone: Zone) -> int:
+    """The level a company of this area files under: its own area's, else its district's, else 1."""
+    own = session.get(AreaEpidemicLevel, (period_id, zone.id))
+    if own is not None:
+        return own.level
+    if zone.kind != "district":
+        district = session.exec(
+            select(AreaEpidemicLevel.level)
+            .join(Zone, col(Zone.id) == col(AreaEpidemicLevel.zone_id))
+            .where(
+                col(AreaEpidemicLevel.period_id) == period_id,
+                col(Zone.kind) == "district",
+                col(Zone.district) == zone.district,
+            )
+        ).first()
+        if district is not None:
+            return int(district)
+    return ASSUMED_LEVEL
+
+
+def _period(session: Session, period_id: int) -> Period:
+    period = session.get(Period, period_id)
+    if period is None:
+        raise NotFound.said("assessments.no_round")
+    return period
+
+
+def _levels(session: Session, period_id: int) -> dict[str, AreaEpidemicLevel]:
+    rows = session.exec(select(AreaEpidemicLevel).where(col(AreaEpidemicLevel.period_id) == period_id))
+    return {row.zone_id: row for row in rows}
+
+
+def _district_levels(session: Session, levels: dict[str, AreaEpidemicLevel]) -> dict[str, int]:
+    """District name → level, for the districts that have one (industrial zones inherit it)."""
+    if not levels:
+        return {}
+    districts = session.exec(
+        select(Zone.id, Zone.district).where(col(Zone.kind) == "district", col(Zone.id).in_(list(levels)))
+    )
+    return {district: levels[zone_id].level for zone_id, district in districts}
+
+
+def with_area_facts(
+    session: Session, ruleset: RuleSet, company_id: int, period_id: int, answers: dict[str, Any]
+) -> dict[str, Any]:
+    """The answers with what the system provides filled in: each `provided_by: area_epidemic_level`
+    input set to the level in force for the company's area in the round (not the company's to say)."""
+    provided = [i.id for i in ruleset.inputs if i.provided_by == "area_epidemic_level"]
+    if not provided:
+        return answers
+    company = session.get(Company, company_id)
+    zone = session.get(Zone, company.zone_id) if company is not None else None
+    if zone is None:
+        return answers
+    level = str(level_in_force(session, period_id, zone))
+    return {**answers, **dict.fromkeys(provided, level)}

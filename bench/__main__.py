@@ -27,6 +27,7 @@ BENCHMARKS = [
     "planner",
     "backup",
     "api",
+    "kinds",
 ]
 
 

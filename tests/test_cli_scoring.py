@@ -85,3 +85,41 @@ def test_rulesets_list_show_validate(tmp_path: Path) -> None:
     bad = run_cli("rulesets", "validate", str(broken))
     assert bad.returncode == 2
     assert str(broken) in bad.stderr and "levels[1]–[2]: gap" in bad.stderr
+
+
+def test_rulesets_list_json_names_every_set_with_its_kind() -> None:
+    done = run_cli("rulesets", "list", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    listed = {(s["id"], s["version"]): s for s in json.loads(done.stdout)}
+    assert set(listed) == set(registry.shipped())
+    assert {s["kind"] for s in listed.values()} <= {"points", "conditions", "combined"}
+    assert listed[("bg-kcn-dk-2021", 1)]["kind"] == "combined"
+    assert listed[("bg-kcn-dk-2021", 1)]["conditions"] == 4
+    assert listed[("bg-kcn-2021", 1)]["kind"] == "points" and listed[("bg-kcn-2021", 1)]["default"]
+
+
+def test_every_sample_is_valid_and_a_conditions_sample_scores_compliant(tmp_path: Path) -> None:
+    """`rulesets sample ID` prints answers `score` accepts for every selectable set; for a set with
+    conditions it scores compliant, and a failed condition is listed in both languages."""
+    for ruleset_id in registry.ids():
+        if not registry.get(ruleset_id).ruleset.selectable:
+            continue
+        done = run_cli("rulesets", "sample", ruleset_id)
+        assert done.returncode == 0, done.stderr
+        path = tmp_path / f"{ruleset_id}.json"
+        path.write_text(done.stdout)
+        scored = run_cli("score", "--ruleset", ruleset_id, "--answers", str(path), "--format", "json")
+        assert scored.returncode == 0, scored.stderr
+        out = json.loads(scored.stdout)
+        if registry.get(ruleset_id).ruleset.conditions:
+            assert out["compliance"] == "compliant" and out["failed_conditions"] == []
+        else:
+            assert "compliance" not in out
+    sample = json.loads((tmp_path / "bg-kcn-dk-2021.json").read_text())
+    assert sample["epidemic_level"] == "4"  # the level that asks every question
+    failing = tmp_path / "failing.json"
+    failing.write_text(json.dumps({**sample, "screening_interval_days": 8}))
+    out = json.loads(run_cli("score", "--ruleset", "bg-kcn-dk-2021", "--answers", str(failing)).stdout)
+    assert out["compliance"] == "non_compliant" and out["may_operate"] is False
+    (failed,) = out["failed_conditions"]
+    assert failed["id"] == "screening_every_7_days" and failed["title"]["en"] and failed["title"]["vi"]

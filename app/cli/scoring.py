@@ -15,7 +15,10 @@ from app.assessment.answers import InvalidAnswers
 from app.assessment.guards import TooLarge, check_json_depth, limits
 from app.assessment.loader import LoadedRuleSet, RuleSetError, load_ruleset_file
 from app.cli.common import fail, prepared
+from app.i18n import t
 from app.scoring import ScoreResult, recommend, score
+from app.scoring.compiler import compile_ruleset
+from app.scoring.sample import safest_answers
 
 rulesets_app = typer.Typer(no_args_is_help=True, help="Browse and check rule sets.")
 
@@ -98,9 +101,20 @@ def render_text(result: ScoreResult, lang: str) -> str:
     if result.floor_reason:
         lines.append(f"  {result.floor_reason.get(lang)}")
     lines.append(f"{'Obligation' if en else 'Nghĩa vụ'}: {result.obligation.get(lang)}")
+    if result.compliance is not None:
+        lines.append(f"{'Conditions' if en else 'Điều kiện'}: {t(f'compliance.{result.compliance}', lang)}")
+        for condition in result.failed_conditions:
+            lines.append(
+                f"  ✗ {condition.condition.title.get(lang)} — {condition.condition.on_fail.action.get(lang)}"
+            )
+    if result.hidden:
+        lines.append(("Not asked: " if en else "Không hỏi: ") + ", ".join(result.not_asked))
     lines.append("")
     width = max(len(c.id) for c in result.criteria)
     for c in result.criteria:
+        if c.not_asked:
+            lines.append(f"{c.id:<{width}}    –/{c.max:<3} {c.title.get(lang)} — {c.fired.get(lang)}")
+            continue
         lines.append(f"{c.id:<{width}}  {c.points:>3}/{c.max:<3} {c.title.get(lang)} — {c.fired.get(lang)}")
     recs = recommend(result)
     if recs.next_band is not None:
@@ -124,9 +138,29 @@ def render_text(result: ScoreResult, lang: str) -> str:
 
 
 @rulesets_app.command("list")
-def rulesets_list() -> None:
-    """Every shipped rule set and version."""
+def rulesets_list(output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text) -> None:
+    """Every shipped rule set and version, with its kind: points, or combined (points and
+    conditions that must hold)."""
     default = registry.default_id()
+    if output is OutputFormat.json:
+        listed = [
+            {
+                "id": ruleset_id,
+                "version": version,
+                "kind": loaded.ruleset.kind,
+                "title": loaded.ruleset.title.model_dump(),
+                "default": ruleset_id == default,
+                "complete": loaded.ruleset.complete,
+                "criteria": len(loaded.ruleset.criteria()),
+                "conditions": len(loaded.ruleset.conditions),
+                "max_total": loaded.ruleset.scale.max_total,
+                "reconstructed_parts": loaded.ruleset.has_reconstructed,
+                "content_hash": loaded.content_hash,
+            }
+            for (ruleset_id, version), loaded in sorted(registry.shipped().items())
+        ]
+        typer.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
     for (ruleset_id, version), loaded in sorted(registry.shipped().items()):
         rs = loaded.ruleset
         flags = []
@@ -137,7 +171,7 @@ def rulesets_list() -> None:
         if rs.has_reconstructed:
             flags.append("reconstructed parts")
         typer.echo(
-            f"{ruleset_id}\tv{version}\t{len(rs.criteria())} criteria\t"
+            f"{ruleset_id}\tv{version}\t{rs.kind}\t{len(rs.criteria())} criteria\t"
             f"max {rs.scale.max_total}\t{loaded.content_hash[:12]}\t{', '.join(flags)}\t{rs.title.vi}"
         )
 
@@ -162,6 +196,17 @@ def rulesets_show(
     typer.echo("")
     for level in rs.levels:
         typer.echo(f"  {level.id:<10} {level.band.describe():<12} {level.label.get(lang)}")
+
+
+@rulesets_app.command("sample")
+def rulesets_sample(
+    ruleset_id: Annotated[str, typer.Argument(help="rule set id")],
+    version: Annotated[int | None, typer.Option("--version")] = None,
+) -> None:
+    """A complete, valid answers JSON for the set, every question at its safest value: an example
+    payload for `score --answers` and the API's POST /submissions."""
+    loaded = _ruleset(ruleset_id, version)
+    typer.echo(json.dumps(safest_answers(compile_ruleset(loaded)), ensure_ascii=False, indent=2))
 
 
 @rulesets_app.command("validate")

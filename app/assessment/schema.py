@@ -272,14 +272,77 @@ class ChoiceRule(StrictModel):
         default=None, description="per-option provenance where it differs from the criterion's"
     )
 
+    def reads(self) -> list[str]:
+        return [self.input]
 
-class BandsRule(StrictModel):
-    kind: Literal["bands"]
-    input: Identifier
+    def top(self) -> int:
+        return max(self.points.values())
+
+    def bottom(self) -> int:
+        return min(self.points.values())
+
+    def problems(self, path: str, inputs: dict[str, Input], max_points: int) -> list[str]:
+        """Every option of its input scored, nothing else, nothing above the criterion's max."""
+        source = inputs.get(self.input)
+        if source is None:
+            return [f"{path}.input: unknown input {self.input!r}"]
+        if source.kind != "choice":
+            return [f"{path}.input: {self.input!r} is a {source.kind} input, not a choice"]
+        found: list[str] = []
+        options = source.option_ids()
+        missing = [o for o in options if o not in self.points]
+        unknown = [o for o in self.points if o not in options]
+        if missing:
+            found.append(f"{path}.points: no points for option(s) {', '.join(missing)}")
+        if unknown:
+            found.append(
+                f"{path}.points: {', '.join(unknown)} not an option of {self.input!r} ({', '.join(options)})"
+            )
+        for option, points in self.points.items():
+            if points > max_points:
+                found.append(f"{path}.points.{option}: {points} exceeds the max {max_points}")
+        for option in self.provenance or {}:
+            if option not in options:
+                found.append(f"{path}.provenance.{option}: not an option of {self.input!r}")
+        return found
+
+
+class _Banded(StrictModel):
+    """What the kinds with bands share: the range of points, and bands that tile their domain."""
+
     bands: list[Band] = Field(min_length=1)
 
+    def top(self) -> int:
+        return max(b.points for b in self.bands)
 
-class RatioRule(StrictModel):
+    def bottom(self) -> int:
+        return min(b.points for b in self.bands)
+
+    def _band_problems(self, path: str, domain: Interval, max_points: int) -> list[str]:
+        found = check_bands(list(self.bands), domain, f"{path}.bands")
+        for n, band in enumerate(self.bands):
+            if band.points > max_points:
+                found.append(f"{path}.bands[{n}].points: {band.points} exceeds the max {max_points}")
+        return found
+
+
+class BandsRule(_Banded):
+    kind: Literal["bands"]
+    input: Identifier
+
+    def reads(self) -> list[str]:
+        return [self.input]
+
+    def problems(self, path: str, inputs: dict[str, Input], max_points: int) -> list[str]:
+        source = inputs.get(self.input)
+        if source is None:
+            return [f"{path}.input: unknown input {self.input!r}"]
+        if source.kind == "choice":
+            return [f"{path}.input: {self.input!r} is a choice input; bands need a number"]
+        return self._band_problems(path, source.domain(), max_points)
+
+
+class RatioRule(_Banded):
     """numerator / denominator (kind ratio), or the same as a percentage (kind share).
 
     A zero denominator cannot be rated: it scores `not_applicable_points` and is reported as
@@ -289,8 +352,23 @@ class RatioRule(StrictModel):
     kind: Literal["ratio", "share"]
     numerator: Identifier
     denominator: Identifier
-    bands: list[Band] = Field(min_length=1)
     not_applicable_points: int = Field(default=0, ge=0)
+
+    def reads(self) -> list[str]:
+        return [self.numerator, self.denominator]
+
+    def problems(self, path: str, inputs: dict[str, Input], max_points: int) -> list[str]:
+        for end in (self.numerator, self.denominator):
+            source = inputs.get(end)
+            if source is None:
+                return [f"{path}: unknown input {end!r}"]
+            if source.kind == "choice":
+                return [f"{path}: {end!r} is a choice input; a {self.kind} needs numbers"]
+        bounded_share = self.kind == "share" and inputs[self.numerator].le_input == self.denominator
+        found = []
+        if self.not_applicable_points > max_points:
+            found.append(f"{path}.not_applicable_points exceeds the max {max_points}")
+        return found + self._band_problems(path, _PERCENT if bounded_share else _NON_NEGATIVE, max_points)
 
 
 PartRule = Annotated[ChoiceRule | BandsRule | RatioRule, Field(discriminator="kind")]
@@ -495,25 +573,16 @@ def rule_inputs(rule: Rule) -> list[str]:
     """The input ids a rule reads, in order, without repeats."""
     ids: list[str] = []
     for leaf in _leaf_rules(rule):
-        names = [leaf.numerator, leaf.denominator] if isinstance(leaf, RatioRule) else [leaf.input]
-        ids.extend(n for n in names if n not in ids)
+        ids.extend(n for n in leaf.reads() if n not in ids)
     return ids
 
 
 def rule_max(rule: Rule) -> int:
-    if isinstance(rule, SumRule):
-        return sum(rule_max(p.rule) for p in rule.parts)
-    if isinstance(rule, ChoiceRule):
-        return max(rule.points.values())
-    return max(b.points for b in rule.bands)
+    return sum(leaf.top() for leaf in _leaf_rules(rule))
 
 
 def rule_min(rule: Rule) -> int:
-    if isinstance(rule, SumRule):
-        return sum(rule_min(p.rule) for p in rule.parts)
-    if isinstance(rule, ChoiceRule):
-        return min(rule.points.values())
-    return min(b.points for b in rule.bands)
+    return sum(leaf.bottom() for leaf in _leaf_rules(rule))
 
 
 def check_bands(bands: list[Interval], domain: Interval, path: str) -> list[str]:
@@ -732,51 +801,4 @@ def _dupes(problems: list[str], where: str, ids: list[str]) -> None:
 def _check_leaf(
     rule: ChoiceRule | BandsRule | RatioRule, path: str, inputs: dict[str, Input], max_points: int
 ) -> list[str]:
-    problems: list[str] = []
-    if isinstance(rule, ChoiceRule):
-        source = inputs.get(rule.input)
-        if source is None:
-            return [f"{path}.input: unknown input {rule.input!r}"]
-        if source.kind != "choice":
-            return [f"{path}.input: {rule.input!r} is a {source.kind} input, not a choice"]
-        options = source.option_ids()
-        missing = [o for o in options if o not in rule.points]
-        unknown = [o for o in rule.points if o not in options]
-        if missing:
-            problems.append(f"{path}.points: no points for option(s) {', '.join(missing)}")
-        if unknown:
-            problems.append(
-                f"{path}.points: {', '.join(unknown)} not an option of {rule.input!r} ({', '.join(options)})"
-            )
-        for option, points in rule.points.items():
-            if points > max_points:
-                problems.append(f"{path}.points.{option}: {points} exceeds the max {max_points}")
-        for option in rule.provenance or {}:
-            if option not in options:
-                problems.append(f"{path}.provenance.{option}: not an option of {rule.input!r}")
-        return problems
-
-    if isinstance(rule, BandsRule):
-        source = inputs.get(rule.input)
-        if source is None:
-            return [f"{path}.input: unknown input {rule.input!r}"]
-        if source.kind == "choice":
-            return [f"{path}.input: {rule.input!r} is a choice input; bands need a number"]
-        domain = source.domain()
-    else:
-        for end in (rule.numerator, rule.denominator):
-            source = inputs.get(end)
-            if source is None:
-                return [f"{path}: unknown input {end!r}"]
-            if source.kind == "choice":
-                return [f"{path}: {end!r} is a choice input; a {rule.kind} needs numbers"]
-        numerator = inputs[rule.numerator]
-        bounded_share = rule.kind == "share" and numerator.le_input == rule.denominator
-        domain = _PERCENT if bounded_share else _NON_NEGATIVE
-        if rule.not_applicable_points > max_points:
-            problems.append(f"{path}.not_applicable_points exceeds the max {max_points}")
-    problems.extend(check_bands(list(rule.bands), domain, f"{path}.bands"))
-    for n, band in enumerate(rule.bands):
-        if band.points > max_points:
-            problems.append(f"{path}.bands[{n}].points: {band.points} exceeds the max {max_points}")
-    return problems
+    return rule.problems(path, inputs, max_points)

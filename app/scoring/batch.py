@@ -23,7 +23,8 @@ import pyarrow.json as pa_json
 from app.assessment.answers import InvalidAnswers
 from app.assessment.applicability import Gate
 from app.assessment.schema import Expect, exact_pair
-from app.scoring.engine import CompiledRuleSet, LeafProgram, Upper
+from app.scoring.engine import CompiledRuleSet
+from app.scoring.kinds import band_column, kind_of
 from app.scoring.scorer import score
 
 Ints = npt.NDArray[np.int64]
@@ -189,38 +190,6 @@ def _exact(value: object, integer: bool) -> tuple[int, int] | None:
     return pair if abs(pair[0]) < SAFE and pair[1] < SAFE else None
 
 
-def _band(n: Ints, d: Ints, uppers: tuple[Upper, ...]) -> Ints:
-    """`engine.band_index` for every row: the first band whose upper end the value is under."""
-    band = np.full(n.shape, len(uppers), dtype=np.int64)
-    for i in range(len(uppers) - 1, -1, -1):
-        un, ud, inclusive = uppers[i]
-        left, right = n * ud, un * d
-        inside = (left < right) | ((left == right) & inclusive)
-        band = np.where(inside, i, band)
-    return band
-
-
-def _leaf_points(leaf: LeafProgram, columns: _Columns) -> Ints:
-    if leaf.kind == "choice":
-        (input_id,) = leaf.inputs
-        table = np.zeros(len(columns.options[input_id]), dtype=np.int64)
-        for option, i in columns.options[input_id].items():
-            table[i] = (leaf.option_points or {})[option]
-        return table[np.maximum(columns.code[input_id], 0)]
-    points = np.asarray(leaf.band_points, dtype=np.int64)
-    if leaf.kind == "bands":
-        (input_id,) = leaf.inputs
-        return points[_band(columns.num[input_id], columns.den[input_id], leaf.uppers)]
-    numerator, denominator = leaf.inputs
-    scale = 100 if leaf.kind == "share" else 1
-    top_n, top_d = columns.num[numerator], columns.den[numerator]
-    low_n, low_d = columns.num[denominator], columns.den[denominator]
-    empty = low_n == 0
-    n = top_n * low_d * scale
-    d = np.where(empty, 1, top_d * low_n)
-    return np.where(empty, leaf.not_applicable_points, points[_band(n, d, leaf.uppers)])
-
-
 def score_many(compiled: CompiledRuleSet, answers: Sequence[Mapping[str, object]]) -> BatchScores:
     """Total, level and may-operate of every answer set, equal to `score()` row by row."""
     return score_columns(compiled, _Columns.of_dicts(compiled, answers), lambda row: answers[row])
@@ -312,7 +281,7 @@ def score_columns(
     criteria = []
     maxima = np.full(count, compiled.max_total, dtype=np.int64)
     for program in compiled.criteria:
-        points_here = sum((_leaf_points(leaf, columns) for leaf in program.leaves), np.int64(0))
+        points_here = sum((kind_of(leaf.kind).column(leaf, columns) for leaf in program.leaves), np.int64(0))
         hidden = [columns.hidden[i] for i in program.inputs if i in columns.hidden]
         if hidden:  # a question not asked: neither its points nor its maximum count
             not_asked = np.logical_or.reduce(hidden)
@@ -321,7 +290,7 @@ def score_columns(
         criteria.append(np.broadcast_to(np.asarray(points_here, dtype=np.int64), (count,)))
     points = np.stack(criteria, axis=1) if criteria else np.zeros((count, 0), dtype=np.int64)
     total = points.sum(axis=1).astype(np.int64)
-    level = np.where(maxima > 0, _band(total * 100, np.maximum(maxima, 1), compiled.level_uppers), 0)
+    level = np.where(maxima > 0, band_column(total * 100, np.maximum(maxima, 1), compiled.level_uppers), 0)
     for input_id, value, floor_level, _ in compiled.floors:
         if input_id not in columns.code:  # a floor on a number: the reference scorer decides
             columns.ok[:] = False

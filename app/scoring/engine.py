@@ -7,138 +7,17 @@ numerators and denominators.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from app.assessment.answers import AnswerValidator, ExactValue
+from app.assessment.answers import AnswerValidator
 from app.assessment.loader import LoadedRuleSet
-from app.assessment.schema import (
-    Band,
-    BandsRule,
-    ChoiceRule,
-    Interval,
-    RatioRule,
-    Rule,
-    SumRule,
-    rule_inputs,
-    rule_min,
-)
+from app.assessment.schema import Rule, SumRule, rule_inputs, rule_min
+from app.scoring.kinds import NOT_APPLICABLE, LeafProgram, band_index, kind_of, uppers
 
-Upper = tuple[int, int, bool]  # numerator, denominator, inclusive
-NOT_APPLICABLE = "n/a"
+__all__ = ["NOT_APPLICABLE", "NOT_ASKED", "CompiledRuleSet", "CriterionProgram", "round_index"]
+
 NOT_ASKED = "not asked"  # a criterion reading a question its `depends_on` hid: no points, no maximum
-
-
-def _uppers(bands: list[Band] | list[Interval]) -> tuple[Upper, ...]:
-    """Upper ends of every band but the last (the last takes whatever is left)."""
-    result: list[Upper] = []
-    for band in bands[:-1]:
-        upper = band.upper()
-        if upper is None:  # check_bands refuses this when the rule set is loaded
-            raise ValueError(f"band {band.describe()} is open-ended but not the last")
-        result.append((upper[0].numerator, upper[0].denominator, upper[1]))
-    return tuple(result)
-
-
-def band_index(n: int, d: int, uppers: tuple[Upper, ...]) -> int:
-    """Which band an exact value n/d (d > 0) falls in."""
-    for i, (un, ud, inclusive) in enumerate(uppers):
-        left, right = n * ud, un * d
-        if left < right or (inclusive and left == right):
-            return i
-    return len(uppers)
-
-
-Evaluate = Callable[[Mapping[str, object], Mapping[str, ExactValue]], tuple[int, object]]
-
-
-@dataclass(frozen=True, slots=True)
-class LeafProgram:
-    """One points table, compiled to a closure: (answers, exact values) -> (points, detail).
-
-    detail is the option id, the band index, or NOT_APPLICABLE. Closures specialised per kind keep
-    the hot path free of branching on the kind for every answer set.
-    """
-
-    kind: str
-    inputs: tuple[str, ...]
-    option_points: Mapping[str, int] | None
-    uppers: tuple[Upper, ...]
-    band_points: tuple[int, ...]
-    not_applicable_points: int
-    min_points: int
-    evaluate: Evaluate
-
-
-def _choice_closure(input_id: str, points: dict[str, int]) -> Evaluate:
-    def evaluate(answers: Mapping[str, object], exact: Mapping[str, ExactValue]) -> tuple[int, object]:
-        option = answers[input_id]
-        return points[option], option  # type: ignore[index]  # the validator has made `option` one of the rule's options
-
-    return evaluate
-
-
-def _bands_closure(input_id: str, uppers: tuple[Upper, ...], band_points: tuple[int, ...]) -> Evaluate:
-    def evaluate(answers: Mapping[str, object], exact: Mapping[str, ExactValue]) -> tuple[int, object]:
-        n, d = exact[input_id]
-        index = band_index(n, d, uppers)
-        return band_points[index], index
-
-    return evaluate
-
-
-def _ratio_closure(
-    numerator: str,
-    denominator: str,
-    scale: int,
-    uppers: tuple[Upper, ...],
-    band_points: tuple[int, ...],
-    not_applicable: int,
-) -> Evaluate:
-    def evaluate(answers: Mapping[str, object], exact: Mapping[str, ExactValue]) -> tuple[int, object]:
-        num_n, num_d = exact[numerator]
-        den_n, den_d = exact[denominator]
-        if den_n == 0:
-            return not_applicable, NOT_APPLICABLE
-        index = band_index(num_n * den_d * scale, num_d * den_n, uppers)
-        return band_points[index], index
-
-    return evaluate
-
-
-def _compile_leaf(rule: ChoiceRule | BandsRule | RatioRule) -> LeafProgram:
-    if isinstance(rule, ChoiceRule):
-        points = dict(rule.points)
-        return LeafProgram(
-            "choice", (rule.input,), points, (), (), 0, rule_min(rule), _choice_closure(rule.input, points)
-        )
-    uppers = _uppers(rule.bands)
-    band_points = tuple(b.points for b in rule.bands)
-    if isinstance(rule, BandsRule):
-        return LeafProgram(
-            "bands",
-            (rule.input,),
-            None,
-            uppers,
-            band_points,
-            0,
-            rule_min(rule),
-            _bands_closure(rule.input, uppers, band_points),
-        )
-    scale = 100 if rule.kind == "share" else 1
-    return LeafProgram(
-        rule.kind,
-        (rule.numerator, rule.denominator),
-        None,
-        uppers,
-        band_points,
-        rule.not_applicable_points,
-        rule_min(rule),
-        _ratio_closure(
-            rule.numerator, rule.denominator, scale, uppers, band_points, rule.not_applicable_points
-        ),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,10 +43,8 @@ class CompiledRuleSet:
         for section in rs.sections:
             for criterion in section.criteria:
                 rule: Rule = criterion.rule
-                if isinstance(rule, SumRule):
-                    leaves = tuple(_compile_leaf(p.rule) for p in rule.parts)
-                else:
-                    leaves = (_compile_leaf(rule),)
+                parts = [p.rule for p in rule.parts] if isinstance(rule, SumRule) else [rule]
+                leaves = tuple(kind_of(leaf.kind).compile(leaf) for leaf in parts)
                 programs.append(
                     CriterionProgram(
                         criterion.id,
@@ -189,7 +66,7 @@ class CompiledRuleSet:
         )
         self.max_total = rs.scale.max_total
         self.level_ids = tuple(lv.id for lv in rs.levels)
-        self.level_uppers = _uppers([lv.band for lv in rs.levels])
+        self.level_uppers = uppers([lv.band for lv in rs.levels])
         self.floors = tuple(
             (f.when.input, f.when.equals, self.level_ids.index(f.level_at_least), f.id) for f in rs.floors
         )
@@ -201,9 +78,6 @@ class CompiledRuleSet:
             for lv in rs.levels
         )
         self.section_ids = tuple(s.id for s in rs.sections)
-        # set by app.scoring.compiler: the generated single-pass scorer for valid answers (codegen.py)
-        self.fast: Callable[[Mapping[str, object]], tuple[Any, ...] | None] = lambda _answers: None
-        self.fast_source = ""
 
     def asked_max(self, hidden: frozenset[str]) -> int:
         """The maximum of the criteria actually asked: a criterion whose question was hidden counts

@@ -11,17 +11,14 @@ from typing import Any, cast
 
 from app.assessment.applicability import FAILED, compliance_of
 from app.assessment.schema import (
-    BandsRule,
-    ChoiceRule,
     Criterion,
     Level,
-    RatioRule,
     Requirement,
     SumRule,
     Text,
 )
-from app.formatting import quantity
-from app.scoring.engine import NOT_APPLICABLE, NOT_ASKED, CompiledRuleSet, round_index
+from app.scoring.engine import NOT_ASKED, CompiledRuleSet, round_index
+from app.scoring.kinds import kind_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +86,6 @@ class SectionResult:
     max: int
 
 
-_NOT_APPLICABLE_TEXT = Text(vi="không áp dụng (mẫu số bằng 0)", en="not applicable (zero denominator)")
 _NOT_ASKED_TEXT = Text(
     vi="không hỏi, không tính điểm: câu hỏi không áp dụng với các câu trả lời trước",
     en="not asked, not scored: the question does not apply given earlier answers",
@@ -313,40 +309,6 @@ class ScoreResult:
         }
 
 
-def _leaf_explanation(
-    result: ScoreResult, rule: ChoiceRule | BandsRule | RatioRule, detail: object, fallback: str
-) -> tuple[Text, float | None, bool, str]:
-    """(what fired, the computed value, not applicable?, provenance) of one points table."""
-    rs = result.compiled.ruleset
-    if isinstance(rule, ChoiceRule):
-        option = next(o for o in rs.input(rule.input).options or [] if o.id == detail)
-        provenance = (rule.provenance or {}).get(str(detail), fallback)
-        return option.label, None, False, provenance
-    if detail == NOT_APPLICABLE:
-        return _NOT_APPLICABLE_TEXT, None, True, fallback
-    if not isinstance(detail, int):
-        raise TypeError(f"a band rule's detail is its band's position, not {detail!r}")
-    band = rule.bands[detail]
-    label = band.label or Text(vi=band.describe(), en=band.describe())
-    if isinstance(rule, BandsRule):
-        n, d = result.exact[rule.input]
-    else:
-        num_n, num_d = result.exact[rule.numerator]
-        den_n, den_d = result.exact[rule.denominator]
-        n, d = num_n * den_d * (100 if rule.kind == "share" else 1), num_d * den_n
-    value = round(n / d, 2)
-    unit_vi = unit_en = ""
-    if isinstance(rule, RatioRule) and rule.kind == "share":
-        unit_vi = unit_en = "%"
-    elif isinstance(rule, BandsRule) and (unit := rs.input(rule.input).unit) is not None:
-        unit_vi, unit_en = unit.vi, unit.en
-    fired = Text(
-        vi=f"{label.vi} ({quantity(value, 'vi', unit_vi)})",
-        en=f"{label.en} ({quantity(value, 'en', unit_en)})",
-    )
-    return fired, value, False, band.provenance or fallback
-
-
 def _explain(result: ScoreResult, program_no: int, criterion: Criterion) -> CriterionResult:
     program = result.compiled.criteria[program_no]
     detail = result.details[program_no]
@@ -373,11 +335,11 @@ def _explain(result: ScoreResult, program_no: int, criterion: Criterion) -> Crit
         built = []
         part_details = cast("tuple[tuple[int, object], ...]", detail)  # a sum's detail: one pair per part
         for part, leaf, (points, leaf_detail) in zip(rule.parts, program.leaves, part_details, strict=True):
-            fired, value, na, provenance = _leaf_explanation(
+            fired, value, na, provenance = kind_of(part.rule.kind).explain(
                 result, part.rule, leaf_detail, criterion.provenance
             )
             built.append(
-                PartResult(part.id, part.label, points, max(_leaf_max(leaf)), fired, value, na, provenance)
+                PartResult(part.id, part.label, points, max(leaf.points_range), fired, value, na, provenance)
             )
         parts = tuple(built)
         fired = Text(
@@ -386,7 +348,7 @@ def _explain(result: ScoreResult, program_no: int, criterion: Criterion) -> Crit
         )
         value, not_applicable, provenance = None, False, criterion.provenance
     else:
-        fired, value, not_applicable, provenance = _leaf_explanation(
+        fired, value, not_applicable, provenance = kind_of(rule.kind).explain(
             result, rule, detail, criterion.provenance
         )
     return CriterionResult(
@@ -404,9 +366,3 @@ def _explain(result: ScoreResult, program_no: int, criterion: Criterion) -> Crit
         provenance=provenance,
         parts=parts,
     )
-
-
-def _leaf_max(leaf: Any) -> list[int]:
-    if leaf.option_points is not None:
-        return list(leaf.option_points.values())
-    return list(leaf.band_points)

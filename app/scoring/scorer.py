@@ -16,11 +16,7 @@ from app.scoring.result import ScoreResult
 def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object]) -> ScoreResult:
     """Rate one answer set. Raises InvalidAnswers (every problem listed) and scores nothing then."""
     compiled = ruleset if isinstance(ruleset, CompiledRuleSet) else compile_ruleset(ruleset)
-    fast = compiled.fast(answers)
-    if fast is not None:
-        clean, exact, points, details, total = fast
-    else:
-        clean, exact, points, details, total = interpret(compiled, answers)
+    clean, exact, points, details, total = interpret(compiled, answers)
     applicability = compiled.applicability
     hidden = applicability.hidden(clean)
     asked_max = compiled.asked_max(hidden)
@@ -68,7 +64,7 @@ def interpret(
     compiled: CompiledRuleSet, answers: Mapping[str, object]
 ) -> tuple[dict[str, Any], dict[str, tuple[int, int]], tuple[int, ...], tuple[object, ...], int]:
     """The reference path: full validation (every problem worded), then each criterion's program.
-    The generated fast path must agree with it (tests/scoring/test_codegen.py)."""
+    The batch scorer must agree with it (tests/scoring/test_batch.py, test_conditions.py)."""
     clean, exact = compiled.validator.validate(answers)
     hidden = compiled.applicability.hidden(clean)
     points: list[int] = []

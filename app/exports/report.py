@@ -60,6 +60,7 @@ class CompanyLine:
     contact_email: str = ""
     criteria: dict[str, int] = field(default_factory=dict)
     previous_level: str | None = None
+    failed_conditions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class OverviewReport:
     non_filers: Sequence[CompanyLine]
     criteria_ids: Sequence[str]
     note: str | None = None  # e.g. the reconstructed-rules sentence
+    condition_ids: Sequence[str] = ()  # a rule set with conditions that must hold
 
 
 @dataclass(frozen=True)

@@ -329,6 +329,11 @@ def _criteria_columns(report: OverviewReport) -> list[Column[CompanyLine]]:
         Column(L("tax_code", lang), lambda c: c.tax_code),
         Column(L("name", lang), lambda c: c.name),
         *(Column(i, _criterion_points(i)) for i in report.criteria_ids),
+        *(
+            [Column(L("failed_conditions", lang), lambda c: ", ".join(c.failed_conditions) or None)]
+            if report.condition_ids
+            else []
+        ),
     ]
 
 

@@ -133,3 +133,34 @@ def test_a_filed_result_keeps_the_level_it_was_filed_under(seeded: str) -> None:
     from app.scoring import score
 
     assert score(registry.get(DK), again.answers).summary() == again.score
+
+
+def test_the_workbook_and_the_company_pdf_name_the_failed_conditions(seeded: str) -> None:
+    """The officials' workbook lists each company's failed conditions beside its criteria; the
+    company's PDF says the verdict and which condition failed with what to do."""
+    import io
+
+    import pypdf
+    from openpyxl import load_workbook
+
+    from app.services.documents import company_reports, reports
+    from app.services.oversight.filters import Filters
+
+    period_id = conditions_round(level=3)
+    row = _file(period_id, screening_interval_days=9)
+    data, _ = reports.export_overview_xlsx(actor("zone_board"), period_id, Filters())
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    found = [
+        [cell for cell in r]
+        for sheet in book.worksheets
+        for r in sheet.iter_rows(values_only=True)
+        if "Điều kiện chưa đạt" in r or "screening_every_7_days" in r
+    ]
+    assert any("Điều kiện chưa đạt" in r for r in found)
+    assert any("screening_every_7_days" in r for r in found)
+    pdf = company_reports.export_company_pdf(actor("company"), row.id or 0)
+    text = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "Điều kiện hoạt động: Không đạt (chưa được hoạt động)" in text
+    assert "Xét nghiệm sàng lọc ít nhất 7 ngày một lần" in text and "Chưa đạt" in text

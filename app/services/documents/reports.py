@@ -77,6 +77,7 @@ def line_of(row: CompanyRow, lang: str) -> CompanyLine:
         contact_email=row.contact_email,
         criteria=row.criteria,
         previous_level=row.previous_level,
+        failed_conditions=row.failed_conditions,
     )
 
 
@@ -150,6 +151,7 @@ def overview_report(
         non_filers=[c for c, r in zip(companies, rows, strict=True) if r.assessment_id is None],
         criteria_ids=[c.id for c in ruleset.criteria_by_number()],
         note=note_of(ruleset, lang),
+        condition_ids=[c.id for c in ruleset.conditions],
     )
 
 

@@ -57,6 +57,7 @@ class CompanyRow:
     criteria: dict[str, int] = field(default_factory=dict)
     previous_level: str | None = None
     resubmission: bool = False
+    failed_conditions: tuple[str, ...] = ()  # a set with conditions: those this submission failed
 
 
 def company_rows(
@@ -185,6 +186,9 @@ def company_rows(
                     "previous_level": row[25],
                     "resubmission": bool(row[26]),
                     "criteria": (row[27] or {}).get("criteria", {}) if with_criteria else {},
+                    "failed_conditions": tuple((row[27] or {}).get("failed_conditions", ()))
+                    if with_criteria
+                    else (),
                 },
             )
         )

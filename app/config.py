@@ -126,6 +126,12 @@ class Settings(BaseSettings):
         description="until when tokens signed with the previous key still verify (ISO date-time)",
     )
     public_url: str = Field(default="", alias="ZONERISK_PUBLIC_URL")
+    area_structure: str = Field(
+        default="",
+        alias="ZONERISK_AREA_STRUCTURE",
+        description="the administrative structure of app/data/administrative_structures.yaml "
+        "(districts_2021 or communes_2025); empty means the file's in_force",
+    )
     # login throttling: failures allowed before each further try must wait, and the longest wait
     login_free_failures: int = Field(default=5, alias="ZONERISK_LOGIN_FREE_FAILURES", ge=1)
     login_max_delay_seconds: int = Field(default=900, alias="ZONERISK_LOGIN_MAX_DELAY_SECONDS", ge=1)

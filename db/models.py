@@ -39,6 +39,13 @@ class Zone(SQLModel, table=True):
     district: str = Field(max_length=80)
     lat: float | None = None
     lon: float | None = None
+    code: str | None = Field(
+        default=None,
+        max_length=10,
+        index=True,
+        description="the GSO code of an administrative area (3 digits a district, 5 a commune); none for "
+        "an industrial zone, which is not an administrative unit",
+    )
 
 
 class Company(SQLModel, table=True):

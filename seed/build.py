@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from app import area_structure
 from app.services.admin import rulesets
 from app.services.admin.users import create_user
 from app.services.context import SYSTEM_ACTOR, unit_of_work
@@ -87,10 +88,16 @@ def build(
         if session.exec(select(Company.id).limit(1)).first() is not None:
             raise SeedError("The database already holds data: run `python -m seed --reset` to rebuild it.")
         progress("zones")
+        if area_structure.local_kind() != "district":
+            raise SeedError(
+                "Dữ liệu mẫu là Bắc Giang 2021 (cấp huyện) / the demo is Bắc Giang in 2021, by district: "
+                f"ZONERISK_AREA_STRUCTURE={area_structure.structure_id()} needs its own areas "
+                "(python -m app.cli areas import)."
+            )
         places = [(z, "industrial_zone", z["district"]) for z in data["zones"]]
         places += [(d, "district", d["name"]) for d in data["districts"]]
         for place, kind, district in places:
-            where = {"lat": place["lat"], "lon": place["lon"]}
+            where = {"lat": place["lat"], "lon": place["lon"], "code": place.get("code")}
             add_zone(
                 actor,
                 Zone(id=place["id"], name=place["name"], kind=kind, district=district, **where),

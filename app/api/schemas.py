@@ -28,6 +28,10 @@ class Company(BaseModel):
     name: str
     area: str = Field(description="KCN hoặc huyện / industrial zone or district")
     district: str
+    area_code: str | None = Field(
+        description="Mã GSO của huyện (hoặc xã, sau 1/7/2025) nơi doanh nghiệp hoạt động / the GSO code "
+        "of the district (or commune, after 1 July 2025) the company is in"
+    )
     sector: str
     workers: int | None
     updated_at: str | None

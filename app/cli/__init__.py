@@ -14,7 +14,7 @@ import sys
 import typer
 
 from app.cli.admin import backup_command, companies_app, export_app, prepare_command, restore_command
-from app.cli.api import adoption_app, api_command, clients_app
+from app.cli.api import adoption_app, api_command, areas_app, clients_app
 from app.cli.common import BAD_INPUT
 from app.cli.deploy import deploy_app
 from app.cli.inspections import flags_command, visits_app
@@ -42,6 +42,7 @@ app.add_typer(deploy_app, name="deploy")
 app.command("api")(api_command)
 app.add_typer(clients_app, name="clients")
 app.add_typer(adoption_app, name="adoption")
+app.add_typer(areas_app, name="areas")
 
 
 @app.callback()

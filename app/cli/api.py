@@ -157,3 +157,26 @@ def adoption_import(
             else f", {report.replaced} replaced, {report.flagged} over-reporting"
         )
     )
+
+
+areas_app = typer.Typer(
+    no_args_is_help=True, help="The local areas of the administrative structure in force, by GSO code."
+)
+
+
+@areas_app.command("import")
+def areas_import(
+    table: Annotated[Path, typer.Argument(help=".csv (UTF-8) or .xlsx: code, name[, lat, lon]")],
+    check_only: Annotated[bool, typer.Option("--check", help="report problems, write nothing")] = False,
+) -> None:
+    """Load the communes (or districts) with their GSO codes, all or nothing."""
+    from app import area_structure
+    from app.services.admin import area_import
+    from app.services.context import CLI_ADMIN
+
+    prepared()
+    report = run_import(table, lambda data: area_import.import_areas(CLI_ADMIN, data, apply=not check_only))
+    typer.echo(
+        f"{area_structure.structure_id()}: {len(report.created)} new, {len(report.renamed)} renamed, "
+        f"{report.unchanged} unchanged" + (" (checked only)" if check_only else "")
+    )

@@ -46,7 +46,7 @@ scopes = [str(s) for s in clients.ClientScope]
 scope = st.selectbox(tr("admin.clients.scope"), scopes, format_func=lambda s: tr(f"admin.clients.scope.{s}"))
 with st.form("issue_client", clear_on_submit=True):
     name = st.text_input(tr("admin.clients.name"), max_chars=80)
-    kind = clients.SCOPE_ZONE_KIND.get(clients.ClientScope(scope))
+    kind = clients.scope_zone_kind(clients.ClientScope(scope))
     areas = {z.id: z.name for z in list_zones(actor) if z.kind == kind} if kind else {}
     chosen = (
         st.multiselect(tr("admin.clients.areas"), list(areas), format_func=areas.__getitem__) if kind else []

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app import area_structure
 from app.services.errors import ServiceError
 from app.services.oversight import epidemic_levels
 from app.services.oversight.epidemic_levels import LevelChange
 from app.ui.filters import choose_period
 from app.ui.format import rn, when
-from app.ui.session import require_actor, tr
+from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.ui.widgets import service_error
 from app.vocabulary import Role
@@ -34,12 +35,16 @@ AREA, KIND, IN_FORCE, LEVEL, SOURCE, SET_BY = (
     tr("levels.col.source"),
     tr("levels.col.set_by"),
 )
+kinds = {
+    area_structure.INDUSTRIAL_ZONE: tr("levels.kind.industrial_zone"),
+    area_structure.local_kind(): area_structure.structure().local_label.get(lang()),
+}
 frame = pd.DataFrame(
     [
         {
             "id": a.zone_id,
-            AREA: a.name,
-            KIND: tr(f"levels.kind.{a.kind}"),
+            AREA: f"{a.name} ({a.code})" if a.code else a.name,
+            KIND: kinds.get(a.kind, a.kind),
             IN_FORCE: a.in_force if not a.from_district else f"{a.in_force} ({tr('levels.from_district')})",
             LEVEL: a.level,
             SOURCE: a.source,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app import area_structure
 from app.assessment.schema import high_levels
 from app.ui import cache
 from app.ui.filters import official_view
 from app.ui.format import rn
 from app.ui.grid import data_table
 from app.ui.province import summary, table
-from app.ui.session import require_actor, tr
+from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
 from app.vocabulary import Role
 
@@ -22,7 +23,10 @@ st.caption(plain(rn(period.name)))
 high = high_levels(view.level_order)
 
 
-for kind, title in (("industrial_zone", tr("province.zones")), ("district", tr("province.districts"))):
+for kind, title in (
+    (area_structure.INDUSTRIAL_ZONE, tr("province.zones")),
+    (area_structure.local_kind(), area_structure.structure().local_label.get(lang())),
+):
     areas = [a for a in view.areas if a.kind == kind]
     st.subheader(title)
     if not any(a.expected for a in areas):

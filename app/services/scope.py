@@ -6,14 +6,25 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 from sqlmodel import col
 
+from app import area_structure
 from app.services.context import Actor
 from app.vocabulary import REVIEWERS, Role
 
-__all__ = ["AGENCY_ZONE_KIND", "READERS", "REVIEWERS", "company_condition", "require_role"]
+__all__ = ["READERS", "REVIEWERS", "agency_zone_kind", "company_condition", "require_role"]
 from app.services.errors import Forbidden
 from db.models import Company, Zone
 
-AGENCY_ZONE_KIND: dict[str, str] = {Role.zone_board: "industrial_zone", Role.labour: "district"}
+
+def agency_zone_kind(role: str) -> str | None:
+    """The kind of area an agency oversees: the zones board the industrial zones, the labour
+    department the local areas of the structure in force (districts, or communes after 2025)."""
+    if role == Role.zone_board:
+        return area_structure.INDUSTRIAL_ZONE
+    if role == Role.labour:
+        return area_structure.local_kind()
+    return None
+
+
 READERS = tuple(Role)
 
 
@@ -23,8 +34,8 @@ def company_condition(actor: Actor) -> ColumnElement[bool]:
         if actor.company_id is None:
             return false()
         return col(Company.id) == actor.company_id
-    if actor.role in AGENCY_ZONE_KIND:
-        zones = select(col(Zone.id)).where(col(Zone.kind) == AGENCY_ZONE_KIND[actor.role])
+    if (kind := agency_zone_kind(actor.role)) is not None:
+        zones = select(col(Zone.id)).where(col(Zone.kind) == kind)
         if actor.zone_ids:
             zones = zones.where(col(Zone.id).in_(actor.zone_ids))
         return col(Company.zone_id).in_(zones)
@@ -35,8 +46,8 @@ def company_condition(actor: Actor) -> ColumnElement[bool]:
 
 def zone_condition(actor: Actor) -> ColumnElement[bool]:
     """The zones or districts an official's charts list (one row each, companies or not)."""
-    if actor.role in AGENCY_ZONE_KIND:
-        condition = col(Zone.kind) == AGENCY_ZONE_KIND[actor.role]
+    if (kind := agency_zone_kind(actor.role)) is not None:
+        condition = col(Zone.kind) == kind
         if actor.zone_ids:
             condition = condition & col(Zone.id).in_(actor.zone_ids)
         return condition

@@ -48,7 +48,8 @@ def test_the_seed_writes_what_it_always_wrote(empty_db: str) -> None:
     One change since, on purpose (issue 27): tax codes carry their check digit, so `company` and
     the `auditevent` rows that record each company's creation were recorded again; every other
     table is as it was (issue 28's area levels are a new table, empty unless the demo's round under
-    the operating conditions is asked for)."""
+    the operating conditions is asked for). Since issue 27's last bullet the districts carry their GSO
+    codes: `zone` and the `auditevent` rows of each zone's creation were recorded again."""
     import json
     from pathlib import Path
 

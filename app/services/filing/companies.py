@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from app import area_structure
 from app.services import audit, data_version
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid
@@ -127,7 +128,9 @@ def add_companies(
         zone = zones[record.zone_id]
         data = record.model_dump()
         data["district"] = (
-            zone.district if zone.kind == "district" or not record.district else record.district
+            zone.district
+            if zone.kind == area_structure.local_kind() or not record.district
+            else record.district
         )
         company = Company(**data)  # the model's defaults, as an ORM insert would write them
         if registered is not None:
@@ -287,7 +290,7 @@ def list_zones(actor: Actor | None = None, *, session: Session | None = None) ->
 
 
 def add_zone(actor: Actor, zone: Zone, *, session: Session) -> Zone:
-    if zone.kind not in ("industrial_zone", "district"):
+    if zone.kind not in area_structure.area_kinds():
         raise Invalid.said("companies.unknown_zone_kind", field="kind")
     session.add(zone)
     audit.record(session, actor, "zone.create", "zone", zone.id, after=zone.model_dump())

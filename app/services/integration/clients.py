@@ -21,7 +21,7 @@ from app import identifiers
 from app.services import audit
 from app.services.context import Actor, reading, writing
 from app.services.errors import Conflict, Invalid, NotFound, ServiceError
-from app.services.scope import require_role
+from app.services.scope import agency_zone_kind, require_role
 from app.vocabulary import Role
 from db.models import ApiCall, ApiClient, ApiRateWindow, Company, Zone, as_utc, utcnow
 
@@ -42,7 +42,13 @@ SCOPE_ROLE: dict[str, str] = {
     ClientScope.districts: Role.labour,
     ClientScope.company: Role.company,
 }
-SCOPE_ZONE_KIND = {ClientScope.zones: "industrial_zone", ClientScope.districts: "district"}
+
+
+def scope_zone_kind(scope: ClientScope) -> str | None:
+    """The kind of area a client's scope lists: industrial zones, or the local areas in force."""
+    if scope not in (ClientScope.zones, ClientScope.districts):
+        return None
+    return agency_zone_kind(SCOPE_ROLE[scope])
 
 
 class Unauthenticated(ServiceError):
@@ -145,14 +151,12 @@ def issue(
             ).scalar()
             if company_id is None:
                 raise Invalid.said("clients.unknown_company", tax_code=tax_code or "", field="company")
-        elif scope in SCOPE_ZONE_KIND:
+        elif (kind := scope_zone_kind(ClientScope(scope))) is not None:
             if not areas:
                 raise Invalid.said("clients.no_areas", field="areas")
             known = set(
                 session.execute(
-                    select(col(Zone.id)).where(
-                        col(Zone.id).in_(areas), col(Zone.kind) == SCOPE_ZONE_KIND[ClientScope(scope)]
-                    )
+                    select(col(Zone.id)).where(col(Zone.id).in_(areas), col(Zone.kind) == kind)
                 ).scalars()
             )
             unknown = [a for a in areas if a not in known]

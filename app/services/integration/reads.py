@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal_column, select
 from sqlmodel import Session, col
 
+from app import area_structure
 from app.services.context import Actor, reading, snapshot
 from app.services.errors import NotFound
 from app.services.oversight import monitoring
@@ -81,7 +82,20 @@ def _current(session: Session, company_ids: Sequence[int]) -> dict[int, Sequence
     return {row[0]: row[1:] for row in rows}
 
 
-def _company_item(row: Sequence[Any], current: Sequence[Any] | None) -> dict[str, Any]:
+def area_codes(session: Session) -> dict[str, str | None]:
+    """Area id → the GSO code of the local area a company there is in: a district's (or commune's)
+    own code; for an industrial zone, the code of the local area it lies in (matched by name)."""
+    local = area_structure.local_kind()
+    zones = session.execute(select(col(Zone.id), col(Zone.kind), col(Zone.district), col(Zone.code))).all()
+    by_name = {district: code for _, kind, district, code in zones if kind == local and code}
+    return {
+        zone_id: code if kind == local else by_name.get(district) for zone_id, kind, district, code in zones
+    }
+
+
+def _company_item(
+    row: Sequence[Any], current: Sequence[Any] | None, codes: dict[str, str | None]
+) -> dict[str, Any]:
     submission_id, round_id, status, level, risk_index, may_operate, submitted_at, _ = current or (None,) * 8
     return {
         "id": row[0],
@@ -89,6 +103,7 @@ def _company_item(row: Sequence[Any], current: Sequence[Any] | None) -> dict[str
         "name": row[2],
         "area": row[3],
         "district": row[4],
+        "area_code": codes.get(row[3]),
         "sector": row[5],
         "workers": row[6],
         "updated_at": _iso(row[7]),
@@ -126,6 +141,7 @@ def companies(
     found: list[dict[str, Any]] = []
     cursor = after
     with reading(session) as session:
+        codes = area_codes(session)
         base = select(*COMPANY_COLUMNS).where(company_condition(actor))
         if area:
             base = base.where(col(Company.zone_id) == area)
@@ -143,7 +159,7 @@ def companies(
                     continue
                 if updated_since is not None and not _changed_since(row, mine, updated_since):
                     continue
-                found.append(_company_item(row, mine))
+                found.append(_company_item(row, mine, codes))
             cursor = rows[-1][0]
             if len(rows) < size:
                 break
@@ -158,7 +174,7 @@ def company(actor: Actor, tax_code: str, *, session: Session | None = None) -> d
         ).first()
         if row is None:
             raise not_found_in_scope("doanh nghiệp", "company")
-        return _company_item(row, _current(session, [row[0]]).get(row[0]))
+        return _company_item(row, _current(session, [row[0]]).get(row[0]), area_codes(session))
 
 
 SUBMISSION_COLUMNS: tuple[Any, ...] = (

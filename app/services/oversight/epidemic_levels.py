@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app import area_structure
 from app.assessment.schema import RuleSet
 from app.services import audit
 from app.services.context import Actor, reading, writing
@@ -43,6 +44,7 @@ class AreaLevel:
     set_at: datetime | None
     in_force: int  # what applies: its own, else its district's, else level 1
     from_district: bool
+    code: str | None = None  # the GSO code of an administrative area
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,12 @@ def areas(actor: Actor, period_id: int, *, session: Session | None = None) -> li
             select(Zone).where(zone_condition(actor)).order_by(col(Zone.kind), col(Zone.name))
         )
         set_here = _levels(session, period_id)
+        local = area_structure.local_kind()
         district_levels = _district_levels(session, set_here)
         out = []
         for zone in zones:
             own = set_here.get(zone.id)
-            inherited = district_levels.get(zone.district) if zone.kind != "district" else None
+            inherited = district_levels.get(zone.district) if zone.kind != local else None
             out.append(
                 AreaLevel(
                     zone.id,
@@ -78,6 +81,7 @@ def areas(actor: Actor, period_id: int, *, session: Session | None = None) -> li
                     own.set_at if own else None,
                     own.level if own else (inherited or ASSUMED_LEVEL),
                     own is None and inherited is not None,
+                    zone.code,
                 )
             )
         return out
@@ -140,13 +144,13 @@ def level_in_force(session: Session, period_id: int, zone: Zone) -> int:
     own = session.get(AreaEpidemicLevel, (period_id, zone.id))
     if own is not None:
         return own.level
-    if zone.kind != "district":
+    if zone.kind != area_structure.local_kind():
         district = session.exec(
             select(AreaEpidemicLevel.level)
             .join(Zone, col(Zone.id) == col(AreaEpidemicLevel.zone_id))
             .where(
                 col(AreaEpidemicLevel.period_id) == period_id,
-                col(Zone.kind) == "district",
+                col(Zone.kind) == area_structure.local_kind(),
                 col(Zone.district) == zone.district,
             )
         ).first()
@@ -172,7 +176,9 @@ def _district_levels(session: Session, levels: dict[str, AreaEpidemicLevel]) -> 
     if not levels:
         return {}
     districts = session.exec(
-        select(Zone.id, Zone.district).where(col(Zone.kind) == "district", col(Zone.id).in_(list(levels)))
+        select(Zone.id, Zone.district).where(
+            col(Zone.kind) == area_structure.local_kind(), col(Zone.id).in_(list(levels))
+        )
     )
     return {district: levels[zone_id].level for zone_id, district in districts}
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.notify.contacts import mobile_e164, normal_email
 from app.notify.planner import CompanyState, Contact, Official
 from app.notify.rules import LoadedRules
-from app.services.scope import AGENCY_ZONE_KIND
+from app.services.scope import agency_zone_kind
 from app.vocabulary import REVIEWERS, Status
 from db.models import Assessment, Company, Period, PeriodCompany, Review, User, UserZone, Zone
 
@@ -25,7 +25,7 @@ def contact_of(email: str, phone: str) -> Contact:
 
 def officials_by_zone(session: Session) -> dict[str, list[Official]]:
     """Zone id → the active reviewing officials whose scope holds it (zones board for zones,
-    labour department for districts; an official with no zones listed covers every one)."""
+    labour department for the local areas; an official with no zones listed covers every one)."""
     users = session.exec(select(User).where(col(User.role).in_(REVIEWERS), col(User.active))).all()
     zones = session.exec(select(Zone.id, Zone.kind)).all()
     listed: dict[int, set[str]] = defaultdict(set)
@@ -37,9 +37,7 @@ def officials_by_zone(session: Session) -> dict[str, list[Official]]:
             continue
         official = Official(user.id, user.username, contact_of(user.email, user.phone))
         for zone_id, kind in zones:
-            if AGENCY_ZONE_KIND.get(user.role) == kind and (
-                not listed[user.id] or zone_id in listed[user.id]
-            ):
+            if agency_zone_kind(user.role) == kind and (not listed[user.id] or zone_id in listed[user.id]):
                 by_zone[zone_id].append(official)
     return by_zone
 

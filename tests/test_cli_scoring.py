@@ -87,10 +87,21 @@ def test_rulesets_list_show_validate(tmp_path: Path) -> None:
     assert str(broken) in bad.stderr and "levels[1]–[2]: gap" in bad.stderr
 
 
+def _in_process(*args: str) -> str:
+    """The command run in this process (Typer's runner): the same output, without a Python start."""
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    done = CliRunner().invoke(app, list(args))
+    assert done.exit_code == 0, done.output
+    return done.stdout
+
+
 def test_rulesets_list_json_names_every_set_with_its_kind() -> None:
-    done = run_cli("rulesets", "list", "--format", "json")
-    assert done.returncode == 0, done.stderr
-    listed = {(s["id"], s["version"]): s for s in json.loads(done.stdout)}
+    listed = {
+        (s["id"], s["version"]): s for s in json.loads(_in_process("rulesets", "list", "--format", "json"))
+    }
     assert set(listed) == set(registry.shipped())
     assert {s["kind"] for s in listed.values()} <= {"points", "conditions", "combined"}
     assert listed[("bg-kcn-dk-2021", 1)]["kind"] == "combined"
@@ -100,17 +111,16 @@ def test_rulesets_list_json_names_every_set_with_its_kind() -> None:
 
 def test_every_sample_is_valid_and_a_conditions_sample_scores_compliant(tmp_path: Path) -> None:
     """`rulesets sample ID` prints answers `score` accepts for every selectable set; for a set with
-    conditions it scores compliant, and a failed condition is listed in both languages."""
+    conditions it scores compliant, and a failed condition is listed in both languages. The last
+    call goes through a real `python -m app.cli`, as a script would."""
     for ruleset_id in registry.ids():
         if not registry.get(ruleset_id).ruleset.selectable:
             continue
-        done = run_cli("rulesets", "sample", ruleset_id)
-        assert done.returncode == 0, done.stderr
         path = tmp_path / f"{ruleset_id}.json"
-        path.write_text(done.stdout)
-        scored = run_cli("score", "--ruleset", ruleset_id, "--answers", str(path), "--format", "json")
-        assert scored.returncode == 0, scored.stderr
-        out = json.loads(scored.stdout)
+        path.write_text(_in_process("rulesets", "sample", ruleset_id))
+        out = json.loads(
+            _in_process("score", "--ruleset", ruleset_id, "--answers", str(path), "--format", "json")
+        )
         if registry.get(ruleset_id).ruleset.conditions:
             assert out["compliance"] == "compliant" and out["failed_conditions"] == []
         else:
@@ -119,7 +129,9 @@ def test_every_sample_is_valid_and_a_conditions_sample_scores_compliant(tmp_path
     assert sample["epidemic_level"] == "4"  # the level that asks every question
     failing = tmp_path / "failing.json"
     failing.write_text(json.dumps({**sample, "screening_interval_days": 8}))
-    out = json.loads(run_cli("score", "--ruleset", "bg-kcn-dk-2021", "--answers", str(failing)).stdout)
+    done = run_cli("score", "--ruleset", "bg-kcn-dk-2021", "--answers", str(failing))
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
     assert out["compliance"] == "non_compliant" and out["may_operate"] is False
     (failed,) = out["failed_conditions"]
     assert failed["id"] == "screening_every_7_days" and failed["title"]["en"] and failed["title"]["vi"]

@@ -15,17 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from app.assessment.schema import Band, BandsRule, ChoiceRule, Interval, RatioRule, Text
+from app.assessment.schema import Band, BandsRule, ChoiceRule, Interval, RatioRule, RuleSet, Text
 from app.formatting import quantity
-
-if TYPE_CHECKING:
-    from app.scoring.batch import _Columns
-    from app.scoring.result import ScoreResult
 
 Upper = tuple[int, int, bool]  # numerator, denominator, inclusive
 Ints = npt.NDArray[np.int64]
@@ -36,6 +32,25 @@ LeafRule = ChoiceRule | BandsRule | RatioRule
 Explained = tuple[Text, float | None, bool, str]  # what fired, the value, not applicable?, provenance
 
 _NOT_APPLICABLE_TEXT = Text(vi="không áp dụng (mẫu số bằng 0)", en="not applicable (zero denominator)")
+
+
+class Columns(Protocol):
+    """What a kind reads of the batch scorer's columns (`batch._Columns`)."""
+
+    num: dict[str, Ints]
+    den: dict[str, Ints]
+    code: dict[str, Ints]
+    options: dict[str, dict[str, int]]
+
+
+class Scored(Protocol):
+    """What a kind reads of a result to explain it (`result.ScoreResult`)."""
+
+    @property
+    def exact(self) -> dict[str, tuple[int, int]]: ...
+
+    @property
+    def ruleset(self) -> RuleSet: ...
 
 
 class UnknownRuleKind(LookupError):
@@ -104,11 +119,11 @@ class LeafKind:
     def compile(self, rule: Any) -> LeafProgram:
         raise NotImplementedError
 
-    def column(self, leaf: LeafProgram, columns: _Columns) -> Ints:
+    def column(self, leaf: LeafProgram, columns: Columns) -> Ints:
         """Points of every row (the batch scorer), equal to `evaluate` row by row."""
         raise NotImplementedError
 
-    def explain(self, result: ScoreResult, rule: Any, detail: object, fallback: str) -> Explained:
+    def explain(self, result: Scored, rule: Any, detail: object, fallback: str) -> Explained:
         raise NotImplementedError
 
 
@@ -127,20 +142,20 @@ class ChoiceKind(LeafKind):
 
         return LeafProgram("choice", (input_id,), points, (), (), 0, rule.bottom(), evaluate)
 
-    def column(self, leaf: LeafProgram, columns: _Columns) -> Ints:
+    def column(self, leaf: LeafProgram, columns: Columns) -> Ints:
         (input_id,) = leaf.inputs
         table = np.zeros(len(columns.options[input_id]), dtype=np.int64)
         for option, i in columns.options[input_id].items():
             table[i] = (leaf.option_points or {})[option]
         return table[np.maximum(columns.code[input_id], 0)]
 
-    def explain(self, result: ScoreResult, rule: ChoiceRule, detail: object, fallback: str) -> Explained:
-        options = result.compiled.ruleset.input(rule.input).options or []
+    def explain(self, result: Scored, rule: ChoiceRule, detail: object, fallback: str) -> Explained:
+        options = result.ruleset.input(rule.input).options or []
         option = next(o for o in options if o.id == detail)
         return option.label, None, False, (rule.provenance or {}).get(str(detail), fallback)
 
 
-def _fired(result: ScoreResult, band: Band, value: float, unit: Text | None) -> Text:
+def _fired(result: Scored, band: Band, value: float, unit: Text | None) -> Text:
     label = band.label or Text(vi=band.describe(), en=band.describe())
     return Text(
         vi=f"{label.vi} ({quantity(value, 'vi', unit.vi if unit else '')})",
@@ -163,18 +178,18 @@ class BandsKind(LeafKind):
 
         return LeafProgram("bands", (input_id,), None, edges, points, 0, rule.bottom(), evaluate)
 
-    def column(self, leaf: LeafProgram, columns: _Columns) -> Ints:
+    def column(self, leaf: LeafProgram, columns: Columns) -> Ints:
         (input_id,) = leaf.inputs
         points = np.asarray(leaf.band_points, dtype=np.int64)
         return points[band_column(columns.num[input_id], columns.den[input_id], leaf.uppers)]
 
-    def explain(self, result: ScoreResult, rule: BandsRule, detail: object, fallback: str) -> Explained:
+    def explain(self, result: Scored, rule: BandsRule, detail: object, fallback: str) -> Explained:
         if not isinstance(detail, int):
             raise TypeError(f"a band rule's detail is its band's position, not {detail!r}")
         n, d = result.exact[rule.input]
         value = round(n / d, 2)
         band = rule.bands[detail]
-        unit = result.compiled.ruleset.input(rule.input).unit
+        unit = result.ruleset.input(rule.input).unit
         return _fired(result, band, value, unit), value, False, band.provenance or fallback
 
 
@@ -201,7 +216,7 @@ class RatioKind(LeafKind):
         inputs = (numerator, denominator)
         return LeafProgram(rule.kind, inputs, None, edges, points, not_applicable, rule.bottom(), evaluate)
 
-    def column(self, leaf: LeafProgram, columns: _Columns) -> Ints:
+    def column(self, leaf: LeafProgram, columns: Columns) -> Ints:
         numerator, denominator = leaf.inputs
         scale = 100 if leaf.kind == "share" else 1
         points = np.asarray(leaf.band_points, dtype=np.int64)
@@ -212,7 +227,7 @@ class RatioKind(LeafKind):
         d = np.where(empty, 1, top_d * low_n)
         return np.where(empty, leaf.not_applicable_points, points[band_column(n, d, leaf.uppers)])
 
-    def explain(self, result: ScoreResult, rule: RatioRule, detail: object, fallback: str) -> Explained:
+    def explain(self, result: Scored, rule: RatioRule, detail: object, fallback: str) -> Explained:
         if detail == NOT_APPLICABLE:
             return _NOT_APPLICABLE_TEXT, None, True, fallback
         if not isinstance(detail, int):

@@ -14,6 +14,7 @@ from app.assessment.schema import (
     Criterion,
     Level,
     Requirement,
+    RuleSet,
     SumRule,
     Text,
 )
@@ -148,6 +149,10 @@ class ScoreResult:
     @property
     def ruleset_id(self) -> str:
         return self.compiled.ruleset.id
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.compiled.ruleset
 
     @property
     def version(self) -> int:

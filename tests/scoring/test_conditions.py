@@ -261,7 +261,7 @@ COMPILED = compile_ruleset(LOADED)
 HIDDEN_AT_LEVEL_1 = ("risk_controlled_pct", *SCREENING)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_hidden_questions_answer_never_changes_the_result(data: st.DataObject) -> None:
     answers = dict(data.draw(answers_for(LOADED.ruleset)))
@@ -303,7 +303,7 @@ def mixed_populations(draw: st.DrawFn) -> list[dict[str, Any]]:
     return rows
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=mixed_populations())
 def test_the_batch_scorer_equals_the_reference_on_conditional_answers(rows: list[dict[str, Any]]) -> None:
     expected = [reference(COMPILED, r) for r in rows]

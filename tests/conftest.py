@@ -20,6 +20,31 @@ os.environ.setdefault(
 
 SMALL = (40, 4)  # companies, weekly rounds: enough for every role and status
 
+# The files that run longest (`--durations`), started first: with `--dist loadfile` each worker takes
+# the next file as it frees up, so a minute-long file collected last would leave the other worker
+# idle while it runs. Longest first keeps both busy to the end.
+LONGEST_FIRST = (
+    "tests/browser/test_walkthrough.py",
+    "tests/test_load.py",
+    "tests/browser/test_reload.py",
+    "tests/browser/test_sessions.py",
+    "tests/test_replicas.py",
+    "tests/security/test_restore.py",
+    "tests/browser/test_inspection_journey.py",
+    "tests/browser/test_conditions_journey.py",
+    "tests/browser/test_company_journey.py",
+    "tests/api/test_served.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
+
+    def weight(item: pytest.Item) -> int:
+        return rank.get(item.nodeid.split("::", 1)[0], len(rank))
+
+    items.sort(key=weight)  # stable: the rest keep their order
+
 
 @pytest.fixture(scope="session", params=backends(), ids=lambda b: b.name)
 def factory(

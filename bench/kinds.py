@@ -36,6 +36,7 @@ def answer_texts(count: int, seed: int = 2028) -> list[str]:
     texts = []
     for answers in generate(count, seed):
         answers["epidemic_level"] = rng.choice(LEVELS)
+        answers["sector"] = rng.choice(["garments", "footwear", "electronics", "other"])
         answers["lockdown_plan"] = rng.choices(["approved", "written", "none"], [0.7, 0.2, 0.1])[0]
         answers["risk_controlled_pct"] = 100 if rng.random() < 0.8 else round(rng.uniform(80, 99.9), 1)
         answers["screening_interval_days"] = rng.randint(5, 7) if rng.random() < 0.75 else rng.randint(8, 14)

@@ -16,7 +16,7 @@ from app.formatting import VIETNAM
 from app.services.admin import rulesets
 from app.services.context import Actor
 from app.services.filing.assessments import insert_submissions
-from app.services.oversight.epidemic_levels import LevelChange, level_in_force, set_levels
+from app.services.oversight.epidemic_levels import LevelChange, level_in_force, sector_option, set_levels
 from app.services.periods import Expected, open_period
 from db.models import Assessment, Company, Period, Zone
 
@@ -58,10 +58,11 @@ def conditions_round(
         )
     }
     zones = {z.id: z for z in session.exec(select(Zone))}
+    sector_input = next(i for i in loaded.ruleset.inputs if i.provided_by == "company_sector")
     open_at = datetime.combine(period.opens_on, time(7, 0), tzinfo=UTC) - VIETNAM
     rows: list[dict[str, Any]] = []
-    for company_id, zone_id in session.exec(
-        select(Company.id, Company.zone_id)
+    for company_id, zone_id, sector in session.exec(
+        select(Company.id, Company.zone_id, Company.sector)
         .join(Zone, col(Zone.id) == col(Company.zone_id))
         .where(col(Zone.kind) == "industrial_zone")
     ):
@@ -70,6 +71,7 @@ def conditions_round(
             continue
         answers = dict(base)
         answers["epidemic_level"] = str(level_in_force(session, period.id or 0, zones[zone_id]))
+        answers[sector_input.id] = sector_option(sector_input, sector)
         answers["lockdown_plan"] = rng.choices(["approved", "written", "none"], [0.7, 0.2, 0.1])[0]
         answers["risk_controlled_pct"] = 100 if rng.random() < 0.8 else round(rng.uniform(80, 99.9), 1)
         answers["screening_interval_days"] = rng.randint(5, 7) if rng.random() < 0.75 else rng.randint(8, 14)

@@ -88,6 +88,8 @@ class ConditionProgram:
     applies: Gate | None
     blocks_operation: bool
     expect: Expect
+    sector: Test | None  # the sectors it applies to, as a test on the company_sector input
+    in_sector: Check | None
 
 
 class Applicability:
@@ -98,6 +100,7 @@ class Applicability:
             (item.id, Gate.of(item.depends_on)) for item in dependency_order(ruleset) if item.depends_on
         )
         self.provided: tuple[Input, ...] = tuple(i for i in ruleset.inputs if i.provided_by)
+        sector_input = next((i.id for i in ruleset.inputs if i.provided_by == "company_sector"), None)
         self.conditions: tuple[ConditionProgram, ...] = tuple(
             ConditionProgram(
                 c.id,
@@ -106,6 +109,10 @@ class Applicability:
                 Gate.of(c.applies_when) if c.applies_when else None,
                 not c.on_fail.may_operate,
                 c.passes,
+                (sector := Test(input=sector_input, **{"in": c.sectors}))
+                if c.sectors is not None and sector_input
+                else None,
+                check_of(sector) if c.sectors is not None and sector_input else None,
             )
             for c in ruleset.conditions
         )
@@ -126,8 +133,14 @@ class Applicability:
         evidence question was not asked)."""
         out = []
         for condition in self.conditions:
-            if condition.evidence in hidden or (
-                condition.applies is not None and not condition.applies.open(answers, hidden)
+            if (
+                condition.evidence in hidden
+                or (condition.applies is not None and not condition.applies.open(answers, hidden))
+                or (
+                    condition.sector is not None
+                    and condition.in_sector is not None
+                    and not condition.in_sector(answers.get(condition.sector.input))
+                )
             ):
                 out.append(NOT_APPLICABLE)
             elif condition.passes(answers.get(condition.evidence)):

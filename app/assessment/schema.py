@@ -208,9 +208,12 @@ class Applies(StrictModel):
         return self.all_of is not None
 
 
-# what the system fills in instead of asking: the epidemic level of the company's area in the round
-PROVIDED = ("area_epidemic_level",)
+# what the system fills in instead of asking: the epidemic level of the company's area in the round,
+# and the company's sector from its profile (the option whose Vietnamese label is the sector, else
+# the catch-all option `other`)
+PROVIDED = ("area_epidemic_level", "company_sector")
 EPIDEMIC_LEVELS = ("1", "2", "3", "4")
+OTHER_SECTOR = "other"
 
 
 class Input(StrictModel):
@@ -238,8 +241,10 @@ class Input(StrictModel):
         description="asked only when these tests on other answers hold; otherwise not shown, "
         "not checked, not scored, and a stored answer is cleared",
     )
-    provided_by: Literal["area_epidemic_level"] | None = Field(
-        default=None, description="filled in by ZoneRisk, not asked: the area's epidemic level in the round"
+    provided_by: Literal["area_epidemic_level", "company_sector"] | None = Field(
+        default=None,
+        description="filled in by ZoneRisk, not asked: the area's epidemic level in the round, or the "
+        "company's sector from its profile",
     )
 
     @model_validator(mode="after")
@@ -465,6 +470,11 @@ class Requirement(StrictModel):
     evidence: Identifier
     passes: Expect
     applies_when: Applies | None = None
+    sectors: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="the sectors it applies to: options of the set's company_sector input",
+    )
     on_fail: OnFail
     provenance: Provenance
     source: str = Field(default="", max_length=300)
@@ -729,6 +739,14 @@ def _check_conditional(rs: RuleSet, inputs: dict[str, Input]) -> list[str]:
                 )
             if item.depends_on is not None:
                 problems.append(f"inputs[{n}] ({item.id}): a provided answer cannot depend on others")
+        if item.provided_by == "company_sector":
+            if item.kind != "choice" or OTHER_SECTOR not in item.option_ids():
+                problems.append(
+                    f"inputs[{n}] ({item.id}): the company's sector is a choice with a catch-all option "
+                    f"{OTHER_SECTOR!r}"
+                )
+            if item.depends_on is not None:
+                problems.append(f"inputs[{n}] ({item.id}): a provided answer cannot depend on others")
         if item.depends_on is None:
             continue
         for k, test in enumerate(item.depends_on.tests):
@@ -749,6 +767,15 @@ def _check_conditional(rs: RuleSet, inputs: dict[str, Input]) -> list[str]:
         problems.extend(_check_test(condition.passes, condition.evidence, inputs, f"{where}.passes"))
         for k, test in enumerate(condition.applies_when.tests if condition.applies_when else []):
             problems.extend(_check_test(test, test.input, inputs, f"{where}.applies_when[{k}]"))
+        if condition.sectors is not None:
+            sector = next((i for i in rs.inputs if i.provided_by == "company_sector"), None)
+            if sector is None:
+                problems.append(f"{where}.sectors: the set has no input provided_by: company_sector")
+            elif unknown := [s for s in condition.sectors if s not in sector.option_ids()]:
+                problems.append(
+                    f"{where}.sectors: {', '.join(unknown)} not an option of {sector.id!r} "
+                    f"({', '.join(sector.option_ids())})"
+                )
     return problems
 
 

@@ -32,7 +32,9 @@ draft = state.draft or start_or_stop(actor, state)
 ruleset = ruleset_of(draft).ruleset
 reconstructed_banner(ruleset)
 layout = questionnaire(ruleset, draft.answers)  # what the saved answers make applicable
-for provided in (i for i in ruleset.inputs if i.provided_by and i.id in draft.answers):
+for provided in (
+    i for i in ruleset.inputs if i.provided_by == "area_epidemic_level" and i.id in draft.answers
+):
     shown = next(
         (o.label.get(lang()) for o in provided.options or [] if o.id == draft.answers[provided.id]), ""
     )

@@ -313,6 +313,8 @@ def score_columns(
         applies = ~columns.hidden.get(condition.evidence, np.False_)
         if condition.applies is not None:
             applies = applies & columns.gate(condition.applies)
+        if condition.sector is not None:
+            applies = applies & columns.holds(condition.sector.input, condition.sector)
         may_operate &= ~(applies & ~columns.holds(condition.evidence, condition.expect))
     valid = columns.ok.copy()
     total = np.where(valid, total, -1)

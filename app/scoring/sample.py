@@ -59,9 +59,19 @@ def safest_answers(compiled: CompiledRuleSet) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for item in dependency_order(rs):
         if item.kind == "choice":
-            answers[item.id] = item.option_ids()[-1 if item.provided_by else 0]
+            answers[item.id] = item.option_ids()[0]
         else:
             answers[item.id] = _lowest(item)
+    applicability = compiled.applicability
+    for item in (i for i in rs.inputs if i.provided_by):  # the value that asks the most
+
+        def asked(option: str, provided: Input = item) -> int:
+            trial = {**answers, provided.id: option}
+            hidden = applicability.hidden(trial)
+            outcomes = applicability.outcomes(trial, hidden)
+            return len(rs.inputs) - len(hidden) + sum(o != "not_applicable" for o in outcomes)
+
+        answers[item.id] = max(reversed(item.option_ids()), key=asked)  # ties: the higher level
 
     def rank(candidate: dict[str, Any]) -> tuple[int, int, int] | None:
         try:

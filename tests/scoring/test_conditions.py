@@ -57,11 +57,24 @@ def test_screening_every_7_days_at_level_3(days: int, expected: str, may_operate
     ("share", "expected"), [(20, "passed"), (19.99, "failed"), (100, "passed"), (0, "failed")]
 )
 def test_screening_covers_20_percent(share: float, expected: str) -> None:
-    result = score(registry.get(DK), sample(epidemic_level="4", screening_coverage_pct=share))
+    result = score(
+        registry.get(DK), sample(epidemic_level="4", sector="garments", screening_coverage_pct=share)
+    )
     assert outcome(result, "screening_covers_20_pct") == expected
     # a condition with a fix by a date lets the business operate: partly compliant
     assert result.may_operate
     assert result.compliance == ("compliant" if expected == "passed" else "partially_compliant")
+
+
+@pytest.mark.parametrize(
+    ("sector", "expected"),
+    [("garments", "failed"), ("footwear", "failed"), ("electronics", "failed"), ("other", "not_applicable")],
+)
+def test_the_coverage_condition_holds_only_for_labour_intensive_sectors(sector: str, expected: str) -> None:
+    """The same 5 % coverage fails a garment, footwear or electronics factory, and is not asked of
+    a packaging plant (the sector comes from the company's profile, not from the company)."""
+    result = score(registry.get(DK), sample(epidemic_level="3", sector=sector, screening_coverage_pct=5))
+    assert outcome(result, "screening_covers_20_pct") == expected
 
 
 @pytest.mark.parametrize(
@@ -246,6 +259,12 @@ def test_the_area_level_must_offer_levels_1_to_4() -> None:
     data = _dk_text()
     _input(data, "epidemic_level")["options"] = _input(data, "epidemic_level")["options"][:3]
     assert "epidemic level is a choice of options 1, 2, 3, 4" in _refusal(data)
+
+
+def test_a_condition_for_a_sector_the_set_does_not_know_is_refused() -> None:
+    data = _dk_text()
+    data["conditions"][1]["sectors"] = ["garments", "mining"]
+    assert "sectors: mining not an option of 'sector'" in _refusal(data)
 
 
 def test_a_test_needs_options_or_a_range() -> None:

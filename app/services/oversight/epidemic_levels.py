@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app import area_structure
-from app.assessment.schema import RuleSet
+from app.assessment.schema import OTHER_SECTOR, Input, RuleSet
 from app.services import audit
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
@@ -186,14 +186,29 @@ def _district_levels(session: Session, levels: dict[str, AreaEpidemicLevel]) -> 
 def with_area_facts(
     session: Session, ruleset: RuleSet, company_id: int, period_id: int, answers: dict[str, Any]
 ) -> dict[str, Any]:
-    """The answers with what the system provides filled in: each `provided_by: area_epidemic_level`
-    input set to the level in force for the company's area in the round (not the company's to say)."""
-    provided = [i.id for i in ruleset.inputs if i.provided_by == "area_epidemic_level"]
+    """The answers with what the system provides filled in (not the company's to say): each
+    `provided_by: area_epidemic_level` input set to the level in force for the company's area in
+    the round, each `company_sector` input to the option of the company's sector in its profile."""
+    provided = [i for i in ruleset.inputs if i.provided_by]
     if not provided:
         return answers
     company = session.get(Company, company_id)
     zone = session.get(Zone, company.zone_id) if company is not None else None
-    if zone is None:
+    if company is None or zone is None:
         return answers
-    level = str(level_in_force(session, period_id, zone))
-    return {**answers, **dict.fromkeys(provided, level)}
+    filled = dict(answers)
+    for item in provided:
+        if item.provided_by == "area_epidemic_level":
+            filled[item.id] = str(level_in_force(session, period_id, zone))
+        elif item.provided_by == "company_sector":
+            filled[item.id] = sector_option(item, company.sector)
+    return filled
+
+
+def sector_option(item: Input, sector: str) -> str:
+    """The option whose Vietnamese (or English) label is the company's sector, else `other`."""
+    wanted = sector.strip().casefold()
+    for option in item.options or []:
+        if wanted in (option.label.vi.casefold(), option.label.en.casefold()):
+            return option.id
+    return OTHER_SECTOR

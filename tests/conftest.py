@@ -22,9 +22,11 @@ SMALL = (40, 4)  # companies, weekly rounds: enough for every role and status
 
 # The files that run longest (`--durations`), started first: with `--dist loadfile` each worker takes
 # the next file as it frees up, so a minute-long file collected last would leave the other worker
-# idle while it runs. Longest first keeps both busy to the end.
+# idle while it runs. Longest first keeps both busy to the end (`.ci/run` passes
+# `--no-loadscope-reorder`, or xdist would order files by their number of tests instead).
 LONGEST_FIRST = (
     "tests/browser/test_walkthrough.py",
+    "tests/browser/test_walkthrough_phone.py",
     "tests/test_load.py",
     "tests/browser/test_reload.py",
     "tests/browser/test_sessions.py",

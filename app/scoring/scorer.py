@@ -17,10 +17,13 @@ def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object
     """Rate one answer set. Raises InvalidAnswers (every problem listed) and scores nothing then."""
     compiled = ruleset if isinstance(ruleset, CompiledRuleSet) else compile_ruleset(ruleset)
     clean, exact, points, details, total = interpret(compiled, answers)
-    applicability = compiled.applicability
-    hidden = applicability.hidden(clean)
-    asked_max = compiled.asked_max(hidden)
-    outcomes = applicability.outcomes(clean, hidden)
+    if compiled.conditional:  # questions asked by answers, or conditions that must hold
+        applicability = compiled.applicability
+        hidden = applicability.hidden(clean)
+        asked_max = compiled.asked_max(hidden)
+        outcomes = applicability.outcomes(clean, hidden)
+    else:
+        hidden, asked_max, outcomes = _NOTHING_HIDDEN, compiled.max_total, ()
     by_index, level, floor_id = compiled.level_for(total, clean, asked_max)
     may_operate, base_ok_conditions = compiled.level_rules[level]
     reason = None
@@ -32,7 +35,7 @@ def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object
             if any(p >= threshold for p in points):
                 may_operate, reason = False, condition.reason
                 break
-    if may_operate:  # a failed condition that stops operation caps the level's verdict
+    if may_operate and outcomes:  # a failed condition that stops operation caps the level's verdict
         for requirement, outcome in zip(compiled.ruleset.conditions, outcomes, strict=True):
             if outcome == FAILED and not requirement.on_fail.may_operate:
                 title = requirement.title
@@ -60,13 +63,16 @@ def score(ruleset: LoadedRuleSet | CompiledRuleSet, answers: Mapping[str, object
     )
 
 
+_NOTHING_HIDDEN: frozenset[str] = frozenset()
+
+
 def interpret(
     compiled: CompiledRuleSet, answers: Mapping[str, object]
 ) -> tuple[dict[str, Any], dict[str, tuple[int, int]], tuple[int, ...], tuple[object, ...], int]:
     """The reference path: full validation (every problem worded), then each criterion's program.
     The batch scorer must agree with it (tests/scoring/test_batch.py, test_conditions.py)."""
     clean, exact = compiled.validator.validate(answers)
-    hidden = compiled.applicability.hidden(clean)
+    hidden = compiled.applicability.hidden(clean) if compiled.applicability.conditional else _NOTHING_HIDDEN
     points: list[int] = []
     details: list[object] = []
     for program, (single, evaluators) in zip(compiled.criteria, compiled.hot_path, strict=True):

@@ -1,6 +1,7 @@
 """A backup carries what the API and the platforms' import added: clients (their tokens still open
 the API after a restore), their calls, webhook subscriptions with their secrets, and the
-platforms' figures; a restore gives back exactly those rows."""
+platforms' figures; and what issues 27–28 added: the areas' epidemic levels and GSO codes. A
+restore gives back exactly those rows."""
 
 from __future__ import annotations
 
@@ -14,11 +15,21 @@ from app.api.security import TRACE
 from app.services.admin import backup, platform_import
 from app.services.context import CLI_ADMIN, unit_of_work
 from app.services.integration import clients
+from app.services.oversight import epidemic_levels
+from app.services.oversight.epidemic_levels import LevelChange
 from tests.api.conftest import bearer
 from tests.services.helpers import actor, latest_period_id
 from tests.services.test_platform_adoption import _export, _xlsx
 
-TABLES = ("apiclient", "apicall", "apiratewindow", "webhooksubscription", "platformadoption")
+TABLES = (
+    "apiclient",
+    "apicall",
+    "apiratewindow",
+    "webhooksubscription",
+    "platformadoption",
+    "areaepidemiclevel",
+    "zone",
+)
 
 
 def _rows() -> dict[str, list[Any]]:
@@ -38,13 +49,19 @@ def test_a_restore_gives_back_the_apis_rows_and_its_tokens_still_work(
     )
     TRACE.flush()
     platform_import.apply(actor("ict"), latest_period_id(), _xlsx(_export(latest_period_id())), "export.xlsx")
+    epidemic_levels.set_levels(
+        actor("zone_board"), latest_period_id(), [LevelChange("kcn-quang-chau", 3, "QĐ 45/QĐ-BCĐ")]
+    )
     before = _rows()
+    assert ("dist-viet-yen",) in [(r[0],) for r in before["zone"] if "222" in r]
     assert all(before[t] for t in TABLES)
     saved = backup.backup(tmp_path / "zonerisk.zrbackup")
     clients.revoke(CLI_ADMIN, "platform")
     with unit_of_work(write=True) as session:
         session.execute(text("DELETE FROM platformadoption"))
         session.execute(text("DELETE FROM webhooksubscription"))
+        session.execute(text("DELETE FROM areaepidemiclevel"))
+        session.execute(text("UPDATE zone SET code = NULL"))
     assert _rows() != before
     backup.restore(saved)
     assert _rows() == before

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from app.assessment.schema import Applies, Expect, Input, RuleSet, Test, dependency_order, exact_pair
+from app.assessment.schema import Applies, Expect, RuleSet, Test, dependency_order, exact_pair
 
 Check = Callable[[object], bool]
 
@@ -99,7 +99,6 @@ class Applicability:
         self.gates: tuple[tuple[str, Gate], ...] = tuple(
             (item.id, Gate.of(item.depends_on)) for item in dependency_order(ruleset) if item.depends_on
         )
-        self.provided: tuple[Input, ...] = tuple(i for i in ruleset.inputs if i.provided_by)
         sector_input = next((i.id for i in ruleset.inputs if i.provided_by == "company_sector"), None)
         self.conditions: tuple[ConditionProgram, ...] = tuple(
             ConditionProgram(
@@ -148,9 +147,6 @@ class Applicability:
             else:
                 out.append(FAILED)
         return tuple(out)
-
-    def compliance(self, outcomes: tuple[str, ...]) -> str:
-        return compliance_of(outcomes, tuple(c.blocks_operation for c in self.conditions))
 
 
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"

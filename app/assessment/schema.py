@@ -208,10 +208,9 @@ class Applies(StrictModel):
         return self.all_of is not None
 
 
-# what the system fills in instead of asking: the epidemic level of the company's area in the round,
-# and the company's sector from its profile (the option whose Vietnamese label is the sector, else
-# the catch-all option `other`)
-PROVIDED = ("area_epidemic_level", "company_sector")
+# what the system fills in instead of asking (`Input.provided_by`): the epidemic level of the
+# company's area in the round, and the company's sector from its profile (the option whose label is
+# the sector, else the catch-all option `other`)
 EPIDEMIC_LEVELS = ("1", "2", "3", "4")
 OTHER_SECTOR = "other"
 
@@ -478,9 +477,6 @@ class Requirement(StrictModel):
     on_fail: OnFail
     provenance: Provenance
     source: str = Field(default="", max_length=300)
-
-
-COMPLIANCE = ("compliant", "partially_compliant", "non_compliant", "not_assessed")
 
 
 class Scale(StrictModel):

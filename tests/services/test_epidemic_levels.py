@@ -22,7 +22,7 @@ from app.services.onsite import remediation
 from app.services.oversight import epidemic_levels
 from app.services.oversight.epidemic_levels import LevelChange
 from db.models import Assessment, AuditEvent
-from tests.services.helpers import actor, conditions_round
+from tests.services.helpers import actor, conditions_round, latest_period_id
 
 DK = "bg-kcn-dk-2021"
 PERSONA_ZONE = "kcn-quang-chau"
@@ -164,3 +164,35 @@ def test_the_workbook_and_the_company_pdf_name_the_failed_conditions(seeded: str
     )
     assert "Điều kiện hoạt động: Không đạt (chưa được hoạt động)" in text
     assert "Xét nghiệm sàng lọc ít nhất 7 ngày một lần" in text and "Chưa đạt" in text
+
+
+def test_the_chairmans_report_states_the_levels_in_force_from_the_database(seeded: str) -> None:
+    """Section I names every area whose level differs from the default, highest first, each with the
+    level the database gives it in force (a zone without its own level: its district's)."""
+    import io
+
+    import pypdf
+
+    from app.services.documents import chairman_reports
+
+    period_id = latest_period_id()
+    epidemic_levels.set_levels(actor("labour"), period_id, [LevelChange("dist-yen-dung", 2, DOCUMENT)])
+    epidemic_levels.set_levels(actor("zone_board"), period_id, [LevelChange(PERSONA_ZONE, 3, DOCUMENT)])
+    expected = sorted(
+        (
+            (a.name, a.in_force)
+            for a in epidemic_levels.areas(actor("ict"), period_id)
+            if a.level or a.from_district
+        ),
+        key=lambda item: (-item[1], item[0]),
+    )
+    assert ("KCN Quang Châu", 3) in expected and ("KCN Song Khê – Nội Hoàng", 2) in expected  # Yên Dũng's
+    pdf = chairman_reports.export_chairman_pdf(actor("ict"), period_id)
+    text = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages
+    )
+    listed = "; ".join(f"{name}: {level}" for name, level in expected)
+    assert (
+        f"Cấp độ dịch đang áp dụng theo địa bàn (QĐ 2686/QĐ-BCĐQG): {listed}; các địa bàn khác cấp độ 1."
+        in text
+    )

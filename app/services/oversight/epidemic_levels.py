@@ -63,12 +63,11 @@ def areas(actor: Actor, period_id: int, *, session: Session | None = None) -> li
             select(Zone).where(zone_condition(actor)).order_by(col(Zone.kind), col(Zone.name))
         )
         set_here = _levels(session, period_id)
-        local = area_structure.local_kind()
         district_levels = _district_levels(session, set_here)
         out = []
         for zone in zones:
             own = set_here.get(zone.id)
-            inherited = district_levels.get(zone.district) if zone.kind != local else None
+            in_force, inherited = _in_force(zone, own, district_levels)
             out.append(
                 AreaLevel(
                     zone.id,
@@ -79,8 +78,8 @@ def areas(actor: Actor, period_id: int, *, session: Session | None = None) -> li
                     own.source if own else "",
                     own.set_by if own else "",
                     own.set_at if own else None,
-                    own.level if own else (inherited or ASSUMED_LEVEL),
-                    own is None and inherited is not None,
+                    in_force,
+                    inherited,
                     zone.code,
                 )
             )
@@ -140,23 +139,19 @@ def set_levels(
 
 
 def level_in_force(session: Session, period_id: int, zone: Zone) -> int:
-    """The level a company of this area files under: its own area's, else its district's, else 1."""
-    own = session.get(AreaEpidemicLevel, (period_id, zone.id))
+    """The level a company of this area files under, as the levels page shows it in force."""
+    set_here = _levels(session, period_id)
+    return _in_force(zone, set_here.get(zone.id), _district_levels(session, set_here))[0]
+
+
+def _in_force(zone: Zone, own: AreaEpidemicLevel | None, district_levels: dict[str, int]) -> tuple[int, bool]:
+    """(the level in force, taken from the district?): the area's own level, else for an industrial
+    zone its district's (or commune's), else level 1. The one rule the page and the filing share."""
     if own is not None:
-        return own.level
-    if zone.kind != area_structure.local_kind():
-        district = session.exec(
-            select(AreaEpidemicLevel.level)
-            .join(Zone, col(Zone.id) == col(AreaEpidemicLevel.zone_id))
-            .where(
-                col(AreaEpidemicLevel.period_id) == period_id,
-                col(Zone.kind) == area_structure.local_kind(),
-                col(Zone.district) == zone.district,
-            )
-        ).first()
-        if district is not None:
-            return int(district)
-    return ASSUMED_LEVEL
+        return own.level, False
+    if zone.kind != area_structure.local_kind() and (inherited := district_levels.get(zone.district)):
+        return inherited, True
+    return ASSUMED_LEVEL, False
 
 
 def _period(session: Session, period_id: int) -> Period:

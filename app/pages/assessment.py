@@ -17,7 +17,7 @@ from app.ui.review import review_and_submit, start_or_stop
 from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, service_error
-from app.vocabulary import Role
+from app.vocabulary import Role, Status
 
 actor = require_actor(Role.company)
 state = portal.current_round(actor, round_in_address())
@@ -28,6 +28,10 @@ period = state.period
 st.title(tr("assessment.title", name=plain(rn(period.name))))
 st.caption(tr("assessment.due", due=day(period.due_on)))
 draft = state.draft or start_or_stop(actor, state)
+returned = state.submission if state.submission and state.submission.status == Status.returned else None
+if returned is not None and returned.latest_review and returned.latest_review.text(lang()):
+    # correcting a returned submission: why it came back stays in sight while fixing it
+    st.warning(tr("assessment.returned", comment=plain(returned.latest_review.text(lang()), 2000)))
 
 ruleset = ruleset_of(draft).ruleset
 reconstructed_banner(ruleset)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from app.services.filing import assessments
@@ -22,7 +24,10 @@ if not submissions:
 ruleset = ruleset_of(submissions[0]).ruleset
 submissions_table(submissions, ruleset, with_operate=True)
 
-counting = [s for s in reversed(submissions) if s.is_latest]
+# one point per round, rounds in calendar order (a late Tuần 40 filed after Tuần 41 stays before it)
+counting = sorted(
+    (s for s in submissions if s.is_latest), key=lambda s: (s.period_opens_on or date.min, s.period_id)
+)
 if len(counting) > 1:
     st.plotly_chart(
         index_trend(

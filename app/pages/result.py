@@ -55,9 +55,10 @@ if view.latest_review and view.latest_review.text(lang()):
         )
     )
 
+round_name = plain(rn(view.period_name))
 level_box(result)
-fix_first(result)
-action_plan(actor, today_vietnam())
+fix_first(result, round_name)  # one computation: the plan below was raised from the same targets
+action_plan(actor, today_vietnam(), shown.id, round_name)
 points(result)
 company_pdf_download(actor, shown.id, str(view.company_id))
 language = lang()

@@ -8,19 +8,36 @@ import streamlit as st
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.layout import questionnaire
+from app.services.errors import ServiceError
 from app.services.filing import portal
-from app.ui.format import index, signed
+from app.ui.format import index, rn, signed
 from app.ui.questionnaire import answer_input
 from app.ui.session import lang, require_actor, tr
-from app.ui.widgets import level_badge, reconstructed_banner
-from app.vocabulary import Role
+from app.ui.text import plain
+from app.ui.widgets import level_badge, reconstructed_banner, service_error
+from app.vocabulary import Role, Status
 
 actor = require_actor(Role.company)
-start = portal.what_if_start(actor)
+try:
+    requested = st.query_params.get("assessment")
+    start = portal.what_if_start(actor, int(requested) if requested else None)
+except (ServiceError, ValueError) as error:
+    if isinstance(error, ServiceError):
+        service_error(error)
+    else:
+        st.error(tr("error.bad_link"))
+    st.stop()
 loaded, base, current, ruleset = start.loaded, start.answers, start.current, start.loaded.ruleset
 
 st.title(tr("whatif.title"))
 st.caption(tr("whatif.caption"))
+if start.base is not None:  # which round and which paper the projection starts from
+    st.markdown(
+        tr(
+            f"whatif.from_{'draft' if start.base.status == Status.draft else 'submission'}",
+            round=plain(rn(start.base.period_name)),
+        )
+    )
 reconstructed_banner(ruleset)
 if st.button(tr("whatif.reset"), icon=":material/restart_alt:", key="whatif_reset"):
     for key in [k for k in st.session_state if str(k).startswith("wi_")]:

@@ -12,10 +12,10 @@ from app.services.errors import ServiceError
 from app.services.filing import assessments
 from app.services.filing.assessments import ruleset_of
 from app.services.filing.portal import CompanyRound
-from app.ui.format import day, index, rn
+from app.ui.format import day, index, rn, when
 from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.ui.widgets import level_badge, service_error
+from app.ui.widgets import level_badge, service_error, signed_by
 from app.vocabulary import Status
 from db.models import Period
 
@@ -49,6 +49,16 @@ def other_rounds(actor: Actor, state: CompanyRound) -> None:
             )
             if right.button(tr(label), key=f"round_{choice.period.id}", width="stretch"):
                 go_to_round(actor, choice.period, start=choice.status != Status.draft)
+            review = choice.returned_by
+            if review is not None and review.text(lang()):  # each returned round with its own reason
+                left.warning(
+                    tr(
+                        "home.returned_comment",
+                        official=signed_by(review),
+                        at=when(review.at),
+                        comment=plain(review.text(lang()), 2000),
+                    )
+                )
 
 
 def latest_level(state: CompanyRound) -> None:

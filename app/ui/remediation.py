@@ -22,13 +22,18 @@ def _due(action: remediation.ActionView) -> str:
     return tr("fix.stop_until") if action.due_on is None else day(action.due_on)
 
 
-def action_plan(actor: Actor, today: date) -> None:
+def action_plan(actor: Actor, today: date, shown_id: int, round_name: str) -> None:
     """An editable table: the company names the owner and ticks what is done; a re-assessment or an
-    inspection confirms the fix (those rows are read-only)."""
+    inspection confirms the fix (those rows are read-only). The plan aims at the targets of the
+    newest submission: under an older one it is named, not shown beside that round's advice."""
     actions = remediation.plan(actor)
-    st.subheader(tr("fix.title"))
+    st.subheader(f"{tr('fix.title')} · {round_name}")
     if not actions:
         st.caption(tr("fix.none"))
+        return
+    newest = max(actions, key=lambda a: a.assessment_id)
+    if newest.assessment_id > shown_id:
+        st.info(tr("fix.follows_newer", round=newest.round_name), icon=":material/info:")
         return
     counts: dict[str, int] = {}
     for a in actions:

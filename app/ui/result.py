@@ -61,9 +61,9 @@ def conditions(result: ScoreResult) -> None:
         )
 
 
-def fix_first(result: ScoreResult) -> None:
+def fix_first(result: ScoreResult, round_name: str) -> None:
     recommendations = recommend(result)
-    st.subheader(tr("result.fix_first"))
+    st.subheader(f"{tr('result.fix_first')} · {round_name}")
     next_band = recommendations.next_band
     if next_band is None:
         st.success(tr("result.lowest_level"))

@@ -272,9 +272,21 @@ def test_a_new_round_never_hides_a_returned_submission(seeded: str) -> None:
     page = texts(at)
     assert "Bổ sung số liệu khai báo y tế." in page and "Bị trả lại" in page
     assert "Tuần kế tiếp" in page  # the new round is listed too, under the other rounds
+
+    # issue 26: the new round is filed and returned as well: Home says why for each round
+    week_49 = latest_period_id()
+    draft = assessments.start_draft(me, week_49)
+    assessments.save_draft(me, draft.id, GOOD_ANSWERS)
+    filed = assessments.submit(me, draft.id, "w49")
+    assessments.review(actor("zone_board"), filed.id, "return", "Số NLĐ không khớp hồ sơ.")
+    at = logged_in("demo.company")
+    page = texts(at)
+    assert "Bổ sung số liệu khai báo y tế." in page and "Số NLĐ không khớp hồ sơ." in page
     at.button(key="go_assessment").click().run()
     assert not at.exception
     assert _draft() is not None and _draft().period_id == week_48  # type: ignore[union-attr]
+    # correcting: the questionnaire keeps the reason in sight
+    assert "Cơ quan quản lý trả lại: «Bổ sung số liệu khai báo y tế.»" in texts(at)
 
 
 def test_an_official_finds_a_company_by_name_and_reads_its_answers(seeded: str) -> None:
@@ -301,3 +313,114 @@ def test_a_profile_error_reads_in_vietnamese_with_the_field_label(seeded: str) -
     errors = " ".join(e.value for e in at.error)
     assert "Tổng số người lao động: phải lớn hơn hoặc bằng 0" in errors
     assert "Input should be" not in errors and "workers:" not in errors
+
+
+def test_result_names_its_round_and_shows_the_plan_only_beside_the_targets_it_came_from(seeded: str) -> None:
+    """Issue 26: one target per criterion. The newest submission's page names its round over the
+    advice and the plan, and the plan's steps are the advice's; an older submission's page does not
+    show the newer plan beside its own advice."""
+    from app.services.filing import assessments
+    from tests.services.helpers import RISKY_ANSWERS, actor, latest_period_id
+
+    me = actor("company")
+    older = scalar(
+        seeded,
+        "SELECT max(id) FROM assessment WHERE company_id = :c AND status <> 'draft'",
+        c=_my_company_id(),
+    )
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, RISKY_ANSWERS)
+    newest = assessments.submit(me, draft.id, "page-plan")
+    at = logged_in("demo.company")
+    at.query_params["assessment"] = str(newest.id)
+    at.switch_page("app/pages/result.py").run()
+    page = texts(at)
+    assert f"Cần khắc phục trước · {newest.period_name}" in page
+    assert f"Kế hoạch khắc phục · {newest.period_name}" in page
+    table, plan = at.dataframe[0].value, at.dataframe[1].value  # recoverable points; the plan's editor
+    table_targets = {
+        part.split(" → ")[0]: part.split(" → ")[1] for how in table["Cách làm"] for part in how.split("; ")
+    }
+    plan_targets = {
+        step.split(": ")[0]: step.split(" → ")[1] for steps in plan["Cần làm"] for step in steps.split("; ")
+    }
+    advice = dict(re.findall(r"- \*\*([^*]+)\*\*: [^\n]+? → \*\*([^*]+)\*\*", page))
+    assert advice and plan_targets
+    for label, target in {**plan_targets, **advice}.items():
+        assert table_targets[label] == target, label
+    for label, target in advice.items():
+        assert plan_targets.get(label, target) == target, label
+
+    at.query_params["assessment"] = str(older)
+    at.switch_page("app/pages/result.py").run()
+    assert "Kế hoạch khắc phục theo bản nộp mới hơn" in texts(at)
+    assert len(at.dataframe) == 2  # the older round's table and criteria; not the newer plan
+
+
+def test_what_if_starts_from_what_was_filed_last_and_names_it(seeded: str) -> None:
+    """Issue 26: right after filing the newest round, What if started from an older round an
+    official had returned, and never said which. It starts from the company's last filing (or
+    draft), says which round, and its "now" is that filing's index."""
+    from app.services.filing import assessments
+    from app.ui.format import index
+    from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+
+    me = actor("company")
+    older = scalar(
+        seeded,
+        "SELECT max(id) FROM assessment WHERE company_id = :c AND is_latest AND period_id <> :p",
+        c=_my_company_id(),
+        p=latest_period_id(),
+    )
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, GOOD_ANSWERS)
+    newest = assessments.submit(me, draft.id, "what-if-newest")
+    assessments.review(actor("zone_board"), int(older), "return", "Thiếu số liệu", ["evidence_missing"])
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/whatif.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert f"Bắt đầu từ bản đã nộp **{newest.period_name}**" in page
+    assert f"({index(newest.risk_index or 0, 'vi')})" in page
+    at.query_params["assessment"] = str(older)  # from History: that filing, named
+    at.switch_page("app/pages/whatif.py").run()
+    older_name = scalar(
+        seeded, "SELECT p.name FROM period p JOIN assessment a ON a.period_id = p.id WHERE a.id = :a", a=older
+    )
+    assert f"Bắt đầu từ bản đã nộp **{older_name}**" in texts(at)
+
+
+def test_history_trend_runs_in_round_order_whatever_the_filing_order(seeded: str) -> None:
+    """Issue 26: the trend's axis ran Tuần 38, 39, 41, 40, 42 when Tuần 40 was filed late."""
+    import json
+    from datetime import timedelta
+
+    from app.services import periods
+    from app.services.filing import assessments
+    from app.services.periods import Expected
+    from db.models import Period
+    from tests.services.helpers import actor, latest_period_id
+
+    with unit_of_work() as session:
+        due = session.get(Period, latest_period_id()).due_on  # type: ignore[union-attr]
+    admin, me = actor("admin"), actor("company")
+    made = {}
+    for name, start in (("Tuần A sớm", 1), ("Tuần B muộn", 8)):
+        made[name] = periods.open_period(
+            admin,
+            name,
+            due + timedelta(days=start),
+            due + timedelta(days=start + 6),
+            Expected(all_companies=True),
+        )
+    for name in ("Tuần B muộn", "Tuần A sớm"):  # the later round is filed first
+        draft = assessments.start_draft(me, made[name].id or 0)
+        assessments.save_draft(me, draft.id, GOOD_ANSWERS)
+        assessments.submit(me, draft.id, name)
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/history.py").run()
+    assert not at.exception
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    axis = [x for trace in figure["data"] for x in trace["x"]]
+    assert axis.index("Tuần A sớm") < axis.index("Tuần B muộn")
+    assert axis[-1] == "Tuần B muộn"

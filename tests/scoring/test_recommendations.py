@@ -68,11 +68,22 @@ def test_priorities_are_ordered_by_recoverable_points() -> None:
     priorities = recommend(result).priorities
     recoverable = [p.recoverable for p in priorities]
     assert recoverable == sorted(recoverable, reverse=True)
-    # CS15 (21 points) comes first: its next achievable steps recover 13 of them
-    assert priorities[0].criterion_id == "CS15" and priorities[0].recoverable == 13
-    # Bluezone: the next band up, not the top: 480 of 600 smartphone owners is the least at 80 %
-    bluezone = next(c for c in priorities[0].changes if c.input_id == "bluezone_installed")
-    assert bluezone.proposed == 480
+    # CS6's crowding (20 points) comes first: the way to the next band moves it to ≥ 2 m, all 20
+    assert priorities[0].criterion_id == "CS6" and priorities[0].recoverable == 20
+    # Bluezone: the table proposes what the way to the next band proposes (570 of 600), not a
+    # gentler step of its own (480) that would leave two targets for one figure
+    next_band = recommend(result).next_band
+    assert next_band is not None
+    cs15 = next(p for p in priorities if p.criterion_id == "CS15")
+    bluezone = next(c for c in cs15.changes if c.input_id == "bluezone_installed")
+    assert (
+        bluezone.proposed
+        == 570
+        == next(c.proposed for c in next_band.changes if c.input_id == "bluezone_installed")
+    )
+    # a criterion the next band leaves alone keeps its next achievable step
+    cs9 = next(p for p in priorities if p.criterion_id == "CS9")
+    assert [(c.input_id, c.proposed) for c in cs9.changes] == [("handwash_rate_pct", 70)]
     # facts are never proposed as measures
     proposed = {c.input_id for p in priorities for c in p.changes}
     assert not proposed & {"workers", "workshop_area_m2", "cs3", "smartphone_owners"}
@@ -113,3 +124,23 @@ def test_advice_naming_an_unknown_option_is_refused(tmp_path: Path, monkeypatch:
     with pytest.raises(loader.RuleSetError) as refused:
         loader.parse_ruleset((RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text("utf-8"), "v1.yaml")
     assert "no_such_option" in str(refused.value)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
+def test_one_target_per_input_across_the_advice_and_the_table(example: dict[str, Any]) -> None:
+    """Issue 26: the advice said Bluezone 2.098 → 2.660 while the table beside it said → 2.240.
+    Whatever the way to the next band moves, the table proposes the same value."""
+    result = score(registry.get(example["ruleset"]), example["answers"])
+    recommendations = recommend(result)
+    proposed: dict[str, set[object]] = {}
+    for change in [c for p in recommendations.priorities for c in p.changes] + list(
+        recommendations.next_band.changes if recommendations.next_band else ()
+    ):
+        proposed.setdefault(change.input_id, set()).add(change.proposed)
+    assert all(len(values) == 1 for values in proposed.values()), proposed
+    for priority in recommendations.priorities:  # each row's figure is what its changes recover
+        after = score(
+            result.compiled, {**result.answers, **{c.input_id: c.proposed for c in priority.changes}}
+        )
+        position = [p.id for p in result.compiled.criteria].index(priority.criterion_id)
+        assert result.points[position] - after.points[position] == priority.recoverable

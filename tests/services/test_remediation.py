@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.formatting import VIETNAM
+from app.scoring import recommend
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.filing import assessments
 from app.services.onsite import inspections, remediation
@@ -103,3 +104,29 @@ def test_overdue_by_zone_matches_sql(seeded: str) -> None:
         remediation.overdue_by_zone(actor("company"), today)
     with pytest.raises(NotFound):
         remediation.update(actor("company"), 10**9, done=True)
+
+
+def test_a_still_open_action_aims_at_the_newest_submissions_target(seeded: str) -> None:
+    """Issue 26: the plan said "2.439 → 2.653" from an older round while the advice beside it named
+    this round's figure. An action left open by a new submission takes that submission's step, the
+    one its "what to fix first" names; its owner, due date and raised points stay."""
+    me = actor("company")
+    masks_only = {**RISKY_ANSWERS, **{k: GOOD_ANSWERS[k] for k in ("cs4", "cs7", "cs12", "cs13", "cs14")}}
+    _submit(masks_only, "risky")
+    masks = next(a for a in remediation.plan(me) if a.criterion_id == "CS8" and a.status == "open")
+    assert "40" in masks.steps[0]["vi"]
+    remediation.update(me, masks.id, owner="Anh Tuấn")
+    again = _submit({**masks_only, "mask_rate_pct": 45}, "risky-again")
+    now = next(a for a in remediation.plan(me) if a.id == masks.id)
+    result = assessments.result_of(assessments.get_assessment(me, again))
+    advice = next(p for p in recommend(result).priorities if p.criterion_id == "CS8")
+    assert now.steps == [
+        {
+            lang: f"{c.input_label.get(lang)}: {c.current_label.get(lang)} → {c.proposed_label.get(lang)}"
+            for lang in ("vi", "en")
+        }
+        for c in advice.changes
+    ]
+    assert "45" in now.steps[0]["vi"] and now.assessment_id == again
+    assert (now.owner, now.due_on, now.points) == ("Anh Tuấn", masks.due_on, masks.points)
+    assert len([a for a in remediation.plan(me) if a.criterion_id == "CS8" and a.status == "open"]) == 1

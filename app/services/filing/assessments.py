@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from app.assessment.answers import InvalidAnswers, Problem
@@ -80,6 +80,7 @@ class AssessmentView:
     reviews: list[ReviewView] = field(default_factory=list)
     created_at: datetime | None = None
     resubmission: bool = False  # filed again after a return: the officials look again
+    period_opens_on: date | None = None  # rounds in calendar order, whatever order they were filed in
 
     @property
     def untouched_prefill(self) -> bool:
@@ -98,7 +99,7 @@ def ruleset_of(
     return rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
 
 
-def _reviews(session: Session, assessment_ids: list[int]) -> dict[int, list[ReviewView]]:
+def reviews_of(session: Session, assessment_ids: list[int]) -> dict[int, list[ReviewView]]:
     """The reviews of several submissions in one query (a history page shows dozens)."""
     found: dict[int, list[ReviewView]] = {i: [] for i in assessment_ids}
     rows = session.exec(
@@ -123,7 +124,7 @@ def _view(
     if period is None or row.id is None:
         raise NotFound.said("assessments.round_missing")
     if reviews is None:
-        reviews = _reviews(session, [row.id])[row.id]
+        reviews = reviews_of(session, [row.id])[row.id]
     return AssessmentView(
         id=row.id,
         company_id=row.company_id,
@@ -147,6 +148,7 @@ def _view(
         updated_at=row.updated_at,
         reviews=reviews,
         created_at=row.created_at,
+        period_opens_on=period.opens_on,
     )
 
 
@@ -423,6 +425,26 @@ def company_round(
         return draft, latest
 
 
+def newest_own(actor: Actor, *, session: Session | None = None) -> AssessmentView | None:
+    """What the company touched last, draft or submission, of any round: the work it has in mind
+    (What if right after filing Tuần 49 starts from Tuần 49, not from an older returned round)."""
+    require_role(actor, Role.company)
+    with reading(session) as session:
+        row = session.exec(
+            select(Assessment)
+            .where(Assessment.company_id == actor.company_id)
+            .where((col(Assessment.status) == Status.draft) | col(Assessment.is_latest))
+            # the company's own moment: a draft's last save, a submission's filing (not an
+            # official's later return of it)
+            .order_by(
+                func.coalesce(col(Assessment.submitted_at), col(Assessment.updated_at)).desc(),
+                col(Assessment.id).desc(),
+            )
+            .limit(1)
+        ).first()
+        return None if row is None else _view(session, row)
+
+
 def history(actor: Actor, company_id: int, *, session: Session | None = None) -> list[AssessmentView]:
     """Every submission of a company, newest first, with its reviews."""
     with reading(session) as session:
@@ -437,7 +459,7 @@ def history(actor: Actor, company_id: int, *, session: Session | None = None) ->
             )
             .order_by(col(Assessment.submitted_at).desc(), col(Assessment.id).desc())
         ).all()
-        reviews = _reviews(session, [row.id for row, _ in rows if row.id is not None])
+        reviews = reviews_of(session, [row.id for row, _ in rows if row.id is not None])
         return [_view(session, row, period, reviews.get(row.id or 0, [])) for row, period in rows]
 
 

@@ -13,7 +13,7 @@ from app.services.admin import rulesets
 from app.services.context import Actor, reading
 from app.services.errors import Forbidden
 from app.services.filing import assessments
-from app.services.filing.assessments import AssessmentView
+from app.services.filing.assessments import AssessmentView, ReviewView
 from app.services.filing.companies import CompanyView, get_company
 from app.services.scope import require_role
 from app.vocabulary import Role, Status
@@ -47,6 +47,7 @@ class RoundChoice:
 
     period: Period
     status: str  # not_started | draft | submitted | returned | approved
+    returned_by: ReviewView | None = None  # why a returned round came back, for Home to say
 
     @property
     def needs_action(self) -> bool:
@@ -67,18 +68,27 @@ def company_rounds(actor: Actor, *, session: Session | None = None) -> list[Roun
             .where(PeriodCompany.company_id == actor.company_id)
         ).all()
         rows = session.exec(
-            select(Assessment.period_id, Assessment.status, Assessment.is_latest).where(
+            select(Assessment.id, Assessment.period_id, Assessment.status, Assessment.is_latest).where(
                 Assessment.company_id == actor.company_id,
                 (col(Assessment.status) == Status.draft) | col(Assessment.is_latest),
             )
         ).all()
+        returned = {period_id: i for i, period_id, s, latest in rows if latest and s == Status.returned}
+        reviews = assessments.reviews_of(session, [i for i in returned.values() if i is not None])
     status: dict[int, str] = {}
-    for period_id, row_status, is_latest in rows:
+    for _id, period_id, row_status, is_latest in rows:
         if row_status == Status.draft:
             status[period_id] = Status.draft
         elif is_latest and status.get(period_id) != Status.draft:
             status[period_id] = row_status
-    choices = [RoundChoice(p, status.get(p.id or 0, "not_started")) for p in rounds]
+    choices = [
+        RoundChoice(
+            p,
+            status.get(p.id or 0, "not_started"),
+            next(reversed(reviews.get(returned.get(p.id or 0) or 0, [])), None),
+        )
+        for p in rounds
+    ]
     acting = sorted((c for c in choices if c.needs_action), key=lambda c: (c.period.due_on, c.period.id))
     rest = sorted(
         (c for c in choices if not c.needs_action),
@@ -110,27 +120,36 @@ def current_round(
 
 @dataclass(frozen=True)
 class WhatIfStart:
-    """What the company's What if starts from: the rule set of its draft (or submission, or round)
-    and those answers, with the result they get now (None when they are incomplete)."""
+    """What the company's What if starts from: the rule set of the draft or submission it touched
+    last (or of its round) and those answers, with the result they get now (None when they are
+    incomplete), and which round and which paper that is, for the page to say."""
 
     loaded: LoadedRuleSet
     answers: dict[str, object]
     current: ScoreResult | None
+    base: AssessmentView | None = None
 
 
-def what_if_start(actor: Actor, *, session: Session | None = None) -> WhatIfStart:
-    state = current_round(actor, session=session)
-    base = state.draft or state.submission or state.last
-    if base is not None:
-        loaded, answers = assessments.ruleset_of(base), dict(base.answers)
-    else:
-        loaded = assessments.ruleset_of(state.period) if state.period else rulesets.default()
-        answers = {}
+def what_if_start(
+    actor: Actor, assessment_id: int | None = None, *, session: Session | None = None
+) -> WhatIfStart:
+    base: AssessmentView | None
+    with reading(session) as session:
+        if assessment_id is not None:
+            base = assessments.get_assessment(actor, assessment_id, session=session)
+        else:
+            base = assessments.newest_own(actor, session=session)
+        if base is not None:
+            loaded, answers = assessments.ruleset_of(base), dict(base.answers)
+        else:
+            state = current_round(actor, session=session)
+            loaded = assessments.ruleset_of(state.period) if state.period else rulesets.default()
+            answers = {}
     try:
         current = project(loaded, answers) if answers else None
     except InvalidAnswers:
         current = None
-    return WhatIfStart(loaded, answers, current)
+    return WhatIfStart(loaded, answers, current, base)
 
 
 def project(loaded: LoadedRuleSet, answers: dict[str, object]) -> ScoreResult:

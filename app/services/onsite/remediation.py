@@ -26,7 +26,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.filing.company_records import clean_text
 from app.services.scope import company_condition, not_found_in_scope, require_role
 from app.vocabulary import OFFICIALS, ActionStatus, Role
-from db.models import Company, RemediationAction, Zone, utcnow
+from db.models import Company, Period, RemediationAction, Zone, utcnow
 
 RULES_FILE = Path(__file__).parents[2] / "assessment" / "rulesets" / "remediation.yaml"
 OPEN = ("open", "done")  # "done" is the company's word; a re-assessment or inspection confirms it
@@ -64,12 +64,14 @@ class ActionView:
     status: str
     closed_by: str
     points: int
+    assessment_id: int  # the submission whose targets its steps name
+    round_name: str
 
     def overdue(self, today: date) -> bool:
         return self.status == ActionStatus.open and self.due_on is not None and self.due_on < today
 
 
-def _view(row: RemediationAction) -> ActionView:
+def _view(row: RemediationAction, round_name: str = "") -> ActionView:
     return ActionView(
         row.id or 0,
         row.company_id,
@@ -81,6 +83,8 @@ def _view(row: RemediationAction) -> ActionView:
         row.status,
         row.closed_by,
         row.points,
+        row.assessment_id,
+        round_name,
     )
 
 
@@ -123,13 +127,21 @@ def raise_actions(
         else (at + VIETNAM).date() + timedelta(days=rules.due_days.get(level, 14))
     )
     still_open = {
-        r[0]
-        for r in session.execute(
-            sa_select(col(RemediationAction.criterion_id)).where(
+        row.criterion_id: row
+        for row in session.execute(
+            sa_select(RemediationAction).where(
                 col(RemediationAction.company_id) == company_id, col(RemediationAction.status).in_(OPEN)
             )
-        ).all()
+        ).scalars()
     }
+    priorities = recommend(result).priorities
+    for priority in priorities:  # what is still open now aims at this submission's targets
+        row = still_open.get(priority.criterion_id)
+        if row is not None and priority.recoverable > 0:
+            row.steps = [_step(change) for change in priority.changes]
+            # (its points stay those it was raised at: "fixed" means lower than then)
+            row.assessment_id, row.period_id, row.updated_at = assessment_id, period_id, at
+            session.add(row)
     rows: list[dict[str, Any]] = []
     today = (at + VIETNAM).date()
     for failed in result.failed_conditions:  # a condition that must hold: always on the plan
@@ -155,7 +167,7 @@ def raise_actions(
             }
         )
     conditions = len(rows)
-    for priority in recommend(result).priorities:
+    for priority in priorities:
         if len(rows) - conditions >= rules.max_actions:
             break
         if priority.recoverable <= 0 or priority.criterion_id in still_open:
@@ -194,15 +206,16 @@ def plan(actor: Actor, company_id: int | None = None, *, session: Session | None
         if found is None:
             raise not_found_in_scope("doanh nghiệp", "company")
         rows = session.execute(
-            sa_select(RemediationAction)
+            sa_select(RemediationAction, col(Period.name))
+            .join(Period, col(Period.id) == col(RemediationAction.period_id))
             .where(col(RemediationAction.company_id) == target)
             .order_by(
                 col(RemediationAction.status).in_(OPEN).desc(),
                 col(RemediationAction.due_on),
                 col(RemediationAction.id),
             )
-        ).scalars()
-        return [_view(r) for r in rows]
+        ).all()
+        return [_view(r, name) for r, name in rows]
 
 
 def update(

@@ -53,6 +53,7 @@ PAGES: dict[str, list[PageEntry]] = {
         PageEntry("app/pages/result.py", "nav.result", ":material/fact_check:"),
         PageEntry("app/pages/whatif.py", "nav.whatif", ":material/science:"),
         PageEntry("app/pages/history.py", "nav.history", ":material/history:"),
+        PageEntry("app/pages/my_inspections.py", "nav.my_inspections", ":material/assignment_turned_in:"),
         PageEntry("app/pages/profile.py", "nav.profile", ":material/business:"),
     ],
 }

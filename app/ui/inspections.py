@@ -26,7 +26,7 @@ from app.ui.grid import data_table
 from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.ui.widgets import service_error
+from app.ui.widgets import level_badge, service_error
 from app.vocabulary import Role
 
 
@@ -178,7 +178,7 @@ def side_by_side(actor: Actor, company_id: int) -> None:
         return
     latest = done[0]
     told, found, pairs = calibration.side_by_side(actor, latest.id, lang())
-    st.subheader(tr("inspect.side_by_side", on=day(latest.visited_on), by=plain(latest.inspector)))
+    st.subheader(tr("inspect.side_by_side", on=day(latest.visited_on), by=inspector_of(latest)))
     cols = st.columns(3)
     cols[0].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
     cols[1].metric(tr("inspect.inspector_index"), index(found.index, lang()))
@@ -202,6 +202,57 @@ def side_by_side(actor: Actor, company_id: int) -> None:
     )
     data_table(table, hide_index=True, width="stretch")
     evidence_view(actor, latest.id)
+
+
+def inspector_of(view: InspectionView) -> str:
+    """Who came, as a person and an agency: never a login name."""
+    agency = tr(f"role.{view.inspector_agency}") if view.inspector_agency else ""
+    return plain(view.signed(agency))
+
+
+def company_inspections(actor: Actor) -> None:
+    """The company's own inspections, newest first: when, who, the level the team found and what it
+    decided, its notes, the criteria it found worse than declared, and the photos and files."""
+    done = inspections.mine(actor)
+    if not done:
+        st.info(tr("myinspect.none"))
+        return
+    for n, view in enumerate(done):
+        told, found, pairs = calibration.side_by_side(actor, view.id, lang())
+        with st.expander(
+            tr("myinspect.heading", on=day(view.visited_on), by=inspector_of(view)), expanded=n == 0
+        ):
+            level_badge(found.level, tr("inspect.inspector_level"))
+            cols = st.columns(2)
+            cols[0].metric(tr("inspect.inspector_index"), index(found.index, lang()))
+            cols[1].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
+            if view.official_level:
+                st.warning(tr("inspect.is_official"))
+            if view.stop_operation:
+                st.error(tr("inspect.stopped"))
+            if view.notes:
+                st.markdown(f"**{tr('inspect.notes')}:** {plain(view.notes, 5000)}")
+            worse = [p for p in pairs if p.gap is not None and p.gap > 0]
+            col_self, col_found = tr("inspect.col.self"), tr("inspect.col.found")
+            if worse:
+                st.markdown(f"**{tr('myinspect.worse', count=len(worse))}**")
+                data_table(
+                    pd.DataFrame(
+                        [
+                            {
+                                tr("inspect.col.criterion"): f"{p.criterion_id} · {p.title}",
+                                col_self: f"{p.self_points}/{p.max} · {p.self_answer}",
+                                col_found: f"{p.inspector_points}/{p.max} · {p.inspector_answer}",
+                            }
+                            for p in worse
+                        ]
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+            else:
+                st.success(tr("myinspect.none_worse"))
+            evidence_view(actor, view.id)
 
 
 def calibration_section(actor: Actor) -> None:

@@ -21,7 +21,15 @@ pytestmark = pytest.mark.browser
 
 SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
 ROLE_PAGES = {
-    "demo.company": ["nav.home", "nav.assessment", "nav.result", "nav.whatif", "nav.history", "nav.profile"],
+    "demo.company": [
+        "nav.home",
+        "nav.assessment",
+        "nav.result",
+        "nav.whatif",
+        "nav.history",
+        "nav.my_inspections",
+        "nav.profile",
+    ],
     "demo.zoneboard": ["nav.overview", "nav.lists", "nav.company_detail"],
     "demo.labour": ["nav.overview", "nav.lists", "nav.epidemic_levels"],
     "demo.ict": ["nav.overview", "nav.lists", "nav.province"],

@@ -92,3 +92,47 @@ def test_the_calibration_section_is_there_for_the_ict_department(seeded: str) ->
     count = scalar(seeded, "SELECT count(*) FROM inspection WHERE status = 'done'")
     assert f"{count} lượt kiểm tra. Chênh lệch dương" in texts(at)
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_the_company_reads_its_inspection_in_both_languages(seeded: str) -> None:
+    """Issue 26: the company's own page of its inspections: when, who (a person and an agency),
+    the level found, the decision, the notes, what was worse than declared, and the photo."""
+    from datetime import timedelta
+
+    from app import formatting
+    from app.services.filing import assessments
+    from app.services.onsite import inspections
+    from tests.services.helpers import RISKY_ANSWERS
+
+    board, me = actor("zone_board"), actor("company")
+    period = latest_period_id()
+    draft = assessments.start_draft(me, period)
+    assessments.save_draft(me, draft.id, GOOD_ANSWERS)
+    assessments.submit(me, draft.id, "inspected")
+    visit = inspections.start(board, me.company_id or 0, period)
+    inspections.save(board, visit.id, RISKY_ANSWERS, "Nhà ăn không có vách ngăn.")
+    inspection_evidence.add_evidence(board, visit.id, "nhà ăn.jpg", photo(64, 48))
+    on = date.today() - timedelta(days=1)
+    inspections.complete(board, visit.id, on, stop_operation=True, today=date.today())
+    name = scalar(seeded, "SELECT full_name FROM app_user WHERE username = 'demo.zoneboard'")
+
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/my_inspections.py").run()
+    assert not at.exception
+    page = texts(at)
+    heading = at.expander[0].label.replace("\\", "")
+    assert heading == f"Kiểm tra ngày {on:%d/%m/%Y} – {name} – Ban Quản lý các KCN"
+    assert "demo.zoneboard" not in page + heading
+    assert "Nhà ăn không có vách ngăn." in page and "Đoàn kiểm tra đã quyết định tạm dừng hoạt động." in page
+    worse = at.dataframe[0].value
+    assert "CS12 · Bữa ăn tập trung" in list(worse.iloc[:, 0])
+    assert 'src="data:image/jpeg;base64,' in markdown_source(at)
+
+    at = logged_in("demo.company", "en")
+    at.switch_page("app/pages/my_inspections.py").run()
+    page = texts(at)
+    assert (
+        at.expander[0].label.replace("\\", "")
+        == f"Inspection of {formatting.day(on, 'en')} – {name} – Industrial zones board"
+    )
+    assert "found riskier than you declared" in page

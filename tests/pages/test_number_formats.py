@@ -13,7 +13,7 @@ from tests.pages.apptest import PASSWORDS, app, texts
 PAGES = {
     "demo.zoneboard": ["overview", "lists", "company_detail"],
     "demo.ict": ["overview", "province"],
-    "demo.company": ["home", "result", "history", "profile", "whatif"],
+    "demo.company": ["home", "result", "history", "profile", "whatif", "my_inspections"],
 }
 
 

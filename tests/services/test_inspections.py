@@ -183,3 +183,64 @@ def test_evidence_is_checked_by_content_and_never_half_saved(seeded: str) -> Non
         inspection_evidence.evidence_file(actor("labour"), shown[0].id)
     assert scalar(seeded, "SELECT count(*) FROM inspectionevidence") == 2
     assert scalar(seeded, "SELECT count(*) FROM auditevent WHERE action = 'inspection.evidence'") == 2
+
+
+def test_the_company_sees_its_finished_inspection_and_nothing_else(seeded: str) -> None:
+    """Issue 26: the company saw only action rows turning "confirmed by inspection". It sees its
+    finished inspections: date, the inspector by name and agency (not a login), the level, the
+    decisions, the notes, the criteria found worse than declared and the evidence; never a draft,
+    never another company's."""
+    from tests.inspection.test_evidence import JPEG
+
+    board, me = actor("zone_board"), actor("company")
+    period = latest_period_id()
+    company = me.company_id or 0
+    draft = assessments_submit(me, period, GOOD_ANSWERS)
+    visit = inspections.start(board, company, period)
+    inspections.save(board, visit.id, RISKY_ANSWERS, "Nhà ăn không có vách ngăn.")
+    photo = inspection_evidence.add_evidence(board, visit.id, "nhà ăn.jpg", JPEG)
+    assert inspections.mine(me) == []  # a draft is the inspector's own
+    with pytest.raises(NotFound):
+        inspection_evidence.evidence_file(me, photo.id)
+    inspections.complete(board, visit.id, TODAY - timedelta(days=2), stop_operation=True, today=TODAY)
+
+    [seen] = inspections.mine(me)
+    full_name = scalar(seeded, "SELECT full_name FROM app_user WHERE username = 'demo.zoneboard'")
+    assert (seen.visited_on, seen.inspector_name, seen.inspector_agency) == (
+        TODAY - timedelta(days=2),
+        full_name,
+        "zone_board",
+    )
+    assert full_name and seen.signed("Ban Quản lý các KCN") == f"{full_name} – Ban Quản lý các KCN"
+    assert seen.notes == "Nhà ăn không có vách ngăn." and seen.stop_operation
+    told, _found, pairs = calibration.side_by_side(me, seen.id, "vi")
+    assert told is not None and told.total == draft
+    worse = {p.criterion_id for p in pairs if (p.gap or 0) > 0}
+    declared = score(registry.get("bg-kcn-2021"), GOOD_ANSWERS)
+    inspected = score(registry.get("bg-kcn-2021"), RISKY_ANSWERS)
+    assert worse == {
+        c.id for c, d in zip(inspected.criteria, declared.criteria, strict=True) if c.points > d.points
+    }
+    assert [e.file_name for e in inspection_evidence.evidence_of(me, seen.id)] == ["nhà ăn.jpg"]
+    assert inspection_evidence.evidence_file(me, photo.id)[1] == JPEG
+
+    other = scalar(seeded, "SELECT min(id) FROM company WHERE id <> :c", c=company)
+    elsewhere = inspections.start(board, int(other), period)
+    inspections.save(board, elsewhere.id, GOOD_ANSWERS)
+    inspections.complete(board, elsewhere.id, TODAY - timedelta(days=1), today=TODAY)
+    assert [v.id for v in inspections.mine(me)] == [seen.id]
+    with pytest.raises(NotFound):
+        calibration.side_by_side(me, elsewhere.id, "vi")
+    with pytest.raises(NotFound):
+        inspection_evidence.evidence_of(me, elsewhere.id)
+    # officials read a person too, not a login
+    assert inspections.of_company(board, company)[0].inspector_name == full_name
+
+
+def assessments_submit(me: object, period: int, answers: dict[str, object]) -> int:
+    """The company's own filing of the round; its total."""
+    from app.services.filing import assessments
+
+    draft = assessments.start_draft(me, period)  # type: ignore[arg-type]
+    assessments.save_draft(me, draft.id, answers)  # type: ignore[arg-type]
+    return assessments.submit(me, draft.id, f"inspect-{period}").total or 0  # type: ignore[arg-type]

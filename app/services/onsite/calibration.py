@@ -15,9 +15,9 @@ from app.scoring import ScoreResult, score
 from app.services.admin import rulesets
 from app.services.context import Actor, reading
 from app.services.errors import NotFound
-from app.services.onsite.inspections import in_scope
+from app.services.onsite.inspections import may_see
 from app.services.scope import company_condition, require_role
-from app.vocabulary import OFFICIALS, InspectionStatus
+from app.vocabulary import OFFICIALS, InspectionStatus, Role
 from db.models import Assessment, Company, Inspection, Period, Zone
 
 # An inspection's company's own counting submission of the same round: what it is compared with.
@@ -48,13 +48,14 @@ def side_by_side(
     actor: Actor, inspection_id: int, lang: str = "vi", *, session: Session | None = None
 ) -> tuple[ScoreResult | None, ScoreResult, list[CriterionPair]]:
     """The company's counting submission for the round beside the inspector's, criterion by
-    criterion, both scored by the same rule-set version."""
-    require_role(actor, *OFFICIALS)
+    criterion, both scored by the same rule-set version: for officials in scope and for the
+    company inspected."""
+    require_role(actor, *OFFICIALS, Role.company)
     with reading(session) as session:
         row = session.get(Inspection, inspection_id)
         if row is None or row.status != InspectionStatus.done:
             raise NotFound.said("inspections.not_found")
-        in_scope(session, actor, row.company_id)
+        may_see(session, actor, row)
         loaded = rulesets.get(row.ruleset_id, row.ruleset_version, session=session)
         own = session.execute(
             sa_select(

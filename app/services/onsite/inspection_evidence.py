@@ -14,9 +14,9 @@ from app.inspection import evidence
 from app.services import audit
 from app.services.context import Actor, reading, writing
 from app.services.errors import Invalid, NotFound
-from app.services.onsite.inspections import INSPECTORS, in_scope, own_draft
+from app.services.onsite.inspections import INSPECTORS, may_see, own_draft
 from app.services.scope import require_role
-from app.vocabulary import OFFICIALS
+from app.vocabulary import OFFICIALS, Role
 from db.models import Inspection, InspectionEvidence
 
 MAX_EVIDENCE = 10  # files per inspection
@@ -80,12 +80,13 @@ def add_evidence(
 
 
 def evidence_of(actor: Actor, inspection_id: int, *, session: Session | None = None) -> list[EvidenceView]:
-    require_role(actor, *OFFICIALS)
+    """For officials in scope, and for the company inspected once the inspection is finished."""
+    require_role(actor, *OFFICIALS, Role.company)
     with reading(session) as session:
         row = session.get(Inspection, inspection_id)
         if row is None:
             raise NotFound.said("inspections.not_found")
-        in_scope(session, actor, row.company_id)
+        may_see(session, actor, row)
         found = session.execute(
             sa_select(
                 col(InspectionEvidence.id),
@@ -102,14 +103,15 @@ def evidence_of(actor: Actor, inspection_id: int, *, session: Session | None = N
 def evidence_file(
     actor: Actor, evidence_id: int, *, session: Session | None = None
 ) -> tuple[EvidenceView, bytes]:
-    """The file's bytes, for officials in scope, with the type its content was found to be."""
-    require_role(actor, *OFFICIALS)
+    """The file's bytes, for whoever may see its inspection, with the type its content was found
+    to be."""
+    require_role(actor, *OFFICIALS, Role.company)
     with reading(session) as session:
         item = session.get(InspectionEvidence, evidence_id)
-        if item is None:
+        owner = None if item is None else session.get(Inspection, item.inspection_id)
+        if item is None or owner is None:
             raise NotFound.said("inspections.not_found")
-        owner = session.get(Inspection, item.inspection_id)
-        in_scope(session, actor, owner.company_id if owner else -1)
+        may_see(session, actor, owner)
         return EvidenceView(item.id or 0, item.file_name, item.media_type, item.size), bytes(item.data)
 
 

@@ -30,6 +30,7 @@ from db.models import (
     Inspection,
     Period,
     PlannedVisit,
+    User,
     VisitPlan,
     utcnow,
 )
@@ -56,9 +57,15 @@ class InspectionView:
     official_level: bool
     stop_operation: bool
     visited_on: date | None
+    inspector_name: str = ""  # the person, as a company or a report names them (not a login)
+    inspector_agency: str = ""  # the inspector's role: zone_board | labour
+
+    def signed(self, agency_name: str) -> str:
+        name = self.inspector_name or self.inspector
+        return f"{name} – {agency_name}" if agency_name else name
 
 
-def _view(row: Inspection) -> InspectionView:
+def _view(row: Inspection, name: str = "", agency: str = "") -> InspectionView:
     return InspectionView(
         row.id or 0,
         row.company_id,
@@ -76,7 +83,19 @@ def _view(row: Inspection) -> InspectionView:
         row.official_level,
         row.stop_operation,
         row.visited_on,
+        name,
+        agency,
     )
+
+
+def may_see(session: Session, actor: Actor, row: Inspection) -> None:
+    """Officials see the inspections of companies in their scope; a company sees its own finished
+    inspections (never a draft, never another company's): NotFound alike for both refusals."""
+    if actor.role == Role.company:
+        if row.company_id != actor.company_id or row.status != InspectionStatus.done:
+            raise NotFound.said("inspections.not_found")
+        return
+    in_scope(session, actor, row.company_id)
 
 
 def in_scope(session: Session, actor: Actor, company_id: int) -> None:
@@ -238,17 +257,31 @@ def complete(
         return _view(row)
 
 
+def _done_with_inspectors(session: Session, company_id: int) -> list[InspectionView]:
+    found = session.execute(
+        sa_select(Inspection, col(User.full_name), col(User.role))
+        .join(User, col(User.username) == col(Inspection.inspector), isouter=True)
+        .where(col(Inspection.company_id) == company_id, col(Inspection.status) == InspectionStatus.done)
+        .order_by(col(Inspection.visited_on).desc(), col(Inspection.id).desc())
+    ).all()
+    return [_view(r, name or "", agency or "") for r, name, agency in found]
+
+
 def of_company(actor: Actor, company_id: int, *, session: Session | None = None) -> list[InspectionView]:
-    """The company's finished inspections, newest first (officials only; never the company)."""
+    """The company's finished inspections, newest first, for officials in scope."""
     require_role(actor, *OFFICIALS)
     with reading(session) as session:
         in_scope(session, actor, company_id)
-        found = session.execute(
-            sa_select(Inspection)
-            .where(col(Inspection.company_id) == company_id, col(Inspection.status) == InspectionStatus.done)
-            .order_by(col(Inspection.visited_on).desc(), col(Inspection.id).desc())
-        ).scalars()
-        return [_view(r) for r in found]
+        return _done_with_inspectors(session, company_id)
+
+
+def mine(actor: Actor, *, session: Session | None = None) -> list[InspectionView]:
+    """A company's own finished inspections, newest first: what the team found, and who came."""
+    require_role(actor, Role.company)
+    if actor.company_id is None:
+        return []
+    with reading(session) as session:
+        return _done_with_inspectors(session, actor.company_id)
 
 
 def my_visits(actor: Actor, *, session: Session | None = None) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.formatting import VIETNAM
 from app.notify.rules import LoadedRules, Rules, Step, clock_time
@@ -69,13 +69,26 @@ class Planned:
     not_before: datetime  # after quiet hours, else the moment of planning
 
 
+_WORDS = {"not_configured": "not configured", "no_address": "no address", "no_mobile": "no mobile number"}
+
+
 @dataclass(frozen=True)
 class Unreachable:
     company_id: int | None
     user_id: int | None
     name: str
     reason: str
-    why: str  # e.g. "sms: not configured; email: no address"
+    problems: tuple[tuple[str, str], ...]  # (channel, not_configured | no_address | no_mobile)
+
+    @property
+    def why(self) -> str:
+        """e.g. "sms: not configured; email: no address": the command line's words."""
+        words = {
+            "not_configured": "not configured",
+            "no_address": "no address",
+            "no_mobile": "no mobile number",
+        }
+        return "; ".join(f"{channel}: {words[problem]}" for channel, problem in self.problems)
 
 
 @dataclass
@@ -129,18 +142,24 @@ def after_quiet(rules: Rules, channel: str, now: datetime) -> datetime:
     return local_moment(end_day, quiet.end)
 
 
-def route(rules: Rules, contact: Contact, configured: set[str]) -> tuple[str, str] | str:
-    """The first channel of the rules that is configured and reaches the contact, or why none does."""
-    why = []
+class Reached(NamedTuple):
+    channel: str
+    address: str
+
+
+def route(rules: Rules, contact: Contact, configured: set[str]) -> Reached | tuple[tuple[str, str], ...]:
+    """The first channel of the rules that is configured and reaches the contact as (channel,
+    address), or why none does: (channel, problem) for each channel tried."""
+    why: list[tuple[str, str]] = []
     for channel in rules.channels:
         address = contact.address(channel)
         if channel not in configured:
-            why.append(f"{channel}: not configured")
+            why.append((channel, "not_configured"))
         elif not address:
-            why.append(f"{channel}: no {'address' if channel == 'email' else 'mobile number'}")
+            why.append((channel, "no_address" if channel == "email" else "no_mobile"))
         else:
-            return channel, address
-    return "; ".join(why)
+            return Reached(channel, address)
+    return tuple(why)
 
 
 @dataclass
@@ -169,7 +188,7 @@ class _Messages:
         found = route(rules, contact, self.configured)
         company_id = state.company_id if state else None
         user_id = who.user_id if who else None
-        if isinstance(found, str):
+        if not isinstance(found, Reached):
             name = state.name if state else (who.username if who else "")
             self.out.unreachable.append(Unreachable(company_id, user_id, name, reason, found))
             return

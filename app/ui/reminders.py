@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.notify import rules
+from app.notify.planner import Unreachable
 from app.notify.templates import sms_length
 from app.services.context import Actor
 from app.services.errors import Invalid, ServiceError
@@ -50,17 +51,32 @@ def channel_status() -> None:
 
 
 def remind_now(actor: Actor, period_id: int, rows: list[CompanyRow]) -> None:
-    """Pick non-filers, see how many messages on which channel, confirm, send."""
+    """Every non-filer shown, or the ones picked; how many messages on which channel; why the rest
+    cannot be reached, counted by cause; confirm, send. With no channel configured it says so once
+    and offers nothing to send."""
     with st.expander(tr("reminders.now"), icon=":material/campaign:"):
+        configured = [name for name, ok in reminders.configured_channels().items() if ok]
+        if not configured:
+            st.warning(tr("reminders.no_channel"), icon=":material/portable_wifi_off:")
+            return
         by_id = {r.company_id: r for r in rows}
-        chosen = st.multiselect(
+        everyone = tr("reminders.pick_all", count=len(by_id))
+        how = st.radio(
             tr("reminders.pick"),
-            list(by_id),
-            default=list(by_id),
-            format_func={cid: f"{r.tax_code} · {r.name}" for cid, r in by_id.items()}.__getitem__,
-            key="remind_pick",
-            placeholder=tr("common.choose"),
+            [everyone, tr("reminders.pick_some")],
+            horizontal=True,
+            key="remind_how",
         )
+        chosen = list(by_id)
+        if how != everyone:
+            chosen = st.multiselect(
+                tr("reminders.pick"),
+                list(by_id),
+                format_func={cid: f"{r.tax_code} · {r.name}" for cid, r in by_id.items()}.__getitem__,
+                key="remind_pick",
+                placeholder=tr("common.choose"),
+                label_visibility="collapsed",
+            )
         if not chosen:
             return
         preview = reminders.manual(actor, period_id, chosen)
@@ -69,8 +85,7 @@ def remind_now(actor: Actor, period_id: int, rows: list[CompanyRow]) -> None:
                 f"{n} {tr(f'reminders.channel.{c}')}" for c, n in sorted(preview.per_channel.items())
             )
             st.write(tr("reminders.will_send", count=len(preview.messages), channels=counts))
-        for lost in preview.unreachable:
-            st.caption(tr("reminders.cannot_reach", name=plain(lost.name), why=lost.why))
+        unreachable(preview.unreachable)
         if preview.messages:
             sample = preview.texts[preview.messages[0].key][1]
             st.text_area(tr("reminders.sample"), sample, disabled=True, height=140, key="remind_sample")
@@ -92,6 +107,26 @@ def remind_now(actor: Actor, period_id: int, rows: list[CompanyRow]) -> None:
                             problem=problem,
                         )
                     )
+
+
+def _problem(channel: str, problem: str) -> str:
+    return tr(f"reminders.problem.{problem}", channel=tr(f"reminders.channel.{channel}"))
+
+
+def unreachable(lost: list[Unreachable]) -> None:
+    """Who cannot be reached, counted by cause in the page's language; the names on request."""
+    if not lost:
+        return
+    causes: dict[str, int] = {}
+    for item in lost:
+        cause = "; ".join(_problem(c, p) for c, p in item.problems)
+        causes[cause] = causes.get(cause, 0) + 1
+    st.warning(tr("reminders.cannot_reach_count", count=len(lost)), icon=":material/person_off:")
+    for cause, count in sorted(causes.items(), key=lambda c: -c[1]):
+        st.markdown(f"- {tr('reminders.cause', count=count, cause=cause)}")
+    with st.popover(tr("reminders.who_cannot")):
+        for item in lost:
+            st.markdown(f"- {plain(item.name)}")
 
 
 def failed_sends(actor: Actor, period_id: int) -> None:

@@ -3,6 +3,7 @@ the company sees them on its Home, admins correct refused rules without losing w
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -160,3 +161,52 @@ def test_a_misconfigured_relay_is_said_on_the_page_with_the_setting_to_fix(
     shown = [e.value for e in at.error]
     assert any("cấu hình sai" in text and "ZONERISK_SMTP_STARTTLS" in text for text in shown), shown
     assert smtp.box.messages == []
+
+
+def test_with_no_channel_configured_the_official_is_told_once_in_their_language(seeded: str) -> None:
+    """Issue 26: with no channel configured, "Nhắc ngay" listed 129 lines of "zalo: not
+    configured; sms: not configured; email: not configured" in a Vietnamese page, with no button.
+    It says once that no channel is ready, who sets them up, and offers nothing to send."""
+    assert not any(reminders.configured_channels().values())
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/lists.py").run()
+    at.segmented_control(key="list_kind").set_value("missing").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Chưa có kênh gửi nào được cấu hình" in page
+    assert "not configured" not in page and "Không liên lạc được" not in page
+    assert not [b for b in at.button if b.key == "remind_confirm"]
+    at.switch_page("app/pages/reminders.py").run()
+    assert "python -m" not in texts(at) and "`" not in texts(at)
+
+
+def test_companies_that_cannot_be_reached_are_counted_by_cause_in_english_too(
+    no_reminders_yet: str, smtp: SmtpServer
+) -> None:
+    """Email configured, some companies with no address: one line per cause, in the page's
+    language, the names on request; the others can still be sent to."""
+    seeded = no_reminders_yet
+    missing = int(str(scalar(seeded, MISSING_IN_ZONES, p=latest_period_id())))
+    with unit_of_work(write=True) as session:
+        from sqlalchemy import text
+
+        session.execute(
+            text(
+                "UPDATE company SET contact_email = '' WHERE id IN (SELECT pc.company_id "
+                "FROM periodcompany pc JOIN company c ON c.id = pc.company_id "
+                "JOIN zone z ON z.id = c.zone_id WHERE pc.period_id = :p "
+                "AND z.kind = 'industrial_zone' ORDER BY c.id LIMIT 3)"
+            ),
+            {"p": latest_period_id()},
+        )
+    at = logged_in("demo.zoneboard", "en")
+    at.switch_page("app/pages/lists.py").run()
+    at.segmented_control(key="list_kind").set_value("missing").run()
+    assert not at.exception
+    page = texts(at)
+    lost = missing - int(re.search(r"(\d+) messages? will be sent", page).group(1))  # type: ignore[union-attr]
+    assert 1 <= lost <= 3
+    assert f"{lost} {'company' if lost == 1 else 'companies'} cannot be reached" in page
+    assert "no Email address" in page and "Zalo is not configured" in page
+    assert "chưa được cấu hình" not in page
+    assert [b for b in at.button if b.key == "remind_confirm"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from app.assessment.schema import Text
 from app.scoring.result import CriterionResult, ScoreResult
@@ -34,8 +35,11 @@ class Comparison:
         return self.after.total - self.before.total
 
     @property
-    def index_delta(self) -> float:
-        return round(self.after.index - self.before.index, 2)
+    def index_delta(self) -> Fraction:
+        """Exact, from the totals: two indices each rounded to 2 decimals (38,33 and 36,67) differ
+        by 1,66 where the change is 1,67; whoever shows it rounds it once."""
+        after = Fraction(100 * self.after.total, self.after.max_total or 1)
+        return after - Fraction(100 * self.before.total, self.before.max_total or 1)
 
 
 def compare(before: ScoreResult, after: ScoreResult) -> Comparison:

@@ -14,6 +14,7 @@ from app.services.onsite import remediation
 from app.ui.format import day
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
+from app.ui.text import plain
 from app.ui.widgets import service_error
 from app.vocabulary import ActionStatus
 
@@ -22,9 +23,24 @@ def _due(action: remediation.ActionView) -> str:
     return tr("fix.stop_until") if action.due_on is None else day(action.due_on)
 
 
+def _status(action: remediation.ActionView) -> str:
+    by = f" ({tr(f'fix.by.{action.closed_by}')})" if action.closed_by else ""
+    return tr(f"fix.status.{action.status}") + by
+
+
+def _card(action: remediation.ActionView, today: date) -> None:
+    """What the action is about, what to do, by when and where it stands; overdue marked on it."""
+    overdue = f" :red-badge[{tr('fix.col.overdue')}]" if action.overdue(today) else ""
+    title = plain(action.title.get(lang(), action.criterion_id))
+    st.markdown(f"**{plain(action.criterion_id)} · {title}**{overdue}")
+    st.markdown("; ".join(plain(step.get(lang(), "")) for step in action.steps))
+    owner = f" · {tr('fix.col.owner')}: {plain(action.owner)}" if action.owner else ""
+    st.caption(f"{tr('fix.col.due')}: {_due(action)} · {tr('fix.col.status')}: {_status(action)}{owner}")
+
+
 def action_plan(actor: Actor, today: date, shown_id: int, round_name: str) -> None:
-    """An editable table: the company names the owner and ticks what is done; a re-assessment or an
-    inspection confirms the fix (those rows are read-only). The plan aims at the targets of the
+    """One card per action: the company names the owner and ticks what is done; a re-assessment or
+    an inspection confirms the fix (those are listed apart, read-only). The plan aims at the targets of the
     newest submission: under an older one it is named, not shown beside that round's advice."""
     actions = remediation.plan(actor)
     st.subheader(f"{tr('fix.title')} · {round_name}")
@@ -37,48 +53,45 @@ def action_plan(actor: Actor, today: date, shown_id: int, round_name: str) -> No
         return
     counts: dict[str, int] = {}
     for a in actions:
-        label = tr(f"fix.status.{a.status}") + (f" ({tr(f'fix.by.{a.closed_by}')})" if a.closed_by else "")
-        counts[label] = counts.get(label, 0) + 1
+        counts[_status(a)] = counts.get(_status(a), 0) + 1
     st.markdown(" · ".join(f"**{n}** {label}" for label, n in counts.items()))
     late = [a for a in actions if a.overdue(today)]
     if late:
         st.error(tr("fix.overdue", count=len(late)))
-    frame = pd.DataFrame(
-        [
-            {
-                "id": a.id,
-                tr("fix.col.what"): f"{a.criterion_id} · {a.title.get(lang(), a.criterion_id)}",
-                tr("fix.col.steps"): "; ".join(step.get(lang(), "") for step in a.steps),
-                tr("fix.col.due"): _due(a),
-                tr("fix.col.owner"): a.owner,
-                tr("fix.col.done"): a.status in (ActionStatus.done, ActionStatus.fixed),
-                tr("fix.col.status"): tr(f"fix.status.{a.status}")
-                + (f" ({tr(f'fix.by.{a.closed_by}')})" if a.closed_by else ""),
-            }
-            for a in actions
-        ]
-    ).set_index("id")
-    fixed = [a.id for a in actions if a.status == ActionStatus.fixed]
-    edited = st.data_editor(
-        frame,
-        key="fix_editor",
-        hide_index=True,
-        width="stretch",
-        disabled=[c for c in frame.columns if c not in (tr("fix.col.owner"), tr("fix.col.done"))],
-        column_config={tr("fix.col.owner"): st.column_config.TextColumn(max_chars=remediation.MAX_OWNER)},
-    )
-    if st.button(tr("fix.save"), icon=":material/save:", key="fix_save"):
+    # one card per action, not a wide table: at 1366 px or on a phone every card shows what it is
+    # about beside who does it and whether it is done (a table hid those columns off-screen)
+    working = [a for a in actions if a.status != ActionStatus.fixed]
+    changes: dict[int, tuple[str, bool]] = {}
+    if working:
+        with st.form("fix_plan", border=False, enter_to_submit=False):
+            for a in working:
+                with st.container(border=True):
+                    _card(a, today)
+                    left, right = st.columns([3, 1], vertical_alignment="bottom")
+                    owner = left.text_input(
+                        tr("fix.col.owner"), a.owner, max_chars=remediation.MAX_OWNER, key=f"fix_owner_{a.id}"
+                    )
+                    done = right.checkbox(
+                        tr("fix.col.done"), a.status == ActionStatus.done, key=f"fix_done_{a.id}"
+                    )
+                    changes[a.id] = (owner, done)
+            saved = st.form_submit_button(tr("fix.save"), icon=":material/save:")
+    else:
+        saved = False
+    fixed = [a for a in actions if a.status == ActionStatus.fixed]
+    if fixed:
+        with st.expander(tr("fix.fixed_list", count=len(fixed))):
+            for a in fixed:
+                _card(a, today)
+    if saved:
         changed = 0
         for action in actions:
-            if action.id in fixed:
+            if action.id not in changes:
                 continue
-            owner, done = (
-                edited.loc[action.id, tr("fix.col.owner")],
-                bool(edited.loc[action.id, tr("fix.col.done")]),
-            )
+            owner, done = changes[action.id]
             if owner != action.owner or done != (action.status == ActionStatus.done):
                 try:
-                    remediation.update(actor, action.id, owner=str(owner or ""), done=done)
+                    remediation.update(actor, action.id, owner=owner, done=done)
                 except ServiceError as error:
                     service_error(error)
                     return

@@ -5,6 +5,7 @@ confirmed marked as such."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pypdf
@@ -97,7 +98,7 @@ def test_plan_inspect_and_the_company_sees_its_action_plan(
     log_in(company, server, "demo.company", "HoaBinh-Garment-2021")
     company.get_by_role("link", name="Kết quả").click()
     settle(company)
-    company.get_by_text("Kế hoạch khắc phục", exact=True).wait_for()
+    company.get_by_text(re.compile(r"^Kế hoạch khắc phục · ")).wait_for()
     expect(company.get_by_text(f"{len(raised)} Đã khắc phục (xác nhận qua kiểm tra)")).to_be_visible()
     shot(company, "inspection-3-company-action-plan")
     company.context.close()

@@ -337,12 +337,13 @@ def test_result_names_its_round_and_shows_the_plan_only_beside_the_targets_it_ca
     page = texts(at)
     assert f"Cần khắc phục trước · {newest.period_name}" in page
     assert f"Kế hoạch khắc phục · {newest.period_name}" in page
-    table, plan = at.dataframe[0].value, at.dataframe[1].value  # recoverable points; the plan's editor
+    table = at.dataframe[0].value  # recoverable points
     table_targets = {
         part.split(" → ")[0]: part.split(" → ")[1] for how in table["Cách làm"] for part in how.split("; ")
     }
+    plan_lines = [line for line in page.splitlines() if " → " in line and not line.startswith("- ")]
     plan_targets = {
-        step.split(": ")[0]: step.split(" → ")[1] for steps in plan["Cần làm"] for step in steps.split("; ")
+        step.split(": ")[0]: step.split(" → ")[1] for line in plan_lines for step in line.split("; ")
     }
     advice = dict(re.findall(r"- \*\*([^*]+)\*\*: [^\n]+? → \*\*([^*]+)\*\*", page))
     assert advice and plan_targets
@@ -354,7 +355,7 @@ def test_result_names_its_round_and_shows_the_plan_only_beside_the_targets_it_ca
     at.query_params["assessment"] = str(older)
     at.switch_page("app/pages/result.py").run()
     assert "Kế hoạch khắc phục theo bản nộp mới hơn" in texts(at)
-    assert len(at.dataframe) == 2  # the older round's table and criteria; not the newer plan
+    assert not [t for t in at.text_input if str(t.key).startswith("fix_owner_")]  # not the newer plan
 
 
 def test_what_if_starts_from_what_was_filed_last_and_names_it(seeded: str) -> None:
@@ -424,3 +425,40 @@ def test_history_trend_runs_in_round_order_whatever_the_filing_order(seeded: str
     axis = [x for trace in figure["data"] for x in trace["x"]]
     assert axis.index("Tuần A sớm") < axis.index("Tuần B muộn")
     assert axis[-1] == "Tuần B muộn"
+
+
+def test_the_action_plan_is_one_card_per_action_with_its_owner_and_done_beside_it(seeded: str) -> None:
+    """Issue 26: the plan's table hid the owner, done and status columns at 1366 px, and on a
+    phone scrolling to them hid which criterion the row was. Each action is a card: what, what to
+    do, due, status, and its own owner box and done tick; overdue marked on the card itself."""
+    from sqlalchemy import text
+
+    from app.services.filing import assessments
+    from app.services.onsite import remediation
+    from tests.services.helpers import RISKY_ANSWERS, actor, latest_period_id
+
+    me = actor("company")
+    draft = assessments.start_draft(me, latest_period_id())
+    assessments.save_draft(me, draft.id, RISKY_ANSWERS)
+    assessments.submit(me, draft.id, "cards")
+    open_ = [a for a in remediation.plan(me) if a.status == "open"]
+    late = open_[0]
+    with unit_of_work(write=True) as session:
+        session.execute(
+            text("UPDATE remediationaction SET due_on = '2021-01-01' WHERE id = :i"), {"i": late.id}
+        )
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/result.py").run()
+    owners = {t.key: t for t in at.text_input if str(t.key).startswith("fix_owner_")}
+    assert set(owners) == {f"fix_owner_{a.id}" for a in open_}
+    assert {c.key for c in at.checkbox if str(c.key).startswith("fix_done_")} == {
+        f"fix_done_{a.id}" for a in open_
+    }
+    marked = [m.value for m in at.markdown if ":red-badge[Quá hạn]" in m.value]
+    assert len(marked) == 1 and late.criterion_id in marked[0]
+    owners[f"fix_owner_{late.id}"].input("Chị Hương")
+    at.checkbox(key=f"fix_done_{late.id}").check()
+    next(b for b in at.button if b.label == "Lưu kế hoạch khắc phục").click().run()
+    assert not at.exception
+    after = next(a for a in remediation.plan(me) if a.id == late.id)
+    assert (after.owner, after.status) == ("Chị Hương", "done")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from app.assessment import registry
 from app.scoring import score
 from app.scoring.compare import compare
@@ -21,13 +23,31 @@ def test_changes_name_the_inputs_and_sort_by_the_size_of_the_move() -> None:
     before, after = score(BG, BASE), score(BG, worse)
     result = compare(before, after)
     assert result.delta == after.total - before.total > 0
-    assert result.index_delta == round(after.index - before.index, 2)
+    assert result.index_delta == Fraction(100 * after.total, after.max_total) - Fraction(
+        100 * before.total, before.max_total
+    )
     moved = {c.criterion_id: c for c in result.changes}
     assert moved["CS14"].changed_inputs == ("cs14",) and moved["CS14"].delta > 0
     assert "mask_rate_pct" in moved["CS8"].changed_inputs
     sizes = [abs(c.delta) for c in result.changes]
     assert sizes == sorted(sizes, reverse=True)
     assert moved["CS14"].fired_before is not None and moved["CS14"].fired_after is not None
+
+
+def test_the_index_change_is_exact_not_the_difference_of_two_rounded_indices() -> None:
+    """Issue 26: History said −1,66 percentage points where the change is −1,67: 115/300 is
+    38,33 % and 110/300 is 36,67 %, rounded each; their difference is 5/3 = 1,666…"""
+    from app.formatting import signed
+    from app.scoring.compare import Comparison
+
+    class Total:  # the two fields a comparison's index change reads, as a ScoreResult has them
+        def __init__(self, total: int) -> None:
+            self.total, self.max_total = total, 300
+
+    moved = Comparison(Total(115), Total(110), [])  # type: ignore[arg-type]
+    assert moved.index_delta == Fraction(-5, 3)
+    assert signed(moved.index_delta, "vi", 2) == "−1,67"
+    assert signed(round(110 / 3, 2) - round(115 / 3, 2), "vi", 2) == "−1,66"  # what it said before
 
 
 def test_an_answer_that_moved_without_points_still_shows() -> None:

@@ -96,9 +96,18 @@ def test_plan_inspect_and_the_company_sees_its_action_plan(
     assert browser is not None
     company = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
     log_in(company, server, "demo.company", "HoaBinh-Garment-2021")
-    company.get_by_role("link", name="Kết quả").click()
+    company.get_by_role("link", name="Kết quả", exact=True).click()
     settle(company)
     company.get_by_text(re.compile(r"^Kế hoạch khắc phục · ")).wait_for()
     expect(company.get_by_text(f"{len(raised)} Đã khắc phục (xác nhận qua kiểm tra)")).to_be_visible()
     shot(company, "inspection-3-company-action-plan")
+    # issue 26: the company reads the inspection itself: who came (a person, an agency), the notes
+    company.get_by_role("link", name="Kiểm tra thực tế", exact=True).click()
+    settle(company)
+    company.get_by_text("Đã bố trí lại ký túc xá, xe đưa đón đủ chỗ.").wait_for()
+    with using(server_database):
+        name = rows(server_database, "SELECT full_name FROM app_user WHERE username = 'demo.zoneboard'")[0][0]
+    expect(company.get_by_text(f"{name} – Ban Quản lý các KCN")).to_be_visible()
+    assert "demo.zoneboard" not in company.inner_text("body")
+    shot(company, "inspection-4-company-reads-the-inspection")
     company.context.close()

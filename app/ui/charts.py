@@ -12,10 +12,20 @@ from app.assessment.schema import RuleSet
 FONT = dict(family="Inter, 'Segoe UI', 'Noto Sans', Arial, sans-serif", size=13)
 
 
-def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
+# plotly's decimal and thousands marks per language: ticks and hovers read 16,1 % and 1.384 in
+# Vietnamese as every table and figure of the page does (issue 26)
+SEPARATORS = {"vi": ",.", "en": ".,"}
+
+
+def percent_suffix(lang: str) -> str:
+    return "\u00a0%" if lang == "vi" else "%"
+
+
+def _layout(fig: go.Figure, title: str, height: int = 360, lang: str = "vi") -> go.Figure:
     """The title, then the legend in a row of its own above the plot: below it, the legend
-    collided with long axis labels (round names, zone names)."""
+    collided with long axis labels (round names, zone names). Numbers in the page's language."""
     fig.update_layout(
+        separators=SEPARATORS.get(lang, ".,"),
         title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top"),
         height=height,
         margin=dict(l=10, r=10, t=90, b=10),
@@ -55,11 +65,11 @@ def index_trend(
         ),
         line=dict(color="#555"),
         text=[labels.get(lv, lv) for lv in levels],
-        hovertemplate="%{x}<br>%{y:.2f}%<br>%{text}<extra></extra>",
+        hovertemplate="%{x}<br>%{y:.2f}" + percent_suffix(lang) + "<br>%{text}<extra></extra>",
         showlegend=False,
     )
-    fig.update_yaxes(range=[0, 100], ticksuffix="%")
-    return _layout(fig, title)
+    fig.update_yaxes(range=[0, 100], ticksuffix=percent_suffix(lang))
+    return _layout(fig, title, lang=lang)
 
 
 def filing_and_levels_trend(
@@ -90,9 +100,11 @@ def filing_and_levels_trend(
     )
     fig.update_layout(
         barmode="stack",
-        yaxis2=dict(overlaying="y", side="right", range=[0, 100], ticksuffix="%", showgrid=False),
+        yaxis2=dict(
+            overlaying="y", side="right", range=[0, 100], ticksuffix=percent_suffix(lang), showgrid=False
+        ),
     )
-    return _layout(fig, title, height=420)
+    return _layout(fig, title, height=420, lang=lang)
 
 
 def adoption_by_area(
@@ -102,6 +114,7 @@ def adoption_by_area(
     labels: tuple[str, str],
     target: float,
     title: str,
+    lang: str = "vi",
 ) -> go.Figure:
     """Bluezone (of smartphone owners) and health declaration (of workers) per zone or district."""
     fig = go.Figure()
@@ -121,9 +134,11 @@ def adoption_by_area(
     )
     fig.add_vline(x=target * 100, line_dash="dash", line_color="#b71c1c")
     fig.update_layout(
-        barmode="group", yaxis=dict(autorange="reversed"), xaxis=dict(range=[0, 100], ticksuffix="%")
+        barmode="group",
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(range=[0, 100], ticksuffix=percent_suffix(lang)),
     )
-    return _layout(fig, title, height=120 + 44 * len(names))
+    return _layout(fig, title, height=120 + 44 * len(names), lang=lang)
 
 
 def company_map(
@@ -183,4 +198,4 @@ def company_map(
         fig.add_scatter(x=[c[1] for c in centroids], y=[c[0] for c in centroids], **names)
         fig.update_xaxes(title="", showgrid=True, zeroline=False)
         fig.update_yaxes(title="", showgrid=True, zeroline=False, scaleanchor="x", scaleratio=1.07)
-    return _layout(fig, title, height=560)
+    return _layout(fig, title, height=560, lang=lang)

@@ -1,16 +1,65 @@
 """Every table on every page goes through `data_table`: Streamlit's own "Download as CSV" writes
 what the table holds, and a company named `=HYPERLINK(…)` would be a formula in the official's
 spreadsheet. Text cells are made spreadsheet-safe (`app.safe_text.spreadsheet_cell`) on the way
-in; the page shows the same characters."""
+in; the page shows the same characters.
+
+Numbers are shown in the page's language by `app.formatting` (1.384 and 58,33 % in Vietnamese,
+1,384 and 58.33% in English): Streamlit's column formats follow the browser's locale, not the
+page's. They are written as a pandas Styler's display values, so a column still sorts by its
+numbers. Above STYLED_CELLS numeric cells (a province-wide list) the formatting would cost the
+page more than it gives, and the numbers are left to Streamlit."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
+from app import formatting
 from app.safe_text import spreadsheet_cell
+from app.ui.session import lang
+
+NumberKind = Literal["count", "decimal", "index", "percent100"]
+"""count: 1.384; decimal: up to 2 decimals; index: a risk index in percent, 2 decimals (58,33 %);
+percent100: a percentage 0–100 with one decimal (92,5 %)"""
+STYLED_CELLS = 30_000
+
+
+def _formatter(kind: NumberKind, language: str) -> Callable[[Any], str]:
+    def shown(value: Any) -> str:
+        if value is None or (isinstance(value, float) and value != value):  # NaN: no figure
+            return formatting.EMPTY
+        if kind == "count":
+            return formatting.number(value, language)
+        if kind == "index":
+            return formatting.index(value, language)
+        if kind == "percent100":
+            return formatting.percent(value / 100, language)
+        return formatting.quantity(value, language)
+
+    return shown
+
+
+def localized(frame: pd.DataFrame, numbers: Mapping[str, NumberKind] | None = None) -> Any:
+    """The frame with its numeric columns shown in the page's language: the kinds named in
+    `numbers`, integers as counts and other numbers with up to two decimals."""
+    kinds: dict[str, NumberKind] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if numbers and column in numbers:
+            kinds[column] = numbers[column]
+        elif pd.api.types.is_bool_dtype(values):
+            continue
+        elif pd.api.types.is_integer_dtype(values):
+            kinds[column] = "count"
+        elif pd.api.types.is_float_dtype(values):
+            kinds[column] = "decimal"
+    if not kinds or len(frame) * len(kinds) > STYLED_CELLS:
+        return frame
+    language = lang()
+    return frame.style.format({c: _formatter(k, language) for c, k in kinds.items()})
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -23,7 +72,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def data_table(frame: pd.DataFrame, **options: Any) -> Any:
-    """`st.dataframe` of a spreadsheet-safe copy of `frame`; returns what st.dataframe returns
-    (the selection, for a table whose rows can be picked)."""
-    return st.dataframe(spreadsheet_safe(frame), **options)
+def data_table(frame: pd.DataFrame, numbers: Mapping[str, NumberKind] | None = None, **options: Any) -> Any:
+    """`st.dataframe` of a spreadsheet-safe copy of `frame`, its numbers in the page's language;
+    returns what st.dataframe returns (the selection, for a table whose rows can be picked)."""
+    return st.dataframe(localized(spreadsheet_safe(frame), numbers), **options)

@@ -21,6 +21,7 @@ from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.onsite import calibration, inspection_evidence, inspections
 from app.services.onsite.inspections import InspectionView
+from app.ui.charts import SEPARATORS
 from app.ui.format import day, index
 from app.ui.grid import data_table
 from app.ui.questionnaire import merged, navigation, section_form
@@ -264,22 +265,27 @@ def calibration_section(actor: Actor) -> None:
     criteria = pd.DataFrame(result.criteria)
     fig = go.Figure(go.Bar(x=criteria["criterion"], y=criteria["mean_gap"], marker_color="#d73027"))
     fig.update_layout(
-        height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, title=tr("inspect.by_criterion")
+        height=300,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        title=tr("inspect.by_criterion"),
+        separators=SEPARATORS.get(lang(), ".,"),
     )
     st.plotly_chart(fig, key="i_criteria_chart")
     left, right = st.columns(2)
-    left.dataframe(
-        pd.DataFrame(result.zones).rename(
-            columns={
-                "zone": tr("inspect.col.zone"),
-                "mean_gap": tr("inspect.col.mean_gap"),
-                "inspections": tr("inspect.col.count"),
-            }
-        ),
-        hide_index=True,
-    )
+    with left:
+        data_table(
+            pd.DataFrame(result.zones).rename(
+                columns={
+                    "zone": tr("inspect.col.zone"),
+                    "mean_gap": tr("inspect.col.mean_gap"),
+                    "inspections": tr("inspect.col.count"),
+                }
+            ),
+            hide_index=True,
+        )
     companies = pd.DataFrame(result.companies).drop(columns=["company_id"])
-    right.dataframe(companies.head(50), hide_index=True)
+    with right:
+        data_table(companies.head(50), hide_index=True)
 
 
 def can_inspect(actor: Actor) -> bool:

@@ -128,9 +128,8 @@ def _areas(areas: list[AreaRow], view: Overview, ruleset: RuleSet) -> None:
             tr("overview.col.filed_share"): st.column_config.ProgressColumn(
                 format="%.0f%%", min_value=0, max_value=100
             ),
-            tr("overview.bluezone"): st.column_config.NumberColumn(format="%.1f%%"),
-            tr("overview.health"): st.column_config.NumberColumn(format="%.1f%%"),
         },
+        numbers={tr("overview.bluezone"): "percent100", tr("overview.health"): "percent100"},
     )
 
 
@@ -163,6 +162,7 @@ def _adoption(areas: list[AreaRow]) -> None:
             (tr("overview.bluezone"), tr("overview.health")),
             0.95,
             tr("chart.adoption"),
+            lang(),
         ),
         key="chart_adoption",
     )

@@ -40,7 +40,7 @@ def submissions_table(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        column_config={tr("result.index"): st.column_config.NumberColumn(format="%.2f%%")},
+        numbers={tr("result.index"): "index"},
     )
 
 

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import PASSWORDS, app, texts
 
 PAGES = {
-    "demo.zoneboard": ["overview", "lists", "company_detail"],
+    "demo.zoneboard": ["overview", "lists", "company_detail", "visits", "inspections", "reminders"],
     "demo.ict": ["overview", "province"],
     "demo.company": ["home", "result", "history", "profile", "whatif", "my_inspections"],
 }
@@ -23,6 +25,33 @@ def _other_locale(text: str, lang: str) -> list[str]:
     else:
         patterns = [r"(?<![\w./:])\d{1,3}(\.\d{3})+(?![\d,])", r"\d,\d{1,2}\s?%"]
     return [m.group(0) for pattern in patterns for m in re.finditer(pattern, text)]
+
+
+def _table_cells(at: AppTest) -> list[str]:
+    """Every number a table shows, as the browser draws it: a styled table's display values, else
+    the value itself (what Streamlit writes for an unformatted number)."""
+    import pyarrow as pa
+
+    shown: list[str] = []
+    for table in at.dataframe:
+        frame = table.value
+        numeric = [n for n, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c])]
+        numeric = [n for n in numeric if not pd.api.types.is_bool_dtype(frame.iloc[:, n])]
+        arrow = table.proto.arrow_data
+        if arrow.HasField("styler"):
+            drawn = pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas()
+            shown += [str(v) for n in numeric for v in drawn.iloc[:, n]]
+        else:
+            shown += [str(v) for n in numeric for v in frame.iloc[:, n] if v == v]
+    return shown
+
+
+def _cell_in_other_locale(cell: str, lang: str) -> bool:
+    """1384 or 58.33 in a Vietnamese table; 1384 or 58,33 in an English one."""
+    if re.search(r"\d{4,}", cell.replace(".", "").replace(",", "")) and not re.search(r"[.,]", cell):
+        return True  # four digits or more with no thousands mark
+    mark = r"\." if lang == "vi" else ","
+    return bool(re.search(rf"\d{mark}\d{{1,2}}(?!\d)", cell))
 
 
 def _session_in(lang: str, username: str) -> AppTest:
@@ -47,6 +76,15 @@ def test_pages_write_numbers_in_their_language(seeded: str, username: str, lang:
         at.switch_page(f"app/pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
         found = _other_locale(texts(at), lang)
+        found += [c for c in _table_cells(at) if _cell_in_other_locale(c, lang)]
+        for chart in at.get("plotly_chart"):  # ticks and hovers: the language's marks, its % sign
+            layout = json.loads(chart.proto.spec)["layout"]
+            if layout.get("separators") != {"vi": ",.", "en": ".,"}[lang]:
+                found.append(f"chart separators {layout.get('separators')!r}")
+            suffixes = [a.get("ticksuffix") for k, a in layout.items() if k.startswith(("xaxis", "yaxis"))]
+            found += [
+                f"tick suffix {x!r}" for x in suffixes if x and x != ("\u00a0%" if lang == "vi" else "%")
+            ]
         assert found == [], (page, found)
 
 

@@ -69,7 +69,7 @@ with st.container(border=True):
     review_actions(actor, latest)
 
 side_by_side(actor, company.id)
-company_pdf_download(actor, latest.id, company.tax_code)
+company_pdf_download(actor, latest.id, latest.period_name, company.tax_code)
 st.subheader(tr("detail.submissions"))
 submissions_table(submissions, ruleset)
 if len(submissions) > 1:

@@ -60,7 +60,7 @@ level_box(result)
 fix_first(result, round_name)  # one computation: the plan below was raised from the same targets
 action_plan(actor, today_vietnam(), shown.id, round_name)
 points(result)
-company_pdf_download(actor, shown.id, str(view.company_id))
+company_pdf_download(actor, shown.id, view.period_name)
 language = lang()
 pdf_preview(lambda: company_reports.preview_company_pdf(actor, shown.id, language), key=f"company_{shown.id}")
 st.caption(

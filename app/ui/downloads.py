@@ -3,6 +3,8 @@ generated when the button is clicked."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 
 import streamlit as st
@@ -46,7 +48,7 @@ def excel_download(
         st.download_button(
             tr("download.xlsx", rows=rows),
             data,
-            file_name=f"zonerisk-{period_name.split(' (')[0].replace('/', '-').replace(' ', '-')}.xlsx",
+            file_name=file_name("zonerisk", period_name, extension="xlsx"),
             mime=XLSX,
             icon=":material/download:",
             key="download_xlsx",
@@ -56,7 +58,7 @@ def excel_download(
             st.download_button(
                 tr("download.ods"),
                 lambda: ods.to_ods(data),
-                file_name=f"zonerisk-{period_name.split(' (')[0].replace('/', '-').replace(' ', '-')}.ods",
+                file_name=file_name("zonerisk", period_name, extension="ods"),
                 mime="application/vnd.oasis.opendocument.spreadsheet",
                 icon=":material/download:",
                 key="download_ods",
@@ -100,12 +102,24 @@ def pdf_preview(make: Callable[[], bytes], key: str) -> None:
     st.pdf(st.session_state[cache_key], height=640)
 
 
-def company_pdf_download(actor: Actor, assessment_id: int, file_stem: str) -> None:
-    """The company's assessment report, for the company (Result) and for officials (Company detail)."""
+def file_name(*parts: str, extension: str) -> str:
+    """A file name a person recognises in their downloads folder, in plain ASCII every system
+    keeps: "phieu-danh-gia-2400812345-tuan-49-2026.pdf", not "zonerisk-1-3189.pdf"."""
+    words = []
+    for part in parts:
+        plain_text = unicodedata.normalize("NFKD", part.split(" (")[0].replace("đ", "d").replace("Đ", "D"))
+        ascii_text = plain_text.encode("ascii", "ignore").decode().lower()
+        words.append(re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-"))
+    return "-".join(w for w in words if w) + "." + extension
+
+
+def company_pdf_download(actor: Actor, assessment_id: int, round_name: str, tax_code: str = "") -> None:
+    """The company's assessment report, for the company (Result) and for officials (Company detail),
+    named by what it is: the form, the company's tax code for an official, the round."""
     language = lang()
     pdf_download(
         tr("download.company_pdf"),
-        f"zonerisk-{file_stem}-{assessment_id}.pdf",
+        file_name(tr("download.company_file"), tax_code, round_name, extension="pdf"),
         lambda: company_reports.export_company_pdf(actor, assessment_id, language),
         key="company_pdf",
     )

@@ -283,9 +283,24 @@ def calibration_section(actor: Actor) -> None:
             ),
             hide_index=True,
         )
-    companies = pd.DataFrame(result.companies).drop(columns=["company_id"])
+    companies = (
+        pd.DataFrame(result.companies)
+        .drop(columns=["company_id"])
+        .rename(
+            columns={
+                "tax_code": tr("company.tax_code"),
+                "name": tr("lists.col.name"),
+                "zone": tr("inspect.col.zone"),
+                "round": tr("history.col.round"),
+                "self_index": tr("inspect.self_index"),
+                "inspector_index": tr("inspect.inspector_index"),
+                "gap": tr("inspect.col.index_gap"),
+            }
+        )
+    )
     with right:
-        data_table(companies.head(50), hide_index=True)
+        indices = (tr("inspect.self_index"), tr("inspect.inspector_index"))
+        data_table(companies.head(50), hide_index=True, numbers=dict.fromkeys(indices, "index"))
 
 
 def can_inspect(actor: Actor) -> bool:

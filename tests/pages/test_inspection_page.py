@@ -92,6 +92,10 @@ def test_the_calibration_section_is_there_for_the_ict_department(seeded: str) ->
     count = scalar(seeded, "SELECT count(*) FROM inspection WHERE status = 'done'")
     assert f"{count} lượt kiểm tra. Chênh lệch dương" in texts(at)
     assert len(at.get("plotly_chart")) == 1
+    # issue 26: headers a person reads, not the code's field names
+    headers = [str(c) for table in at.dataframe for c in table.value.columns]
+    assert "Mã số thuế" in headers and "Chỉ số kiểm tra" in headers
+    assert not {"tax_code", "name", "zone", "self_index", "inspector_index", "gap"} & set(headers)
 
 
 def test_the_company_reads_its_inspection_in_both_languages(seeded: str) -> None:

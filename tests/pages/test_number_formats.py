@@ -104,3 +104,17 @@ def test_round_names_read_in_english(seeded: str) -> None:
     at = _session_in("en", "demo.ict")
     page = texts(at)
     assert "Week " in page and "Tuần " not in page
+
+
+def test_downloads_are_named_by_what_they_are() -> None:
+    """Issue 26: "zonerisk-1-3189.pdf" said nothing in a downloads folder."""
+    from app.ui.downloads import file_name
+
+    assert (
+        file_name("phiếu kết quả", "2400812345", "Tuần 49/2026 (30/11–06/12)", extension="pdf")
+        == "phieu-ket-qua-2400812345-tuan-49-2026.pdf"
+    )
+    assert file_name("result report", "", "Đợt Đông Bắc", extension="pdf") == "result-report-dot-dong-bac.pdf"
+    assert (
+        file_name("zonerisk", "Tuần 23/2021 (07/06–13/06)", extension="xlsx") == "zonerisk-tuan-23-2021.xlsx"
+    )

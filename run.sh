@@ -11,8 +11,9 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 echo "→ installing the pinned packages (requirements.txt); the first time takes a few minutes" >&2
-.venv/bin/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt 2>&1 \
-  | { grep -E "^(Collecting|Successfully|ERROR)" || true; } >&2
+# one line per package as it is fetched and installed, so a first install never looks stuck
+.venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt 2>&1 \
+  | { grep --line-buffered -E "^(Collecting|Downloading|Installing|Successfully|ERROR)" || true; } >&2
 echo "→ preparing the database (migrations; the demo province on first start)" >&2
 .venv/bin/python -m app.cli prepare
 echo "→ serving on http://localhost:${PORT:-8501}" >&2

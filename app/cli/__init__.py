@@ -45,11 +45,18 @@ app.add_typer(adoption_app, name="adoption")
 app.add_typer(areas_app, name="areas")
 
 
+# commands that read rule sets and score answers: no key signs or seals anything they do
+KEYLESS = frozenset({"score", "rulesets"})
+
+
 @app.callback()
-def _refuse_unsafe_settings() -> None:
-    """Every command refuses to run on settings that are unsafe for production (exit 2)."""
+def _refuse_unsafe_settings(ctx: typer.Context) -> None:
+    """Every command that serves, signs or writes refuses to run on settings that are unsafe for
+    production (exit 2); scoring a file of answers needs no secret key."""
     from app.config import UnsafeSettings, get_settings
 
+    if ctx.invoked_subcommand in KEYLESS:
+        return
     try:
         get_settings().check_safe()
     except UnsafeSettings as problem:

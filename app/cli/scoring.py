@@ -75,9 +75,19 @@ def read_answers(path: Path) -> object:
 
 def _ruleset(ruleset_id: str, version: int | None) -> LoadedRuleSet:
     """The one lookup the app uses too (`services.rulesets.get`): versions an admin published in
-    the database of DATABASE_URL are found as well as the shipped files."""
+    the database of DATABASE_URL are found as well as the shipped files. On settings that may not
+    serve (production without its key: a fresh checkout) no database is opened or created: the
+    shipped files are the rule sets there are."""
+    from app.config import UnsafeSettings, get_settings
     from app.services.admin import rulesets
 
+    try:
+        get_settings().check_safe()
+    except UnsafeSettings:
+        try:
+            return registry.get(ruleset_id, version)
+        except LookupError as exc:
+            fail(str(exc))
     prepared()
     try:
         return rulesets.get(ruleset_id, version)

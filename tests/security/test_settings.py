@@ -4,6 +4,7 @@ leave one seeded database and no error."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from app.config import Mode, Settings, UnsafeSettings, estimated_bits, strong_enough
 from tests.databases import DatabaseFactory, scalar
+from tests.reference import worked_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG = "p7Vq2xLr9TzK4mWc8NbH3sJd6FgY1uEa5RkQ0oIt"
@@ -44,18 +46,32 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 )
 def test_production_refuses_to_start_without_a_proper_key(env: dict[str, str], tmp_path: Path) -> None:
     env = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"}
-    for command in (["rulesets", "list"], ["prepare"], ["backup", "--out", str(tmp_path / "b")]):
+    for command in (["prepare"], ["backup", "--out", str(tmp_path / "b")]):
         done = run(env, *command)
         assert done.returncode == 2, (command, done.stdout, done.stderr)
         assert "ZONERISK_SECRET_KEY" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "prod.db").exists()  # nothing was created either
 
 
+def test_scoring_a_file_needs_no_key_and_opens_no_database(tmp_path: Path) -> None:
+    """Issue 26: the README's `score` example exited 2 asking for a production key on a fresh
+    checkout, though scoring signs nothing. It scores from the shipped rule sets and creates no
+    database on settings that may not serve."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"}  # ZONERISK_ENV unset: production
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(worked_examples()[0]["answers"]))
+    done = run(env, "score", "--ruleset", "bg-kcn-2021", "--answers", str(answers), "--format", "text")
+    assert done.returncode == 0, done.stderr
+    assert "Tổng điểm: 45/300" in done.stdout and "Nguy cơ rất thấp" in done.stdout
+    assert run(env, "rulesets", "list").returncode == 0
+    assert not (tmp_path / "prod.db").exists()
+
+
 def test_production_needs_a_public_url_for_the_qr_codes(tmp_path: Path) -> None:
     env = {"ZONERISK_SECRET_KEY": STRONG, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
-    done = run(env, "rulesets", "list")
+    done = run(env, "prepare")
     assert done.returncode == 2 and "ZONERISK_PUBLIC_URL" in done.stderr
-    ok = run({**env, "ZONERISK_PUBLIC_URL": "https://zonerisk.bacgiang.gov.vn"}, "rulesets", "list")
+    ok = run({**env, "ZONERISK_PUBLIC_URL": "https://zonerisk.bacgiang.gov.vn"}, "prepare")
     assert ok.returncode == 0, ok.stderr
 
 
@@ -156,7 +172,7 @@ def test_the_example_settings_file_does_not_start_production(tmp_path: Path) -> 
             name, _, value = line.partition("=")
             example[name] = value
     env = {**example, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"}
-    done = run(env, "rulesets", "list")
+    done = run(env, "prepare")
     assert done.returncode == 2 and "ZONERISK_SECRET_KEY" in done.stderr
 
 

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.assessment.guards import TooLarge, check_size, check_yaml_shape, limits
+from app.i18n.messages import pydantic_error
 from app.notify.templates import Template, TemplateError, shipped_templates
 
 RULES_FILE = Path(__file__).parents[1] / "data" / "reminders.yaml"
@@ -90,11 +91,20 @@ class Rules(_Strict):
 
 
 class RulesError(ValueError):
-    """Rules that cannot be used; `problems` are (where, what) pairs for the admin page."""
+    """Rules that cannot be used; `problems` are (where, what) pairs for the admin page, in English
+    and (`problems_vi`) in Vietnamese."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, problems: list[tuple[str, str]], problems_vi: list[tuple[str, str]] | None = None
+    ) -> None:
         self.problems = problems
+        self.problems_vi = problems_vi if problems_vi is not None else problems
         super().__init__("; ".join(f"{where}: {what}" for where, what in problems))
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A place in the rules as an admin counts it: steps › 2 › at (the second step), not steps.1.at."""
+    return " › ".join(str(p + 1) if isinstance(p, int) else str(p) for p in loc) or "rules"
 
 
 @dataclass(frozen=True)
@@ -123,8 +133,10 @@ def parse_rules(text: str, templates: dict[str, Template] | None = None) -> Load
     try:
         rules = Rules.model_validate(data)
     except ValidationError as error:
+        found = error.errors()
         raise RulesError(
-            [(".".join(str(p) for p in e["loc"]) or "rules", e["msg"]) for e in error.errors()]
+            [(_where(e["loc"]), pydantic_error(dict(e), "en")) for e in found],
+            [(_where(e["loc"]), pydantic_error(dict(e), "vi")) for e in found],
         ) from None
     try:
         templates = templates if templates is not None else shipped_templates(rules.max_sms_segments)

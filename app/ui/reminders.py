@@ -164,7 +164,7 @@ def rules_editor(actor: Actor) -> None:
         except Invalid as refused:
             st.error(refused.text(lang()))
             for where, what in refused.problems_in(lang()):
-                st.markdown(f"- `{plain(where)}`: {plain(what)}")
+                st.markdown(f"- **{plain(where)}**: {plain(what)}")
         except ServiceError as refused:
             st.error(refused.text(lang()))
         else:

@@ -136,7 +136,9 @@ def test_refused_rules_stay_in_the_box_to_be_corrected_then_save(seeded: str) ->
     at.button(key="save_rules").click().run()
     assert not at.exception
     assert "Chưa lưu quy tắc nhắc nhở" in texts(at)
-    assert "escalate.after_missed_rounds" in texts(at)
+    # issue 26: where, as an admin reads it, and what, in the page's language (not "Input should…")
+    assert "escalate › after_missed_rounds" in texts(at)
+    assert "Input should" not in texts(at) and "\\" not in texts(at)
     assert at.text_area(key="reminder_rules").value == broken  # what the admin typed is still there
     assert reminders.current_rules().text == shipped
     at.text_area(key="reminder_rules").input(

@@ -61,7 +61,7 @@ def save_rules(actor: Actor, text: str, *, session: Session | None = None) -> Lo
         loaded = rules.parse_rules(text)
     except rules.RulesError as error:
         raise Invalid.said(
-            "reminders.rules_refused", problems=error.problems, problems_vi=error.problems
+            "reminders.rules_refused", problems=error.problems, problems_vi=error.problems_vi
         ) from None
     with writing(session) as session:
         row = ReminderRulesVersion(text=text, saved_by=actor.username)

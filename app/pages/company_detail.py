@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.sectors import sector_name
 from app.services.errors import ServiceError
 from app.services.filing import assessments, companies
 from app.services.filing.assessments import ruleset_of
@@ -31,7 +32,8 @@ except ServiceError as error:
     st.stop()
 
 st.title(plain(company.name))
-parts = (f"{tr('company.tax_code')}: {company.tax_code}", company.zone_name, company.district, company.sector)
+sector = sector_name(company.sector, lang())
+parts = (f"{tr('company.tax_code')}: {company.tax_code}", company.zone_name, company.district, sector)
 st.caption(" · ".join(plain(part) for part in parts))
 st.markdown(
     f"**{tr('profile.workers')}:** {number(company.workers, lang())} · "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.sectors import sector_name
 from app.services.filing import portal
 from app.services.filing.assessments import ruleset_of
 from app.ui.format import day, rn, today_vietnam, when
@@ -21,7 +22,7 @@ st.title(plain(state.company.name))
 company_notices(actor)
 st.caption(
     f"{tr('company.tax_code')}: {state.company.tax_code} · {plain(state.company.zone_name)} · "
-    f"{plain(state.company.sector)}"
+    f"{plain(sector_name(state.company.sector, lang()))}"
 )
 
 if state.period is None:

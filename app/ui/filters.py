@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import streamlit as st
 
 from app.assessment.schema import RuleSet
+from app.sectors import sector_name
 from app.services import periods
 from app.services.context import Actor
 from app.services.filing.assessments import ruleset_of
@@ -93,7 +94,13 @@ def choose_filters(actor: Actor, ruleset: RuleSet) -> Filters:
         picked_zones = choose_many(
             tr("officials.zones"), list(names), format_func=lambda z: names[z], key="f_zones"
         )
-        picked_sectors = choose_many(tr("officials.sectors"), monitoring.sectors(actor), key="f_sectors")
+        language = lang()
+        picked_sectors = choose_many(
+            tr("officials.sectors"),
+            monitoring.sectors(actor),
+            format_func=lambda s: sector_name(s, language),
+            key="f_sectors",
+        )
         labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
         picked_levels = choose_many(
             tr("officials.levels"), list(labels), format_func=lambda lv: labels.get(lv, lv), key="f_levels"
@@ -115,9 +122,12 @@ def describe(filters: Filters, ruleset: RuleSet) -> str:
         return tr("officials.no_filter")
     parts = []
     if filters.zone_ids:
-        parts.append(tr("officials.zones") + ": " + ", ".join(filters.zone_ids))
+        names = {z.id: z.name for z in list_zones()}
+        parts.append(tr("officials.zones") + ": " + ", ".join(names.get(z, z) for z in filters.zone_ids))
     if filters.sectors:
-        parts.append(tr("officials.sectors") + ": " + ", ".join(filters.sectors))
+        parts.append(
+            tr("officials.sectors") + ": " + ", ".join(sector_name(s, lang()) for s in filters.sectors)
+        )
     if filters.levels:
         labels = {lv.id: lv.label.get(lang()) for lv in ruleset.levels}
         parts.append(tr("officials.levels") + ": " + ", ".join(labels.get(lv, lv) for lv in filters.levels))

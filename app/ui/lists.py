@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.sectors import sector_name
 from app.services.context import Actor
 from app.services.filing import assessments
 from app.services.oversight.lists import CompanyRow
@@ -27,7 +28,7 @@ def rows_table(rows: list[CompanyRow], choice: str, labels: dict[str, str]) -> l
                 tr("company.tax_code"): r.tax_code,
                 tr("lists.col.name"): r.name,
                 tr("overview.col.area"): r.zone_name,
-                tr("profile.sector"): r.sector,
+                tr("profile.sector"): sector_name(r.sector, lang()),
                 tr("profile.workers"): r.company_workers,
                 tr("profile.contact_name"): r.contact_name,
                 tr("profile.contact_phone"): r.contact_phone,
@@ -41,7 +42,7 @@ def rows_table(rows: list[CompanyRow], choice: str, labels: dict[str, str]) -> l
                 tr("company.tax_code"): r.tax_code,
                 tr("lists.col.name"): r.name,
                 tr("overview.col.area"): r.zone_name,
-                tr("profile.sector"): r.sector,
+                tr("profile.sector"): sector_name(r.sector, lang()),
                 tr("profile.workers"): r.workers,
                 tr("result.index"): r.risk_index,
                 tr("table.level"): labels.get(r.level or "", r.level),

@@ -379,3 +379,18 @@ def test_a_session_keeps_one_prepared_workbook_however_many_filters_it_tries(see
         held = [k for k in at.session_state if str(k).startswith("xlsx_")]
         assert len(held) == 1, held
         assert any(b.key == "download_xlsx" for b in at.get("download_button"))
+
+
+def test_sectors_and_filters_read_in_english(seeded: str) -> None:
+    """Issue 26: "Dệt may" on English pages. The province's usual sectors have their English
+    name; the filter summary names zones, not their ids."""
+    from app.sectors import sector_name
+
+    at = logged_in("demo.zoneboard", "en")
+    at.switch_page("app/pages/lists.py").run()
+    assert not at.exception
+    shown = {str(v) for table in at.dataframe for v in table.value.get("Sector", [])}
+    assert shown and "Dệt may" not in shown and "Garments and textiles" in shown
+    assert sector_name("Dệt may", "vi") == "Dệt may" and sector_name("Sản xuất nấm", "en") == "Sản xuất nấm"
+    at = logged_in("demo.company", "en")
+    assert "Garments and textiles" in texts(at) and "Dệt may" not in texts(at)

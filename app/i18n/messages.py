@@ -46,6 +46,15 @@ def ruleset_problem(message: str, lang: str) -> str:
     return f"(tiếng Anh) {message}"
 
 
+def in_language(text: str, lang: str) -> str:
+    """The reader's half of a message written "Vietnamese / English" (our validators' messages,
+    an import's problems); a message in one language only is kept whole."""
+    if " / " not in text:
+        return text
+    vi, en = text.split(" / ", 1)
+    return vi if lang == "vi" else en
+
+
 def pydantic_error(error: dict[str, Any], lang: str) -> str:
     """One pydantic field error in the reader's language."""
     message = str(error.get("msg", "")).removeprefix("Value error, ")

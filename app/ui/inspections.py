@@ -161,8 +161,11 @@ def _finish(actor: Actor, draft: InspectionView, today: date) -> None:
         )
     except InvalidAnswers as refused:
         st.error(tr("inspect.incomplete", count=len(refused.problems)))
+        inputs = {i.id: i for i in inspections.ruleset_of(draft).ruleset.inputs}
         for problem in refused.problems:
-            st.caption(f"{problem.input_id}: {problem.message.get(lang())}")
+            item = inputs.get(problem.input_id)
+            where = item.label.get(lang()) if item else problem.input_id
+            st.caption(f"{plain(where)}: {problem.message.get(lang())}")
         return
     except ServiceError as error:
         service_error(error)

@@ -11,7 +11,7 @@ import streamlit as st
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.onsite import remediation
-from app.ui.format import day
+from app.ui.format import day, rn
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
@@ -49,7 +49,7 @@ def action_plan(actor: Actor, today: date, shown_id: int, round_name: str) -> No
         return
     newest = max(actions, key=lambda a: a.assessment_id)
     if newest.assessment_id > shown_id:
-        st.info(tr("fix.follows_newer", round=newest.round_name), icon=":material/info:")
+        st.info(tr("fix.follows_newer", round=rn(newest.round_name)), icon=":material/info:")
         return
     counts: dict[str, int] = {}
     for a in actions:

@@ -79,8 +79,11 @@ def stop_on_problems(problems: list[tuple[str, str]]) -> None:
     from app.ui.grid import data_table
 
     st.error(tr("admin.companies.problems", count=len(problems)))
+    from app.i18n.messages import in_language
+
     rows = [
-        {tr("admin.companies.cell"): cell, tr("admin.companies.problem"): words} for cell, words in problems
+        {tr("admin.companies.cell"): cell, tr("admin.companies.problem"): in_language(words, lang())}
+        for cell, words in problems
     ]
     data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.stop()

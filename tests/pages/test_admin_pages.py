@@ -183,3 +183,25 @@ def test_an_admin_registers_a_person_for_sign_on(seeded: str) -> None:
     assert scalar(seeded, f"SELECT sso_subject FROM app_user WHERE id = {ict_id}") == "vneid-ict-0002"
     assert scalar(seeded, f"SELECT sso_email FROM app_user WHERE id = {ict_id}") == "TTTT@bacgiang.gov.vn"
     assert scalar(seeded, f"SELECT sso_required FROM app_user WHERE id = {ict_id}") in (True, 1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [("en", "has a wrong check digit", "sai chữ số kiểm tra"), ("vi", "sai chữ số kiểm tra", "check digit")],
+)
+def test_an_import_problem_reads_in_the_pages_language_only(
+    seeded: str, lang: str, said: str, unsaid: str
+) -> None:
+    """Issue 26: a Vietnamese tax-code error on an English page (both halves of the message)."""
+    book = load_workbook(io.BytesIO(company_import.template()))
+    headers = [c.value for c in book.active[1]]
+    column = next(n for n, h in enumerate(headers, start=1) if "tax" in str(h).lower() or "thuế" in str(h))
+    book.active.cell(row=2, column=column, value="2400812346")
+    out = io.BytesIO()
+    book.save(out)
+    at = logged_in("demo.admin", lang)
+    at.switch_page("app/pages/admin_companies.py").run()
+    at.file_uploader[0].upload("registry.xlsx", out.getvalue()).run()
+    assert not at.exception
+    words = " ".join(str(v) for v in at.dataframe[0].value.iloc[:, 1])
+    assert said in words and unsaid not in words and " / " not in words

@@ -4,6 +4,7 @@ the result. The page keeps only the selected step; everything else is read from 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -61,7 +62,9 @@ def answer_input(item: Input, key: str, current: object, widget: str = "radio") 
 
 def navigation(state: Progress, titles: list[str], key: str, last: str | None = None) -> int:
     """The steps with their marks. The radio's key carries the current step, so a step the page
-    chose (after a save) is always the one shown, and a click is always the one obeyed."""
+    chose (after a save) is always the one shown, and a click is always the one obeyed; and the
+    labels themselves: Streamlit keeps a radio's choice as its label's text, so a mark that turned
+    ✓ to ✗ after an error, or a switch of language, left no step selected (issue 26)."""
     labels = [
         f"{n + 1}. {title} {m.symbol}" for n, (title, m) in enumerate(zip(titles, state.marks, strict=True))
     ]
@@ -73,7 +76,7 @@ def navigation(state: Progress, titles: list[str], key: str, last: str | None = 
             index=state.step,
             format_func=labels.__getitem__,
             horizontal=True,
-            key=f"{key}_{state.step}",
+            key=f"{key}_{state.step}_{zlib.crc32('|'.join(labels).encode()):08x}",
         )
     )
 

@@ -199,6 +199,11 @@ def test_a_correction_after_an_error_is_stored(server: str, page: Page, server_d
     settle(page)
     page.get_by_text("hai số liệu mâu thuẫn").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "walk-company-error-section5.png"), full_page=True)
+    # issue 26: the navigator still shows section 5 as the one open (its mark turned ⚠ after the
+    # error, which once left no step selected)
+    steps = page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
+    expect(steps.locator("label:has(input:checked)")).to_have_count(1)
+    expect(steps.locator("label:has(input:checked)")).to_contain_text(re.compile(r"^5\. "))
     bluezone = page.get_by_label("Số NLĐ đã cài Bluezone")
     expect(bluezone).to_have_count(1)  # the rerun's stale copy of the form has gone
     bluezone.fill(str(owners - 5))

@@ -7,8 +7,10 @@ is allowed. Nothing is scored from answers that fail here.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from app.assessment.applicability import Applicability
@@ -79,13 +81,19 @@ class _ChoiceSpec:
     allowed: Text
 
 
+def _in_language(printed: str, lang: str) -> str:
+    """'≥1 – ≤200000' with its numbers written the reader's way: ≤200.000 in Vietnamese."""
+    return re.sub(r"\d+(?:\.\d+)?", lambda m: quantity(Decimal(m.group()), lang), printed)
+
+
 def _describe_bounds(item: Input, labels: dict[str, Text]) -> Text:
     domain = item.domain().describe()
     kind_vi, kind_en = ("số nguyên", "a whole number") if item.kind == "integer" else ("số", "a number")
     if item.domain().lower() is None and item.domain().upper() is None:
         domain_vi, domain_en = kind_vi, kind_en
     else:
-        domain_vi, domain_en = f"{kind_vi} {domain}", f"{kind_en} {domain}"
+        domain_vi = f"{kind_vi} {_in_language(domain, 'vi')}"
+        domain_en = f"{kind_en} {_in_language(domain, 'en')}"
     if item.le_input:
         other = labels.get(item.le_input, Text(vi=item.le_input, en=item.le_input))
         domain_vi += f", không lớn hơn «{other.vi}»"

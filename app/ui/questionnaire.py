@@ -101,14 +101,24 @@ def section_form(
             for item in criterion_block.inputs:
                 values[item.id] = answer_input(item, f"in_{key}_{item.id}", answers.get(item.id))
                 for problem in problems.get(item.id, []):
-                    allowed = problem.allowed.get(lang())
-                    st.error(f"{problem.message.get(lang())} — {tr('assessment.allowed')}: {allowed}")
+                    st.error(problem_sentence(problem))
         left, right = st.columns(2)
         save_only = left.form_submit_button(
             tr("assessment.save_draft"), icon=":material/save:", width="stretch"
         )
         save_next = right.form_submit_button(tr("assessment.save_next"), type="primary", width="stretch")
     return values, save_only, save_next
+
+
+def problem_sentence(problem: Problem) -> str:
+    """What is wrong with an answer as a sentence under its field: capitalised, and with what is
+    allowed only where the message does not already say it (two figures that disagree name the
+    other figure once, not twice)."""
+    message = problem.message.get(lang())
+    sentence = message[:1].upper() + message[1:]
+    if "«" in message:
+        return sentence + "."
+    return f"{sentence}. {tr('assessment.allowed')}: {problem.allowed.get(lang())}."
 
 
 def merged(saved: Mapping[str, Any], values: Mapping[str, Any], input_ids: Sequence[str]) -> dict[str, Any]:

@@ -70,7 +70,8 @@ def test_fill_in_validate_save_resume_and_submit(seeded: str) -> None:
     # a bad value is shown next to its field, in the scorer's words, and kept in the draft
     _fill_section(at, draft.id, {"workers": -5})  # type: ignore[arg-type]
     _button(at, "Lưu nháp").click().run()
-    assert any("nằm ngoài giới hạn" in e.value and "số nguyên ≥1" in e.value for e in at.error)
+    # issue 26: a sentence (capitalised), the bound written the Vietnamese way (200.000, not 200000)
+    assert "Nằm ngoài giới hạn. Cho phép: số nguyên ≥1 – ≤200.000." in [e.value for e in at.error]
     assert _draft().answers["workers"] == -5  # type: ignore[union-attr]
 
     # a new session (as after a time-out) resumes the saved draft

@@ -47,7 +47,7 @@ def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: s
     # an error: fewer workers than smartphone owners is refused in the section and kept as typed
     _fill(at, f"i{draft}", {"workers": -3})
     _button(at, "Lưu nháp").click().run()
-    assert any("nằm ngoài giới hạn" in e.value for e in at.error)
+    assert any("Nằm ngoài giới hạn" in e.value for e in at.error)
     assert scalar(seeded, "SELECT count(*) FROM inspection WHERE id = :i", i=draft) == 1
     for _ in range(5):
         _fill(at, f"i{draft}", GOOD_ANSWERS)

@@ -42,6 +42,24 @@ class SectionBlock:
         return tuple(i.id for b in self.blocks for i in b.inputs)
 
 
+def _bounds_first(inputs: list[Input]) -> list[Input]:
+    """A figure asked after the one that bounds it: smartphone owners, then Bluezone installs among
+    them (a ratio's rule reads the part before the whole)."""
+    asked = {i.id for i in inputs}
+    ordered: list[Input] = []
+
+    def place(item: Input) -> None:
+        ordered.append(item)
+        for bounded in inputs:
+            if bounded.le_input == item.id and bounded not in ordered:
+                place(bounded)
+
+    for item in inputs:
+        if item.le_input not in asked and item not in ordered:
+            place(item)
+    return ordered + [i for i in inputs if i not in ordered]  # a cycle keeps its written order
+
+
 def questionnaire(ruleset: RuleSet, answers: Mapping[str, object] | None = None) -> list[SectionBlock]:
     """The sections as asked; with `answers`, only what those answers make applicable."""
     hidden = Applicability(ruleset).hidden(answers) if answers is not None else frozenset()
@@ -53,7 +71,7 @@ def questionnaire(ruleset: RuleSet, answers: Mapping[str, object] | None = None)
             reads = rule_inputs(criterion.rule)
             if any(i in hidden for i in reads):
                 continue  # not asked: neither its questions nor its points
-            new = [ruleset.input(i) for i in reads if i not in seen]
+            new = _bounds_first([ruleset.input(i) for i in reads if i not in seen])
             seen.update(i.id for i in new)
             blocks.append(
                 CriterionBlock(criterion.id, criterion.title, tuple(new), criterion.max, criterion.help)

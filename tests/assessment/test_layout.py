@@ -39,3 +39,20 @@ def test_the_area_level_decides_which_condition_questions_are_asked() -> None:
     assert {"risk_controlled_pct"} <= set(asked("2")) and "screening_interval_days" not in asked("2")
     assert {"screening_interval_days", "screening_coverage_pct", "risk_controlled_pct"} <= set(asked("3"))
     assert asked("1")[-1] == "lockdown_plan"
+
+
+def test_a_figure_is_asked_after_the_one_that_bounds_it() -> None:
+    """Issue 26: Bluezone installs were asked before the smartphone owners they are counted among.
+    In every shipped set, an input bounded by another in its section comes right after it."""
+    from app.assessment import registry
+    from app.assessment.layout import questionnaire
+
+    for loaded in registry.latest():
+        for block in questionnaire(loaded.ruleset):
+            ids = list(block.input_ids)
+            for position, input_id in enumerate(ids):
+                bound = loaded.ruleset.input(input_id).le_input
+                if bound in ids:
+                    assert ids.index(bound) < position, (loaded.ruleset.id, ids)
+    digital = questionnaire(registry.get("bg-kcn-2021").ruleset)[-1].input_ids
+    assert digital[:2] == ("smartphone_owners", "bluezone_installed")

@@ -10,7 +10,7 @@ from app.ui import cache
 from app.ui.downloads import excel_download
 from app.ui.filters import describe, official_view
 from app.ui.format import rn
-from app.ui.lists import bulk_approve, open_on_click, rows_table
+from app.ui.lists import approval_flash, bulk_approve, open_on_click, rows_table
 from app.ui.reminders import remind_now
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
@@ -44,6 +44,7 @@ choice = (
     or "high"
 )
 rows: list[CompanyRow] = cache.company_rows(actor, period.id, filters, **LISTS[choice])
+approval_flash()
 
 if not rows:
     st.info(tr(f"lists.empty.{choice}"))
@@ -54,4 +55,4 @@ if choice == "missing":
     remind_now(actor, period.id, rows)
 if choice == "to_review":
     bulk_approve(actor, rows)
-open_on_click(rows, rows_table(rows, choice, labels))
+open_on_click(rows, rows_table(rows, choice, labels), clickable=choice != "to_review")

@@ -81,14 +81,30 @@ def bulk_approve(actor: Actor, rows: list[CompanyRow]) -> None:
         st.warning(tr("lists.bulk_none"))
         return
     result = assessments.approve_many(actor, picked, lang())
-    if result.approved:
-        st.success(tr("lists.bulk_done", count=len(result.approved)))
-    for assessment_id, why in result.skipped:
-        row = by_id.get(assessment_id)
-        st.warning(f"{row.tax_code if row else assessment_id}: {why}")
+    # the list and its count are read again: the approved ones leave it at once
+    st.session_state["lists_flash"] = (
+        len(result.approved),
+        [(by_id[a].tax_code if a in by_id else str(a), why) for a, why in result.skipped],
+    )
+    st.rerun()
 
 
-def open_on_click(rows: list[CompanyRow], table: list[dict[str, object]]) -> None:
+def approval_flash() -> None:
+    """What the last bulk approval did, said once above the list it changed."""
+    flash = st.session_state.pop("lists_flash", None)
+    if flash is None:
+        return
+    approved, skipped = flash
+    if approved:
+        st.success(tr("lists.bulk_done", count=approved))
+    for tax_code, why in skipped:
+        st.warning(f"{tax_code}: {why}")
+
+
+def open_on_click(rows: list[CompanyRow], table: list[dict[str, object]], clickable: bool = True) -> None:
+    """The list; a click on a row opens the company. Where rows are picked for approval (the
+    review list) a row has no tick box: a tick that opened the company instead of picking it
+    surprised every reviewer; the company opens from the chooser below."""
     key_columns = {
         tr("company.tax_code"): st.column_config.TextColumn(pinned=True),
         tr("lists.col.name"): st.column_config.TextColumn(pinned=True, width="medium"),
@@ -99,12 +115,13 @@ def open_on_click(rows: list[CompanyRow], table: list[dict[str, object]]) -> Non
         width="stretch",
         column_config=key_columns,
         numbers={tr("result.index"): "index"},
-        on_select="rerun",
+        on_select="rerun" if clickable else "ignore",
         selection_mode="single-row",
         key="list_table",
     )
-    st.caption(tr("lists.click_row"))
-    if picked.selection.rows:  # a click on a row opens the company
+    if clickable:
+        st.caption(tr("lists.click_row"))
+    if clickable and picked.selection.rows:  # a click on a row opens the company
         st.switch_page(
             "app/pages/company_detail.py",
             query_params={"company": str(rows[picked.selection.rows[0]].company_id)},

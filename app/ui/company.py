@@ -22,15 +22,23 @@ from app.vocabulary import Status
 
 
 def pick_company(actor: Actor) -> int | None:
-    """The company asked for in the address (`?company=ID`), else a search by name or tax code."""
+    """The company asked for in the address (`?company=ID`), with a search for another one a
+    click away; else the search by name or tax code."""
     requested = st.query_params.get("company")
     if requested:
+        with st.expander(tr("detail.other"), icon=":material/search:"):
+            _search(actor)
         try:
             return int(requested)
         except ValueError:
             st.error(tr("error.bad_link"))
             return None
     st.info(tr("detail.pick"))
+    _search(actor)
+    return None
+
+
+def _search(actor: Actor) -> None:
     text = st.text_input(tr("detail.search"), key="detail_search", placeholder=tr("detail.search_hint"))
     found = companies.search(actor, text) if text else []
     if text and not found:
@@ -46,7 +54,6 @@ def pick_company(actor: Actor) -> int | None:
         if st.button(tr("lists.open_button"), icon=":material/open_in_new:", key="detail_open"):
             st.query_params["company"] = str(chosen)
             st.rerun()
-    return None
 
 
 def answers_and_points(latest: AssessmentView, previous: AssessmentView | None) -> None:

@@ -304,6 +304,12 @@ def test_an_official_finds_a_company_by_name_and_reads_its_answers(seeded: str) 
         "CS1 · Số lượng NLĐ làm việc tập trung",
         "CS2 · Diện tích làm việc cho một NLĐ",
     ]
+    # issue 26: with a company open, another is a search away (no going back to an empty page)
+    first = at.query_params["company"]
+    at.text_input(key="detail_search").input("kingtech").run()
+    at.button(key="detail_open").click().run()
+    assert not at.exception and at.query_params["company"] != first
+    assert "Kingtech" in texts(at)
 
 
 def test_a_profile_error_reads_in_vietnamese_with_the_field_label(seeded: str) -> None:

@@ -187,6 +187,8 @@ def _map(actor: Actor, period_id: int, filters: Filters, view: Overview, ruleset
             ),
             key="chart_map",
         )
+        if get_settings().map_style != "offline":  # tiles come from the internet; the points do not
+            st.caption(tr("overview.map_tiles"))
 
 
 def epidemic_levels_in_force(actor: Actor, period_id: int) -> None:

@@ -114,7 +114,7 @@ def test_the_reminders_page_shows_the_effect_of_the_round(seeded: str, smtp: Smt
         p=period_id,
     )
     assert metrics["Đã nhắc"] == str(effect.reminded) == str(reminded)
-    assert metrics["Vẫn chưa nộp"] == str(effect.still_missing)
+    assert metrics["Đã nhắc, vẫn chưa nộp"] == str(effect.still_missing)  # not beside "Chưa nộp 129"
     assert len(preview.messages) > 0
     failed = scalar(
         seeded,

@@ -32,7 +32,7 @@ except ServiceError as error:
     st.stop()
 levels = {lv.id: lv.label.get(lang()) for lv in ruleset_of(period).ruleset.levels}
 proposal_view(actor, proposal, levels)
-adjustments(proposal, zone)
+adjustments(actor, proposal, zone)
 save_button(actor, proposal, title)
 
 st.subheader(tr("visits.saved_plans"))

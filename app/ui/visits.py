@@ -8,6 +8,7 @@ import streamlit as st
 
 from app.services.context import Actor
 from app.services.errors import ServiceError
+from app.services.filing import companies
 from app.services.filing.companies import list_zones
 from app.services.onsite import visits
 from app.services.onsite.visits import Proposal, VisitRow
@@ -70,13 +71,22 @@ def proposal_view(actor: Actor, proposal: Proposal, levels: dict[str, str]) -> N
             data_table(_table(proposal.others, levels), hide_index=True, width="stretch", key="v_others")
 
 
-def adjustments(proposal: Proposal, zone: str | None) -> None:
+def adjustments(actor: Actor, proposal: Proposal, zone: str | None) -> None:
     """Companies the official keeps whatever their rank, and ones to leave out this time (per zone
-    chosen: another zone starts afresh). Read by the page on the next run."""
+    chosen: another zone starts afresh). Any company of the zone or scope can be kept: a search by
+    name or tax code adds it to the choices (they once held the top 40 only). Read by the page on
+    the next run."""
     shown = [*proposal.chosen, *proposal.others, *proposal.dropped]
-    names = {r.company_id: f"{r.tax_code} · {r.name}" for r in shown}
+    names: dict[int, str] = {r.company_id: f"{r.tax_code} · {r.name}" for r in shown}
+    found_before: dict[int, str] = st.session_state.setdefault(f"v_found_{zone}", {})
     left, right = st.columns(2)
     with left:
+        text = st.text_input(tr("visits.find"), key=f"v_find_{zone}", placeholder=tr("detail.search_hint"))
+        hits = [c for c in companies.search(actor, text) if zone is None or c.zone_id == zone] if text else []
+        found_before.update({c.id: f"{c.tax_code} · {c.name}" for c in hits})
+        if text and not hits:
+            st.caption(tr("detail.no_match"))
+        names.update(found_before)
         choose_many(tr("visits.pin"), list(names), format_func=names.__getitem__, key=f"v_pinned_{zone}")
     with right:
         choose_many(tr("visits.drop"), list(names), format_func=names.__getitem__, key=f"v_dropped_{zone}")

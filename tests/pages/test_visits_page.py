@@ -3,6 +3,8 @@ companies, saving, and the saved plan's files."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.databases import rows, scalar
 from tests.pages.apptest import logged_in, texts
 
@@ -82,3 +84,33 @@ def test_an_inspection_made_elsewhere_reorders_the_cached_plan_at_the_next_run(s
     table = at.dataframe[0].value
     row = table[table["Doanh nghiệp"] == name]
     assert row.empty or float(row["Lâu chưa kiểm tra"].iloc[0]) < waited
+
+
+def test_any_company_of_the_scope_can_be_kept_by_its_tax_code(
+    seeded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 26: "Luôn giữ" offered the top 40 only, and a tax code typed there found nothing.
+    (The small province has fewer than 40: the proposal here shows two beyond the chosen.)"""
+    from app.services.onsite import visits
+
+    monkeypatch.setattr(visits, "SHOWN_BEYOND", 2)
+    at = logged_in("demo.zoneboard")
+    at.switch_page("app/pages/visits.py").run()
+    at.number_input(key="v_count").set_value(3).run()
+    offered = set(at.multiselect(key="v_pinned_None").options)
+    codes = [
+        str(r[0])
+        for r in rows(
+            seeded,
+            "SELECT c.tax_code FROM company c JOIN zone z ON z.id = c.zone_id "
+            "WHERE z.kind = 'industrial_zone' ORDER BY c.id",
+        )
+    ]
+    beyond = next(code for code in codes if not any(o.startswith(code) for o in offered))
+    at.text_input(key="v_find_None").input(beyond).run()
+    assert not at.exception
+    wanted = int(scalar(seeded, "SELECT id FROM company WHERE tax_code = :t", t=beyond))
+    at.multiselect(key="v_pinned_None").set_value([wanted]).run()
+    assert not at.exception
+    kept = at.dataframe[0].value["Doanh nghiệp"].tolist()
+    assert len(kept) == 3 and any(beyond in str(k) for k in kept)

@@ -18,14 +18,17 @@ from app.vocabulary import Role
 actor = require_actor(Role.zone_board, Role.labour, Role.ict)
 st.title(tr("inspect.title"))
 if can_inspect(actor) and (visit := choose_visit(actor)) is not None:
-    try:
-        draft = inspections.start(
-            actor, visit["company_id"], visit["period_id"], planned_visit_id=visit["visit_id"]
-        )
+    try:  # a glance at a visit starts nothing; the inspector starts it on site
+        draft = inspections.draft_of(actor, visit["company_id"], visit["period_id"])
+        if draft is None and st.button(tr("inspect.start"), type="primary", icon=":material/play_arrow:"):
+            draft = inspections.start(
+                actor, visit["company_id"], visit["period_id"], planned_visit_id=visit["visit_id"]
+            )
     except ServiceError as error:
         service_error(error)
         st.stop()
-    form(actor, draft, today_vietnam())
+    if draft is not None:
+        form(actor, draft, today_vietnam())
 
 st.subheader(tr("inspect.calibration"))
 calibration_section(actor)

@@ -17,6 +17,7 @@ import streamlit as st
 from app.assessment.answers import InvalidAnswers, Problem
 from app.assessment.layout import questionnaire
 from app.assessment.progress import after_save, progress
+from app.inspection import evidence
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.onsite import calibration, inspection_evidence, inspections
@@ -81,6 +82,7 @@ def evidence_upload(actor: Actor, draft: InspectionView) -> None:
         tr("inspect.evidence"),
         type=["jpg", "jpeg", "png", "webp", "pdf"],
         accept_multiple_files=True,
+        max_upload_size=evidence.MAX_BYTES // 2**20,  # the drop zone says the limit the check applies
         key=f"i_files_{draft.id}",
     )
     if files and st.button(tr("inspect.evidence_add"), icon=":material/upload:", key="i_upload"):

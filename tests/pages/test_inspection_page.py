@@ -42,6 +42,11 @@ def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: s
     assert f"Đợt 1 · #1 · {company.tax_code}" in at.selectbox(key="i_visit").format_func(
         at.selectbox(key="i_visit").value
     )
+    # issue 26: looking at a visit starts nothing (no draft, no "inspection started" in the log)
+    assert scalar(seeded, "SELECT count(*) FROM inspection WHERE company_id = :c", c=company.company_id) == 0
+    assert scalar(seeded, "SELECT count(*) FROM auditevent WHERE action = 'inspection.start'") == 0
+    _button(at, "Bắt đầu kiểm tra doanh nghiệp này").click().run()
+    assert not at.exception
     draft = int(scalar(seeded, "SELECT id FROM inspection WHERE company_id = :c", c=company.company_id))
 
     # an error: fewer workers than smartphone owners is refused in the section and kept as typed

@@ -244,3 +244,17 @@ def assessments_submit(me: object, period: int, answers: dict[str, object]) -> i
     draft = assessments.start_draft(me, period)  # type: ignore[arg-type]
     assessments.save_draft(me, draft.id, answers)  # type: ignore[arg-type]
     return assessments.submit(me, draft.id, f"inspect-{period}").total or 0  # type: ignore[arg-type]
+
+
+def test_a_glance_at_a_visit_starts_nothing(seeded: str) -> None:
+    """Issue 26: showing a planned visit recorded "inspection started". draft_of reads; start writes."""
+    board = actor("zone_board")
+    visit, company, period = _planned()
+    before = scalar(seeded, "SELECT count(*) FROM auditevent")
+    assert inspections.draft_of(board, company, period) is None
+    assert scalar(seeded, "SELECT count(*) FROM auditevent") == before
+    started = inspections.start(board, company, period, planned_visit_id=visit)
+    found = inspections.draft_of(board, company, period)
+    assert found is not None and found.id == started.id
+    with pytest.raises(Forbidden):  # another official's scope: refused, as start refuses it
+        inspections.draft_of(actor("labour"), company, period)

@@ -120,6 +120,25 @@ def ruleset_of(view: InspectionView, *, session: Session | None = None) -> Loade
     return rulesets.get(view.ruleset_id, view.ruleset_version, session=session)
 
 
+def draft_of(
+    actor: Actor, company_id: int, period_id: int, *, session: Session | None = None
+) -> InspectionView | None:
+    """The inspector's own draft for this company and round, if one was started: looking at a
+    planned visit starts nothing (the audit log said "inspection started" for a glance)."""
+    require_role(actor, *INSPECTORS)
+    with reading(session) as session:
+        in_scope(session, actor, company_id)
+        found = session.execute(
+            sa_select(Inspection).where(
+                col(Inspection.company_id) == company_id,
+                col(Inspection.period_id) == period_id,
+                col(Inspection.inspector) == actor.username,
+                col(Inspection.status) == InspectionStatus.draft,
+            )
+        ).scalar_one_or_none()
+        return None if found is None else _view(found)
+
+
 def start(
     actor: Actor,
     company_id: int,

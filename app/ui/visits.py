@@ -63,6 +63,8 @@ def _table(rows: list[VisitRow], levels: dict[str, str]) -> pd.DataFrame:
 def proposal_view(actor: Actor, proposal: Proposal, levels: dict[str, str]) -> None:
     st.markdown(tr("visits.summary", chosen=len(proposal.chosen), in_scope=number(proposal.in_scope, lang())))
     st.caption(tr("visits.formula"))
+    if proposal.already_planned:
+        st.caption(tr("visits.already_planned", count=proposal.already_planned))
     data_table(_table(proposal.chosen, levels), hide_index=True, width="stretch", key="v_chosen")
     if missing := [r for r in proposal.chosen if not r.has_address]:
         st.warning(tr("visits.missing_address", count=len(missing)))

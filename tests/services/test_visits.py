@@ -284,3 +284,24 @@ def test_a_plan_handed_back_with_a_company_outside_the_scope_is_refused(seeded: 
         visits.save_plan(board, smuggled, "Lén")
     assert scalar(seeded, "SELECT count(*) FROM visitplan") == 0
     assert visits.save_plan(board, proposal, "Đúng phạm vi") > 0
+
+
+def test_a_company_in_a_saved_plan_is_not_proposed_for_a_second_until_inspected(seeded: str) -> None:
+    """Issue 26: one company could sit in two plans of the same round."""
+    from datetime import date
+
+    from app.services.onsite import inspections, visits
+    from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
+
+    board, period, today = actor("zone_board"), latest_period_id(), date(2030, 1, 1)
+    first = visits.propose(board, period, 3, today=today)
+    visits.save_plan(board, first, "Đợt 1")
+    taken = {r.company_id for r in first.chosen}
+    second = visits.propose(board, period, 3, today=today)
+    assert not taken & {r.company_id for r in second.chosen} and second.already_planned == 3
+    kept = next(iter(taken))
+    assert kept in {r.company_id for r in visits.propose(board, period, 3, pinned=[kept], today=today).chosen}
+    draft = inspections.start(board, kept, period)
+    inspections.save(board, draft.id, GOOD_ANSWERS)
+    inspections.complete(board, draft.id, today, today=today)
+    assert visits.propose(board, period, 3, today=today).already_planned == 2  # inspected: free again

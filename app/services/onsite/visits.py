@@ -27,9 +27,10 @@ from app.services.errors import Invalid, NotFound
 from app.services.onsite import visit_inputs
 from app.services.periods import round_of
 from app.services.scope import company_condition, not_found_in_scope, require_role
-from app.vocabulary import Role
+from app.vocabulary import InspectionStatus, Role
 from db.models import (
     Company,
+    Inspection,
     PlannedVisit,
     User,
     VisitPlan,
@@ -75,6 +76,7 @@ class Proposal:
     chosen: list[VisitRow]
     others: list[VisitRow] = field(default_factory=list)
     dropped: list[VisitRow] = field(default_factory=list)
+    already_planned: int = 0  # in a saved plan of the round, not yet inspected: not proposed again
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,13 @@ def propose(
         unknown = [c for c in [*pinned, *dropped] if c not in found.at]
         if unknown:
             raise Invalid.said("visits.pin_outside_scope", field="pinned", count=len(unknown))
-        chosen = choose_ids(found.order, visits, pinned, dropped)
+        # a company already in a saved plan of this round and not yet inspected is not proposed
+        # for a second plan (unless the official keeps it on purpose)
+        planned = _awaiting_visit(session, period_id) & set(found.order) - set(pinned)
+        order = [c for c in found.order if c not in planned]
+        chosen = choose_ids(order, visits, pinned, dropped)
         taken = {c for c, _ in chosen} | set(dropped)
-        beyond = [c for c in found.order if c not in taken][:SHOWN_BEYOND]
+        beyond = [c for c in order if c not in taken][:SHOWN_BEYOND]
         left_out = [c for c in found.order if c in set(dropped)]
         details = visit_inputs.details(session, [c for c, _ in chosen] + beyond + left_out)
 
@@ -176,7 +182,23 @@ def propose(
             chosen=rows(chosen, 1),
             others=rows(((c, False) for c in beyond), len(chosen) + 1),
             dropped=rows(((c, False) for c in left_out), 0),
+            already_planned=len(planned),
         )
+
+
+def _awaiting_visit(session: Session, period_id: int) -> set[int]:
+    """Companies with a planned visit in a saved plan of the round and no finished inspection of
+    the round yet."""
+    inspected = sa_select(col(Inspection.company_id)).where(
+        col(Inspection.period_id) == period_id, col(Inspection.status) == InspectionStatus.done
+    )
+    return set(
+        session.execute(
+            sa_select(col(PlannedVisit.company_id))
+            .join(VisitPlan, col(VisitPlan.id) == col(PlannedVisit.plan_id))
+            .where(col(VisitPlan.period_id) == period_id, col(PlannedVisit.company_id).not_in(inspected))
+        ).scalars()
+    )
 
 
 def save_plan(actor: Actor, proposal: Proposal, title: str = "", *, session: Session | None = None) -> int:

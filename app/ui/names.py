@@ -30,7 +30,11 @@ def pending_name_review(actor: Actor, company: CompanyView) -> None:
             companies.decide_name(actor, company.id, accept=accept)
         except ServiceError as error:
             service_error(error)
-        else:
+        else:  # said after the page is drawn again with the decided name
+            name = company.pending_name if accept else company.name
+            st.toast(
+                tr("names.accepted" if accept else "names.refused", name=name), icon=":material/check_circle:"
+            )
             st.rerun()
 
 

@@ -399,3 +399,23 @@ def test_sectors_and_filters_read_in_english(seeded: str) -> None:
     assert sector_name("Dệt may", "vi") == "Dệt may" and sector_name("Sản xuất nấm", "en") == "Sản xuất nấm"
     at = logged_in("demo.company", "en")
     assert "Garments and textiles" in texts(at) and "Dệt may" not in texts(at)
+
+
+def test_accepting_a_new_name_says_so(seeded: str) -> None:
+    """Issue 26: accepting a company's new name showed nothing."""
+    from sqlalchemy import text
+
+    from app.services.context import unit_of_work
+
+    company = actor("company").company_id
+    with unit_of_work(write=True) as session:
+        session.execute(
+            text("UPDATE company SET pending_name = 'Công ty TNHH Mới' WHERE id = :c"), {"c": company}
+        )
+    at = logged_in("demo.zoneboard")
+    at.query_params["company"] = str(company)
+    at.switch_page("app/pages/company_detail.py").run()
+    at.button(key="name_accept").click().run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == ["Đã chấp nhận tên mới: Công ty TNHH Mới"]
+    assert scalar(seeded, "SELECT name FROM company WHERE id = :c", c=company) == "Công ty TNHH Mới"

@@ -7,7 +7,13 @@ import streamlit as st
 
 from app.services.admin import users
 from app.services.errors import ServiceError
-from app.ui.admin_users import create_user_form, sessions_panel, sign_on_panel, sign_on_policy
+from app.ui.admin_users import (
+    create_user_form,
+    reset_password,
+    sessions_panel,
+    sign_on_panel,
+    sign_on_policy,
+)
 from app.ui.format import when
 from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
@@ -52,12 +58,11 @@ if cols[0].button(
         service_error(error)
     else:
         st.rerun()
-if cols[1].button(tr("admin.users.reset"), key="reset_password"):
-    temporary = users.reset_password(actor, person.id)
-    st.success(tr("admin.users.temporary", username=person.username, password=temporary))
+asked_reset = cols[1].button(tr("admin.users.reset"), key="reset_password")
 if cols[2].button(tr("admin.users.unlock"), disabled=person.throttled_until is None, key="unlock"):
     users.unlock(actor, person.id)
     st.rerun()
+reset_password(actor, person, asked_reset)
 sessions_panel(actor, person)
 sign_on_panel(actor, person)
 st.subheader(tr("admin.sign_on.policy"))

@@ -132,3 +132,23 @@ def sign_on_policy(actor: Actor) -> None:
         changed = users.require_sign_on_for_officials(actor, False)
         st.toast(tr("admin.sign_on.policy_done", count=changed), icon=":material/check_circle:")
         st.rerun()
+
+
+def reset_password(actor: Actor, person: UserRow, asked: bool) -> None:
+    """A reset ends the person's sessions and their password at once: asked for, then confirmed,
+    naming whose it is (one click on the wrong row once locked a colleague out)."""
+    key = "confirm_reset"
+    if asked:
+        st.session_state[key] = person.id
+    if st.session_state.get(key) != person.id:
+        return
+    with st.container(border=True):
+        st.warning(tr("admin.users.reset_confirm", username=person.username, name=person.full_name or "—"))
+        left, right = st.columns(2)
+        if left.button(tr("admin.users.reset_yes"), type="primary", key="reset_yes"):
+            del st.session_state[key]
+            temporary = users.reset_password(actor, person.id)
+            st.success(tr("admin.users.temporary", username=person.username, password=temporary))
+        elif right.button(tr("common.cancel"), key="reset_no"):
+            del st.session_state[key]
+            st.rerun()

@@ -205,3 +205,25 @@ def test_an_import_problem_reads_in_the_pages_language_only(
     assert not at.exception
     words = " ".join(str(v) for v in at.dataframe[0].value.iloc[:, 1])
     assert said in words and unsaid not in words and " / " not in words
+
+
+def test_a_password_reset_asks_first_and_a_cancel_changes_nothing(seeded: str) -> None:
+    """Issue 26: one click reset a colleague's password and ended their sessions."""
+    from tests.databases import scalar
+
+    labour = int(scalar(seeded, "SELECT id FROM app_user WHERE username = 'demo.labour'"))
+    before = scalar(seeded, "SELECT password_hash FROM app_user WHERE id = :u", u=labour)
+    at = logged_in("demo.admin")
+    at.switch_page("app/pages/admin_users.py").run()
+    at.selectbox(key="user_pick").set_value(labour).run()
+    at.button(key="reset_password").click().run()
+    assert "Đặt lại mật khẩu của demo.labour" in texts(at)
+    assert scalar(seeded, "SELECT password_hash FROM app_user WHERE id = :u", u=labour) == before
+    at.button(key="reset_no").click().run()
+    assert "Đặt lại mật khẩu của demo.labour" not in texts(at)
+    assert scalar(seeded, "SELECT password_hash FROM app_user WHERE id = :u", u=labour) == before
+    at.button(key="reset_password").click().run()
+    at.button(key="reset_yes").click().run()
+    assert not at.exception
+    assert "Mật khẩu tạm của demo.labour" in texts(at)
+    assert scalar(seeded, "SELECT password_hash FROM app_user WHERE id = :u", u=labour) != before

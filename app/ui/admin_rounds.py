@@ -13,7 +13,7 @@ from app.services.errors import ServiceError
 from app.services.filing.companies import list_zones
 from app.services.periods import Expected
 from app.ui.format import today_vietnam
-from app.ui.session import tr
+from app.ui.session import lang, tr
 from app.ui.text import plain
 from app.ui.widgets import choose_many, service_error
 from app.vocabulary import RulesetStatus
@@ -28,12 +28,14 @@ def open_round_form(actor: Actor) -> None:
     ]
     zones = list_zones()
     names = {z.id: z.name for z in zones}
+    # a rule set by its title and version, as an admin knows it (not "bg-kcn-2021 v1")
+    choices = [tr("admin.rounds.ruleset_choice", title=v.name(lang()), version=v.version) for v in usable]
     with st.form("open_round"):
         name = st.text_input(tr("admin.rounds.name"), key="round_name")
         version = st.selectbox(
             tr("admin.rounds.ruleset"),
             range(len(usable)),
-            format_func=lambda n: f"{usable[n].ruleset_id} v{usable[n].version} – {usable[n].title}",
+            format_func=choices.__getitem__,
             key="round_ruleset",
         )
         cols = st.columns(2)

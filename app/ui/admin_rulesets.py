@@ -99,7 +99,7 @@ def versions_table(versions: list[rulesets.VersionInfo]) -> None:
                 {
                     tr("admin.rulesets.id"): v.ruleset_id,
                     tr("admin.rulesets.version"): v.version,
-                    tr("admin.rulesets.name"): v.title,
+                    tr("admin.rulesets.name"): v.name(lang()),
                     tr("admin.rulesets.status"): tr(f"admin.rulesets.status.{v.status}"),
                     tr("admin.rulesets.complete"): yes_no(v.complete),
                     tr("admin.rulesets.reconstructed"): tr("common.yes")

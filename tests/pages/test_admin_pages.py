@@ -227,3 +227,16 @@ def test_a_password_reset_asks_first_and_a_cancel_changes_nothing(seeded: str) -
     assert not at.exception
     assert "Mật khẩu tạm của demo.labour" in texts(at)
     assert scalar(seeded, "SELECT password_hash FROM app_user WHERE id = :u", u=labour) != before
+
+
+def test_rule_sets_are_named_by_title_and_version_in_the_pages_language(seeded: str) -> None:
+    """Issue 26: "bg-kcn-2021 v1" and Vietnamese titles on English pages."""
+    at = logged_in("demo.admin", "en")
+    at.switch_page("app/pages/admin_rounds.py").run()
+    shown = list(at.selectbox(key="round_ruleset").options)  # as the page labels them
+    assert shown and all("(version " in s and " v1" not in s for s in shown)
+    assert any(s.startswith(registry.get("bg-kcn-2021").ruleset.title.en) for s in shown)
+    at.switch_page("app/pages/admin_rulesets.py").run()
+    titles = set(at.dataframe[0].value["Title"])
+    assert registry.get("bg-kcn-2021").ruleset.title.en in titles
+    assert registry.get("bg-kcn-2021").ruleset.title.vi not in titles

@@ -59,6 +59,10 @@ class VersionInfo:
     reconstructed: bool
     content_hash: str
     upload_id: int | None = None
+    title_en: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
 
 
 def versions(actor: Actor, *, session: Session | None = None) -> list[VersionInfo]:
@@ -71,6 +75,7 @@ def versions(actor: Actor, *, session: Session | None = None) -> list[VersionInf
             lr.ruleset.complete,
             lr.ruleset.has_reconstructed,
             lr.content_hash,
+            title_en=lr.ruleset.title.en,
         )
         for (rid, v), lr in sorted(registry.shipped().items())
     ]
@@ -92,6 +97,7 @@ def versions(actor: Actor, *, session: Session | None = None) -> list[VersionInf
                 loaded.ruleset.has_reconstructed,
                 row.content_hash,
                 row.id,
+                loaded.ruleset.title.en,
             )
         )
     return sorted(found, key=lambda v: (v.ruleset_id, v.version))

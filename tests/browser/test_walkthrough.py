@@ -86,6 +86,30 @@ def findings(text: str, lang: str) -> list[str]:
     return found
 
 
+SIDEWAYS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const wide = [];
+  for (const el of main.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > window.innerWidth + 1 && !el.closest('[data-testid="stDataFrame"]')
+        && getComputedStyle(el).position !== 'fixed') {
+      wide.push((el.getAttribute('data-testid') || el.tagName) + ':' + Math.round(box.right));
+    }
+  }
+  return {scroll: Math.max(document.documentElement.scrollWidth, main.scrollWidth) - window.innerWidth,
+          wide: wide.slice(0, 5)};
+}"""
+
+
+def sideways(page: Page) -> list[str]:
+    """What makes a phone page scroll sideways: the page wider than the screen, or an element
+    reaching past its right edge (a table scrolls inside its own frame, which is fine)."""
+    measured = page.evaluate(SIDEWAYS)
+    if measured["scroll"] > 1 or measured["wide"]:
+        return [f"sideways {measured['scroll']} px: {', '.join(measured['wide'])}"]
+    return []
+
+
 def _expand_sidebar(page: Page) -> None:
     opener = page.locator(
         '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
@@ -166,6 +190,8 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
                 step = f"walk-{username.split('.')[1]}-{lang}-{size}-{key.split('.')[1]}"
                 page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=size == "laptop")
                 found = findings(page.inner_text("body"), lang)
+                if size == "phone" and username == "demo.company":
+                    found += sideways(page)
                 if found:
                     problems[step] = found
         finally:

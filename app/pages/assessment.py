@@ -15,6 +15,7 @@ from app.ui.format import day, rn, when
 from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.review import review_and_submit, start_or_stop
 from app.ui.session import lang, require_actor, round_in_address, tr
+from app.ui.style import ask_for_top, scroll_to_top
 from app.ui.text import plain
 from app.ui.widgets import reconstructed_banner, service_error
 from app.vocabulary import Role, Status
@@ -56,6 +57,7 @@ if chosen != now.step:
     st.rerun()
 st.caption(tr("assessment.saved_at", at=when(draft.updated_at)))
 
+scroll_to_top()
 if now.on_review:
     review_and_submit(actor, draft, ruleset, layout)
     st.stop()
@@ -73,4 +75,6 @@ if save_only or save_next:
     st.session_state[step_key] = after_save(now, clean, advance=bool(save_next))
     if clean:
         st.toast(tr("assessment.saved"), icon=":material/save:")
+        if save_next:  # the next section is read from its top
+            ask_for_top()
     st.rerun()

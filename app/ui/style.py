@@ -15,14 +15,21 @@ def _css_text(text: str) -> str:
 
 
 def localize_streamlit_defaults() -> None:
+    from app.inspection.evidence import MAX_BYTES
+
     upload = _css_text(tr("upload.button"))
     limit = _css_text(tr("upload.limit", mb=get_settings().max_upload_mb))
+    # an inspection's photos have their own, smaller limit: its drop zone says that one
+    photos = _css_text(tr("upload.limit", mb=MAX_BYTES // 2**20))
     st.html(
         f"""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{ display: none; }}
 [data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after {{ content: {upload}; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: {limit}; }}
+[class*="st-key-i_files_"] [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: {photos};
+}}
 </style>"""
     )
 
@@ -47,3 +54,39 @@ def close_sidebar_after_navigation(page_path: str) -> None:
         key=f"zr-nav-{''.join(c for c in page_path if c.isalnum()) or 'home'}", height=1, border=False
     ):
         st.html(_CLOSE_SIDEBAR_ON_PHONES, unsafe_allow_javascript=True, width=1)
+
+
+_TO_TOP = """<script>
+(() => {
+  const top = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (main) main.scrollTo({top: 0});
+    window.scrollTo({top: 0});
+  };
+  // now, and again once the section has been drawn below (it streams in after this element)
+  top();
+  for (const later of [150, 400, 900]) setTimeout(top, later);
+})();
+</script>"""
+
+
+def ask_for_top() -> None:
+    """The next run starts the page at its top (see `scroll_to_top`)."""
+    st.session_state["zr_to_top"] = st.session_state.get("zr_to_top", 0) + 1
+
+
+def scroll_to_top() -> None:
+    """After "save and continue" the next section starts at the top of the screen, not where the
+    button was (mid-page on a phone). A new token mounts a new element, whose script runs once;
+    the element stays while its token does (a rerun that dropped it before the browser drew it
+    lost the scroll on a busy machine), and reruns leave a mounted script alone."""
+    token = st.session_state.get("zr_to_top")
+    if token is None:
+        return
+    with st.container(key=f"zr-top-{token}", height=1, border=False):
+        # the token in the script's text too: a changed text is a new script, run again
+        st.html(
+            _TO_TOP.replace("(() => {", f"(() => {{ /* {int(token)} */", 1),
+            unsafe_allow_javascript=True,
+            width=1,
+        )

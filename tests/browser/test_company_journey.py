@@ -27,12 +27,17 @@ def test_hr_officer_fills_in_submits_and_sees_the_level(server: str, page: Page)
     workers.press("Tab")
     shot(page, "company-2-questionnaire")
     # each "save and continue" must land on the next section before the next click
+    scrolled = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop + window.scrollY"
     for next_section in ("CS4 · ", "CS8 · ", "CS12 · ", "CS15 · ", "Nếu nộp, doanh nghiệp sẽ được xếp"):
         button = page.get_by_role("button", name="Lưu và tiếp tục")
         expect(button).to_have_count(1, timeout=30_000)
+        button.scroll_into_view_if_needed()
+        below = page.evaluate(scrolled) > 0  # the button sat below the first screen
         button.click()
         page.get_by_text(next_section).first.wait_for()
         settle(page)
+        if below:  # issue 26: the next section is read from its top, not from where the button was
+            page.wait_for_function(f"() => ({scrolled})() === 0", timeout=5_000)
     page.get_by_text("Nếu nộp, doanh nghiệp sẽ được xếp").wait_for()
     shot(page, "company-3-review")
     page.get_by_text("Tôi xác nhận các thông tin trên là đúng sự thật.").click()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.services.filing import assessments
 from app.services.filing.assessments import ruleset_of
-from app.ui.charts import index_trend
+from app.ui.charts import STILL, index_trend
 from app.ui.format import rn
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submission_labels, submissions_table
@@ -39,6 +39,7 @@ if len(counting) > 1:
             tr("chart.index_trend"),
         ),
         key="history_trend",
+        config=STILL,
     )
 
 options = list(range(len(submissions)))

@@ -17,6 +17,11 @@ FONT = dict(family="Inter, 'Segoe UI', 'Noto Sans', Arial, sans-serif", size=13)
 SEPARATORS = {"vi": ",.", "en": ".,"}
 
 
+# no tool bar over the chart's title (on a phone the two overlapped); the figures are read, not
+# edited, and an official who needs the numbers downloads the workbook
+STILL = {"displayModeBar": False, "displaylogo": False}
+
+
 def percent_suffix(lang: str) -> str:
     return "\u00a0%" if lang == "vi" else "%"
 

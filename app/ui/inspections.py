@@ -22,7 +22,7 @@ from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.onsite import calibration, inspection_evidence, inspections
 from app.services.onsite.inspections import InspectionView
-from app.ui.charts import SEPARATORS
+from app.ui.charts import SEPARATORS, STILL
 from app.ui.format import day, index
 from app.ui.grid import data_table
 from app.ui.questionnaire import merged, navigation, section_form
@@ -275,7 +275,7 @@ def calibration_section(actor: Actor) -> None:
         title=tr("inspect.by_criterion"),
         separators=SEPARATORS.get(lang(), ".,"),
     )
-    st.plotly_chart(fig, key="i_criteria_chart")
+    st.plotly_chart(fig, key="i_criteria_chart", config=STILL)
     left, right = st.columns(2)
     with left:
         data_table(

@@ -16,7 +16,7 @@ from app.services.oversight.monitoring import AreaRow, Overview
 from app.services.periods import Round
 from app.ui import cache
 from app.ui.bars import STYLE, Segment, stacked_bars
-from app.ui.charts import adoption_by_area, company_map, filing_and_levels_trend
+from app.ui.charts import STILL, adoption_by_area, company_map, filing_and_levels_trend
 from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import describe
 from app.ui.format import index, number, percent, rn
@@ -149,6 +149,7 @@ def _trend(actor: Actor, filters: Filters, ruleset: RuleSet) -> None:
                 tr("overview.filed_share"),
             ),
             key="chart_trend",
+            config=STILL,
         )
 
 
@@ -165,6 +166,7 @@ def _adoption(areas: list[AreaRow]) -> None:
             lang(),
         ),
         key="chart_adoption",
+        config=STILL,
     )
 
 

@@ -72,7 +72,15 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+ROW_PX = 35  # Streamlit's row height, the header's too
+WHOLE_UP_TO = 40  # a table of at most this many rows is shown whole, not in a 10-row box
+
+
 def data_table(frame: pd.DataFrame, numbers: Mapping[str, NumberKind] | None = None, **options: Any) -> Any:
     """`st.dataframe` of a spreadsheet-safe copy of `frame`, its numbers in the page's language;
-    returns what st.dataframe returns (the selection, for a table whose rows can be picked)."""
+    returns what st.dataframe returns (the selection, for a table whose rows can be picked). A
+    short table (15 criteria) is shown whole: Streamlit's default box shows 10 rows and hid the
+    rest behind a scroll inside the page's scroll."""
+    if "height" not in options and 10 < len(frame) <= WHOLE_UP_TO:
+        options["height"] = ROW_PX * (len(frame) + 1) + 3
     return st.dataframe(localized(spreadsheet_safe(frame), numbers), **options)

@@ -81,7 +81,10 @@ def test_pages_write_numbers_in_their_language(seeded: str, username: str, lang:
             layout = json.loads(chart.proto.spec)["layout"]
             if layout.get("separators") != {"vi": ",.", "en": ".,"}[lang]:
                 found.append(f"chart separators {layout.get('separators')!r}")
-            if "map" not in layout and json.loads(chart.proto.config or "{}").get("displayModeBar") is not False:
+            if (
+                "map" not in layout
+                and json.loads(chart.proto.config or "{}").get("displayModeBar") is not False
+            ):
                 found.append("a tool bar over the chart's title")
             suffixes = [a.get("ticksuffix") for k, a in layout.items() if k.startswith(("xaxis", "yaxis"))]
             found += [

@@ -11,7 +11,12 @@ import streamlit as st
 
 from app.config import get_settings
 from app.services.accounts import auth
-from app.ui.session import client_address, here, lang, log_in, send_browser_to, tr
+from app.ui.session import client_address, here, lang, language_changed, log_in, send_browser_to, tr
+
+
+def _switch_to(language: str) -> None:
+    st.session_state["lang_switch"] = language
+    language_changed()
 
 
 def login_form() -> None:
@@ -39,6 +44,15 @@ def login_form() -> None:
         submitted = st.form_submit_button(
             tr("login.submit"), type="secondary" if settings.sso_enabled else "primary", width="stretch"
         )
+    # the language, under the form itself: on a phone the sidebar's switch sat behind a "»"
+    other = "en" if lang() == "vi" else "vi"
+    st.button(
+        tr("login.other_language"),
+        icon=":material/translate:",
+        key="login_lang",
+        on_click=_switch_to,
+        args=(other,),
+    )
     if not submitted:
         return
     if not username.strip() or not password:

@@ -469,3 +469,15 @@ def test_the_action_plan_is_one_card_per_action_with_its_owner_and_done_beside_i
     assert not at.exception
     after = next(a for a in remediation.plan(me) if a.id == late.id)
     assert (after.owner, after.status) == ("Chị Hương", "done")
+
+
+def test_the_login_form_offers_the_other_language_itself(seeded: str) -> None:
+    """Issue 26: on a phone the language switch sat behind the sidebar's "»"."""
+    at = app()
+    at.run()
+    at.button(key="login_lang").click().run()
+    assert not at.exception
+    assert at.session_state["lang"] == "en"
+    assert "Username" in [t.label for t in at.text_input] and at.button(key="login_lang").label.startswith(
+        "Chuyển sang"
+    )

@@ -144,7 +144,9 @@ def company_pdf(report: CompanyReport, invariant: bool = False) -> bytes:
                 p(c.provenance, s["cell"]),
             ]
         )
-    story.append(table(rows, [52 * mm, 63 * mm, 14 * mm, 14 * mm, 22 * mm]))
+    # numbers and their headers get room for "Points" and "Provenance" unbroken (they split as
+    # "Poin ts" in English at 14 and 22 mm)
+    story.append(table(rows, [48 * mm, 55 * mm, 18 * mm, 16 * mm, 28 * mm]))
 
     story.append(p(L("company.answers", lang), s["h2"]))
     story.append(

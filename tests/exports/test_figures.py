@@ -188,6 +188,8 @@ def test_numbers_are_written_the_languages_way(seeded: str) -> None:
         company = text_of(company_reports.export_company_pdf(actor("company"), filed, lang))
         check(chairman)
         check(company.split("http")[0], ours_only=False)  # the link is an address, not a figure
+        if lang == "en":  # issue 26: headers whole, not "Poin ts", "Provenanc e"
+            assert "Points Max Provenance" in company, company[:2000]
 
 
 def test_every_pdf_font_is_embedded(seeded: str, tmp_path: Path) -> None:

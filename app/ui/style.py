@@ -14,6 +14,10 @@ def _css_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# a row of columns holding headline figures (st.metric)
+_FIGURES = '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])'
+
+
 def localize_streamlit_defaults() -> None:
     from app.inspection.evidence import MAX_BYTES
 
@@ -27,6 +31,17 @@ def localize_streamlit_defaults() -> None:
 [data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after {{ content: {upload}; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: {limit}; }}
+@media (max-width: 640px) {{
+  /* headline figures two to a row on a phone, not one under another (the Overview ran 3,000 px) */
+  {_FIGURES} {{ flex-wrap: wrap; gap: 0.5rem; }}
+  {_FIGURES} > [data-testid="stColumn"] {{
+    flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
+  }}
+  /* a long figure ("1999 days overdue") wraps in its half of the row instead of running past it */
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{
+    white-space: normal !important; overflow-wrap: anywhere; font-size: 1.5rem;
+  }}
+}}
 [class*="st-key-i_files_"] [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: {photos};
 }}

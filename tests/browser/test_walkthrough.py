@@ -93,7 +93,8 @@ SIDEWAYS = """() => {
     const box = el.getBoundingClientRect();
     if (box.width > 0 && box.right > window.innerWidth + 1 && !el.closest('[data-testid="stDataFrame"]')
         && getComputedStyle(el).position !== 'fixed') {
-      wide.push((el.getAttribute('data-testid') || el.tagName) + ':' + Math.round(box.right));
+      wide.push((el.getAttribute('data-testid') || el.tagName) + ':' + Math.round(box.right) + ':'
+                + (el.textContent || '').slice(0, 60));
     }
   }
   return {scroll: Math.max(document.documentElement.scrollWidth, main.scrollWidth) - window.innerWidth,
@@ -192,6 +193,13 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
                 found = findings(page.inner_text("body"), lang)
                 if size == "phone" and username == "demo.company":
                     found += sideways(page)
+                if size == "phone" and key == "nav.overview":  # figures two to a row, not a tower
+                    tops = page.evaluate(
+                        "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+                        ".map(m => Math.round(m.getBoundingClientRect().top))"
+                    )
+                    if len(tops) > 2 and 3 * len(set(tops)) > 2 * len(tops):
+                        found.append(f"figures one per row on a phone: {len(tops)} in {len(set(tops))} rows")
                 if found:
                     problems[step] = found
         finally:

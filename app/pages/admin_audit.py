@@ -7,6 +7,7 @@ import streamlit as st
 
 from app.services.admin import audit_log
 from app.services.admin.audit_log import AuditFilters
+from app.ui.audit import action_name, changes
 from app.ui.downloads import XLSX
 from app.ui.grid import data_table
 from app.ui.session import require_actor, tr
@@ -32,11 +33,11 @@ else:
                 {
                     tr("admin.audit.at"): r.at,
                     tr("admin.audit.actor"): r.actor,
-                    tr("admin.audit.action"): r.action,
+                    tr("admin.audit.action"): action_name(r.action),
                     tr("admin.audit.object"): r.object,
                     tr("company.tax_code"): r.company,
-                    tr("admin.audit.before"): r.before,
-                    tr("admin.audit.after"): r.after,
+                    tr("admin.audit.before"): changes(r.before),
+                    tr("admin.audit.after"): changes(r.after),
                 }
                 for r in rows
             ]

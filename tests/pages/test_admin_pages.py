@@ -240,3 +240,14 @@ def test_rule_sets_are_named_by_title_and_version_in_the_pages_language(seeded: 
     titles = set(at.dataframe[0].value["Title"])
     assert registry.get("bg-kcn-2021").ruleset.title.en in titles
     assert registry.get("bg-kcn-2021").ruleset.title.vi not in titles
+
+
+def test_the_audit_log_reads_in_words(seeded: str) -> None:
+    """Issue 26: raw action codes and JSON on the audit page."""
+    at = logged_in("demo.admin", "en")
+    at.switch_page("app/pages/admin_audit.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    actions = set(table["Action"])
+    assert actions and not {a for a in actions if "." in a and " " not in a}, actions
+    assert not any(str(v).startswith("{") for v in [*table["Before"], *table["After"]])

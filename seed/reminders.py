@@ -17,6 +17,13 @@ from app.vocabulary import MessageReason, MessageStatus
 from db.models import Assessment, Company, OutboxMessage, Period, Review
 
 
+PROVIDER_ERROR = {
+    "email": "550 5.1.1 <mailbox unavailable>",
+    "sms": "HTTP 400: invalid phone number",
+    "zalo": "HTTP 400: invalid phone number",
+}
+
+
 def reminder_history(
     session: Session,
     rounds: list[Period],
@@ -89,7 +96,8 @@ def reminder_history(
                         "values": values,
                         "status": MessageStatus.failed if failed else MessageStatus.sent,
                         "attempts": 1,
-                        "last_error": "HTTP 400: invalid phone number" if failed else "",
+                        # what each kind of gateway answers for a bad address (an email is no phone)
+                        "last_error": (PROVIDER_ERROR[channel] if failed else ""),
                         "provider_id": "" if failed else f"seed-{len(rows) + 1}",
                         "created_by": "system",
                         "created_at": moment,

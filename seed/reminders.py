@@ -16,7 +16,6 @@ from app.services.reminding.reminder_states import contact_of
 from app.vocabulary import MessageReason, MessageStatus
 from db.models import Assessment, Company, OutboxMessage, Period, Review
 
-
 PROVIDER_ERROR = {
     "email": "550 5.1.1 <mailbox unavailable>",
     "sms": "HTTP 400: invalid phone number",

@@ -31,16 +31,19 @@ def localize_streamlit_defaults() -> None:
 [data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after {{ content: {upload}; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: {limit}; }}
+/* a long figure ("Đã nộp – chờ duyệt", "1999 days overdue", "195 (60,0 %)") wraps in its column
+   instead of ending in "…" at 1366 px or running past a phone's edge */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{
+  white-space: normal !important; overflow-wrap: anywhere; text-overflow: clip !important;
+}}
 @media (max-width: 640px) {{
   /* headline figures two to a row on a phone, not one under another (the Overview ran 3,000 px) */
   {_FIGURES} {{ flex-wrap: wrap; gap: 0.5rem; }}
   {_FIGURES} > [data-testid="stColumn"] {{
     flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
   }}
-  /* a long figure ("1999 days overdue") wraps in its half of the row instead of running past it */
-  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{
-    white-space: normal !important; overflow-wrap: anywhere; font-size: 1.5rem;
-  }}
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: 1.5rem; }}
 }}
 [class*="st-key-i_files_"] [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: {photos};

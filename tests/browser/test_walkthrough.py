@@ -102,6 +102,16 @@ SIDEWAYS = """() => {
 }"""
 
 
+CLIPPED = """() => [...document.querySelectorAll('[data-testid="stMetric"], [data-testid="stMetric"] *')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.textContent.slice(0, 40))"""
+
+
+def clipped(page: Page) -> list[str]:
+    """A headline figure, its label or its note cut off with "…" ("Đã nộp – chờ du…" at 1366 px)."""
+    return [f"clipped: {text}" for text in page.evaluate(CLIPPED)]
+
+
 def sideways(page: Page) -> list[str]:
     """What makes a phone page scroll sideways: the page wider than the screen, or an element
     reaching past its right edge (a table scrolls inside its own frame, which is fine)."""
@@ -193,6 +203,7 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
                 found = findings(page.inner_text("body"), lang)
                 if size == "phone" and username == "demo.company":
                     found += sideways(page)
+                found += clipped(page)
                 if size == "phone" and key == "nav.overview":  # figures two to a row, not a tower
                     tops = page.evaluate(
                         "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"

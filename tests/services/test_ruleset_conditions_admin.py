@@ -37,7 +37,14 @@ def test_the_template_lists_the_conditions_and_a_bad_row_is_refused(seeded: str)
     template = ruleset_points.points_template(DK, 1)
     sheet = load_workbook(io.BytesIO(template))["conditions"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:5] == ["condition", "threshold", "may_operate", "fix_within_days", "provenance"]
+    # issue 26: a header an admin reads, with the key the upload matches in brackets
+    assert rows[0][:5] == [
+        "Điều kiện (condition)",
+        "Ngưỡng (threshold)",
+        "Được hoạt động khi không đạt (may_operate)",
+        "Số ngày để khắc phục (fix_within_days)",
+        "Nguồn (provenance)",
+    ]
     assert rows[1][:5] == ["screening_every_7_days", 7, "no", None, "reconstructed"]
     assert rows[4][:5] == ["lockdown_plan_ready", "approved, written", "yes", 3, "secondary"]
     with pytest.raises(Invalid) as refused:
@@ -93,3 +100,25 @@ def test_an_upload_naming_a_missing_question_or_a_cycle_is_refused(seeded: str) 
     with pytest.raises(Invalid) as refused:
         rulesets.upload(actor("admin"), yaml.safe_dump(data, allow_unicode=True))
     assert any("cycle" in p for _, p in refused.value.problems)
+
+
+def test_the_points_sheet_reads_in_words_and_old_bare_headers_still_load(seeded: str) -> None:
+    """Issue 26: the points workbook showed English keys and option ids ("no_visitors") only."""
+    template = ruleset_points.points_template("bg-kcn-2021", 1)
+    book = load_workbook(io.BytesIO(template))
+    rows = [[c.value for c in row] for row in book["points"].iter_rows()]
+    assert rows[0] == [
+        "Tiêu chí (criterion)",
+        "Lựa chọn hoặc khoảng (option)",
+        "Điểm (points)",
+        "Nguồn (provenance)",
+        "Nội dung, không sửa (label)",
+    ]
+    visitors = next(r for r in rows if r[1] == "no_visitors")
+    assert visitors[4] == "Không tiếp khách, đối tác"
+    for n, key in enumerate(("criterion", "option", "points", "provenance")):  # a template of before
+        book["points"].cell(row=1, column=n + 1, value=key)
+    out = io.BytesIO()
+    book.save(out)
+    stored = ruleset_points.from_points_table(actor("admin"), "bg-kcn-2021", 1, out.getvalue())
+    assert stored.version == 2

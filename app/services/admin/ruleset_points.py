@@ -23,6 +23,35 @@ from db.models import RuleSetVersion
 
 TEMPLATE_HEADERS = ("criterion", "option", "points", "provenance")
 CONDITION_HEADERS = ("condition", "threshold", "may_operate", "fix_within_days", "provenance")
+# what an admin reads in the header row; the key in brackets is what the upload matches (a bare
+# key, as in templates written before, is matched too)
+HEADER_WORDS = {
+    "criterion": "Tiêu chí",
+    "option": "Lựa chọn hoặc khoảng",
+    "points": "Điểm",
+    "provenance": "Nguồn",
+    "label": "Nội dung, không sửa",
+    "condition": "Điều kiện",
+    "threshold": "Ngưỡng",
+    "may_operate": "Được hoạt động khi không đạt",
+    "fix_within_days": "Số ngày để khắc phục",
+    "evidence": "Câu hỏi làm căn cứ",
+    "title": "Tên điều kiện",
+}
+
+
+def _headed(keys: tuple[str, ...] | list[str]) -> list[str]:
+    return [f"{HEADER_WORDS[k]} ({k})" if k in HEADER_WORDS else k for k in keys]
+
+
+def _header_key(cell: object) -> str:
+    """ "Điểm (points)" → "points"; a bare "points" stays itself."""
+    text = str(cell or "").strip()
+    if text.endswith(")") and "(" in text:
+        return text[text.rindex("(") + 1 : -1].strip().lower()
+    return text.lower()
+
+
 CONDITIONS_SHEET = "conditions"
 YES, NO = ("yes", "có", "true", "1"), ("no", "không", "false", "0")
 
@@ -33,7 +62,8 @@ def points_template(ruleset_id: str, version: int | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "points"
-    sheet.append([*TEMPLATE_HEADERS, "label"])
+    sheet.append(_headed([*TEMPLATE_HEADERS, "label"]))
+    options = {i.id: {o.id: o.label.vi for o in i.options or []} for i in loaded.ruleset.inputs}
     for criterion in loaded.ruleset.criteria():
         rule = criterion.rule
         parts = [(p.id, p.rule) for p in rule.parts] if rule.kind == "sum" else [("", rule)]
@@ -42,7 +72,8 @@ def points_template(ruleset_id: str, version: int | None = None) -> bytes:
             if leaf.kind == "choice":
                 for option, points in leaf.points.items():
                     provenance = (leaf.provenance or {}).get(option, criterion.provenance)
-                    sheet.append([criterion.id, prefix + option, points, provenance, option])
+                    label = options.get(leaf.input, {}).get(option, option)
+                    sheet.append([criterion.id, prefix + option, points, provenance, label])
             else:
                 for n, band in enumerate(leaf.bands):
                     label = band.label.vi if band.label else band.describe()
@@ -58,7 +89,7 @@ def points_template(ruleset_id: str, version: int | None = None) -> bytes:
     sheet.freeze_panes = "A2"
     if loaded.ruleset.conditions:  # a set of the second kind: its conditions on a sheet of their own
         conditions = book.create_sheet(CONDITIONS_SHEET)
-        conditions.append([*CONDITION_HEADERS, "evidence", "title"])
+        conditions.append(_headed([*CONDITION_HEADERS, "evidence", "title"]))
         for condition in loaded.ruleset.conditions:
             on_fail = condition.on_fail
             conditions.append(
@@ -91,7 +122,7 @@ def _conditions_from_sheet(data: dict[str, Any], rows: list[tuple[Any, ...]]) ->
     provenance. Every bad row is reported with its row number."""
     if not rows:
         return []
-    header = [str(h or "").strip().lower() for h in rows[0]]
+    header = [_header_key(h) for h in rows[0]]
     missing = [h for h in CONDITION_HEADERS if h not in header]
     if missing:
         return [(CONDITIONS_SHEET, f"missing columns: {', '.join(missing)}")]
@@ -157,7 +188,7 @@ def from_points_table(
     except UnreadableWorkbook as exc:
         vi, _, en = str(exc).partition(" / ")
         raise Invalid(vi, en or vi) from None
-    header = [str(h or "").strip().lower() for h in (rows[0] if rows else ())]
+    header = [_header_key(h) for h in (rows[0] if rows else ())]
     missing = [h for h in TEMPLATE_HEADERS if h not in header]
     if missing:
         raise Invalid.said("rulesets.missing_columns", join=", ".join(missing), field="template")

@@ -8,11 +8,11 @@ from app.sectors import sector_name
 from app.services.filing import portal
 from app.services.filing.assessments import ruleset_of
 from app.ui.format import day, rn, today_vietnam, when
-from app.ui.home import go_to_round, latest_level, other_rounds
+from app.ui.home import go_to_round, latest_level, other_rounds, returned_warning
 from app.ui.reminders import company_notices
 from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
-from app.ui.widgets import reconstructed_banner, signed_by
+from app.ui.widgets import reconstructed_banner
 from app.vocabulary import Role, Status
 
 actor = require_actor(Role.company)
@@ -47,15 +47,7 @@ with st.container(border=True):
     cols[2].metric(tr("home.status"), tr(f"status.{state.status}"))
 
     if state.status == Status.returned and state.submission and state.submission.latest_review:
-        review = state.submission.latest_review
-        st.warning(
-            tr(
-                "home.returned_comment",
-                official=signed_by(review),
-                at=when(review.at),
-                comment=plain(review.text(lang()), 2000),
-            )
-        )
+        returned_warning(state.submission.latest_review)
     if state.status in ("not_started", Status.draft, Status.returned) and not period.closed:
         label = {"draft": "home.continue", "returned": "assessment.correct"}.get(state.status, "home.start")
         if st.button(tr(label), type="primary", icon=":material/edit_note:", key="go_assessment"):

@@ -16,7 +16,7 @@ from app.ui.remediation import action_plan
 from app.ui.result import fix_first, level_box, points
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
-from app.ui.widgets import reconstructed_banner, service_error, signed_by
+from app.ui.widgets import reconstructed_banner, signed_by, stop_on_bad_request
 from app.vocabulary import Role, Status
 
 actor = require_actor(Role.company)
@@ -29,11 +29,7 @@ try:
         state = portal.current_round(actor)
         view = state.submission or state.last
 except (ServiceError, ValueError) as error:
-    if isinstance(error, ServiceError):
-        service_error(error)
-    else:
-        st.error(tr("error.bad_link"))
-    st.stop()
+    stop_on_bad_request(error)
 
 if view is None or view.status == Status.draft:
     st.info(tr("result.none_yet"))

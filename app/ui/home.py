@@ -10,7 +10,7 @@ import streamlit as st
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.filing import assessments
-from app.services.filing.assessments import ruleset_of
+from app.services.filing.assessments import ReviewView, ruleset_of
 from app.services.filing.portal import CompanyRound
 from app.ui.format import day, index, rn, when
 from app.ui.session import lang, tr
@@ -49,16 +49,22 @@ def other_rounds(actor: Actor, state: CompanyRound) -> None:
             )
             if right.button(tr(label), key=f"round_{choice.period.id}", width="stretch"):
                 go_to_round(actor, choice.period, start=choice.status != Status.draft)
-            review = choice.returned_by
-            if review is not None and review.text(lang()):  # each returned round with its own reason
-                left.warning(
-                    tr(
-                        "home.returned_comment",
-                        official=signed_by(review),
-                        at=when(review.at),
-                        comment=plain(review.text(lang()), 2000),
-                    )
-                )
+            if choice.returned_by is not None:  # each returned round with its own reason
+                with left:
+                    returned_warning(choice.returned_by)
+
+
+def returned_warning(review: ReviewView) -> None:
+    """Why a submission came back, who sent it back and when."""
+    if review.text(lang()):
+        st.warning(
+            tr(
+                "home.returned_comment",
+                official=signed_by(review),
+                at=when(review.at),
+                comment=plain(review.text(lang()), 2000),
+            )
+        )
 
 
 def latest_level(state: CompanyRound) -> None:

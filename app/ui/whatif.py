@@ -18,7 +18,7 @@ from app.services.filing.portal import WhatIfStart
 from app.ui.format import index, rn, signed
 from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.ui.widgets import level_badge, service_error
+from app.ui.widgets import level_badge, stop_on_bad_request
 from app.vocabulary import Status
 
 
@@ -29,11 +29,7 @@ def starting_point(actor: Actor) -> WhatIfStart:
         requested = st.query_params.get("assessment")
         start = portal.what_if_start(actor, int(requested) if requested else None)
     except (ServiceError, ValueError) as error:
-        if isinstance(error, ServiceError):
-            service_error(error)
-        else:
-            st.error(tr("error.bad_link"))
-        st.stop()
+        stop_on_bad_request(error)
     base_id = start.base.id if start.base else None
     if st.session_state.get("wi__base") != base_id:
         for key in [k for k in st.session_state if str(k).startswith("wi_")]:

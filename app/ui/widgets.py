@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -86,4 +86,16 @@ def stop_on_problems(problems: list[tuple[str, str]]) -> None:
         for cell, words in problems
     ]
     data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.stop()
+
+
+def stop_on_bad_request(error: Exception) -> NoReturn:
+    """A service's refusal in the reader's words, or "this link is not valid" for an address whose
+    number is not one; the page stops there."""
+    from app.services.errors import ServiceError
+
+    if isinstance(error, ServiceError):
+        service_error(error)
+    else:
+        st.error(tr("error.bad_link"))
     st.stop()

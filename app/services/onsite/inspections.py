@@ -120,6 +120,17 @@ def ruleset_of(view: InspectionView, *, session: Session | None = None) -> Loade
     return rulesets.get(view.ruleset_id, view.ruleset_version, session=session)
 
 
+def _open_draft(session: Session, actor: Actor, company_id: int, period_id: int) -> Inspection | None:
+    return session.execute(
+        sa_select(Inspection).where(
+            col(Inspection.company_id) == company_id,
+            col(Inspection.period_id) == period_id,
+            col(Inspection.inspector) == actor.username,
+            col(Inspection.status) == InspectionStatus.draft,
+        )
+    ).scalar_one_or_none()
+
+
 def draft_of(
     actor: Actor, company_id: int, period_id: int, *, session: Session | None = None
 ) -> InspectionView | None:
@@ -128,14 +139,7 @@ def draft_of(
     require_role(actor, *INSPECTORS)
     with reading(session) as session:
         in_scope(session, actor, company_id)
-        found = session.execute(
-            sa_select(Inspection).where(
-                col(Inspection.company_id) == company_id,
-                col(Inspection.period_id) == period_id,
-                col(Inspection.inspector) == actor.username,
-                col(Inspection.status) == InspectionStatus.draft,
-            )
-        ).scalar_one_or_none()
+        found = _open_draft(session, actor, company_id, period_id)
         return None if found is None else _view(found)
 
 
@@ -155,14 +159,7 @@ def start(
         period = session.get(Period, period_id)
         if period is None:
             raise NotFound.said("assessments.no_round")
-        existing = session.execute(
-            sa_select(Inspection).where(
-                col(Inspection.company_id) == company_id,
-                col(Inspection.period_id) == period_id,
-                col(Inspection.inspector) == actor.username,
-                col(Inspection.status) == InspectionStatus.draft,
-            )
-        ).scalar_one_or_none()
+        existing = _open_draft(session, actor, company_id, period_id)
         if existing is not None:
             return _view(existing)
         if planned_visit_id is not None:

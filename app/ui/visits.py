@@ -14,7 +14,7 @@ from app.services.onsite import visits
 from app.services.onsite.visits import Proposal, VisitRow
 from app.services.oversight import monitoring
 from app.ui.downloads import XLSX, pdf_download
-from app.ui.format import day, number
+from app.ui.format import day, number, rn
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.widgets import choose_many, service_error
@@ -110,7 +110,10 @@ def saved_plans(actor: Actor) -> None:
     if not plans:
         st.caption(tr("visits.no_plans"))
         return
-    labels = {pid: f"{title} · {author} · {n} · {day(at.date())}" for pid, title, author, n, at in plans}
+    labels = {
+        pid: f"{rn(title)} · {author} · {tr('visits.n_visits', count=n)} · {day(at.date())}"
+        for pid, title, author, n, at in plans
+    }
     default = st.session_state.get("v_saved")
     options = list(labels)
     chosen = st.selectbox(

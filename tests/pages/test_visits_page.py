@@ -46,7 +46,10 @@ def test_plan_keep_drop_and_save(seeded: str) -> None:
     )
     assert len(saved) == 4 and {r[0] for r in saved} == {"Kiểm tra tuần này"}
     assert sum(bool(r[2]) for r in saved) == 1
-    assert "Kiểm tra tuần này" in at.selectbox(key="v_plan").format_func(at.selectbox(key="v_plan").value)
+    shown = at.selectbox(key="v_plan").format_func(at.selectbox(key="v_plan").value)
+    author = scalar(seeded, "SELECT full_name FROM app_user WHERE username = 'demo.zoneboard'")
+    # issue 26: the author as a person, the visits counted in words (not "demo.zoneboard · 4")
+    assert "Kiểm tra tuần này" in shown and f" · {author} · 4 lượt · " in shown and "demo." not in shown
 
 
 def test_labour_sees_only_its_districts_and_an_empty_state_without_plans(seeded: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -314,7 +314,8 @@ def _author_role(session: Session, username: str) -> str:
 
 
 def list_plans(actor: Actor, *, session: Session | None = None) -> list[tuple[int, str, str, int, datetime]]:
-    """(id, title, author, visits, made at), newest first: the plans whose companies the actor sees."""
+    """(id, title, author, visits, made at), newest first: the plans whose companies the actor sees;
+    the author by full name where the account has one (a person, not a login)."""
     require_role(actor, *PLANNERS)
     with reading(session) as session:
         visible = (
@@ -326,10 +327,11 @@ def list_plans(actor: Actor, *, session: Session | None = None) -> list[tuple[in
             sa_select(
                 col(VisitPlan.id),
                 col(VisitPlan.title),
-                col(VisitPlan.created_by),
+                func.coalesce(func.nullif(col(User.full_name), ""), col(VisitPlan.created_by)),
                 col(VisitPlan.visits),
                 col(VisitPlan.created_at),
             )
+            .join(User, col(User.username) == col(VisitPlan.created_by), isouter=True)
             .where(col(VisitPlan.id).in_(visible))
             .order_by(col(VisitPlan.created_at).desc(), col(VisitPlan.id).desc())
         ).all()

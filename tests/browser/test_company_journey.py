@@ -37,7 +37,7 @@ def test_hr_officer_fills_in_submits_and_sees_the_level(server: str, page: Page)
         page.get_by_text(next_section).first.wait_for()
         settle(page)
         if below:  # issue 26: the next section is read from its top, not from where the button was
-            page.wait_for_function(f"() => ({scrolled})() === 0", timeout=5_000)
+            page.wait_for_function(f"() => ({scrolled})() === 0", timeout=15_000)  # a busy machine
     page.get_by_text("Nếu nộp, doanh nghiệp sẽ được xếp").wait_for()
     shot(page, "company-3-review")
     page.get_by_text("Tôi xác nhận các thông tin trên là đúng sự thật.").click()

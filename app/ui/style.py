@@ -22,6 +22,7 @@ def localize_streamlit_defaults() -> None:
     from app.inspection.evidence import MAX_BYTES
 
     upload = _css_text(tr("upload.button"))
+    nothing = _css_text(tr("common.no_match"))
     limit = _css_text(tr("upload.limit", mb=get_settings().max_upload_mb))
     # an inspection's photos have their own, smaller limit: its drop zone says that one
     photos = _css_text(tr("upload.limit", mb=MAX_BYTES // 2**20))
@@ -31,6 +32,11 @@ def localize_streamlit_defaults() -> None:
 [data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after {{ content: {upload}; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: {limit}; }}
+/* a choice's search that finds nothing: Streamlit writes "No results" */
+[role="listbox"][data-empty="true"] [role="option"] > span {{ display: none; }}
+[role="listbox"][data-empty="true"]::after {{
+  content: {nothing}; display: block; padding: 0.5rem 1rem; opacity: 0.7;
+}}
 /* a long figure ("Đã nộp – chờ duyệt", "1999 days overdue", "195 (60,0 %)") wraps in its column
    instead of ending in "…" at 1366 px or running past a phone's edge */
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *,

@@ -36,6 +36,17 @@ def test_zone_board_drills_into_a_high_risk_company_and_returns_it(
         "2400812345 · Công ty TNHH May mặc Hòa Bình Quang Châu"
     )
     shot(page, "zoneboard-2-high-risk-list")
+    # issue 26: a search that finds nothing says so in Vietnamese, not Streamlit's "No results"
+    picker = page.get_by_role("combobox", name="Mở doanh nghiệp")
+    picker.click()
+    page.keyboard.type("zzqq-khong-co")
+    empty = page.locator('[role="listbox"][data-empty="true"]')
+    empty.wait_for()
+    assert "No results" not in empty.inner_text()
+    assert empty.evaluate("e => getComputedStyle(e, '::after').content") == '"Không tìm thấy"'
+    page.keyboard.press("Escape")
+    settle(page)
+    expect(picker).to_have_value("2400812345 · Công ty TNHH May mặc Hòa Bình Quang Châu")
     page.get_by_role("button", name="Xem chi tiết").click()
     settle(page)
     page.get_by_text("Bản nộp mới nhất").wait_for()

@@ -209,50 +209,15 @@ def recommend(result: ScoreResult) -> Recommendations:
             ):
                 options.setdefault(item.id, []).append((value, after))
 
-    priorities = _priorities(result, actionable, options, rescore, change)
+    # the way to the next band first: its values are the targets the table and the action plan
+    # take for the inputs it moves, so one figure never has two targets (2.660 here, 2.240 there)
     next_band = _next_band(result, actionable, options, rescore, change)
-    if next_band is not None and next_band.reachable:
-        priorities = _aligned(result, priorities, next_band, actionable, rescore, change)
+    targets = next_band.changes if next_band is not None and next_band.reachable else ()
+    priorities = _priorities(result, actionable, options, rescore, change, targets)
     return Recommendations(priorities=priorities, next_band=next_band)
 
 
-def _aligned(result, priorities, next_band, actionable, rescore, change) -> list[Priority]:  # type: ignore[no-untyped-def]  # closures passed in from recommend()
-    """One target per input: where the way to the next band moves an input, the criteria it
-    touches take that value too, so the advice, the table and the action plan never name two
-    targets for the same figure (2.098 → 2.660 in one place, → 2.240 in another)."""
-    targets = {c.input_id: c for c in next_band.changes}
-    by_input = {i.id: i for i in actionable}
-    positions = {program.id: n for n, program in enumerate(result.compiled.criteria)}
-    aligned: list[Priority] = []
-    for priority in priorities:
-        position = positions[priority.criterion_id]
-        wanted = {c.input_id: c.proposed for c in priority.changes}
-        wanted.update(
-            {i: t.proposed for i, t in targets.items() if i in wanted or priority.criterion_id in t.criteria}
-        )
-        after = rescore(wanted)
-        if after is None or after.points[position] >= result.points[position]:
-            aligned.append(priority)
-            continue
-        changes = []
-        for input_id, value in wanted.items():
-            single = rescore({input_id: value})
-            if single is not None and single.points[position] < result.points[position]:
-                changes.append(change(by_input[input_id], value, single))
-        aligned.append(
-            Priority(
-                priority.criterion_id,
-                priority.title,
-                priority.points,
-                result.points[position] - after.points[position],
-                tuple(changes),
-            )
-        )
-    aligned.sort(key=lambda p: (-p.recoverable, -p.points, p.criterion_id))
-    return aligned
-
-
-def _priorities(result, actionable, options, rescore, change) -> list[Priority]:  # type: ignore[no-untyped-def]  # closures passed in from recommend()
+def _priorities(result, actionable, options, rescore, change, targets) -> list[Priority]:  # type: ignore[no-untyped-def]  # closures passed in from recommend()
     by_input = {i.id: i for i in actionable}
     priorities: list[Priority] = []
     criteria = result.compiled.ruleset.criteria()
@@ -273,11 +238,17 @@ def _priorities(result, actionable, options, rescore, change) -> list[Priority]:
         if not best:
             continue
         after = rescore(best)
-        if after is None:
+        if after is None or result.points[position] - after.points[position] <= 0:
             continue
-        recoverable = result.points[position] - after.points[position]
-        if recoverable <= 0:
-            continue
+        # where the way to the next band moves an input of this criterion, its value is the target
+        aligned = {
+            **best,
+            **{t.input_id: t.proposed for t in targets if t.input_id in best or program.id in t.criteria},
+        }
+        if aligned != best:
+            moved = rescore(aligned)
+            if moved is not None and moved.points[position] < result.points[position]:
+                best, after = aligned, moved
         changes = []
         for input_id, value in best.items():
             single = rescore({input_id: value})
@@ -285,7 +256,11 @@ def _priorities(result, actionable, options, rescore, change) -> list[Priority]:
                 changes.append(change(by_input[input_id], value, single))
         priorities.append(
             Priority(
-                program.id, criteria[position].title, result.points[position], recoverable, tuple(changes)
+                program.id,
+                criteria[position].title,
+                result.points[position],
+                result.points[position] - after.points[position],
+                tuple(changes),
             )
         )
     priorities.sort(key=lambda p: (-p.recoverable, -p.points, p.criterion_id))

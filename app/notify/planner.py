@@ -83,12 +83,7 @@ class Unreachable:
     @property
     def why(self) -> str:
         """e.g. "sms: not configured; email: no address": the command line's words."""
-        words = {
-            "not_configured": "not configured",
-            "no_address": "no address",
-            "no_mobile": "no mobile number",
-        }
-        return "; ".join(f"{channel}: {words[problem]}" for channel, problem in self.problems)
+        return "; ".join(f"{channel}: {_WORDS[problem]}" for channel, problem in self.problems)
 
 
 @dataclass

@@ -36,10 +36,15 @@ class Comparison:
 
     @property
     def index_delta(self) -> Fraction:
-        """Exact, from the totals: two indices each rounded to 2 decimals (38,33 and 36,67) differ
-        by 1,66 where the change is 1,67; whoever shows it rounds it once."""
-        after = Fraction(100 * self.after.total, self.after.max_total or 1)
-        return after - Fraction(100 * self.before.total, self.before.max_total or 1)
+        return index_change(self.before, self.after)
+
+
+def index_change(before: ScoreResult, after: ScoreResult) -> Fraction:
+    """The index's change, exact from the totals: two indices each rounded to 2 decimals (38,33
+    and 36,67) differ by 1,66 where the change is 1,67; whoever shows it rounds it once."""
+    return Fraction(100 * after.total, after.max_total or 1) - Fraction(
+        100 * before.total, before.max_total or 1
+    )
 
 
 def compare(before: ScoreResult, after: ScoreResult) -> Comparison:

@@ -9,8 +9,8 @@ import streamlit as st
 
 from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import LoadedRuleSet
-from app.formatting import half_up
 from app.scoring import ScoreResult
+from app.scoring.compare import index_change
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.services.filing import portal
@@ -54,17 +54,12 @@ def projection(loaded: LoadedRuleSet, answers: dict[str, Any], current: ScoreRes
             st.caption(f"{labels.get(problem.input_id, '?')}: {problem.message.get(lang())}")
         return
     level_badge(projected.level)
-    # the change from the exact totals, rounded once (not the difference of two rounded indices)
-    delta = None
-    if current is not None:
-        exact = 100 * projected.total / (projected.max_total or 1) - 100 * current.total / (
-            current.max_total or 1
-        )
-        delta = half_up(exact, 2)
+    # exact from the totals, rounded once where it is shown
+    delta = None if current is None else signed(index_change(current, projected), lang(), 2)
     st.metric(
         tr("result.index"),
         index(projected.index, lang()),
-        delta=None if not delta else signed(delta, lang(), 2),  # no red arrow for "no change"
+        delta=None if delta is None or delta.startswith("±") else delta,  # no arrow for "no change"
         delta_color="inverse",
     )
     st.metric(tr("result.may_operate"), tr("common.yes") if projected.may_operate else tr("common.no"))

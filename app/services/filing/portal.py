@@ -74,7 +74,8 @@ def company_rounds(actor: Actor, *, session: Session | None = None) -> list[Roun
             )
         ).all()
         returned = {period_id: i for i, period_id, s, latest in rows if latest and s == Status.returned}
-        reviews = assessments.reviews_of(session, [i for i in returned.values() if i is not None])
+        # (most pages: nothing returned, no query; this runs on every company page)
+        reviews = assessments.reviews_of(session, [i for i in returned.values() if i]) if returned else {}
     status: dict[int, str] = {}
     for _id, period_id, row_status, is_latest in rows:
         if row_status == Status.draft:

@@ -217,48 +217,49 @@ def inspector_of(view: InspectionView) -> str:
 
 
 def company_inspections(actor: Actor) -> None:
-    """The company's own inspections, newest first: when, who, the level the team found and what it
-    decided, its notes, the criteria it found worse than declared, and the photos and files."""
+    """The company's own inspections: the newest shown, an older one chosen (one inspection scored
+    and its files read per run, not every one the company ever had): when, who, the level the team
+    found and what it decided, its notes, the criteria it found worse than declared, the files."""
     done = inspections.mine(actor)
     if not done:
         st.info(tr("myinspect.none"))
         return
-    for n, view in enumerate(done):
-        told, found, pairs = calibration.side_by_side(actor, view.id, lang())
-        with st.expander(
-            tr("myinspect.heading", on=day(view.visited_on), by=inspector_of(view)), expanded=n == 0
-        ):
-            level_badge(found.level, tr("inspect.inspector_level"))
-            cols = st.columns(2)
-            cols[0].metric(tr("inspect.inspector_index"), index(found.index, lang()))
-            cols[1].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
-            if view.official_level:
-                st.warning(tr("inspect.is_official"))
-            if view.stop_operation:
-                st.error(tr("inspect.stopped"))
-            if view.notes:
-                st.markdown(f"**{tr('inspect.notes')}:** {plain(view.notes, 5000)}")
-            worse = [p for p in pairs if p.gap is not None and p.gap > 0]
+    headings = {v.id: tr("myinspect.heading", on=day(v.visited_on), by=inspector_of(v)) for v in done}
+    chosen = done[0].id
+    if len(done) > 1:
+        chosen = st.selectbox(
+            tr("myinspect.pick"), list(headings), format_func=headings.__getitem__, key="mi_pick"
+        )
+    view = next(v for v in done if v.id == chosen)
+    told, found, pairs = calibration.side_by_side(actor, view.id, lang())
+    with st.container(border=True):
+        st.subheader(headings[view.id])
+        level_badge(found.level, tr("inspect.inspector_level"))
+        cols = st.columns(2)
+        cols[0].metric(tr("inspect.inspector_index"), index(found.index, lang()))
+        cols[1].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
+        if view.official_level:
+            st.warning(tr("inspect.is_official"))
+        if view.stop_operation:
+            st.error(tr("inspect.stopped"))
+        if view.notes:
+            st.markdown(f"**{tr('inspect.notes')}:** {plain(view.notes, 5000)}")
+        worse = [p for p in pairs if p.gap is not None and p.gap > 0]
+        if worse:
+            st.markdown(f"**{tr('myinspect.worse', count=len(worse))}**")
             col_self, col_found = tr("inspect.col.self"), tr("inspect.col.found")
-            if worse:
-                st.markdown(f"**{tr('myinspect.worse', count=len(worse))}**")
-                data_table(
-                    pd.DataFrame(
-                        [
-                            {
-                                tr("inspect.col.criterion"): f"{p.criterion_id} · {p.title}",
-                                col_self: f"{p.self_points}/{p.max} · {p.self_answer}",
-                                col_found: f"{p.inspector_points}/{p.max} · {p.inspector_answer}",
-                            }
-                            for p in worse
-                        ]
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
-            else:
-                st.success(tr("myinspect.none_worse"))
-            evidence_view(actor, view.id)
+            rows = [
+                {
+                    tr("inspect.col.criterion"): f"{p.criterion_id} · {p.title}",
+                    col_self: f"{p.self_points}/{p.max} · {p.self_answer}",
+                    col_found: f"{p.inspector_points}/{p.max} · {p.inspector_answer}",
+                }
+                for p in worse
+            ]
+            data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
+        else:
+            st.success(tr("myinspect.none_worse"))
+        evidence_view(actor, view.id)
 
 
 def calibration_section(actor: Actor) -> None:

@@ -84,18 +84,11 @@ def action_plan(actor: Actor, today: date, shown_id: int, round_name: str) -> No
             for a in fixed:
                 _card(a, today)
     if saved:
-        changed = 0
-        for action in actions:
-            if action.id not in changes:
-                continue
-            owner, done = changes[action.id]
-            if owner != action.owner or done != (action.status == ActionStatus.done):
-                try:
-                    remediation.update(actor, action.id, owner=owner, done=done)
-                except ServiceError as error:
-                    service_error(error)
-                    return
-                changed += 1
+        try:
+            changed = remediation.update_many(actor, changes)  # one unit of work for the whole plan
+        except ServiceError as error:
+            service_error(error)
+            return
         st.toast(tr("fix.saved", count=changed), icon=":material/check_circle:")
         st.rerun()
 

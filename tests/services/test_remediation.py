@@ -130,3 +130,17 @@ def test_a_still_open_action_aims_at_the_newest_submissions_target(seeded: str) 
     assert "45" in now.steps[0]["vi"] and now.assessment_id == again
     assert (now.owner, now.due_on, now.points) == ("Anh Tuấn", masks.due_on, masks.points)
     assert len([a for a in remediation.plan(me) if a.criterion_id == "CS8" and a.status == "open"]) == 1
+
+
+def test_the_plan_is_saved_whole_or_not_at_all(seeded: str) -> None:
+    """One save of the plan is one unit of work: an owner too long on one card leaves the others
+    as they were; a clean save says how many changed."""
+    me = actor("company")
+    _submit(RISKY_ANSWERS, "whole")
+    first, second = [a for a in remediation.plan(me) if a.status == "open"][:2]
+    with pytest.raises(Invalid):
+        remediation.update_many(me, {first.id: ("Chị Hương", True), second.id: ("x" * 121, False)})
+    kept = {a.id: (a.owner, a.status) for a in remediation.plan(me)}
+    assert kept[first.id] == (first.owner, "open")
+    assert remediation.update_many(me, {first.id: ("Chị Hương", True), second.id: (second.owner, False)}) == 1
+    assert {a.id: (a.owner, a.status) for a in remediation.plan(me)}[first.id] == ("Chị Hương", "done")

@@ -260,6 +260,20 @@ def update(
         return _view(row)
 
 
+def update_many(actor: Actor, changes: dict[int, tuple[str, bool]], *, session: Session | None = None) -> int:
+    """The plan saved at once: each action's (owner, done) where it differs, all or nothing (an
+    owner too long on the third card leaves the first two as they were). How many changed."""
+    changed = 0
+    with writing(session) as session:
+        for action_id, (owner, done) in changes.items():
+            row = session.get(RemediationAction, action_id)
+            if row is not None and (owner, done) == (row.owner, row.status == ActionStatus.done):
+                continue
+            update(actor, action_id, owner=owner, done=done, session=session)
+            changed += 1
+    return changed
+
+
 def overdue_by_zone(actor: Actor, today: date, *, session: Session | None = None) -> list[dict[str, Any]]:
     """Per zone or district in scope: open actions, and how many are past their due date."""
     require_role(actor, *OFFICIALS)

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 
 VIETNAM = timedelta(hours=7)  # Vietnam keeps no daylight saving time
 FORMATS_FILE = Path(__file__).parent / "i18n" / "formats.yaml"
@@ -92,6 +92,32 @@ def quantity(value: Number, lang: str = "vi", unit: str = "") -> str:
     if unit == "%":
         return text + ("\u00a0%" if _language(lang) == "vi" else "%")
     return f"{text} {unit}"
+
+
+def typed_number(value: Number, lang: str = "vi") -> str:
+    """A number as it stands in a text field for the reader to edit: 22.998,5 / 22,998.5, every
+    decimal kept (an input is not rounded for show)."""
+    return str(format_decimal(exact(value), format="#,##0.##########", locale=_language(lang)))
+
+
+def read_number(text: str, lang: str = "vi") -> float | str | None:
+    """What a reader typed, read their language's way ("22.998,5" in Vietnamese, "22,998.5" in
+    English); None for an empty field; the text itself when it is no number, so that the check
+    names it and nothing typed is lost. A lone separator followed by other than three digits can
+    only be a decimal mark, whichever language's it is: "92.5" typed in Vietnamese is 92,5, as the
+    writer meant, where "22.998" stays twenty-two thousand."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not cleaned:
+        return None
+    locale = _language(lang)
+    try:
+        return float(parse_decimal(cleaned, locale=locale, strict=True))
+    except NumberFormatError:
+        pass
+    lone = re.fullmatch(r"([+-]?\d+)[.,](\d{1,2}|\d{4,})", cleaned)
+    if lone:
+        return float(f"{lone.group(1)}.{lone.group(2)}")
+    return text
 
 
 def round_name(name: str, lang: str = "vi") -> str:

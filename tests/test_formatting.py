@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -17,8 +18,10 @@ from app.formatting import (
     number,
     percent,
     quantity,
+    read_number,
     round_name,
     signed,
+    typed_number,
     when,
 )
 
@@ -96,3 +99,33 @@ def test_dates_are_unambiguous_in_english_and_decree_shaped_in_vietnamese() -> N
     assert long_date(date(2026, 3, 5)) == "ngày 05 tháng 3 năm 2026"  # months 3–12 take no zero
     assert long_date(date(2026, 2, 15)) == "ngày 15 tháng 02 năm 2026"  # months 1 and 2 do
     assert long_date(date(2026, 12, 2), "en") == "2 December 2026"
+
+
+@given(
+    value=st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+    lang=st.sampled_from(["vi", "en"]),
+)
+def test_a_decimal_shown_in_a_field_reads_back_as_itself(value: Decimal, lang: str) -> None:
+    """What the questionnaire writes into a field (22.998,5) is read back to the same number, in
+    both languages, whatever the grouping."""
+    assert read_number(typed_number(float(value), lang), lang) == float(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "read"),
+    [
+        ("22.998,5", "vi", 22998.5),
+        ("22998,5", "vi", 22998.5),
+        ("22.998", "vi", 22998.0),  # a Vietnamese thousands mark
+        ("92.5", "vi", 92.5),  # an English habit: a lone point before one digit is a decimal mark
+        ("22,998.5", "en", 22998.5),
+        ("22,998", "en", 22998.0),
+        ("7,5", "en", 7.5),
+        ("  1\u00a0234,5 ", "vi", 1234.5),
+        ("", "vi", None),
+        ("hai mươi", "vi", "hai mươi"),  # kept, so that the check names it
+        ("1.2.3", "vi", "1.2.3"),
+    ],
+)
+def test_numbers_are_read_the_writer_s_way(typed: str, lang: str, read: object) -> None:
+    assert read_number(typed, lang) == read

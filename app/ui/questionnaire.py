@@ -14,7 +14,7 @@ from app.assessment.answers import Problem
 from app.assessment.layout import SectionBlock
 from app.assessment.progress import Progress
 from app.assessment.schema import Input, RuleSet
-from app.formatting import quantity
+from app.formatting import quantity, read_number, typed_number
 from app.ui.session import lang, tr
 from app.ui.text import plain
 
@@ -48,16 +48,16 @@ def answer_input(item: Input, key: str, current: object, widget: str = "radio") 
             key=key,
             placeholder="—",
         )
-    return st.number_input(
-        label,
-        value=None if number is None else float(number),
-        max_value=None if upper is None else float(upper[0]),
-        step=1.0,
-        format="%.2f",
-        help=help_text,
-        key=key,
-        placeholder="—",
+    # a decimal is typed as text: Streamlit's number field writes 22998.50 whatever the language,
+    # where a Vietnamese reader writes and reads 22.998,5 (issue 26); a text that is no number
+    # is kept and refused by the check with the others, never dropped
+    shown = (
+        typed_number(number, lang()) if number is not None else current if isinstance(current, str) else ""
     )
+    # the language is in the key: a field keeps its text across reruns, and a switch of language
+    # must show the saved figure the new way rather than the old text read the new way
+    typed = st.text_input(label, value=shown, help=help_text, key=f"{key}_{lang()}", placeholder="—")
+    return read_number(typed, lang())
 
 
 def navigation(state: Progress, titles: list[str], key: str, last: str | None = None) -> int:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
+
+from app.formatting import typed_number
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORDS = {
@@ -33,6 +37,17 @@ def logged_in(username: str, lang: str = "vi") -> AppTest:
     at.run()  # a browser reloads here with its cookie; AppTest's tab goes on with its own token
     assert not at.exception, at.exception
     return at
+
+
+def fill(at: AppTest, prefix: str, answers: Mapping[str, Any], lang: str = "vi") -> None:
+    """Answer the questions shown, as a user would: whole numbers in the number fields, choices in
+    the radios, decimals typed in the reader's way (22.998,5 in Vietnamese) in their text fields."""
+    for input_id, value in answers.items():
+        key = f"in_{prefix}_{input_id}"
+        for widget in [w for w in at.number_input if w.key == key] + [w for w in at.radio if w.key == key]:
+            widget.set_value(value)
+        for field in [w for w in at.text_input if w.key == f"{key}_{lang}"]:
+            field.input(typed_number(value, lang))
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")

@@ -11,10 +11,11 @@ from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, Radio
 
+from app.formatting import typed_number
 from app.services.context import unit_of_work
 from db.models import Assessment, Company, LoginSession, User, utcnow
 from tests.databases import scalar
-from tests.pages.apptest import app, logged_in, markdown_source, texts
+from tests.pages.apptest import app, fill, logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS
 
 
@@ -28,14 +29,6 @@ def _draft() -> Assessment | None:
         return session.exec(
             select(Assessment).where(Assessment.company_id == _my_company_id(), Assessment.status == "draft")
         ).first()
-
-
-def _fill_section(at: AppTest, draft_id: int, answers: dict[str, Any]) -> None:
-    for input_id, value in answers.items():
-        key = f"in_{draft_id}_{input_id}"
-        widgets = [w for w in at.number_input if w.key == key] + [w for w in at.radio if w.key == key]
-        for widget in widgets:
-            widget.set_value(value)
 
 
 def _button(at: AppTest, label: str) -> Button:
@@ -68,7 +61,7 @@ def test_fill_in_validate_save_resume_and_submit(seeded: str) -> None:
     draft = _draft()
     assert draft is not None
     # a bad value is shown next to its field, in the scorer's words, and kept in the draft
-    _fill_section(at, draft.id, {"workers": -5})  # type: ignore[arg-type]
+    fill(at, str(draft.id), {"workers": -5})
     _button(at, "Lưu nháp").click().run()
     # issue 26: a sentence (capitalised), the bound written the Vietnamese way (200.000, not 200000)
     assert "Nằm ngoài giới hạn. Cho phép: số nguyên ≥1 – ≤200.000." in [e.value for e in at.error]
@@ -81,7 +74,7 @@ def test_fill_in_validate_save_resume_and_submit(seeded: str) -> None:
 
     # fill every section and move on with "save and continue"
     for _ in range(5):
-        _fill_section(at, draft.id, GOOD_ANSWERS)  # type: ignore[arg-type]
+        fill(at, str(draft.id), GOOD_ANSWERS)
         _button(at, "Lưu và tiếp tục").click().run()
         assert not at.exception
     page = texts(at)
@@ -198,7 +191,7 @@ def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: s
     at.button(key="start_draft").click().run()
     draft = _draft()
     assert draft is not None
-    _fill_section(at, draft.id, {"workers": 3123})  # type: ignore[arg-type]
+    fill(at, str(draft.id), {"workers": 3123})
     _button(at, "Lưu nháp").click().run()
     # the officer leaves the tab for longer than the idle limit (the session's row says so)
     with unit_of_work(write=True) as session:
@@ -208,6 +201,40 @@ def test_an_expired_session_asks_to_log_in_again_and_the_draft_is_kept(seeded: s
     at = logged_in("demo.company")
     at.switch_page("app/pages/assessment.py").run()
     assert at.number_input(key=f"in_{draft.id}_workers").value == 3123
+
+
+def test_decimals_are_typed_and_shown_the_reader_s_way_and_a_non_number_is_kept(seeded: str) -> None:
+    """Issue 26: Streamlit's number field wrote "22998.50" in Vietnamese. The area is typed
+    22.998,5 (or 92.5 by an English habit), shown 22.998,5 in Vietnamese and 22,998.5 in English,
+    and a text that is no number is refused under its field and kept as typed."""
+    at = logged_in("demo.company")
+    at.switch_page("app/pages/assessment.py").run()
+    at.button(key="start_draft").click().run()
+    draft = _draft()
+    assert draft is not None and draft.id is not None
+    area = at.text_input(key=f"in_{draft.id}_workshop_area_m2_vi")
+    prefilled = draft.answers["workshop_area_m2"]
+    assert area.value == typed_number(prefilled, "vi") and (prefilled < 1000 or "." in area.value)
+    area.input("22.998,5")
+    _button(at, "Lưu nháp").click().run()
+    assert _draft().answers["workshop_area_m2"] == 22998.5  # type: ignore[union-attr]
+
+    fresh = logged_in("demo.company")
+    fresh.switch_page("app/pages/assessment.py").run()
+    assert fresh.text_input(key=f"in_{draft.id}_workshop_area_m2_vi").value == "22.998,5"
+    english = logged_in("demo.company", lang="en")
+    english.switch_page("app/pages/assessment.py").run()
+    assert english.text_input(key=f"in_{draft.id}_workshop_area_m2_en").value == "22,998.5"
+
+    fresh.text_input(key=f"in_{draft.id}_workshop_area_m2_vi").input("hai mươi nghìn")
+    _button(fresh, "Lưu nháp").click().run()
+    assert "Phải là một số" in " ".join(e.value for e in fresh.error), [e.value for e in fresh.error]
+    assert _draft().answers["workshop_area_m2"] == "hai mươi nghìn"  # type: ignore[union-attr]
+    assert fresh.text_input(key=f"in_{draft.id}_workshop_area_m2_vi").value == "hai mươi nghìn"
+
+    fresh.text_input(key=f"in_{draft.id}_workshop_area_m2_vi").input("92.5")
+    _button(fresh, "Lưu nháp").click().run()
+    assert _draft().answers["workshop_area_m2"] == 92.5  # type: ignore[union-attr]
 
 
 def _nav(at: AppTest, draft_id: int) -> Radio[Any]:
@@ -225,7 +252,7 @@ def test_a_correction_after_an_error_is_stored_and_the_section_moves_on(seeded: 
     assert "điền sẵn từ bản nộp gần nhất" in texts(at)  # the prefill is said
     _nav(at, draft.id).set_value(4).run()
     phones = draft.answers["smartphone_owners"]
-    _fill_section(at, draft.id, {"bluezone_installed": phones + 100})
+    fill(at, str(draft.id), {"bluezone_installed": phones + 100})
     _button(at, "Lưu và tiếp tục").click().run()
     assert any("điện thoại thông minh" in e.value for e in at.error), [e.value for e in at.error]
     assert _nav(at, draft.id).value == 4  # still on section 5, not thrown back to section 1
@@ -235,7 +262,7 @@ def test_a_correction_after_an_error_is_stored_and_the_section_moves_on(seeded: 
     fresh.switch_page("app/pages/assessment.py").run()
     assert "⚠" in _nav(fresh, draft.id).options[4]
 
-    _fill_section(at, draft.id, {"bluezone_installed": phones - 10})
+    fill(at, str(draft.id), {"bluezone_installed": phones - 10})
     _button(at, "Lưu và tiếp tục").click().run()
     assert _draft().answers["bluezone_installed"] == phones - 10  # type: ignore[union-attr]
     assert _nav(at, draft.id).value == 5 and "Nếu nộp, doanh nghiệp sẽ được xếp" in texts(at)

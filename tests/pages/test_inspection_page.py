@@ -5,7 +5,6 @@ company detail shows the inspection beside the self-assessment."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
@@ -15,19 +14,12 @@ from app.services.onsite import inspection_evidence, visits
 from db.models import InspectionEvidence
 from tests.databases import rows, scalar
 from tests.inspection.test_evidence import photo
-from tests.pages.apptest import logged_in, markdown_source, texts
+from tests.pages.apptest import fill, logged_in, markdown_source, texts
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
 
 def _button(at: AppTest, label: str) -> Button:
     return next(b for b in at.button if b.label == label)
-
-
-def _fill(at: AppTest, prefix: str, answers: dict[str, Any]) -> None:
-    for input_id, value in answers.items():
-        key = f"in_{prefix}_{input_id}"
-        for widget in [w for w in at.number_input if w.key == key] + [w for w in at.radio if w.key == key]:
-            widget.set_value(value)
 
 
 def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: str) -> None:
@@ -50,12 +42,12 @@ def test_inspect_a_planned_visit_and_see_it_beside_the_self_assessment(seeded: s
     draft = int(scalar(seeded, "SELECT id FROM inspection WHERE company_id = :c", c=company.company_id))
 
     # an error: fewer workers than smartphone owners is refused in the section and kept as typed
-    _fill(at, f"i{draft}", {"workers": -3})
+    fill(at, f"i{draft}", {"workers": -3})
     _button(at, "Lưu nháp").click().run()
     assert any("Nằm ngoài giới hạn" in e.value for e in at.error)
     assert scalar(seeded, "SELECT count(*) FROM inspection WHERE id = :i", i=draft) == 1
     for _ in range(5):
-        _fill(at, f"i{draft}", GOOD_ANSWERS)
+        fill(at, f"i{draft}", GOOD_ANSWERS)
         _button(at, "Lưu và tiếp tục").click().run()
         assert not at.exception
     inspection_evidence.add_evidence(board, draft, "nhà ăn.jpg", photo(4000, 3000))

@@ -77,6 +77,14 @@ def test_pages_write_numbers_in_their_language(seeded: str, username: str, lang:
         assert not at.exception, (page, at.exception)
         found = _other_locale(texts(at), lang)
         found += [c for c in _table_cells(at) if _cell_in_other_locale(c, lang)]
+        # inputs: a number field with decimals writes 22998.50 in any language; a decimal typed
+        # as text is shown the language's way
+        found += [f"decimal number field {w.key}" for w in at.number_input if "%." in w.proto.format]
+        found += [
+            f"{w.key}={w.value}"
+            for w in at.text_input
+            if re.fullmatch(r"[\d.,]+", w.value or "") and _cell_in_other_locale(w.value or "", lang)
+        ]
         for chart in at.get("plotly_chart"):  # ticks and hovers: the language's marks, its % sign
             layout = json.loads(chart.proto.spec)["layout"]
             if layout.get("separators") != {"vi": ",.", "en": ".,"}[lang]:

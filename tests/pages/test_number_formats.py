@@ -131,3 +131,29 @@ def test_downloads_are_named_by_what_they_are() -> None:
     assert (
         file_name("zonerisk", "Tuần 23/2021 (07/06–13/06)", extension="xlsx") == "zonerisk-tuan-23-2021.xlsx"
     )
+
+
+def test_a_province_wide_list_is_written_in_the_page_s_language() -> None:
+    """Issue 26: a list of 8,000 companies (80,000 cells) was left to Streamlit's own format,
+    1384 and 58.33 in Vietnamese. It is shown through the Styler like a short one, and still
+    sorts by its numbers."""
+    import numpy as np
+
+    from app.ui.grid import localized
+
+    rows = 8_000
+    frame = pd.DataFrame(
+        {f"count{n}": np.arange(rows) * 7 + 1000 for n in range(5)}
+        | {f"share{n}": np.linspace(0, 100, rows) for n in range(4)}
+        | {"name": [f"Công ty {n}" for n in range(rows)]}
+    )
+    styled = localized(frame, {"share0": "index"})
+    assert not isinstance(styled, pd.DataFrame), "left unformatted"
+    styled._compute()
+    body = styled._translate(False, False)["body"]  # each row: its header cell, then the columns
+    assert body[1][1]["display_value"] == "1.007"
+    assert body[rows - 1][6]["display_value"] == "100,00\u00a0%"
+    assert body[4000][7]["display_value"] == "50,01"
+    drawn = [str(row[n]["display_value"]) for row in body for n in range(1, 10)]
+    assert [cell for cell in drawn if _cell_in_other_locale(cell, "vi")] == []
+    assert pd.api.types.is_numeric_dtype(styled.data["count0"])  # the browser sorts the numbers

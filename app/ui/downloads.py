@@ -99,7 +99,7 @@ def pdf_preview(make: Callable[[], bytes], key: str) -> None:
             except ServiceError as error:
                 service_error(error)
                 return
-    st.pdf(st.session_state[cache_key], height=640)
+    st.pdf(st.session_state[cache_key], height=640, key=f"pdfview-{key}")
 
 
 def file_name(*parts: str, extension: str) -> str:

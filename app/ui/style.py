@@ -50,6 +50,9 @@ def localize_streamlit_defaults() -> None:
     flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
   }}
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: 1.5rem; }}
+  /* a report's preview drawn at the page's width: the viewer draws an A4 page 800 px wide, and a
+     phone showed half of it in a box scrolled sideways */
+  [class*="st-key-pdfview-"] {{ zoom: 0.55; }}
 }}
 [class*="st-key-i_files_"] [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: {photos};

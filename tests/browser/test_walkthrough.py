@@ -139,6 +139,20 @@ def _collapse_sidebar(page: Page, phone: bool) -> None:
         page.wait_for_timeout(400)
 
 
+def _preview_fits(page: Page, lang: str) -> list[str]:
+    """The report's preview shows a whole page's width on a phone (it showed the left half, the
+    rest scrolled sideways inside its box)."""
+    page.get_by_text(word("download.preview", lang), exact=True).click()
+    canvas = page.locator('[class*="st-key-pdfview-"] canvas').first
+    canvas.wait_for(state="attached")
+    page.wait_for_timeout(500)
+    box = canvas.bounding_box()
+    screen = page.evaluate("() => window.innerWidth")
+    if box is None or box["x"] < 0 or box["x"] + box["width"] > screen or box["width"] < screen / 2:
+        return [f"the preview's page is {box} on a screen {screen} px wide"]
+    return []
+
+
 def open_page(page: Page, title: str, phone: bool) -> None:
     """Choose a page in the sidebar; on a phone the sidebar must then get out of the way."""
     _expand_sidebar(page)
@@ -204,6 +218,8 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
                 if size == "phone" and username == "demo.company":
                     found += sideways(page)
                 found += clipped(page)
+                if size == "phone" and key == "nav.result":
+                    found += _preview_fits(page, lang)
                 if size == "phone" and key == "nav.overview":  # figures two to a row, not a tower
                     tops = page.evaluate(
                         "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"

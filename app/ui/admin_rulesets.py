@@ -26,7 +26,9 @@ def choose_version(label: str, versions: list[VersionInfo], key: str) -> Version
     pick = st.selectbox(
         label,
         range(len(versions)),
-        format_func=lambda n: f"{versions[n].ruleset_id} v{versions[n].version}",
+        format_func=lambda n: tr(
+            "admin.rounds.ruleset_choice", title=versions[n].name(lang()), version=versions[n].version
+        ),
         key=key,
     )
     return versions[pick]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 import yaml
 from openpyxl import load_workbook
@@ -149,6 +150,34 @@ def test_a_refused_ruleset_upload_then_its_correction_is_stored(seeded: str) -> 
     assert scalar(seeded, stored) == 1
 
 
+def test_a_discarded_draft_is_gone_from_the_page_at_once(seeded: str) -> None:
+    """Issue 26 reported the rule-set draft still shown after "Xoá bản nháp": uploaded, stored and
+    discarded in one page session, the draft leaves the versions table, the drafts section and
+    the base-version choice, and the database."""
+    data = yaml.safe_load((registry.RULESET_DIR / "bg-kcn-2021" / "v1.yaml").read_text(encoding="utf-8"))
+    data["version"] = 2
+    stored = "SELECT COUNT(*) FROM rulesetversion WHERE ruleset_id = 'bg-kcn-2021' AND version = 2"
+    at = logged_in("demo.admin")
+    at.switch_page("app/pages/admin_rulesets.py").run()
+    at.file_uploader[0].upload("v2.yaml", yaml.safe_dump(data, allow_unicode=True).encode()).run()
+    next(b for b in at.button if b.key == "store_yaml").click().run()
+    assert scalar(seeded, stored) == 1 and "Tác động: chấm lại" in texts(at)
+    assert any(b.key == "discard" for b in at.button)
+    at.run()  # the versions table was read before the upload, in the same run
+
+    def lists_version_2(frame: pd.DataFrame) -> bool:
+        return bool(frame.astype(str).apply(lambda column: column.str.contains(r"\(2\)|v2|^2$")).any().any())
+
+    assert lists_version_2(at.dataframe[0].value)
+    next(b for b in at.button if b.key == "discard").click().run()
+    assert not at.exception
+    assert scalar(seeded, stored) == 0
+    assert "Tác động: chấm lại" not in texts(at) and all(b.key != "discard" for b in at.button)
+    assert not lists_version_2(at.dataframe[0].value)
+    at.run()  # and on the next run, with the file still in the uploader, nothing comes back
+    assert "Tác động: chấm lại" not in texts(at) and scalar(seeded, stored) == 0
+
+
 def test_an_admin_ends_a_users_sessions_and_that_user_is_logged_out(seeded: str) -> None:
     officer = logged_in("demo.labour")
     assert "Đăng xuất" in [b.label for b in officer.sidebar.button]
@@ -239,6 +268,8 @@ def test_rule_sets_are_named_by_title_and_version_in_the_pages_language(seeded: 
     at.switch_page("app/pages/admin_rulesets.py").run()
     titles = set(at.dataframe[0].value["Title"])
     assert registry.get("bg-kcn-2021").ruleset.title.en in titles
+    bases = list(at.selectbox(key="ruleset_base").options)  # the points table's base version
+    assert bases and all("(version " in s and " v1" not in s for s in bases), bases
     assert registry.get("bg-kcn-2021").ruleset.title.vi not in titles
 
 

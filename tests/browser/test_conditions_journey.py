@@ -4,6 +4,7 @@ saved; after submitting, the result names the failed condition and the action pl
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -16,7 +17,7 @@ from app.scoring.sample import safest_answers
 from app.services.filing import assessments
 from app.services.onsite import remediation
 from tests.browser.conftest import log_in, serve, settle, shot
-from tests.databases import DatabaseFactory, backends, using
+from tests.databases import DatabaseFactory, backends, scalar, using
 from tests.services.helpers import actor, conditions_round
 
 pytestmark = pytest.mark.browser
@@ -61,12 +62,11 @@ def test_a_level_3_factory_is_asked_corrects_an_error_and_finds_the_failed_condi
     expect(days).to_be_visible()  # level 3: screening is asked
     days.fill("0")  # no such thing as every 0 days: refused beside its field, nothing lost
     days.press("Tab")
-    page.get_by_role("spinbutton", name="Tỷ lệ NLĐ được xét nghiệm trong đợt sàng lọc gần nhất (%)").fill(
-        "30"
-    )
+    # decimals are text fields, typed the Vietnamese way (issue 26)
+    page.get_by_role("textbox", name="Tỷ lệ NLĐ được xét nghiệm trong đợt sàng lọc gần nhất (%)").fill("30")
     page.get_by_role(
-        "spinbutton", name=re.compile("^Tỷ lệ NLĐ đi làm đã được xác nhận kiểm soát nguy cơ")
-    ).fill("100")
+        "textbox", name=re.compile("^Tỷ lệ NLĐ đi làm đã được xác nhận kiểm soát nguy cơ")
+    ).fill("99,5")
     page.get_by_text("Có phương án, đã diễn tập").click()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     settle(page)
@@ -91,3 +91,9 @@ def test_a_level_3_factory_is_asked_corrects_an_error_and_finds_the_failed_condi
     with using(url):
         plan = {a.criterion_id: a for a in remediation.plan(actor("company"))}
     assert plan["screening_every_7_days"].due_on is None  # no work until it is met
+    typed = scalar(
+        url,
+        "SELECT CAST(answers AS TEXT) FROM assessment WHERE period_id = :p AND status != 'draft'",
+        p=period_id,
+    )
+    assert json.loads(typed)["risk_controlled_pct"] == 99.5  # "99,5" read the Vietnamese way

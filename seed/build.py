@@ -191,6 +191,8 @@ def build(
             profiles, add_companies(actor, records, session=session, registered=registered), strict=True
         ):
             profile.company_id = company_id
+        records.clear()  # stored: the rounds need only the profiles
+        names.clear()
 
         progress("demo users")
         logins = []

@@ -64,9 +64,9 @@ def test_a_level_3_factory_is_asked_corrects_an_error_and_finds_the_failed_condi
     days.press("Tab")
     # decimals are text fields, typed the Vietnamese way (issue 26)
     page.get_by_role("textbox", name="Tỷ lệ NLĐ được xét nghiệm trong đợt sàng lọc gần nhất (%)").fill("30")
-    page.get_by_role(
-        "textbox", name=re.compile("^Tỷ lệ NLĐ đi làm đã được xác nhận kiểm soát nguy cơ")
-    ).fill("99,5")
+    page.get_by_role("textbox", name=re.compile("^Tỷ lệ NLĐ đi làm đã được xác nhận kiểm soát nguy cơ")).fill(
+        "99,5"
+    )
     page.get_by_text("Có phương án, đã diễn tập").click()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     settle(page)

@@ -93,11 +93,15 @@ def test_a_duplicate_tax_code_is_refused(seeded: str) -> None:
     assert _audits("company.create") == events
 
 
-def test_many_companies_at_once_keep_their_order_and_refuse_a_repeat_whole(seeded: str) -> None:
+@pytest.mark.parametrize("chunk", [2_000, 2])  # 2: the three companies span two insert chunks
+def test_many_companies_at_once_keep_their_order_and_refuse_a_repeat_whole(
+    seeded: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The bulk insert (the seed's, an import's) gives ids in the order given, audits each like a
     single insert, and a tax code repeated inside the batch or already registered writes nothing."""
     from app.services.filing.company_records import parse_record
 
+    monkeypatch.setattr(companies, "INSERT_CHUNK", chunk)
     records = [
         parse_record({**NEW, "tax_code": nth_tax_code(n, "240099990"), "name": f"Công ty {n}"})
         for n in range(3)

@@ -47,6 +47,9 @@ DOUBTS = ("", "frozen", "headcount", "perfect")
 DOUBT_WEIGHTS = (91, 3, 3, 3)  # percent of the demo's companies
 
 
+COMPANY_CHUNK = 2_000  # companies drawn, then stored, at a time
+
+
 def _doubt(n: int, rng: random.Random) -> str:
     """Companies 5–7 are one of each kind, so that even a small demo shows every flag the seed
     can raise; the persona (company 0) is honest."""
@@ -117,6 +120,17 @@ def build(
         persona = data["persona"]
         zone_by_id = {z["id"]: z for z in zones}
         registered = datetime.combine(start - timedelta(days=30), time(9, 0), tzinfo=UTC)
+
+        def store(pending: list[CompanyRecord]) -> None:
+            """A chunk of companies stored and its profiles given their ids: 50,000 records held
+            at once were the 50k seed's memory peak. The draws do not depend on the chunks, so
+            the province is the same."""
+            first = len(profiles) - len(pending)
+            stored = add_companies(actor, pending, session=session, registered=registered)
+            for profile, company_id in zip(profiles[first:], stored, strict=True):
+                profile.company_id = company_id
+            pending.clear()
+
         for n in range(companies):
             if n == 0:
                 zone = zone_by_id[persona["zone_id"]]
@@ -185,14 +199,11 @@ def build(
                     doubt=_doubt(n, doubt_rng),
                 )
             )
-
+            if len(records) == COMPANY_CHUNK:
+                store(records)
         # registered before the first round, so the rounds' figures are the newer ones
-        for profile, company_id in zip(
-            profiles, add_companies(actor, records, session=session, registered=registered), strict=True
-        ):
-            profile.company_id = company_id
-        records.clear()  # stored: the rounds need only the profiles
-        names.clear()
+        store(records)
+        names.clear()  # the rounds need only the profiles
 
         progress("demo users")
         logins = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -41,7 +42,10 @@ def test_same_seed_same_province(factory: DatabaseFactory, empty_db: str) -> Non
     factory.release(other)
 
 
-def test_the_seed_writes_what_it_always_wrote(empty_db: str) -> None:
+@pytest.mark.parametrize("chunk", [2_000, 50])  # 50: the companies drawn and stored in three chunks
+def test_the_seed_writes_what_it_always_wrote(
+    empty_db: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every table of a 120 × 8 seed, row for row, as the seed wrote it before it moved to bulk
     writes (`tests/data/seed_120x8.json`, recorded at 362707f on SQLite and equal on PostgreSQL):
     a faster seed may not change the demo, the tests' templates or the benchmarks' databases.
@@ -53,8 +57,10 @@ def test_the_seed_writes_what_it_always_wrote(empty_db: str) -> None:
     import json
     from pathlib import Path
 
+    import seed.build
     from tests.seed_fingerprint import fingerprint
 
+    monkeypatch.setattr(seed.build, "COMPANY_CHUNK", chunk)
     upgrade(empty_db)
     build(companies=120, periods=8, start=SEED_START)
     recorded = json.loads((Path(__file__).parent.parent / "data" / "seed_120x8.json").read_text())

@@ -64,10 +64,47 @@ def _page_figures(label: str, url: str, companies: int, periods_count: int) -> l
         ]
 
 
+def _table_figure(rows: int) -> Figure:
+    """A province-wide list as a page sends it: numbers written in Vietnamese through a Styler
+    (`app.ui.grid.localized`), marshalled as Streamlit does. Baseline: the same Styler with `str`
+    as every number's formatter, pandas' own floor for a styled table of that size."""
+    import numpy as np
+    import pandas as pd
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    from app.ui import grid
+
+    generator = np.random.default_rng(2021)
+    frame = pd.DataFrame(
+        {f"count{n}": generator.integers(0, 200_000, rows) for n in range(5)}
+        | {f"share{n}": generator.random(rows) * 100 for n in range(3)}
+        | {"name": [f"Công ty {n}" for n in range(rows)], "zone": ["KCN Vân Trung"] * rows}
+    )
+    numeric = [c for c in frame.columns if c.startswith(("count", "share"))]
+
+    def product() -> None:
+        styled = grid.localized(frame, {"share0": "index"})
+        assert not isinstance(styled, pd.DataFrame)
+        marshall_styler(ArrowData(), styled, "bench")
+
+    def floor() -> None:
+        marshall_styler(ArrowData(), frame.style.format(dict.fromkeys(numeric, str)), "bench")
+
+    product_time, floor_time = paired(3, product, floor)
+    return Figure(
+        f"pages.table[{rows // 1000}k×10 styled]",
+        product_time,
+        floor_time,
+        f"{rows * len(numeric):,} numbers in Vietnamese through the Styler; baseline the Styler with str()",
+    )
+
+
 def run(quick: bool) -> list[Figure]:
     folder = ROOT / "data" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    figures = _page_figures("sqlite", f"sqlite:///{folder / 'demo-400x12.db'}", 400, 12)
+    figures = [_table_figure(2_000 if quick else 10_000)]
+    figures += _page_figures("sqlite", f"sqlite:///{folder / 'demo-400x12.db'}", 400, 12)
     if not quick:
         figures += _page_figures("sqlite", f"sqlite:///{folder / 'monitoring-10000x52.db'}", 10_000, 52)
     return figures

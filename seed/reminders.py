@@ -110,6 +110,9 @@ def reminder_history(
     insert_rows(session, OutboxMessage, rows)
 
 
+REVIEW_CHUNK = 5_000
+
+
 def store_reviews(session: Session, reviews: list[dict[str, Any]], period_id: int) -> None:
     """Each review of a round against the submission that counts for its company in it."""
     ids = {
@@ -120,16 +123,17 @@ def store_reviews(session: Session, reviews: list[dict[str, Any]], period_id: in
             )
         ).all()
     }
-    session.execute(
-        insert(Review),
-        [
-            {
-                "assessment_id": ids[(r["company_id"], r["period_id"])],
-                "official_id": r["official_id"],
-                "decision": r["decision"],
-                "comment": r["comment"],
-                "at": r["at"],
-            }
-            for r in reviews
-        ],
-    )
+    for start in range(0, len(reviews), REVIEW_CHUNK):  # 40,000 reviews a round at 50k companies
+        session.execute(
+            insert(Review),
+            [
+                {
+                    "assessment_id": ids[(r["company_id"], r["period_id"])],
+                    "official_id": r["official_id"],
+                    "decision": r["decision"],
+                    "comment": r["comment"],
+                    "at": r["at"],
+                }
+                for r in reviews[start : start + REVIEW_CHUNK]
+            ],
+        )

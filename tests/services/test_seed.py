@@ -42,7 +42,7 @@ def test_same_seed_same_province(factory: DatabaseFactory, empty_db: str) -> Non
     factory.release(other)
 
 
-@pytest.mark.parametrize("chunk", [2_000, 50])  # 50: the companies drawn and stored in three chunks
+@pytest.mark.parametrize("chunk", [2_000, 50])  # 50: companies and a round's reviews stored in chunks
 def test_the_seed_writes_what_it_always_wrote(
     empty_db: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,10 @@ writes and never mock the database.
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +55,8 @@ class DatabaseFactory:
         self.backend = backend
         self.workdir = workdir
         self.templates: dict[str, str] = {}
+        self._drops: queue.Queue[str | None] = queue.Queue()
+        self._dropper: threading.Thread | None = None
         self.created: list[str] = []
 
     def _new_url(self, label: str) -> str:
@@ -102,20 +107,36 @@ class DatabaseFactory:
         return self.backend.admin_url.rsplit("/", 1)[0] + "/" + name
 
     def release(self, url: str) -> None:
+        """A test's copy is dropped beside the next test rather than before it: a DROP DATABASE
+        waits about 140 ms on PostgreSQL (its files and a checkpoint), and a run drops hundreds."""
         get_engine(url).dispose()
         if self.backend.admin_url is None:
             return
-        name = url.rsplit("/", 1)[1]
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_queued, name="zr-drop-databases", daemon=True)
+            self._dropper.start()
+        self._drops.put(url.rsplit("/", 1)[1])
+
+    def _drop_queued(self) -> None:
+        assert self.backend.admin_url is not None
         with (
             get_engine(self.backend.admin_url)
             .connect()
             .execution_options(isolation_level="AUTOCOMMIT") as conn
         ):
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            while (name := self._drops.get()) is not None:
+                try:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                except sa.exc.DBAPIError as error:  # close() drops whatever is left
+                    print(f"could not drop {name} yet: {error}", file=sys.stderr)
 
     def close(self) -> None:
         for url in self.templates.values():
             self.release(url)
+        if self._dropper is not None:
+            self._drops.put(None)
+            self._dropper.join()
+            self._dropper = None
         if self.backend.admin_url is not None:
             with (
                 get_engine(self.backend.admin_url)

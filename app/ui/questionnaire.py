@@ -36,8 +36,8 @@ def answer_input(item: Input, key: str, current: object, widget: str = "radio") 
             label, options, index=index, format_func=labels.__getitem__, help=help_text, key=key
         )
     number = current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
-    upper = item.domain().upper()
     if item.kind == "integer":
+        upper = item.domain().upper()
         return st.number_input(
             label,
             value=None if number is None else int(number),

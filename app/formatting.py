@@ -69,9 +69,9 @@ def _marks(lang: str) -> dict[int, str]:
 
 def _written(value: Decimal, decimals: int, lang: str, trim: bool = False) -> str:
     """A rounded decimal with the language's grouping and decimal marks, as Babel's
-    format_decimal(value, "#,##0.00") writes it (the tests hold them equal) at a twentieth of
-    its cost: a province's table formats 100,000 cells on every run, and Babel's pattern
-    machinery took 2 s of it. `trim` drops trailing zeros ("#,##0.##")."""
+    format_decimal(value, "#,##0.00") writes it (the tests hold them equal) without its pattern
+    engine: a province's table (10,000 × 10, `bench pages`) took 2.80 s to format and marshal
+    through Babel, 1.03 s this way. `trim` drops trailing zeros ("#,##0.##")."""
     text = f"{value:,.{decimals}f}"
     if trim and decimals:
         text = text.rstrip("0").rstrip(".")

@@ -144,8 +144,7 @@ def _preview_fits(page: Page, lang: str) -> list[str]:
     rest scrolled sideways inside its box)."""
     page.get_by_text(word("download.preview", lang), exact=True).click()
     canvas = page.locator('[class*="st-key-pdfview-"] canvas').first
-    canvas.wait_for(state="attached")
-    page.wait_for_timeout(500)
+    canvas.wait_for(state="visible")  # drawn with a size, however slow the machine
     box = canvas.bounding_box()
     screen = page.evaluate("() => window.innerWidth")
     if box is None or box["x"] < 0 or box["x"] + box["width"] > screen or box["width"] < screen / 2:

@@ -11,6 +11,7 @@ from functools import cache
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app.assessment import registry
 from app.i18n import strings
@@ -130,13 +131,27 @@ def _expand_sidebar(page: Page) -> None:
         page.wait_for_timeout(400)
 
 
+SIDEBAR_SHOWN = (
+    "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right > 0"
+)
+
+
 def _collapse_sidebar(page: Page, phone: bool) -> None:
-    closer = page.locator(
-        '[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]'
-    )
-    if phone and closer.count() and closer.first.is_visible():
-        closer.first.click()
-        page.wait_for_timeout(400)
+    """On a phone the open sidebar covers the page. Its button is drawn anew whenever the app reruns
+    (a click once waited 30 s on a detached one), so press it until the sidebar has gone."""
+    if not phone:
+        return
+    closer = page.get_by_role("button", name="Collapse sidebar")
+    for _ in range(10):
+        if not page.evaluate(SIDEBAR_SHOWN):
+            return
+        try:
+            closer.click(timeout=3_000)
+            page.wait_for_function(f"() => !({SIDEBAR_SHOWN})()", timeout=3_000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError("the sidebar would not close on the phone")
 
 
 def _preview_fits(page: Page, lang: str) -> list[str]:
@@ -158,10 +173,7 @@ def open_page(page: Page, title: str, phone: bool) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
     settle(page)
     if phone:
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right <= 0",
-            timeout=10_000,
-        )
+        page.wait_for_function(f"() => !({SIDEBAR_SHOWN})()", timeout=10_000)
 
 
 def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> None:

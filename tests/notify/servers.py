@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -68,7 +67,8 @@ class SmtpServer:
 
 class Gateway:
     """An SMS / Zalo gateway on localhost. `answers` is a queue of what to answer next: an int
-    status, "timeout", or a dict or list to send with 200; empty means 200 with an id."""
+    status, "timeout" (no answer until the gateway stops: the caller's own timeout must end the wait,
+    however slow the machine), or a dict or list to send with 200; empty means 200 with an id."""
 
     def __init__(self, zalo: bool = False) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -76,6 +76,7 @@ class Gateway:
         self.delivered: dict[str, str] = {}  # deduplication key → id: a repeat is not delivered twice
         self.zalo = zalo
         self.lock = threading.Lock()
+        self.stopped = threading.Event()
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -92,8 +93,8 @@ class Gateway:
                     gateway.requests.append({"headers": dict(self.headers), "body": body})
                     answer = gateway.answers.popleft() if gateway.answers else None
                 if answer == "timeout":
-                    time.sleep(1.5)
-                    answer = None
+                    gateway.stopped.wait()
+                    return
                 if isinstance(answer, int):
                     self._reply(answer, {"error": "test says no"})
                     return
@@ -123,5 +124,6 @@ class Gateway:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
         self.server.shutdown()
         self.server.server_close()

@@ -109,9 +109,13 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
 
 
 def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the rerun a click started (its status widget is gone)."""
+    """Wait until Streamlit has finished the rerun a click started. The app's root carries the run's
+    state as the server reports it (Streamlit's own end-to-end tests wait on it); the status widget
+    this waited on before shows only after half a second of running, so a shorter run passed unseen.
+    A click's rerun is not marked until the server answers: hence the first quarter second."""
     page.wait_for_timeout(250)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'",
+        timeout=30_000,
     )
-    page.wait_for_timeout(150)
+    page.wait_for_timeout(100)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -129,14 +129,19 @@ def headcount_gap(facts: Facts, p: Mapping[str, Any]) -> Values:
     return None
 
 
+def _unchanged_for(facts: Facts, rounds: int) -> bool:
+    """The same fingerprint in this round and the `rounds - 1` before it, every one filed."""
+    mine = facts.filing.digest
+    before = facts.earlier[: rounds - 1]
+    if mine is None or len(before) < rounds - 1:
+        return False
+    return all(f is not None and f.digest == mine for f in before)
+
+
 def frozen_answers(facts: Facts, p: Mapping[str, Any]) -> Values:
     """The same answers round after round while the area around moved: copied, not assessed."""
     rounds = int(p["rounds"])
-    before = list(facts.earlier[: rounds - 1])
-    mine = facts.filing.digest
-    if mine is None or len(before) < rounds - 1:
-        return None
-    if any(f is None or f.digest != mine for f in before):
+    if not _unchanged_for(facts, rounds):
         return None
     if facts.peers_changed is None or facts.peers_changed < p["peers_changed_at_least"]:
         return None
@@ -283,16 +288,32 @@ def applies(rule: FlagRule, ruleset: RuleSetFacts) -> bool:
     return all(name in ruleset.input_ids for name in named)
 
 
+class Evaluator:
+    """Every rule that fires for a submission, the most serious first. Which rules apply depends on
+    the rule set alone, so it is worked out once per rule set, not once per submission (a round's
+    recomputation judges tens of thousands)."""
+
+    def __init__(self, rules: FlagRules) -> None:
+        self.rules = rules
+        # by the rule set's identity; the entry holds the rule set, so the identity stays its own
+        self._applicable: dict[int, tuple[RuleSetFacts, list[tuple[FlagRule, Check]]]] = {}
+
+    def __call__(self, facts: Facts) -> list[Flag]:
+        known = self._applicable.get(id(facts.ruleset))
+        if known is None:
+            rules = [(r, CHECKS[r.check]) for r in self.rules.rules if applies(r, facts.ruleset)]
+            known = self._applicable[id(facts.ruleset)] = (facts.ruleset, rules)
+        flags = []
+        for rule, check in known[1]:
+            values = check.run(facts, rule.params)
+            if values is not None:
+                flags.append(Flag(rule.id, rule.severity, values))
+        return sorted(flags, key=lambda f: -SEVERITY_ORDER[f.severity])
+
+
 def evaluate(rules: FlagRules, facts: Facts) -> list[Flag]:
     """Every rule that fires, the most serious first."""
-    flags = []
-    for rule in rules.rules:
-        if not applies(rule, facts.ruleset):
-            continue
-        values = CHECKS[rule.check].run(facts, rule.params)
-        if values is not None:
-            flags.append(Flag(rule.id, rule.severity, values))
-    return sorted(flags, key=lambda f: -SEVERITY_ORDER[f.severity])
+    return Evaluator(rules)(facts)
 
 
 def drop_bands(rules: FlagRules) -> int | None:
@@ -306,10 +327,17 @@ def needs_platform(rules: FlagRules) -> bool:
     return any(rule.check == "platform_gap" for rule in rules.rules)
 
 
-def needs_peers(rules: FlagRules, facts: Facts) -> bool:
-    """Whether the area's share of changed answers is needed (the answers are frozen here)."""
-    probe = replace(facts, peers_changed=1.0)
-    return any(
-        rule.check == "frozen_answers" and frozen_answers(probe, rule.params) is not None
+def peer_streaks(rules: FlagRules) -> tuple[int, ...]:
+    """The rounds of unchanged answers after which a frozen-answers rule asks for the area's share
+    of changed answers (a rule whose threshold is above every share never asks)."""
+    return tuple(
+        int(rule.params["rounds"])
         for rule in rules.rules
+        if rule.check == "frozen_answers" and rule.params["peers_changed_at_least"] <= 1.0
     )
+
+
+def needs_peers(streaks: tuple[int, ...], facts: Facts) -> bool:
+    """Whether the area's share of changed answers is needed: a frozen-answers rule would fire if
+    every other filer of the area had changed theirs."""
+    return any(_unchanged_for(facts, rounds) for rounds in streaks)

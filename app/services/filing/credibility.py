@@ -17,16 +17,17 @@ from sqlmodel import Session, col, func
 
 from app.assessment.schema import RuleSet
 from app.credibility.checks import (
+    Evaluator,
     Facts,
     Filing,
     Flag,
     RuleSetFacts,
     digest,
     drop_bands,
-    evaluate,
     level_drop_candidate,
     needs_peers,
     needs_platform,
+    peer_streaks,
     shipped,
 )
 from app.credibility.explain import explain
@@ -258,10 +259,11 @@ def _round_facts(
     )
     bands = drop_bands(rules)
     previous_rows = _previous_answers(session, facts_list, earlier, earlier_ids, bands)
+    streaks = peer_streaks(rules)
     out = []
     for assessment_id, company_id, zone_id, facts in facts_list:
         changes: dict[str, Any] = {}
-        if zone_id in peers and needs_peers(rules, facts):
+        if zone_id in peers and needs_peers(streaks, facts):
             changes["peers_changed"] = peers[zone_id].share_without(company_id)
         if company_id in previous_rows:
             answers, points = previous_rows[company_id]
@@ -310,7 +312,8 @@ def _peer_shares(
     the areas of companies whose own answers are frozen."""
     if not earlier_ids:
         return {}
-    zones = {zone for _, _, zone, facts in facts_list if needs_peers(rules, facts)}
+    streaks = peer_streaks(rules)
+    zones = {zone for _, _, zone, facts in facts_list if needs_peers(streaks, facts)}
     if not zones:
         return {}
     unread = sorted(zones - shared.now.keys())
@@ -397,9 +400,8 @@ def _store(session: Session, period_id: int, found: Iterable[tuple[int, int, lis
 def flag_submission(session: Session, period: Period, company_id: int, rules: FlagRules | None = None) -> int:
     """Inside a submit's unit of work, once the new submission counts: its flags, stored."""
     rules = rules or shipped()
-    found = [
-        (a, c, evaluate(rules, facts)) for a, c, facts in _round_facts(session, period, rules, [company_id])
-    ]
+    judge = Evaluator(rules)
+    found = [(a, c, judge(facts)) for a, c, facts in _round_facts(session, period, rules, [company_id])]
     return _store(session, period.id or 0, found)
 
 
@@ -432,11 +434,10 @@ def recompute_round(
         ]
         stored = 0
         shared = _RoundReads(_RuleSets(session), {}, {})
+        judge = Evaluator(rules)
         for start in range(0, len(companies), chunk):  # memory flat in the province's size
             part = companies[start : start + chunk]
-            found = [
-                (a, c, evaluate(rules, f)) for a, c, f in _round_facts(session, period, rules, part, shared)
-            ]
+            found = [(a, c, judge(f)) for a, c, f in _round_facts(session, period, rules, part, shared)]
             stored += _store(session, period_id, found)
         return stored
 

@@ -254,12 +254,12 @@ def _round_facts(
             )
         )
 
+    streaks = peer_streaks(rules)
     peers = _peer_shares(
-        session, period, earlier_ids, rules, facts_list, current, digests, earlier, shared, whole_round
+        session, period, earlier_ids, streaks, facts_list, current, digests, earlier, shared, whole_round
     )
     bands = drop_bands(rules)
     previous_rows = _previous_answers(session, facts_list, earlier, earlier_ids, bands)
-    streaks = peer_streaks(rules)
     out = []
     for assessment_id, company_id, zone_id, facts in facts_list:
         changes: dict[str, Any] = {}
@@ -300,7 +300,7 @@ def _peer_shares(
     session: Session,
     period: Period,
     earlier_ids: list[int],
-    rules: FlagRules,
+    streaks: tuple[int, ...],
     facts_list: list[tuple[int, int, str, Facts]],
     current: Sequence[Any],
     digests: dict[int, str],
@@ -312,7 +312,6 @@ def _peer_shares(
     the areas of companies whose own answers are frozen."""
     if not earlier_ids:
         return {}
-    streaks = peer_streaks(rules)
     zones = {zone for _, _, zone, facts in facts_list if needs_peers(streaks, facts)}
     if not zones:
         return {}

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.assessment import registry
-from app.credibility.checks import Facts, Filing, RuleSetFacts, digest, evaluate, parse, shipped
+from app.credibility.checks import Evaluator, Facts, Filing, RuleSetFacts, digest, evaluate, parse, shipped
 from app.credibility.explain import explain
 from app.scoring import score
 from app.scoring.compiler import compile_ruleset
@@ -203,6 +203,22 @@ def test_rules_that_name_a_missing_input_are_skipped_and_bad_files_refused() -> 
             "version: 1\nrules:\n- {id: a, check: level_drop, severity: low, params: {bands: 2},"
             " explain: {vi: '{bands}', en: 'x'}}"
         )
+
+
+def test_one_evaluator_judges_each_rule_set_by_its_own_questions() -> None:
+    """A round's recomputation judges every submission with one Evaluator, which remembers the
+    rules that apply per rule set: a set that asks nothing about Bluezone never gets its flags,
+    however the submissions of the two sets alternate."""
+    other = RuleSetFacts.of(compile_ruleset(registry.get("vn-2194-2020")))
+    # more installs than smartphones (an older or imported rule set may not refuse it)
+    filing = Filing(None, "x", dict(HONEST, bluezone_installed=1100))
+    ours = Facts(filing, RULESET, registry_workers=1200, due_at=DUE)
+    theirs = Facts(filing, other, registry_workers=1200, due_at=DUE)
+    judge = Evaluator(RULES)
+    for facts in (ours, theirs, ours, theirs):
+        assert judge(facts) == evaluate(RULES, facts)
+    assert "counts_contradict" in {f.rule_id for f in judge(ours)}
+    assert "counts_contradict" not in {f.rule_id for f in judge(theirs)}
 
 
 @st.composite

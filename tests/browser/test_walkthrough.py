@@ -1,8 +1,8 @@
 """The new-user walk-through of issue 11, repeated in Chromium: every page of each role's sidebar, in
-Vietnamese and English, on a laptop (1366×768) and a phone (390×844), with a screenshot of each
-step in artifacts/screenshots/; and a scan of every page's text for rule-set ids, Streamlit's own
-English words, and the other language's interface words. Then two journeys: a correction after an
-error is stored, and the officials' round carries across pages in the address."""
+Vietnamese and English, on a laptop (1366×768) and a phone (390×844), a screenshot of each step that
+finds a problem in artifacts/screenshots/; and a scan of every page's text for rule-set ids,
+Streamlit's own English words, and the other language's interface words. Then two journeys: a
+correction after an error is stored, and the officials' round carries across pages in the address."""
 
 from __future__ import annotations
 
@@ -122,18 +122,18 @@ def sideways(page: Page) -> list[str]:
     return []
 
 
+SIDEBAR_SHOWN = (
+    "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right > 0"
+)
+
+
 def _expand_sidebar(page: Page) -> None:
     opener = page.locator(
         '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
     )
     if opener.count() and opener.first.is_visible():
         opener.first.click()
-        page.wait_for_timeout(400)
-
-
-SIDEBAR_SHOWN = (
-    "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right > 0"
-)
+        page.wait_for_function(SIDEBAR_SHOWN, timeout=10_000)  # a link in it waits until it stops moving
 
 
 def _collapse_sidebar(page: Page, phone: bool) -> None:
@@ -224,7 +224,6 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
                     open_page(page, word(key, lang), size == "phone")
                 page.wait_for_timeout(300)
                 step = f"walk-{username.split('.')[1]}-{lang}-{size}-{key.split('.')[1]}"
-                page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=size == "laptop")
                 found = findings(page.inner_text("body"), lang)
                 if size == "phone" and username == "demo.company":
                     found += sideways(page)
@@ -238,7 +237,8 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
                     )
                     if len(tops) > 2 and 3 * len(set(tops)) > 2 * len(tops):
                         found.append(f"figures one per row on a phone: {len(tops)} in {len(set(tops))} rows")
-                if found:
+                if found:  # a picture of what is wrong (of every page it cost CI a core for seconds)
+                    page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=size == "laptop")
                     problems[step] = found
         finally:
             context.close()

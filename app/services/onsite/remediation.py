@@ -91,7 +91,7 @@ def _view(row: RemediationAction, round_name: str = "") -> ActionView:
 def close_fixed(session: Session, company_id: int, result: ScoreResult, by: str) -> int:
     """Actions whose criterion now scores fewer points than when they were raised are fixed; an
     action for a condition (raised at 1 "point") is fixed once the condition no longer fails."""
-    return len(_close_fixed(session, _open_actions(session, company_id), result, by))
+    return _close_fixed(session, _open_actions(session, company_id), result, by)
 
 
 def _open_actions(session: Session, company_id: int) -> list[RemediationAction]:
@@ -104,19 +104,17 @@ def _open_actions(session: Session, company_id: int) -> list[RemediationAction]:
     )
 
 
-def _close_fixed(
-    session: Session, rows: list[RemediationAction], result: ScoreResult, by: str
-) -> list[RemediationAction]:
-    """The rows of `rows` that `result` shows fixed, marked fixed; returns them."""
+def _close_fixed(session: Session, rows: list[RemediationAction], result: ScoreResult, by: str) -> int:
+    """The rows of `rows` that `result` shows fixed, marked fixed; returns how many."""
     points = dict(zip((p.id for p in result.compiled.criteria), result.points, strict=True))
     points.update({c.id: int(c.failed) for c in result.conditions})
     now = utcnow()
-    closed = []
+    closed = 0
     for row in rows:
         if row.criterion_id in points and points[row.criterion_id] < row.points:
             row.status, row.closed_by, row.closed_at, row.updated_at = ActionStatus.fixed, by, now, now
             session.add(row)
-            closed.append(row)
+            closed += 1
     return closed
 
 
@@ -132,7 +130,7 @@ def raise_actions(
 ) -> int:
     """After a submission: close what it shows fixed, then raise its priorities not already open."""
     open_rows = _open_actions(session, company_id)  # one read: what it closes, then what stays open
-    fixed = {id(row) for row in _close_fixed(session, open_rows, result, "reassessment")}
+    _close_fixed(session, open_rows, result, "reassessment")
     rules = deadlines(result.ruleset_id)
     level = result.level_id
     due = (
@@ -140,7 +138,7 @@ def raise_actions(
         if level in rules.stop_until_reassessed
         else (at + VIETNAM).date() + timedelta(days=rules.due_days.get(level, 14))
     )
-    still_open = {row.criterion_id: row for row in open_rows if id(row) not in fixed}
+    still_open = {row.criterion_id: row for row in open_rows if row.status in OPEN}
     priorities = recommend(result).priorities
     for priority in priorities:  # what is still open now aims at this submission's targets
         row = still_open.get(priority.criterion_id)

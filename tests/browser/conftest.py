@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from bench.processes import SERVE, free_port, wait_healthy
 from tests.databases import DatabaseFactory, backends
@@ -16,6 +16,7 @@ from tests.databases import DatabaseFactory, backends
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+RUN_COUNTER = (Path(__file__).with_name("runs.js")).read_text(encoding="utf-8")
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -83,14 +84,34 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+def new_context(browser: Browser, **options: object) -> BrowserContext:
+    """A browser context whose pages count the app's runs (runs.js), for `settle()`; Vietnamese
+    unless the test says otherwise."""
+    context = browser.new_context(**{"locale": "vi-VN", **options})  # type: ignore[arg-type]
+    context.add_init_script(RUN_COUNTER)
+    return context
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keeps each phase's report on the test, so that a fixture can tell whether its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     opened = context.new_page()
     opened.set_default_timeout(30_000)
     yield opened
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)
+    called = getattr(request.node, "report_call", None)
+    if called is None or called.failed:  # what the page showed when its test failed (CI's artifacts)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)
     context.close()
 
 
@@ -109,13 +130,15 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
 
 
 def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the rerun a click started. The app's root carries the run's
-    state as the server reports it (Streamlit's own end-to-end tests wait on it); the status widget
-    this waited on before shows only after half a second of running, so a shorter run passed unseen.
-    A click's rerun is not marked until the server answers: hence the first quarter second."""
-    page.wait_for_timeout(250)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'",
-        timeout=30_000,
+    """Wait until the app has finished every run the page asked for (a click, a choice, a page
+    load) and shows it finished. The page counts the rerun requests it sends and the runs the
+    server starts and finishes (runs.js), so this neither waits a fixed time nor returns before a
+    slow server has begun: an action that asks for no run returns at once."""
+    # (a run that sends the browser elsewhere is never settled: the wait goes on in the next page)
+    page.wait_for_function("() => window.__zoneriskRuns?.settled()", timeout=30_000, polling="raf")
+    # React has the finished run's elements: two frames and they are laid out and painted (a page in
+    # the background draws no frames, hence the bound)
+    page.evaluate(
+        "() => new Promise(done => { requestAnimationFrame(() => requestAnimationFrame(done));"
+        " setTimeout(done, 100); })"
     )
-    page.wait_for_timeout(100)

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.services.filing import assessments
 from app.services.onsite import inspections, remediation
-from tests.browser.conftest import log_in, settle, shot
+from tests.browser.conftest import log_in, new_context, settle, shot
 from tests.databases import rows, using
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
@@ -101,7 +101,7 @@ def test_plan_inspect_and_the_company_sees_its_action_plan(
 
     browser = page.context.browser
     assert browser is not None
-    company = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    company = new_context(browser, viewport={"width": 1280, "height": 900}).new_page()
     log_in(company, server, "demo.company", "HoaBinh-Garment-2021")
     company.get_by_role("link", name="Kết quả", exact=True).click()
     settle(company)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.browser.conftest import serve, settle
+from tests.browser.conftest import new_context, serve, settle
 from tests.browser.test_walkthrough import word
 from tests.pages.apptest import PASSWORDS
 
@@ -39,7 +39,7 @@ def _query(database: str, sql: str) -> list[tuple[object, ...]]:
 
 def _context(browser: Browser, phone: bool = False) -> BrowserContext:
     width, height = (390, 844) if phone else (1366, 768)
-    return browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    return new_context(browser, viewport={"width": width, "height": height})
 
 
 def _new_page(context: BrowserContext) -> Page:

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, text
 
 from bench.processes import free_port, wait_healthy
-from tests.browser.conftest import ROOT, serve, settle
+from tests.browser.conftest import ROOT, new_context, serve, settle
 
 CLIENT_ID, CLIENT_SECRET = "zonerisk-bacgiang", "s3cret-for-the-tests-only"
 
@@ -96,7 +96,7 @@ def test_a_shared_link_signs_in_through_the_provider_and_lands_on_that_company(
 ) -> None:
     _fault(sign_on, "")
     company_id, name = _company_in_scope(sign_on.database)
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    context = new_context(browser, viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{sign_on.app}/company_detail?company={company_id}")
@@ -123,7 +123,7 @@ def test_an_unregistered_person_is_refused_with_a_sentence_and_an_audit_entry(
     sign_on: SignOn, browser: Browser
 ) -> None:
     _fault(sign_on, "")
-    context = browser.new_context(locale="vi-VN")
+    context = new_context(browser)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{sign_on.app}/overview")

@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app.assessment import registry
 from app.i18n import strings
-from tests.browser.conftest import ARTIFACTS, settle
+from tests.browser.conftest import ARTIFACTS, new_context, settle
 from tests.pages.apptest import PASSWORDS
 
 pytestmark = pytest.mark.browser
@@ -191,8 +191,6 @@ def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> N
         page.get_by_role("button", name=word("session.log_out", "en" if lang == "vi" else "vi"))
     ).wait_for()
     settle(page)
-    page.wait_for_timeout(500)
-    settle(page)
     language = page.get_by_role("radio", name={"vi": "Tiếng Việt", "en": "English"}[lang])
     if not language.is_checked():  # the account chose the other language in an earlier test
         _expand_sidebar(page)
@@ -214,7 +212,7 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
     problems: dict[str, list[str]] = {}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for username, keys in ROLE_PAGES.items():
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        context = new_context(browser, viewport={"width": width, "height": height})
         page = context.new_page()
         page.set_default_timeout(30_000)
         try:
@@ -222,7 +220,6 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
             for number, key in enumerate(keys):
                 if number or username == "demo.admin":  # the first page is where the login lands
                     open_page(page, word(key, lang), size == "phone")
-                page.wait_for_timeout(300)
                 step = f"walk-{username.split('.')[1]}-{lang}-{size}-{key.split('.')[1]}"
                 found = findings(page.inner_text("body"), lang)
                 if size == "phone" and username == "demo.company":

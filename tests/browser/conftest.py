@@ -133,9 +133,10 @@ def settle(page: Page) -> None:
     """Wait until the app has finished every run the page asked for (a click, a choice, a page
     load) and shows it finished. The page counts the rerun requests it sends and the runs the
     server starts and finishes (runs.js), so this neither waits a fixed time nor returns before a
-    slow server has begun: an action that asks for no run returns at once."""
+    slow server has begun: an action that asks for no run returns after ten frames."""
     # (a run that sends the browser elsewhere is never settled: the wait goes on in the next page)
     page.wait_for_function("() => window.__zoneriskRuns?.settled()", timeout=30_000, polling="raf")
+    page.evaluate("() => window.__zoneriskRuns.seen()")
     # React has the finished run's elements: two frames and they are laid out and painted (a page in
     # the background draws no frames, hence the bound)
     page.evaluate(

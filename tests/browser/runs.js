@@ -9,7 +9,7 @@
 // leaving:  a run sent the browser elsewhere (ForwardMsg.auth_redirect, field 24: a login, a logout,
 //           a language chosen before logging in); the next page counts its own runs
 (() => {
-  const runs = { asked: 0, started: 0, answered: 0, leaving: false };
+  const runs = { asked: 0, started: 0, answered: 0, leaving: false, seen: 0, idle: 0 };
 
   function bytesOf(data) {
     if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -70,13 +70,25 @@
   }
   window.WebSocket = CountingWebSocket;
 
+  const finished = () =>
+    runs.answered === runs.asked &&
+    document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning";
+
   window.__zoneriskRuns = {
     counts: () => ({ ...runs }),
-    // the page has asked for a run, every run asked for has finished, and the app shows it finished
-    settled: () =>
-      !runs.leaving &&
-      runs.asked > 0 &&
-      runs.answered === runs.asked &&
-      document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning",
+    // Polled once a frame by `settle()`. A run asked for since the last settle: done when every run
+    // asked for has finished and the app shows it. Nothing asked yet: the action may ask a frame
+    // or two late (a widget that commits on the next tick), so ten frames pass before "nothing to
+    // wait for". A run that sent the browser elsewhere is never settled: the next page counts its own.
+    settled: () => {
+      if (runs.leaving || runs.asked === 0) return false;
+      if (runs.asked !== runs.seen) return finished();
+      runs.idle += 1;
+      return runs.idle > 10 && finished();
+    },
+    seen: () => {
+      runs.seen = runs.asked;
+      runs.idle = 0;
+    },
   };
 })();

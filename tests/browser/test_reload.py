@@ -74,7 +74,7 @@ def test_a_reload_on_every_page_keeps_the_user_the_page_the_round_and_the_langua
             settle(page)
         _assert_on(page, entry.title_key, lang)
         if official:
-            assert f"round={round_id}" in page.url, (entry.url_path, page.url)
+            expect(page, entry.url_path).to_have_url(re.compile(rf"round={round_id}\b"))
             if entry.url_path in ("overview", "lists"):
                 chooser = page.locator('[data-testid="stSidebar"]').get_by_role(
                     "combobox", name=word("officials.round", lang)

@@ -138,7 +138,7 @@ def test_english_stays_through_every_button_that_changes_page(server: str, brows
     )
     start.first.click()
     settle(page)
-    assert re.search(r"/(assessment|result)", page.url)
+    expect(page).to_have_url(re.compile(r"/(assessment|result)"))  # the address follows the run
     _assert_on(page, "nav.assessment" if "/assessment" in page.url else "nav.result", "en")
     page.goto(server + "/history")
     settle(page)

@@ -122,6 +122,25 @@ def sideways(page: Page) -> list[str]:
     return []
 
 
+# The page's layout as the checks read it: where each headline figure is and how wide the page is.
+# Unchanged for five frames in a row, the page has stopped moving (columns wrap on a phone a few
+# frames after the run has drawn them).
+LAYOUT_STILL = """() => {
+  const now = JSON.stringify([document.documentElement.scrollWidth,
+    ...[...document.querySelectorAll('[data-testid="stMetric"]')]
+      .map(m => { const r = m.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.left)]; })]);
+  const seen = window.__zoneriskLayout ??= {last: null, still: 0};
+  seen.still = now === seen.last ? seen.still + 1 : 0;
+  seen.last = now;
+  return seen.still >= 5;
+}"""
+
+
+def layout_settled(page: Page) -> None:
+    page.evaluate("() => { window.__zoneriskLayout = null; }")
+    page.wait_for_function(LAYOUT_STILL, polling="raf", timeout=10_000)
+
+
 SIDEBAR_SHOWN = (
     "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right > 0"
 )
@@ -220,6 +239,7 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
             for number, key in enumerate(keys):
                 if number or username == "demo.admin":  # the first page is where the login lands
                     open_page(page, word(key, lang), size == "phone")
+                layout_settled(page)
                 step = f"walk-{username.split('.')[1]}-{lang}-{size}-{key.split('.')[1]}"
                 found = findings(page.inner_text("body"), lang)
                 if size == "phone" and username == "demo.company":
@@ -299,7 +319,7 @@ def test_the_round_carries_across_pages_in_the_address(server: str, page: Page) 
     chosen = option.inner_text().split(" · ")[0]
     option.click()
     settle(page)
-    assert "round=" in page.url
+    expect(page).to_have_url(re.compile("round="))
     open_page(page, word("nav.lists", "vi"), phone=False)
-    assert "round=" in page.url
+    expect(page).to_have_url(re.compile("round="))
     page.get_by_text(chosen).first.wait_for()

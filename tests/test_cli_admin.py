@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from app.services.admin import company_import
+from tests.cli import run
 from tests.databases import scalar
 from tests.services.helpers import actor
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def cli(url: str, *args: str, own_process: bool = False) -> subprocess.CompletedProcess[str]:
+    return run(url, *args, own_process=own_process)
 
 
 def test_companies_import_check_then_apply(seeded: str, tmp_path: Path) -> None:
@@ -33,7 +23,7 @@ def test_companies_import_check_then_apply(seeded: str, tmp_path: Path) -> None:
     book.active.append(["2400888880", "Công ty TNHH Dòng Lệnh", "Lục Nam", "Cơ khí", 80])
     good = tmp_path / "registry.xlsx"
     book.save(good)
-    checked = cli(seeded, "companies", "import", str(good), "--check")
+    checked = cli(seeded, "companies", "import", str(good), "--check", own_process=True)
     assert checked.returncode == 0 and "1 created" in checked.stdout and "checked only" in checked.stdout
     assert scalar(seeded, "SELECT count(*) FROM company WHERE tax_code = '2400888880'") == 0
     applied = cli(seeded, "companies", "import", str(good))

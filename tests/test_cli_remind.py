@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
+from tests.cli import run
 from tests.databases import scalar
 from tests.notify.servers import SmtpServer
 from tests.services.helpers import latest_period_id
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def cli(url: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def cli(
+    url: str, env: dict[str, str], *args: str, own_process: bool = False
+) -> subprocess.CompletedProcess[str]:
+    return run(url, *args, env=env, own_process=own_process)
 
 
 def _smtp_settings(smtp: SmtpServer, starttls: bool) -> dict[str, str]:
@@ -44,7 +35,7 @@ def test_plan_sends_nothing_and_send_delivers_vietnamese_email_once(no_reminders
     at = f"{due.isoformat()}T09:00:00+07:00"
     with SmtpServer() as smtp:
         env = _smtp_settings(smtp, starttls=False)
-        planned = cli(seeded, env, "remind", "plan", "--at", at)
+        planned = cli(seeded, env, "remind", "plan", "--at", at, own_process=True)
         assert planned.returncode == 0, planned.stderr
         assert "email: configured, sms: not configured" in planned.stdout
         count = int(re.search(r"^(\d+) messages planned$", planned.stdout.splitlines()[-1]).group(1))  # type: ignore[union-attr]

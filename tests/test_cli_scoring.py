@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from app.assessment import registry
+from tests.cli import run
 from tests.reference import worked_examples
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = worked_examples()
 
 
 def run_cli(*args: str, own_process: bool = False) -> subprocess.CompletedProcess[str]:
-    """The command in this process (Typer's runner: the same exit code, stdout and stderr without
-    a Python start, CI's time), or, where the process itself is the point, as `python -m app.cli`."""
-    if own_process:
-        return subprocess.run(
-            [sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        )
-    from typer.testing import CliRunner
-
-    from app.cli import app
-
-    done = CliRunner().invoke(app, list(args))
-    return subprocess.CompletedProcess(list(args), done.exit_code, done.stdout, done.stderr)
+    """The command with no database of its own (tests/cli.py: in this process, or as its own)."""
+    return run(None, *args, own_process=own_process)
 
 
 def test_score_json_for_every_worked_example(tmp_path: Path) -> None:
@@ -104,13 +93,8 @@ def test_rulesets_list_show_validate(tmp_path: Path) -> None:
 
 
 def _in_process(*args: str) -> str:
-    """The command run in this process (Typer's runner): the same output, without a Python start."""
-    from typer.testing import CliRunner
-
-    from app.cli import app
-
-    done = CliRunner().invoke(app, list(args))
-    assert done.exit_code == 0, done.output
+    done = run_cli(*args)
+    assert done.returncode == 0, done.stderr
     return done.stdout
 
 

@@ -23,7 +23,7 @@ import pyarrow.json as pa_json
 from app.assessment.answers import InvalidAnswers
 from app.assessment.applicability import Gate
 from app.assessment.schema import Expect, exact_pair
-from app.scoring.engine import CompiledRuleSet
+from app.scoring.engine import CompiledRuleSet, round_index
 from app.scoring.kinds import band_column, kind_of
 from app.scoring.scorer import score
 
@@ -46,6 +46,8 @@ class BatchScores:
     may_operate: Bools
     valid: Bools
     maxima: Ints
+    points: Ints  # rows × criteria, in the rule set's order; 0 where a criterion was not asked
+    floor: Ints  # index into the compiled floors of the floor rule that set the level, -1 for none
 
     def index(self, row: int, max_total: int | None = None) -> float:
         """The risk index of one row, rounded as the reference scorer rounds it, over the row's own
@@ -291,7 +293,8 @@ def score_columns(
     points = np.stack(criteria, axis=1) if criteria else np.zeros((count, 0), dtype=np.int64)
     total = points.sum(axis=1).astype(np.int64)
     level = np.where(maxima > 0, band_column(total * 100, np.maximum(maxima, 1), compiled.level_uppers), 0)
-    for input_id, value, floor_level, _ in compiled.floors:
+    floor = np.full(count, -1, dtype=np.int64)
+    for position, (input_id, value, floor_level, _) in enumerate(compiled.floors):
         if input_id not in columns.code:  # a floor on a number: the reference scorer decides
             columns.ok[:] = False
             continue
@@ -300,6 +303,7 @@ def score_columns(
         if input_id in columns.hidden:
             raised &= ~columns.hidden[input_id]
         level = np.where(raised, floor_level, level)
+        floor = np.where(raised, position, floor)
     may_operate = np.zeros(count, dtype=np.bool_)
     for i, (allowed, thresholds) in enumerate(compiled.level_rules):
         here = level == i
@@ -320,6 +324,9 @@ def score_columns(
     total = np.where(valid, total, -1)
     level = np.where(valid, level, -1)
     may_operate &= valid
+    points = np.where(valid[:, None], points, 0)
+    floor = np.where(valid, floor, -1)
+    floor_ids = [fid for *_, fid in compiled.floors]
     for row in map(int, np.flatnonzero(~columns.ok)):  # the reference scorer decides the rest
         try:
             result = score(compiled, answers_of(row))
@@ -328,7 +335,51 @@ def score_columns(
         valid[row] = True
         total[row], level[row], may_operate[row] = result.total, result.level_position, result.may_operate
         maxima[row] = result.max_total
-    return BatchScores(compiled.level_ids, total, level, may_operate, valid, maxima)
+        points[row] = result.points
+        floor[row] = floor_ids.index(result.floor_id) if result.floor_id is not None else -1
+    return BatchScores(compiled.level_ids, total, level, may_operate, valid, maxima, points, floor)
+
+
+def summaries(compiled: CompiledRuleSet, scores: BatchScores) -> list[dict[str, object] | None]:
+    """`ScoreResult.summary()` of every row, None where the answers are invalid: what a submission
+    stores, for the bulk writers (the seed, imports of past rounds). Only a points-only rule set
+    (no question hidden by another, no condition): its summary is the columns' figures alone."""
+    if compiled.conditional:
+        raise ValueError(f"{compiled.ruleset.id}: a conditional set is summarised by the reference scorer")
+    loaded = compiled.loaded
+    ids = [program.id for program in compiled.criteria]
+    floor_ids = [fid for *_, fid in compiled.floors]
+    level_ids = compiled.level_ids
+    out: list[dict[str, object] | None] = []
+    rows = zip(
+        scores.valid.tolist(),
+        scores.total.tolist(),
+        scores.maxima.tolist(),
+        scores.level.tolist(),
+        scores.floor.tolist(),
+        scores.may_operate.tolist(),
+        scores.points.tolist(),
+        strict=True,
+    )
+    for valid, total, maximum, level, floor, may_operate, points in rows:
+        if not valid:
+            out.append(None)
+            continue
+        out.append(
+            {
+                "ruleset": compiled.ruleset.id,
+                "version": compiled.ruleset.version,
+                "content_hash": loaded.content_hash,
+                "total": total,
+                "max": maximum,
+                "index": round_index(total, maximum),
+                "level": level_ids[level],
+                "floor": floor_ids[floor] if floor >= 0 else None,
+                "may_operate": may_operate,
+                "criteria": dict(zip(ids, points, strict=True)),
+            }
+        )
+    return out
 
 
 def as_rows(scores: BatchScores, max_total: int) -> list[tuple[str | None, float | None, bool | None]]:

@@ -19,7 +19,7 @@ from app.assessment.answers import InvalidAnswers
 from app.assessment.loader import parse_ruleset
 from app.assessment.registry import RULESET_DIR
 from app.scoring import score
-from app.scoring.batch import as_rows, json_columns, score_json, score_many
+from app.scoring.batch import as_rows, json_columns, score_json, score_many, summaries
 from app.scoring.compiler import compile_ruleset
 from tests.strategies import answers_for
 
@@ -33,6 +33,24 @@ def reference(compiled: Any, answers: dict[str, Any]) -> tuple[str | None, float
     except InvalidAnswers:
         return None, None, None
     return result.level_id, result.index, result.may_operate
+
+
+def stored_summary(compiled: Any, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """What `submit` stores in a submission's `score` column, None where it refuses the answers."""
+    try:
+        return score(compiled, answers).summary()
+    except InvalidAnswers:
+        return None
+
+
+def assert_summaries_agree(compiled: Any, rows: list[dict[str, Any]]) -> None:
+    """The bulk writers' summaries (points per criterion, the floor that set the level) are the
+    reference scorer's, row by row; a conditional rule set is refused, not summarised wrongly."""
+    if compiled.conditional:
+        with pytest.raises(ValueError, match="reference scorer"):
+            summaries(compiled, score_many(compiled, rows))
+        return
+    assert summaries(compiled, score_many(compiled, rows)) == [stored_summary(compiled, r) for r in rows]
 
 
 def spoiled(draw: st.DrawFn, answers: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +120,7 @@ def test_the_batch_equals_the_reference_on_shipped_rule_sets(loaded: Any, data: 
     rows = data.draw(populations(loaded.ruleset, edges(loaded.ruleset)))
     expected = [reference(compiled, r) for r in rows]
     assert as_rows(score_many(compiled, rows), compiled.max_total) == expected
+    assert_summaries_agree(compiled, rows)
     stored = [json.dumps(r, ensure_ascii=False) for r in rows]  # as the database gives them back
     assert as_rows(score_json(compiled, stored), compiled.max_total) == expected
 
@@ -144,6 +163,7 @@ def test_the_batch_equals_the_reference_on_rule_sets_with_other_points(
     compiled = compile_ruleset(moved)
     rows = data.draw(populations(moved.ruleset, edges(loaded.ruleset)))
     assert as_rows(score_many(compiled, rows), compiled.max_total) == [reference(compiled, r) for r in rows]
+    assert_summaries_agree(compiled, rows)
 
 
 def test_band_edges_are_exact() -> None:

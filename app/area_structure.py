@@ -9,9 +9,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from app import yaml_text
 from app.assessment.schema import Text
 
 STRUCTURES_FILE = Path(__file__).parent / "data" / "administrative_structures.yaml"
@@ -41,7 +41,7 @@ class Structures(BaseModel):
 
 @cache
 def _structures() -> Structures:
-    loaded = Structures.model_validate(yaml.safe_load(STRUCTURES_FILE.read_text(encoding="utf-8")))
+    loaded = Structures.model_validate(yaml_text.load(STRUCTURES_FILE.read_text(encoding="utf-8")))
     if loaded.in_force not in loaded.structures:
         raise ValueError(f"{STRUCTURES_FILE.name}: in_force {loaded.in_force!r} is not a structure")
     return loaded

@@ -25,9 +25,10 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app import yaml_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_KEY_FILE = ROOT / "data" / "secret.key"
@@ -39,7 +40,7 @@ MIN_GUESSES_LOG10 = 25
 """zxcvbn: worded keys score ≤ 24 ('zonerisk-development-key-change-me' 23.7); random 32-hex keys
 score 26.8–30 (5,000 drawn), because zxcvbn finds runs like '55555' or 'cdef' even in random text.
 The bar was 30, which refused about one honest random key in twenty."""
-_KEY_POLICY = yaml.safe_load((ROOT / "app" / "data" / "secret_key_policy.yaml").read_text("utf-8"))
+_KEY_POLICY = yaml_text.load((ROOT / "app" / "data" / "secret_key_policy.yaml").read_text("utf-8"))
 KNOWN_KEYS = frozenset(str(k) for k in _KEY_POLICY["published"]) | {TEST_KEY}
 """keys printed in this repository's history, docs or examples: never secret, whatever their entropy"""
 PLACEHOLDER_WORDS = tuple(str(w).lower() for w in _KEY_POLICY["placeholder_words"])

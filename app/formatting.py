@@ -13,7 +13,6 @@ from numbers import Integral
 from pathlib import Path
 from typing import Any
 
-import yaml
 from babel.dates import format_date
 from babel.numbers import (
     NumberFormatError,
@@ -23,6 +22,8 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from app import yaml_text
+
 VIETNAM = timedelta(hours=7)  # Vietnam keeps no daylight saving time
 FORMATS_FILE = Path(__file__).parent / "i18n" / "formats.yaml"
 EMPTY = "—"
@@ -30,7 +31,7 @@ EMPTY = "—"
 
 @cache
 def _formats() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(FORMATS_FILE.read_text("utf-8"))
+    data: dict[str, dict[str, str]] = yaml_text.load(FORMATS_FILE.read_text("utf-8"))
     return data
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from app import yaml_text
 
 FILE = Path(__file__).parent / "data" / "sectors.yaml"
 
@@ -21,7 +22,7 @@ class Sectors(BaseModel):
 
 @cache
 def _english() -> dict[str, str]:
-    loaded = Sectors.model_validate(yaml.safe_load(FILE.read_text(encoding="utf-8")))
+    loaded = Sectors.model_validate(yaml_text.load(FILE.read_text(encoding="utf-8")))
     return {name.casefold(): english for name, english in loaded.sectors.items()}
 
 

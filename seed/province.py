@@ -9,15 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from app import yaml_text
 from app.identifiers import with_check_digit
 
 DATA = Path(__file__).with_name("bac_giang.yaml")
 
 
 def province() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml_text.load(DATA.read_text(encoding="utf-8"))
     return data
 
 

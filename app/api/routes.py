@@ -15,12 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi import Path as InPath
 from fastapi.responses import StreamingResponse
 
-from app import identifiers
+from app import identifiers, yaml_text
 from app.api import schemas
 from app.api.problems import language
 from app.api.security import Client, Writer, count_rows
@@ -331,7 +330,7 @@ def reminders(request: Request, client: Client, round_id: Id) -> dict[str, Any]:
 
 @cache
 def regime() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(REGIME.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = yaml_text.load(REGIME.read_text(encoding="utf-8"))
     return schemas.ReportingRegime.model_validate(loaded).model_dump()
 
 

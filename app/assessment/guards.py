@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from app import yaml_text
+
 LIMITS_FILE = Path(__file__).with_name("limits.yaml")
 
 
@@ -19,7 +21,7 @@ class TooLarge(ValueError):
 
 @cache
 def limits() -> dict[str, Any]:
-    data = yaml.safe_load(LIMITS_FILE.read_text("utf-8"))
+    data = yaml_text.load(LIMITS_FILE.read_text("utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{LIMITS_FILE}: must hold a mapping")
     return data
@@ -78,7 +80,7 @@ def check_yaml_shape(text: str, what: str = "YAML") -> None:
     limit = int(limits()["max_depth"]) * 2  # a rule set nests a little deeper than answers
     max_aliases = int(limits()["max_yaml_aliases"])
     depth = aliases = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=yaml_text.SafeLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > limit:

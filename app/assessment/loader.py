@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from app import yaml_text
 from app.assessment.guards import TooLarge, check_size, check_yaml_shape, limits, numeric_maximum
 from app.assessment.schema import RuleSet
 
@@ -64,7 +65,7 @@ def parse_ruleset(text: str, source: str = "<text>") -> LoadedRuleSet:
     try:
         check_size(text, int(limits()["max_ruleset_bytes"]), "Bộ tiêu chí / the rule set")
         check_yaml_shape(text, "Bộ tiêu chí / the rule set")
-        data = yaml.safe_load(text)
+        data = yaml_text.load(text)
     except TooLarge as exc:
         raise RuleSetError(source, [str(exc)]) from None
     except yaml.YAMLError as exc:
@@ -113,7 +114,7 @@ def _apply_advice(data: dict[str, object]) -> list[str]:
     advice_file = RULESET_FOLDER / str(data.get("id")) / "advice.yaml"
     if not str(data.get("id", "")).replace("-", "").isalnum() or not advice_file.is_file():
         return []
-    advice = yaml.safe_load(advice_file.read_text("utf-8")) or {}
+    advice = yaml_text.load(advice_file.read_text("utf-8")) or {}
     listed = advice.get("not_recommendable") or {}
     listed_inputs = data.get("inputs")
     items = listed_inputs if isinstance(listed_inputs, list) else []

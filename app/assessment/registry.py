@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from app import yaml_text
 from app.assessment.loader import LoadedRuleSet, RuleSetError, load_ruleset_file
 
 RULESET_DIR = Path(__file__).parent / "rulesets"
@@ -51,7 +50,7 @@ def latest() -> list[LoadedRuleSet]:
 
 @cache
 def default_id() -> str:
-    catalog = yaml.safe_load((RULESET_DIR / "catalog.yaml").read_text(encoding="utf-8"))
+    catalog = yaml_text.load((RULESET_DIR / "catalog.yaml").read_text(encoding="utf-8"))
     ruleset_id = str(catalog["default"])
     if not get(ruleset_id).ruleset.selectable:
         raise RuleSetError("catalog.yaml", [f"the default {ruleset_id!r} is incomplete"])

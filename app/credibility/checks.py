@@ -13,8 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from app import yaml_text
 from app.credibility.rules import SEVERITY_ORDER, FlagRule, FlagRules
 from app.scoring.engine import CompiledRuleSet
 
@@ -266,7 +265,7 @@ RULES_FILE = Path(__file__).parents[1] / "assessment" / "rulesets" / "credibilit
 def parse(text: str) -> FlagRules:
     """The rules, checked whole: a typo in a check's name, a missing parameter or placeholders that
     differ between the languages fail at load, not on a submit."""
-    rules = FlagRules.model_validate(yaml.safe_load(text))
+    rules = FlagRules.model_validate(yaml_text.load(text))
     for rule in rules.rules:
         if rule.check not in CHECKS:
             known = ", ".join(sorted(CHECKS))

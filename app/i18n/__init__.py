@@ -12,8 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from babel import Locale
+
+from app import yaml_text
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -22,7 +23,7 @@ STRINGS = Path(__file__).with_name("strings.yaml")
 
 @cache
 def strings() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(STRINGS.read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = yaml_text.load(STRINGS.read_text(encoding="utf-8"))
     for key, entry in data.items():
         if not isinstance(entry, dict) or set(entry) != set(LANGUAGES):
             raise ValueError(f"{STRINGS.name}: {key!r} needs exactly the languages {LANGUAGES}")

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from app import yaml_text
 
 PATTERNS_FILE = Path(__file__).with_name("ruleset_messages.yaml")
 
@@ -31,7 +31,7 @@ PYDANTIC_VI = {
 
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str]]:
-    data = yaml.safe_load(PATTERNS_FILE.read_text("utf-8"))
+    data = yaml_text.load(PATTERNS_FILE.read_text("utf-8"))
     return [(re.compile(entry["en"]), str(entry["vi"])) for entry in data]
 
 

@@ -12,8 +12,9 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from app import yaml_text
 
 WEIGHTS_FILE = Path(__file__).parents[1] / "data" / "visit_priority.yaml"
 TERMS = ("risk", "exposure", "doubt", "staleness", "missed")
@@ -35,7 +36,7 @@ class PriorityWeights(BaseModel):
 
 @cache
 def shipped_weights() -> PriorityWeights:
-    return PriorityWeights.model_validate(yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8")))
+    return PriorityWeights.model_validate(yaml_text.load(WEIGHTS_FILE.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app import yaml_text
 from app.assessment.guards import TooLarge, check_size, check_yaml_shape, limits
 from app.i18n.messages import pydantic_error
 from app.notify.templates import Template, TemplateError, shipped_templates
@@ -127,7 +128,7 @@ def parse_rules(text: str, templates: dict[str, Template] | None = None) -> Load
     except (TooLarge, yaml.YAMLError) as error:
         raise RulesError([("YAML", str(error))]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml_text.load(text)
     except yaml.YAMLError as error:
         raise RulesError([("YAML", str(error))]) from None
     try:

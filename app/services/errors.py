@@ -9,14 +9,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Self
 
-import yaml
+from app import yaml_text
 
 MESSAGES = Path(__file__).parents[1] / "i18n" / "errors.yaml"
 
 
 @cache
 def messages() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = yaml_text.load(MESSAGES.read_text(encoding="utf-8"))
     return data
 
 

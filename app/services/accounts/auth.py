@@ -14,13 +14,13 @@ from functools import cache
 from ipaddress import ip_address
 from pathlib import Path
 
-import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
+from app import yaml_text
 from app.config import get_settings
 from app.services import audit
 from app.services.accounts import sessions, throttle
@@ -244,7 +244,7 @@ def clear_throttle(session: Session, username: str) -> None:
     )
 
 
-_POLICY = yaml.safe_load(
+_POLICY = yaml_text.load(
     (Path(__file__).resolve().parents[2] / "data" / "password_policy.yaml").read_text("utf-8")
 )
 MIN_PASSWORD_LENGTH: int = int(_POLICY["min_length"])

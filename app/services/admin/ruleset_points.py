@@ -11,6 +11,7 @@ import yaml
 from openpyxl import Workbook
 from sqlmodel import Session, select
 
+from app import yaml_text
 from app.assessment import registry
 from app.assessment.schema import PROVENANCES
 from app.exports.reading import UnreadableWorkbook, read_rows
@@ -182,7 +183,7 @@ def from_points_table(
     """A new version from the Excel template: the base version with the table's points and
     provenance. Every bad row is reported with its row number; nothing is stored if any is bad."""
     require_role(actor, Role.admin)
-    data = yaml.safe_load(base_text(ruleset_id, base_version))
+    data = yaml_text.load(base_text(ruleset_id, base_version))
     try:
         rows = read_rows(workbook, max_rows=1000)
     except UnreadableWorkbook as exc:

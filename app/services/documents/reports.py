@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-import yaml
 from sqlmodel import Session
 
+from app import yaml_text
 from app.assessment.schema import RuleSet
 from app.config import ROOT
 from app.exports import xlsx
@@ -34,7 +34,7 @@ from app.vocabulary import OFFICIALS
 
 @cache
 def heading_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
+    data: dict[str, Any] = yaml_text.load(
         (ROOT / "app" / "data" / "report_heading.yaml").read_text(encoding="utf-8")
     )
     return data

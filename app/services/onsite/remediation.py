@@ -11,12 +11,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import case, func, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from app import yaml_text
 from app.formatting import VIETNAM
 from app.scoring import ScoreResult, recommend
 from app.scoring.recommend import Change
@@ -43,7 +43,7 @@ class Deadlines(BaseModel):
 
 @cache
 def _rules() -> dict[str, Deadlines]:
-    data: dict[str, Any] = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml_text.load(RULES_FILE.read_text(encoding="utf-8"))
     return {key: Deadlines.model_validate(value) for key, value in data.items() if key != "version"}
 
 

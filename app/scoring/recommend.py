@@ -169,20 +169,52 @@ def _label(item: Input, value: object) -> Text:
     )
 
 
+@dataclass(frozen=True)
+class Rescored:
+    """What a proposal is judged by: the changed answers' points per criterion, total and level."""
+
+    points: tuple[int, ...]
+    total: int
+    level_position: int
+    level_id: str
+    index: float
+
+
+class _Rescorer:
+    """Changed answers scored once each: the same proposal is asked for up to four times (as a
+    single change, in a criterion's best, on the way to the next band, for its saving)."""
+
+    def __init__(self, result: ScoreResult) -> None:
+        self.result = result
+        self.known: dict[tuple[tuple[str, object], ...], Rescored | None] = {}
+
+    @staticmethod
+    def key(changes: dict[str, object]) -> tuple[tuple[str, object], ...]:
+        return tuple(sorted(changes.items(), key=lambda pair: pair[0]))
+
+    def __call__(self, changes: dict[str, object]) -> Rescored | None:
+        key = self.key(changes)
+        if key not in self.known:
+            try:
+                after = score(self.result.compiled, {**self.result.answers, **changes})
+            except InvalidAnswers:
+                self.known[key] = None
+            else:
+                self.known[key] = Rescored(
+                    after.points, after.total, after.level_position, after.level_id, after.index
+                )
+        return self.known[key]
+
+
 def recommend(result: ScoreResult) -> Recommendations:
     """What to fix first for one result: rescoring changed answers with the same compiled set."""
     compiled = result.compiled
     rs = compiled.ruleset
     # a question not asked (hidden by earlier answers) or filled in by the system is no measure
     actionable = [i for i in rs.inputs if i.actionable and not i.provided_by and i.id not in result.hidden]
+    rescore = _Rescorer(result)
 
-    def rescore(changes: dict[str, object]) -> ScoreResult | None:
-        try:
-            return score(compiled, {**result.answers, **changes})
-        except InvalidAnswers:
-            return None
-
-    def change(item: Input, value: object, after: ScoreResult) -> Change:
+    def change(item: Input, value: object, after: Rescored) -> Change:
         moved = tuple(
             program.id
             for program, before_p, after_p in zip(compiled.criteria, result.points, after.points, strict=True)
@@ -200,14 +232,11 @@ def recommend(result: ScoreResult) -> Recommendations:
         )
 
     # every single-input change that lowers the score, with what it does
-    options: dict[str, list[tuple[object, ScoreResult]]] = {}
-    for item in actionable:
-        for value in _candidates(result, item):
-            after = rescore({item.id: value})
-            if after is not None and (
-                after.total < result.total or after.level_position < result.level_position
-            ):
-                options.setdefault(item.id, []).append((value, after))
+    singles = [(item.id, value) for item in actionable for value in _candidates(result, item)]
+    options: dict[str, list[tuple[object, Rescored]]] = {}
+    for (input_id, value), after in zip(singles, [rescore({i: v}) for i, v in singles], strict=True):
+        if after is not None and (after.total < result.total or after.level_position < result.level_position):
+            options.setdefault(input_id, []).append((value, after))
 
     # the way to the next band first: its values are the targets the table and the action plan
     # take for the inputs it moves, so one figure never has two targets (2.660 here, 2.240 there)
@@ -276,18 +305,18 @@ def _next_band(result, actionable, options, rescore, change) -> NextBand | None:
     from_level, target_level = compiled.level_ids[current], compiled.level_ids[target]
     by_input = {i.id: i for i in actionable}
 
-    def reaches(after: ScoreResult | None) -> bool:
+    def reaches(after: Rescored | None) -> bool:
         return after is not None and after.level_position <= target
 
     # the best single change per input, strongest first
-    best: list[tuple[str, object, ScoreResult]] = []
+    best: list[tuple[str, object, Rescored]] = []
     for input_id, pairs in options.items():
         value, strongest = min(pairs, key=lambda pair: (pair[1].level_position, pair[1].total))
         best.append((input_id, value, strongest))
     best.sort(key=lambda t: (t[2].level_position, t[2].total, t[0]))
 
     chosen: dict[str, object] = {}
-    after: ScoreResult | None = None
+    after: Rescored | None = None
     for input_id, value, _single in best:
         chosen[input_id] = value
         after = rescore(chosen)

@@ -75,7 +75,6 @@
     document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "notRunning";
 
   window.__zoneriskRuns = {
-    counts: () => ({ ...runs }),
     // Polled once a frame by `settle()`. A run asked for since the last settle: done when every run
     // asked for has finished and the app shows it. Nothing asked yet: the action may ask a frame
     // or two late (a widget that commits on the next tick), so ten frames pass before "nothing to

@@ -232,11 +232,14 @@ def recommend(result: ScoreResult) -> Recommendations:
         )
 
     # every single-input change that lowers the score, with what it does
-    singles = [(item.id, value) for item in actionable for value in _candidates(result, item)]
     options: dict[str, list[tuple[object, Rescored]]] = {}
-    for (input_id, value), after in zip(singles, [rescore({i: v}) for i, v in singles], strict=True):
-        if after is not None and (after.total < result.total or after.level_position < result.level_position):
-            options.setdefault(input_id, []).append((value, after))
+    for item in actionable:
+        for value in _candidates(result, item):
+            after = rescore({item.id: value})
+            if after is not None and (
+                after.total < result.total or after.level_position < result.level_position
+            ):
+                options.setdefault(item.id, []).append((value, after))
 
     # the way to the next band first: its values are the targets the table and the action plan
     # take for the inputs it moves, so one figure never has two targets (2.660 here, 2.240 there)

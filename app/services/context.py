@@ -256,10 +256,11 @@ _MICROSECOND = timedelta(microseconds=1)
 
 def _sqlite_utc_texts(values: list[Any], process: Any) -> list[Any]:
     """A column of aware datetimes as SQLite stores them ('YYYY-MM-DD HH:MM:SS.ffffff', UTC),
-    written by numpy in one C loop where SQLAlchemy's processor fills a %-format per value (the
-    seed's five million times: 23 s against 8 s). A column holding anything else (None, a naive
-    value the processor refuses) goes through the processor, value by value; the result is checked
-    against it on the first value, so another storage format would never be written."""
+    written by numpy in one C loop where SQLAlchemy's processor fills a %-format per value
+    (300,000 values: 1.39 s against 0.50 s; the seed writes about five million). A column holding
+    anything else (None, a naive value the processor refuses) goes through the processor, value by
+    value; the result is checked against it on the first value, so another storage format would
+    never be written."""
     if not values or not all(type(v) is datetime and v.tzinfo is not None for v in values):
         return list(map(process, values))
     import numpy as np  # bulk writers only

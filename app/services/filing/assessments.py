@@ -190,14 +190,20 @@ def figures(answers: dict[str, Any]) -> dict[str, int | None]:
 
 
 def _snapshot(result: ScoreResult) -> dict[str, Any]:
+    return _stored(result.summary())
+
+
+def _stored(summary: dict[str, Any]) -> dict[str, Any]:
+    """A result's columns on its submission row, from its summary (the reference scorer's or the
+    batch scorer's: the same dict)."""
     return {
-        "total": result.total,
-        "max_total": result.max_total,
-        "risk_index": result.index,
-        "level": result.level_id,
-        "may_operate": result.may_operate,
-        "score": result.summary(),
-        "ruleset_hash": result.content_hash,
+        "total": summary["total"],
+        "max_total": summary["max"],
+        "risk_index": summary["index"],
+        "level": summary["level"],
+        "may_operate": summary["may_operate"],
+        "score": summary,
+        "ruleset_hash": summary["content_hash"],
     }
 
 
@@ -622,15 +628,7 @@ def _scored_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found = summaries(compiled, score_many(compiled, [items[p]["answers"] for p in positions]))
         for position, summary in zip(positions, found, strict=True):
             if summary is not None:
-                snapshots[position] = {
-                    "total": summary["total"],
-                    "max_total": summary["max"],
-                    "risk_index": summary["index"],
-                    "level": summary["level"],
-                    "may_operate": summary["may_operate"],
-                    "score": summary,
-                    "ruleset_hash": loaded.content_hash,
-                }
+                snapshots[position] = _stored(summary)
     out = []
     for item, snapshot in zip(items, snapshots, strict=True):
         loaded = item["ruleset"]

@@ -52,10 +52,7 @@ class BatchScores:
     def index(self, row: int, max_total: int | None = None) -> float:
         """The risk index of one row, rounded as the reference scorer rounds it, over the row's own
         maximum (`max_total` is the rule set's, kept for callers; a hidden criterion lowers it)."""
-        maximum = int(self.maxima[row])
-        if maximum <= 0:
-            return 0.0
-        return int((2 * int(self.total[row]) * 10_000 + maximum) // (2 * maximum)) / 100
+        return round_index(int(self.total[row]), int(self.maxima[row]))
 
     def level_id(self, row: int) -> str | None:
         return self.level_ids[int(self.level[row])] if self.valid[row] else None

@@ -10,11 +10,8 @@ import sys
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from pathlib import Path
 
-from app.config import database_override, get_settings
-
-ROOT = Path(__file__).resolve().parents[1]
+from app.config import ROOT, database_override, get_settings
 
 
 def run(

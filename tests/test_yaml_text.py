@@ -3,14 +3,12 @@ safe: a Python tag in an uploaded rule set is refused, not constructed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from app import yaml_text
+from app.config import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted(p for folder in ("app", "seed", "deploy") for p in (ROOT / folder).rglob("*.y*ml"))
 
 

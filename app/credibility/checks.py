@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -93,11 +94,15 @@ class Check:
     required: frozenset[str]
 
 
-def _number(answers: Mapping[str, Any] | None, name: Any) -> float | None:
-    value = (answers or {}).get(name) if isinstance(name, str) else None
+def figure(value: Any) -> float | None:
+    """An answer as the checks count it: a finite number (not a yes/no, not text, not infinity)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return value
+    return value if isinstance(value, int) or math.isfinite(value) else None
+
+
+def _number(answers: Mapping[str, Any] | None, name: Any) -> float | None:
+    return figure((answers or {}).get(name) if isinstance(name, str) else None)
 
 
 def counts_order(facts: Facts, p: Mapping[str, Any]) -> Values:

@@ -31,6 +31,7 @@ from app.credibility.checks import (
     shipped,
 )
 from app.credibility.explain import explain
+from app.credibility.gates import RoundRows, candidates
 from app.credibility.rules import SEVERITY_ORDER, FlagRules
 from app.scoring.compiler import compile_ruleset
 from app.services.admin import rulesets
@@ -144,7 +145,6 @@ def _round_facts(
             col(Company.zone_id),
             col(Company.workers),
             col(Assessment.answers),
-            col(Assessment.score),
             col(Assessment.level),
             col(Assessment.submitted_at),
             col(Assessment.answers_digest),
@@ -162,10 +162,10 @@ def _round_facts(
     current = rows(current_query).all()
     if not current:
         return []
-    missing = [{"id": r[0], "answers_digest": digest(r[4])} for r in current if r[8] is None]
+    missing = [{"id": r[0], "answers_digest": digest(r[4])} for r in current if r[7] is None]
     if missing:  # rows stored before fingerprints existed: filled in once, by primary key
         session.execute(update(Assessment), missing)
-    digests = {r[0]: r[8] or digest(r[4]) for r in current}
+    digests = {r[0]: r[7] or digest(r[4]) for r in current}
 
     earlier_ids = _earlier_periods(session, period, _rounds_needed(rules))
     earlier: dict[int, dict[int, tuple[Any, ...]]] = defaultdict(dict)  # company -> period -> row
@@ -220,6 +220,30 @@ def _round_facts(
             for c, w, b, h in rows(counted)
         }
 
+    due_at = _aware(period.due_at)
+    previous = [earlier[r[1]].get(earlier_ids[0]) if earlier_ids else None for r in current]
+    possible = candidates(
+        rules,
+        RoundRows(
+            answers=[r[4] for r in current],
+            digests=[digests[r[0]] for r in current],
+            earlier_digests=[[_digest_of(earlier[r[1]].get(p)) for p in earlier_ids] for r in current],
+            levels=[r[5] for r in current],
+            level_ids=[sets.facts(r[8], r[9]).level_ids for r in current],
+            previous_levels=[_level_of(row) for row in previous],
+            previous_level_ids=[
+                None if row is None else sets.facts(row[3], row[4]).level_ids for row in previous
+            ],
+            registry_workers=[r[3] for r in current],
+            submitted_at=[_aware(r[6]) for r in current],
+            reminded_at=[_aware(first_reminders.get(r[1])) for r in current],
+            has_platform=[r[1] in platform for r in current],
+            due_at=due_at,
+        ),
+    )
+    judged = [row for row, could in zip(current, possible, strict=True) if could]
+    criteria_points = _points(session, [r[0] for r in judged])
+
     def filing_of(row: tuple[Any, ...] | None) -> Filing | None:
         if row is None:
             return None
@@ -227,15 +251,9 @@ def _round_facts(
         return Filing(level, fingerprint, level_ids=sets.facts(ruleset_id, version).level_ids)
 
     facts_list = []
-    for assessment_id, company_id, zone_id, workers, answers, score, level, at, _, rid, version in current:
+    for assessment_id, company_id, zone_id, workers, answers, level, at, _, rid, version in judged:
         ruleset = sets.facts(rid, version)
-        filing = Filing(
-            level,
-            digests[assessment_id],
-            answers,
-            (score or {}).get("criteria", {}),
-            _aware(at),
-        )
+        filing = Filing(level, digests[assessment_id], answers, criteria_points[assessment_id], _aware(at))
         before = [filing_of(earlier[company_id].get(p)) for p in earlier_ids]
         facts_list.append(
             (
@@ -247,7 +265,7 @@ def _round_facts(
                     ruleset,
                     before,
                     registry_workers=workers,
-                    due_at=_aware(period.due_at),
+                    due_at=due_at,
                     reminded_at=_aware(first_reminders.get(company_id)),
                     platform=platform.get(company_id),
                 ),
@@ -371,6 +389,24 @@ def _previous_answers(
         )
     ).all()
     return {wanted[i]: (answers, (score or {}).get("criteria", {})) for i, answers, score in rows}
+
+
+def _digest_of(row: tuple[Any, ...] | None) -> str | None:
+    return None if row is None else row[2]
+
+
+def _level_of(row: tuple[Any, ...] | None) -> str | None:
+    return None if row is None else row[1]
+
+
+def _points(session: Session, assessment_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each submission's points per criterion, read only for the rows the gates let through."""
+    if not assessment_ids:
+        return {}
+    rows = session.connection().execute(
+        sa_select(col(Assessment.id), col(Assessment.score)).where(col(Assessment.id).in_(assessment_ids))
+    )
+    return {i: (score or {}).get("criteria", {}) for i, score in rows}
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -49,6 +49,20 @@ def test_an_aware_column_is_written_by_numpy_checked_on_its_first_value() -> Non
     assert asked == values[:1]  # else the fast path fell back and measured nothing
 
 
+def test_a_column_with_some_empty_times_is_still_written_by_numpy() -> None:
+    """The seed's reminders: `sent_at` is empty for the few a gateway refused."""
+    asked: list[datetime | None] = []
+
+    def counted(value: datetime | None) -> Any:
+        asked.append(value)
+        return PROCESS(value)
+
+    start = datetime(2021, 5, 17, 7, tzinfo=UTC)
+    values = [None if n % 7 == 3 else start + timedelta(minutes=n) for n in range(50)]
+    assert _sqlite_utc_texts(values, counted) == [PROCESS(v) for v in values]
+    assert asked == [values[0], None]  # the first value and the empty one: no fallback
+
+
 def test_a_naive_time_is_refused_in_bulk_as_one_by_one() -> None:
     with pytest.raises(ValueError, match="timezone"):
         _sqlite_utc_texts([datetime(2021, 5, 17, tzinfo=UTC), datetime(2021, 5, 17)], PROCESS)

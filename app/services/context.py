@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -192,28 +192,38 @@ def insert_many_ignore(session: Session, model: type[Any], rows: list[dict[str, 
 def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> int:
     """Many rows written in bulk, every row with the first row's keys: history (the seed's million
     reminders and submissions), where SQLAlchemy's per-row parameter building cost more than the
-    database's own writing. PostgreSQL takes them by COPY, SQLite by the driver's executemany.
-    Each value still goes through its column's bind processor (JSON text, UTC datetimes), so a
-    row is stored exactly as an ORM or Core insert would store it."""
+    database's own writing. See `insert_columns`, which this turns the rows into."""
     if not rows:
+        return 0
+    return insert_columns(session, model, {name: [row[name] for row in rows] for name in rows[0]})
+
+
+def insert_columns(session: Session, model: type[Any], columns: Mapping[str, Sequence[Any]]) -> int:
+    """Rows given column by column, every column as long as the others: for a writer that builds
+    its history by column (the seed's reminders), with no dict per row to build and take apart.
+    PostgreSQL takes them by COPY, SQLite by the driver's executemany. Each value still goes through
+    its column's bind processor (JSON text, UTC datetimes), so a row is stored exactly as an ORM or
+    Core insert would store it; columns left out get their default."""
+    lengths = {len(values) for values in columns.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    count = lengths.pop() if lengths else 0
+    if not count:
         return 0
     session.flush()  # what the ORM holds is written first, in its order
     connection = session.connection()
     dialect = connection.dialect
     table = model.__table__
     _data_version.wrote(session, table.name)  # unseen by the session's events: declared
-    given = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=given)
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     names = list(compiled.positiontup or []) if dialect.positional else list(compiled.binds)
-    defaults: dict[str, Any] = {}  # columns left out that have a default: the default, once
-    for name in names:
-        if name not in rows[0]:
+    given: dict[str, Sequence[Any]] = dict(columns)
+    for name in names:  # a column left out that has a default: the default, once
+        if name not in given:
             default = table.c[name].default
-            defaults[name] = default.arg(None) if default.is_callable else default.arg
-    if defaults:
-        rows = [row | defaults for row in rows]
-    columns = [_bound([row[name] for row in rows], table.c[name].type, dialect) for name in names]
-    params: list[Any] = list(zip(*columns, strict=True))  # column by column: one C loop per column
+            given[name] = [default.arg(None) if default.is_callable else default.arg] * count
+    bound = [_bound(list(given[name]), table.c[name].type, dialect) for name in names]
+    params: list[Any] = list(zip(*bound, strict=True))  # one C loop per column
     if dialect.name == "postgresql":
         quote = dialect.identifier_preparer.quote
         copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
@@ -223,11 +233,11 @@ def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any
         with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for values in params:
                 copy.write_row(values)
-        return len(rows)
+        return count
     if not dialect.positional:
         params = [dict(zip(names, values, strict=True)) for values in params]
     connection.exec_driver_sql(compiled.string, params)
-    return len(rows)
+    return count
 
 
 def _bound(values: list[Any], column_type: Any, dialect: Any) -> list[Any]:

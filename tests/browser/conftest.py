@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from bench.processes import SERVE, free_port, wait_healthy
 from tests.databases import DatabaseFactory, backends
@@ -142,13 +143,22 @@ def settle(page: Page) -> None:
     """Wait until the app has finished every run the page asked for (a click, a choice, a page
     load) and shows it finished. The page counts the rerun requests it sends and the runs the
     server starts and finishes (runs.js), so this neither waits a fixed time nor returns before a
-    slow server has begun: an action that asks for no run returns after ten frames."""
-    # (a run that sends the browser elsewhere is never settled: the wait goes on in the next page)
-    page.wait_for_function("() => window.__zoneriskRuns?.settled()", timeout=30_000, polling="raf")
-    page.evaluate("() => window.__zoneriskRuns.seen()")
-    # React has the finished run's elements: two frames and they are laid out and painted (a page in
-    # the background draws no frames, hence the bound)
-    page.evaluate(
-        "() => new Promise(done => { requestAnimationFrame(() => requestAnimationFrame(done));"
-        " setTimeout(done, 100); })"
-    )
+    slow server has begun: an action that asks for no run returns after ten frames.
+    A run that sends the browser elsewhere is never settled on its page; should the page go while
+    this waits (its last run already counted as finished), the wait goes on in the next page."""
+    for _ in range(3):
+        try:
+            page.wait_for_function("() => window.__zoneriskRuns?.settled()", timeout=30_000, polling="raf")
+            page.evaluate("() => window.__zoneriskRuns.seen()")
+            # React has the finished run's elements: two frames and they are laid out and painted (a
+            # page in the background draws no frames, hence the bound)
+            page.evaluate(
+                "() => new Promise(done => { requestAnimationFrame(() => requestAnimationFrame(done));"
+                " setTimeout(done, 100); })"
+            )
+            return
+        except PlaywrightError as error:
+            if "Execution context was destroyed" not in error.message:
+                raise
+            page.wait_for_load_state("domcontentloaded")
+    raise AssertionError("the page kept navigating away while its runs were awaited")

@@ -198,6 +198,7 @@ def open_page(page: Page, title: str, phone: bool) -> None:
 def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> None:
     page.goto(base + "/", wait_until="domcontentloaded")
     page.get_by_label(word("login.username", "vi")).wait_for()
+    settle(page)  # the load's own run: the wait after "English" is then for that choice's run
     if lang == "en":
         _expand_sidebar(page)
         page.get_by_text("English", exact=True).click()

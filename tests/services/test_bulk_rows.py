@@ -14,7 +14,7 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from app.services.context import _sqlite_utc_texts, insert_rows, unit_of_work
+from app.services.context import _sqlite_utc_texts, insert_columns, insert_rows, unit_of_work
 from db.models import AuditEvent
 
 OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
@@ -97,3 +97,24 @@ def test_bulk_rows_read_back_as_the_orm_writes_them(seeded: str) -> None:
             select(AuditEvent).where(AuditEvent.actor == "bulk", col(AuditEvent.at) > noon)
         ).all()
         assert sorted(e.object_id for e in later) == ["1", "2"]
+
+
+def test_columns_of_different_lengths_are_refused_and_nothing_is_written(seeded: str) -> None:
+    """A writer that builds its rows by column and drops one value would shift every row after it
+    into the wrong company: refused whole, before anything reaches the database."""
+    columns = {
+        "actor": ["bulk", "bulk", "bulk"],
+        "action": ["test", "test", "test"],
+        "object_type": ["moment", "moment"],
+        "object_id": ["0", "1", "2"],
+    }
+    with pytest.raises(ValueError, match="different lengths"), unit_of_work(write=True) as session:
+        insert_columns(session, AuditEvent, columns)
+    with unit_of_work() as session:
+        assert session.exec(select(AuditEvent).where(AuditEvent.actor == "bulk")).all() == []
+    with unit_of_work(write=True) as session:  # the same columns, whole, are written
+        columns["object_type"].append("moment")
+        assert insert_columns(session, AuditEvent, columns) == 3
+    with unit_of_work() as session:
+        stored = session.exec(select(AuditEvent).where(AuditEvent.actor == "bulk")).all()
+        assert sorted(e.object_id for e in stored) == ["0", "1", "2"]

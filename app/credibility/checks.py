@@ -133,13 +133,19 @@ def headcount_gap(facts: Facts, p: Mapping[str, Any]) -> Values:
     return None
 
 
-def _unchanged_for(facts: Facts, rounds: int) -> bool:
-    """The same fingerprint in this round and the `rounds - 1` before it, every one filed."""
-    mine = facts.filing.digest
-    before = facts.earlier[: rounds - 1]
+def unchanged(mine: str | None, earlier: Sequence[str | None], rounds: int) -> bool:
+    """The same fingerprint in this round and the `rounds - 1` before it (newest first; None: not
+    filed), every one filed."""
+    before = earlier[: rounds - 1]
     if mine is None or len(before) < rounds - 1:
         return False
-    return all(f is not None and f.digest == mine for f in before)
+    return all(d is not None and d == mine for d in before)
+
+
+def _unchanged_for(facts: Facts, rounds: int) -> bool:
+    return unchanged(
+        facts.filing.digest, [f.digest if f is not None else None for f in facts.earlier], rounds
+    )
 
 
 def frozen_answers(facts: Facts, p: Mapping[str, Any]) -> Values:
@@ -152,16 +158,24 @@ def frozen_answers(facts: Facts, p: Mapping[str, Any]) -> Values:
     return {"rounds": rounds, "peers": facts.peers_changed}
 
 
+def fell(
+    now: str | None, then: str | None, ids: tuple[str, ...], then_ids: tuple[str, ...] | None, bands: int
+) -> bool:
+    """Whether the level fell by `bands` or more since the round before, both in the same bands
+    (`ids`, the rule set's levels lowest risk last; `then_ids`, those the earlier filing was scored in)."""
+    if then is None or now not in ids:
+        return False
+    if (then_ids or ids) != ids or then not in ids:
+        return False  # another rule set's bands: not comparable by position
+    return ids.index(then) - ids.index(now) >= bands
+
+
 def level_drop_candidate(facts: Facts, bands: int) -> bool:
     """Whether the level fell enough that the previous answers are needed to judge it."""
     previous = facts.earlier[0] if facts.earlier else None
-    if previous is None or previous.level is None:
+    if previous is None:
         return False
-    now = facts.ruleset.position(facts.filing.level)
-    ids = previous.level_ids or facts.ruleset.level_ids
-    if ids != facts.ruleset.level_ids or now is None or previous.level not in ids:
-        return False  # another rule set's bands: not comparable by position
-    return ids.index(previous.level) - now >= bands
+    return fell(facts.filing.level, previous.level, facts.ruleset.level_ids, previous.level_ids, bands)
 
 
 def level_drop(facts: Facts, p: Mapping[str, Any]) -> Values:
@@ -189,16 +203,23 @@ def level_drop(facts: Facts, p: Mapping[str, Any]) -> Values:
     return {"bands": bands, "before": previous.level, "after": facts.filing.level, "inputs": moved}
 
 
+def last_minute(
+    at: datetime | None, due: datetime | None, reminded: datetime | None, within: float
+) -> float | None:
+    """The hours before the deadline of a filing made within `within` of it, after a reminder;
+    None otherwise (a late filing is late, not last-minute)."""
+    if at is None or due is None or reminded is None or reminded >= at:
+        return None
+    hours = (due - at).total_seconds() / 3600
+    return hours if 0 <= hours <= within else None
+
+
 def last_minute_perfect(facts: Facts, p: Mapping[str, Any]) -> Values:
     """Filed hours before the deadline, after a reminder, with every measure the company takes
     (every criterion whose inputs are all actionable) at its lowest points."""
     f = facts.filing
-    if f.submitted_at is None or facts.due_at is None or facts.reminded_at is None or f.points is None:
-        return None
-    if facts.reminded_at >= f.submitted_at:
-        return None
-    hours = (facts.due_at - f.submitted_at).total_seconds() / 3600
-    if not 0 <= hours <= p["hours_before_due"]:  # a late filing is late, not last-minute
+    hours = last_minute(f.submitted_at, facts.due_at, facts.reminded_at, p["hours_before_due"])
+    if hours is None or f.points is None:
         return None
     rs = facts.ruleset
     measures = [c for c in f.points if set(rs.criterion_inputs.get(c, ())) <= rs.actionable]

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from app.credibility.checks import figure
+from app.credibility.checks import fell, figure, last_minute, unchanged
 from app.credibility.rules import FlagRule, FlagRules
 
 Mask = npt.NDArray[np.bool_]
@@ -111,10 +111,11 @@ def _headcount_gap(rows: RoundRows, p: Mapping[str, Any]) -> Mask:
 
 
 def _frozen_answers(rows: RoundRows, p: Mapping[str, Any]) -> Mask:
-    before = int(p["rounds"]) - 1
+    """The check's own condition on the fingerprints (the area's share is left to the check)."""
+    rounds = int(p["rounds"])
     return np.fromiter(
         (
-            mine is not None and len(earlier) >= before and all(d == mine for d in earlier[:before])
+            unchanged(mine, earlier, rounds)
             for mine, earlier in zip(rows.digests, rows.earlier_digests, strict=True)
         ),
         dtype=bool,
@@ -123,34 +124,28 @@ def _frozen_answers(rows: RoundRows, p: Mapping[str, Any]) -> Mask:
 
 
 def _level_drop(rows: RoundRows, p: Mapping[str, Any]) -> Mask:
-    """A fall of `bands` positions between two levels of the same bands (the check's candidate)."""
+    """The check's candidates: a fall of `bands` within one rule set's bands."""
     bands = int(p["bands"])
-
-    def fell(
-        now: str | None, then: str | None, ids: tuple[str, ...], then_ids: tuple[str, ...] | None
-    ) -> bool:
-        if now is None or then is None or then_ids != ids or now not in ids or then not in ids:
-            return False
-        return ids.index(then) - ids.index(now) >= bands
-
     return np.fromiter(
-        map(fell, rows.levels, rows.previous_levels, rows.level_ids, rows.previous_level_ids),
+        map(
+            lambda now, then, ids, then_ids: fell(now, then, ids, then_ids, bands),
+            rows.levels,
+            rows.previous_levels,
+            rows.level_ids,
+            rows.previous_level_ids,
+        ),
         dtype=bool,
         count=len(rows),
     )
 
 
 def _last_minute_perfect(rows: RoundRows, p: Mapping[str, Any]) -> Mask:
-    """Filed within the hours before the deadline, after a reminder: the check's own arithmetic."""
-    due, hours = rows.due_at, p["hours_before_due"]
-    if due is None:
-        return np.zeros(len(rows), dtype=bool)
+    """Filed within the hours before the deadline, after a reminder (the measures' points are left
+    to the check)."""
+    due, within = rows.due_at, p["hours_before_due"]
     return np.fromiter(
         (
-            at is not None
-            and reminded is not None
-            and reminded < at
-            and 0 <= (due - at).total_seconds() / 3600 <= hours
+            last_minute(at, due, reminded, within) is not None
             for at, reminded in zip(rows.submitted_at, rows.reminded_at, strict=True)
         ),
         dtype=bool,

@@ -68,13 +68,13 @@ def _column(values: list[Any]) -> Column:
     figures = [figure(v) for v in values]
     numbers = np.fromiter(
         (
-            math.nan if f is None or (type(f) is int and not -EXACT <= f <= EXACT) else float(f)
+            math.nan if f is None or (isinstance(f, int) and not -EXACT <= f <= EXACT) else float(f)
             for f in figures
         ),
         dtype=np.float64,
         count=len(values),
     )
-    # a figure the checks compare that float64 cannot hold here: a huge integer, a subclass
+    # a figure the checks compare that float64 cannot hold exactly: an integer beyond 2**53
     counted = np.fromiter((f is not None for f in figures), dtype=bool, count=len(values))
     return Column(numbers, counted & np.isnan(numbers))
 

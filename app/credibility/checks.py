@@ -162,7 +162,8 @@ def fell(
     now: str | None, then: str | None, ids: tuple[str, ...], then_ids: tuple[str, ...] | None, bands: int
 ) -> bool:
     """Whether the level fell by `bands` or more since the round before, both in the same bands
-    (`ids`, the rule set's levels lowest risk last; `then_ids`, those the earlier filing was scored in)."""
+    (`ids`, the rule set's levels, lowest risk first; `then_ids`, those the earlier filing was
+    scored in)."""
     if then is None or now not in ids:
         return False
     if (then_ids or ids) != ids or then not in ids:

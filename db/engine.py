@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, exc, make_url
+
+_BULK_LOADING: set[Engine] = set()  # SQLite engines whose new connections take a rollback journal
 
 
 def normalise_url(url: str) -> str:
@@ -49,7 +54,11 @@ def get_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            if ":memory:" not in url:
+            if ":memory:" not in url and engine in _BULK_LOADING:
+                # where another connection holds the file open it stays in WAL, only slower
+                with suppress(sqlite3.OperationalError):
+                    cursor.execute("PRAGMA journal_mode=DELETE")
+            elif ":memory:" not in url:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
@@ -80,3 +89,28 @@ def get_engine(url: str) -> Engine:
         max_overflow=settings.db_max_overflow,
         connect_args=connect_args,
     )
+
+
+@contextmanager
+def bulk_load(engine: Engine) -> Iterator[None]:
+    """For one transaction that writes a whole SQLite database (the demo seed): its connections
+    use a rollback journal instead of WAL, then the file goes back to WAL.
+
+    In WAL mode, every page such a transaction spills out of its small cache is appended to the
+    log, and every later read must look the page up in the log's index, which grows with the log.
+    At 50k companies a round's flags took 1.8 times as long inside the seed as after its commit. A
+    rollback journal writes spilled pages in place and keeps only the pages the file had before
+    (almost none in a new file), so a failed seed still rolls back whole. Where another connection
+    holds the file open, SQLite keeps WAL and the load is only slower. PostgreSQL: nothing to do."""
+    if engine.dialect.name != "sqlite" or ":memory:" in str(engine.url):
+        yield
+        return
+    engine.dispose()  # idle connections closed: the load's own opens under the rollback journal
+    _BULK_LOADING.add(engine)
+    try:
+        yield
+    finally:
+        _BULK_LOADING.discard(engine)
+        engine.dispose()  # the load's connection closed: the next one puts the file back in WAL
+        with suppress(exc.OperationalError), engine.connect():
+            pass  # (now, or at the next connection if a reader holds the file this instant)

@@ -17,13 +17,14 @@ from sqlmodel import col, select
 from app import area_structure
 from app.services.admin import rulesets
 from app.services.admin.users import create_user
-from app.services.context import SYSTEM_ACTOR, unit_of_work
+from app.services.context import SYSTEM_ACTOR, engine, unit_of_work
 from app.services.filing import credibility
 from app.services.filing.assessments import insert_submissions
 from app.services.filing.companies import add_companies, add_zone
 from app.services.filing.company_records import CompanyRecord
 from app.services.periods import VIETNAM, Expected, open_period
 from app.vocabulary import Status
+from db.engine import bulk_load
 from db.models import Company, Period, User, Zone
 from seed.answers import Profile, answers_for, choice_tables
 from seed.conditions import conditions_round
@@ -87,7 +88,7 @@ def build(
     loaded = rulesets.default()
     choices = choice_tables(loaded.ruleset)
     actor = SYSTEM_ACTOR
-    with unit_of_work(write=True) as session:
+    with bulk_load(engine()), unit_of_work(write=True) as session:
         if session.exec(select(Company.id).limit(1)).first() is not None:
             raise SeedError("The database already holds data: run `python -m seed --reset` to rebuild it.")
         progress("zones")

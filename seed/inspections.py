@@ -20,6 +20,7 @@ from db.models import Assessment, AuditEvent, Company, Inspection, Period, Zone
 
 KIND_QUESTIONS = {"cs10": 0.55, "cs11": 0.5, "cs12": 0.35, "cs13": 0.45}  # option worse, this often
 SHARE = 0.04  # of a round's filers
+FILER_CHUNK = 2_000  # action plans: a round's riskier filers whose answers are held at once
 INSPECTORS = {"industrial_zone": "demo.zoneboard", "district": "demo.labour"}
 
 
@@ -134,7 +135,7 @@ def remediation_history(
     count = 0
     for period in rounds:
         filers = session.exec(
-            select(Assessment.id, Assessment.company_id, Assessment.answers, Assessment.submitted_at)
+            select(Assessment.id)
             .where(
                 col(Assessment.period_id) == period.id,
                 col(Assessment.is_latest),
@@ -142,8 +143,14 @@ def remediation_history(
             )
             .order_by(col(Assessment.id))
         ).all()
-        for assessment_id, company_id, answers, at in filers:
-            result = score(loaded, answers)
-            when = at or datetime.combine(period.due_on, time(10, 0), tzinfo=UTC)
-            count += raise_actions(session, company_id, assessment_id or 0, period.id or 0, result, when)
+        for start in range(0, len(filers), FILER_CHUNK):  # answers decoded a chunk at a time
+            chunk = session.exec(
+                select(Assessment.id, Assessment.company_id, Assessment.answers, Assessment.submitted_at)
+                .where(col(Assessment.id).in_(filers[start : start + FILER_CHUNK]))
+                .order_by(col(Assessment.id))
+            ).all()
+            for assessment_id, company_id, answers, at in chunk:
+                result = score(loaded, answers)
+                when = at or datetime.combine(period.due_on, time(10, 0), tzinfo=UTC)
+                count += raise_actions(session, company_id, assessment_id or 0, period.id or 0, result, when)
     return count

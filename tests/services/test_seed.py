@@ -42,7 +42,7 @@ def test_same_seed_same_province(factory: DatabaseFactory, empty_db: str) -> Non
     factory.release(other)
 
 
-@pytest.mark.parametrize("chunk", [2_000, 50])  # 50: companies and a round's reviews stored in chunks
+@pytest.mark.parametrize("chunk", [2_000, 50])  # 50: companies, reviews and action plans in chunks
 def test_the_seed_writes_what_it_always_wrote(
     empty_db: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -58,9 +58,11 @@ def test_the_seed_writes_what_it_always_wrote(
     from pathlib import Path
 
     import seed.build
+    import seed.inspections
     from tests.seed_fingerprint import fingerprint
 
     monkeypatch.setattr(seed.build, "COMPANY_CHUNK", chunk)
+    monkeypatch.setattr(seed.inspections, "FILER_CHUNK", chunk)  # the action plans' filers too
     upgrade(empty_db)
     build(companies=120, periods=8, start=SEED_START)
     recorded = json.loads((Path(__file__).parent.parent / "data" / "seed_120x8.json").read_text())

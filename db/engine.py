@@ -97,11 +97,12 @@ def bulk_load(engine: Engine) -> Iterator[None]:
     use a rollback journal instead of WAL, then the file goes back to WAL.
 
     In WAL mode, every page such a transaction spills out of its small cache is appended to the
-    log, and every later read must look the page up in the log's index, which grows with the log.
-    At 50k companies a round's flags took 1.8 times as long inside the seed as after its commit. A
-    rollback journal writes spilled pages in place and keeps only the pages the file had before
-    (almost none in a new file), so a failed seed still rolls back whole. Where another connection
-    holds the file open, SQLite keeps WAL and the load is only slower. PostgreSQL: nothing to do."""
+    log, and every later read must look the page up in the log's index, which grows with the log:
+    at 50k companies a round's flags took 1.6–1.8 times as long inside the seed as after its
+    commit. A rollback journal writes spilled pages in place and keeps only the pages the file had
+    before (almost none in a new file), so a failed seed still rolls back whole. Where another
+    connection holds the file open, SQLite keeps WAL and the load is only slower. PostgreSQL:
+    nothing to do."""
     if engine.dialect.name != "sqlite" or ":memory:" in str(engine.url):
         yield
         return

@@ -30,7 +30,7 @@ def conditions_round(
 ) -> tuple[Period, int]:
     """Open the round beside the current one, set the areas' levels, and file most zone companies'
     answers (the persona's factory is left to file it in the demo): the round, and how many filed."""
-    loaded = rulesets.get(RULESET)
+    loaded = rulesets.get(RULESET, session=session)  # in the seed's unit: it alone holds the file
     period = open_period(
         actor,
         f"Điều kiện hoạt động – {current.name}",

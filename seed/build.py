@@ -61,6 +61,17 @@ def _doubt(n: int, rng: random.Random) -> str:
     return rng.choices(DOUBTS, DOUBT_WEIGHTS)[0]
 
 
+def _by_rounds(progress: Callable[[str], None], stage: str, total: int) -> Callable[[int], None]:
+    """A long stage's progress in the rounds it has done, every tenth and the last: a 50k seed
+    spends minutes in each of the stages that go round by round."""
+
+    def done(rounds: int) -> None:
+        if rounds % 10 == 0 or rounds == total:
+            progress(f"{stage}: {rounds} of {total} rounds")
+
+    return done
+
+
 def default_start(periods: int, today: date | None = None) -> date:
     """The Monday that makes the last weekly round the current week, so the demo looks live."""
     today = today or datetime.now(UTC).date()
@@ -325,14 +336,18 @@ def build(
                 }
 
         count = 0
+        submitted = _by_rounds(progress, "submissions", len(period_rows))
         for week, period in enumerate(period_rows):  # each round's rows and reviews, then the next
             count += insert_submissions(submissions(week, period), session=session)
             if reviews:
                 store_reviews(session, reviews, period.id or 0)
                 reviews.clear()
+            submitted(week + 1)
         progress("reminders sent in past rounds")
         # the rounds before the current one: its reminders are for the worker (or `remind send`) to send
-        reminder_history(session, period_rows[:-1], now, random.Random(seed + 14))
+        past = period_rows[:-1]
+        reminded = _by_rounds(progress, "reminders", len(past))
+        reminder_history(session, past, now, random.Random(seed + 14), round_done=reminded)
         progress("inspections in past rounds")
         inspection_history(session, period_rows[:-1], loaded, choices, random.Random(seed + 13), now)
         progress("action plans of the last rounds")
@@ -345,8 +360,10 @@ def build(
             count += extra
             period_rows.append(extra_round)
         progress("credibility flags")
-        for period in period_rows:  # oldest first: a round's flags read the rounds before it
+        flagged = _by_rounds(progress, "credibility flags", len(period_rows))
+        for n, period in enumerate(period_rows, start=1):  # oldest first: flags read the rounds before
             credibility.recompute_round(period.id or 0, session=session)
+            flagged(n)
     return SeedSummary(
         zones=len(zones) + len(districts),
         companies=companies,

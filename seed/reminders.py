@@ -4,6 +4,7 @@ shipped rules would have sent in the rounds so far."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,10 +30,12 @@ def reminder_history(
     rounds: list[Period],
     now: datetime,
     rng: random.Random,
+    round_done: Callable[[int], None] = lambda _rounds: None,
 ) -> None:
     """What the reminder rules would have sent in the rounds so far: each step to each company that
     had not filed by then, mostly delivered, a few refused, so the effect figures are not empty.
-    Nothing is sent: the rows are history, status sent or failed."""
+    Nothing is sent: the rows are history, status sent or failed. `round_done` hears how many
+    rounds are done."""
     loaded = rules.parse_rules(rules.shipped_rules_text())
     addressed: list[tuple[int, str, str]] = []  # (company, channel, recipient), fixed per company
     for cid, email, phone in session.exec(
@@ -43,7 +46,7 @@ def reminder_history(
         if cid is not None and recipient is not None:
             addressed.append((cid, channel, recipient))
     columns = _Columns()
-    for period in rounds:
+    for n, period in enumerate(rounds, start=1):
         if period.id is None:
             continue
         steps = sorted(
@@ -99,6 +102,7 @@ def reminder_history(
                 columns.sent_at.append(None if failed else sent_at)
                 if len(columns) >= 5_000:
                     columns.write(session)
+        round_done(n)
     columns.write(session)
 
 

@@ -139,16 +139,18 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Đăng xuất").wait_for()
 
 
-def settle(page: Page) -> None:
+def settle(page: Page, run_asked: bool = False) -> None:
     """Wait until the app has finished every run the page asked for (a click, a choice, a page
     load) and shows it finished. The page counts the rerun requests it sends and the runs the
     server starts and finishes (runs.js), so this neither waits a fixed time nor returns before a
-    slow server has begun: an action that asks for no run returns after ten frames.
+    slow server has begun: an action that asks for no run returns after ten frames, unless
+    `run_asked` says the action does ask for one (then the wait is for that run, however late).
     A run that sends the browser elsewhere is never settled on its page; should the page go while
     this waits (its last run already counted as finished), the wait goes on in the next page."""
+    check = f"() => window.__zoneriskRuns?.settled({'true' if run_asked else 'false'})"
     for _ in range(3):
         try:
-            page.wait_for_function("() => window.__zoneriskRuns?.settled()", timeout=30_000, polling="raf")
+            page.wait_for_function(check, timeout=30_000, polling="raf")
             page.evaluate("() => window.__zoneriskRuns.seen()")
             # React has the finished run's elements: two frames and they are laid out and painted (a
             # page in the background draws no frames, hence the bound)

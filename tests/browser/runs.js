@@ -78,10 +78,14 @@
     // Polled once a frame by `settle()`. A run asked for since the last settle: done when every run
     // asked for has finished and the app shows it. Nothing asked yet: the action may ask a frame
     // or two late (a widget that commits on the next tick), so ten frames pass before "nothing to
-    // wait for". A run that sent the browser elsewhere is never settled: the next page counts its own.
-    settled: () => {
+    // wait for", unless the caller knows its action asks for a run (`runAsked`): then it waits for
+    // that run however late the browser sends it (a click's request goes out after the click
+    // returns, and on a loaded machine it once came too late for ten frames). A run that sent the
+    // browser elsewhere is never settled: the next page counts its own.
+    settled: (runAsked = false) => {
       if (runs.leaving || runs.asked === 0) return false;
       if (runs.asked !== runs.seen) return finished();
+      if (runAsked) return false;
       runs.idle += 1;
       return runs.idle > 10 && finished();
     },

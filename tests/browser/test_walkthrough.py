@@ -202,7 +202,7 @@ def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> N
     if lang == "en":
         _expand_sidebar(page)
         page.get_by_text("English", exact=True).click()
-        settle(page)
+        settle(page, run_asked=True)
         _collapse_sidebar(page, phone)
     page.get_by_label(word("login.username", lang), exact=True).fill(username)
     page.get_by_label(word("login.password", lang), exact=True).fill(PASSWORDS[username])
@@ -215,7 +215,7 @@ def log_in_as(page: Page, base: str, username: str, lang: str, phone: bool) -> N
     if not language.is_checked():  # the account chose the other language in an earlier test
         _expand_sidebar(page)
         page.get_by_text({"vi": "Tiếng Việt", "en": "English"}[lang], exact=True).click()
-        settle(page)
+        settle(page, run_asked=True)
         _collapse_sidebar(page, phone)
 
 

@@ -54,11 +54,13 @@ def get_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            if ":memory:" not in url and engine in _BULK_LOADING:
+            if ":memory:" in url:
+                pass  # no file, no journal to choose
+            elif engine in _BULK_LOADING:
                 # where another connection holds the file open it stays in WAL, only slower
                 with suppress(sqlite3.OperationalError):
                     cursor.execute("PRAGMA journal_mode=DELETE")
-            elif ":memory:" not in url:
+            else:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()

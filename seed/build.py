@@ -336,18 +336,18 @@ def build(
                 }
 
         count = 0
-        submitted = _by_rounds(progress, "submissions", len(period_rows))
+        submissions_done = _by_rounds(progress, "submissions", len(period_rows))
         for week, period in enumerate(period_rows):  # each round's rows and reviews, then the next
             count += insert_submissions(submissions(week, period), session=session)
             if reviews:
                 store_reviews(session, reviews, period.id or 0)
                 reviews.clear()
-            submitted(week + 1)
+            submissions_done(week + 1)
         progress("reminders sent in past rounds")
         # the rounds before the current one: its reminders are for the worker (or `remind send`) to send
         past = period_rows[:-1]
-        reminded = _by_rounds(progress, "reminders", len(past))
-        reminder_history(session, past, now, random.Random(seed + 14), round_done=reminded)
+        reminders_done = _by_rounds(progress, "reminders", len(past))
+        reminder_history(session, past, now, random.Random(seed + 14), round_done=reminders_done)
         progress("inspections in past rounds")
         inspection_history(session, period_rows[:-1], loaded, choices, random.Random(seed + 13), now)
         progress("action plans of the last rounds")
@@ -360,10 +360,10 @@ def build(
             count += extra
             period_rows.append(extra_round)
         progress("credibility flags")
-        flagged = _by_rounds(progress, "credibility flags", len(period_rows))
+        flags_done = _by_rounds(progress, "credibility flags", len(period_rows))
         for n, period in enumerate(period_rows, start=1):  # oldest first: flags read the rounds before
             credibility.recompute_round(period.id or 0, session=session)
-            flagged(n)
+            flags_done(n)
     return SeedSummary(
         zones=len(zones) + len(districts),
         companies=companies,

@@ -80,7 +80,7 @@
     // or two late (a widget that commits on the next tick), so ten frames pass before "nothing to
     // wait for", unless the caller knows its action asks for a run (`runAsked`): then it waits for
     // that run however late the browser sends it (a click's request goes out after the click
-    // returns, and on a loaded machine it once came too late for ten frames). A run that sent the
+    // returns, and on a loaded machine it may come later than ten frames). A run that sent the
     // browser elsewhere is never settled: the next page counts its own.
     settled: (runAsked = false) => {
       if (runs.leaving || runs.asked === 0) return false;

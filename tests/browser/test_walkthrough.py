@@ -155,13 +155,24 @@ def _expand_sidebar(page: Page) -> None:
         page.wait_for_function(SIDEBAR_SHOWN, timeout=10_000)  # a link in it waits until it stops moving
 
 
+# Streamlit's own word on the sidebar: collapsing (it may still be sliding out) or not.
+SIDEBAR_COLLAPSING = (
+    "() => document.querySelector('[data-testid=\"stSidebar\"]').dataset.collapsed === 'true'"
+)
+
+
 def _collapse_sidebar(page: Page, phone: bool) -> None:
     """On a phone the open sidebar covers the page. Its button is drawn anew whenever the app reruns
-    (a click once waited 30 s on a detached one), so press it until the sidebar has gone."""
+    (a click once waited 30 s on a detached one), so press it until the sidebar has gone. A language
+    chosen before logging in reloads the page, whose sidebar then slides shut by itself, with no
+    button to press (a press aimed at it waited out its 3 s on every phone login): that one is
+    only waited for."""
     if not phone:
         return
     closer = page.get_by_role("button", name="Collapse sidebar")
     for _ in range(10):
+        if page.evaluate(SIDEBAR_COLLAPSING):
+            page.wait_for_function(f"() => !({SIDEBAR_SHOWN})()", timeout=10_000)
         if not page.evaluate(SIDEBAR_SHOWN):
             return
         try:

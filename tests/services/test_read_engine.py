@@ -24,7 +24,8 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 def read_only_twin(url: str) -> str:
     if url.startswith("sqlite:///"):
         return f"sqlite:///file:{url[len('sqlite:///') :]}?mode=ro&uri=true"
-    return f"{url}?options=-c%20default_transaction_read_only%3Don"
+    twin = sa.make_url(url).update_query_dict({"options": "-c default_transaction_read_only=on"})
+    return twin.render_as_string(hide_password=False)
 
 
 @contextmanager

@@ -83,12 +83,13 @@ def libpq(url: str) -> str:
 
 
 def read_pristine(url: str) -> Pristine:
+    """Read once per template, right after its seed: what every copy of it must hold again."""
     with psycopg.connect(libpq(url)) as conn:
         names = [
             str(name)
             for (name,) in conn.execute(
                 "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
-                "AND relkind IN ('r', 'p') ORDER BY relname"
+                "AND relkind = 'r' ORDER BY relname"
             )
         ]
         tables = []
@@ -190,7 +191,7 @@ class DatabaseFactory:
                 build(companies=companies, periods=periods, start=SEED_START)
             get_engine(url).dispose()
             if self.backend.admin_url is not None:
-                self._pristine[_name(url)] = read_pristine(url)
+                self._pristine[database_name(url)] = read_pristine(url)
             self.templates[key] = url
         return self.templates[key]
 
@@ -200,7 +201,7 @@ class DatabaseFactory:
             url = self._new_url("copy")
             shutil.copyfile(source, url.removeprefix("sqlite:///"))
             return url
-        template = _name(template_url)
+        template = database_name(template_url)
         with self._lock:
             ready = self._ready.get(template)
             name = ready.pop() if ready else None
@@ -230,7 +231,7 @@ class DatabaseFactory:
         if self._janitor is None:
             self._janitor = threading.Thread(target=self._tidy_used, name="zr-tidy-databases", daemon=True)
             self._janitor.start()
-        self._used.put(_name(url))
+        self._used.put(database_name(url))
 
     def settled(self) -> None:
         """Every released copy is put back or dropped (for the tests of this mechanism)."""
@@ -278,7 +279,7 @@ class DatabaseFactory:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _name(url: str) -> str:
+def database_name(url: str) -> str:
     """The database's name in a PostgreSQL URL."""
     return str(sa.make_url(url).database)
 

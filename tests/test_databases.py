@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from tests.conftest import SMALL
-from tests.databases import DatabaseFactory, _name, backends, libpq
+from tests.databases import DatabaseFactory, backends, database_name, libpq
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="copies are put back on PostgreSQL only"
@@ -60,7 +60,8 @@ def test_a_copy_written_to_comes_back_as_its_template(postgresql: DatabaseFactor
     postgresql.release(first)
     postgresql.settled()
     second = postgresql.copy_of(template)
-    assert _name(second) == _name(first) and second != first  # the same database at a new address
+    # the same database, at an address of its own
+    assert database_name(second) == database_name(first) and second != first
     assert contents(second) == fresh  # rows, and the next id a new copy would give
     postgresql.release(second)
 
@@ -74,11 +75,10 @@ def test_a_copy_whose_schema_changed_is_dropped(postgresql: DatabaseFactory) -> 
     postgresql.release(first)
     postgresql.settled()
     second = postgresql.copy_of(template)
-    assert _name(second) != _name(first)
+    assert database_name(second) != database_name(first)
     with psycopg.connect(libpq(postgresql.backend.admin_url or "")) as admin:
-        assert (
-            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (_name(first),)).fetchone() is None
-        )
+        gone = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database_name(first),))
+        assert gone.fetchone() is None
     with psycopg.connect(libpq(second)) as conn:
         made = conn.execute("SELECT relname FROM pg_class WHERE relname LIKE 'zr_test_%'").fetchall()
     assert made == []
@@ -98,7 +98,7 @@ def test_a_connection_left_open_in_a_transaction_does_not_keep_the_copy_dirty(
     postgresql.release(first)
     postgresql.settled()
     second = postgresql.copy_of(template)
-    assert _name(second) == _name(first)
+    assert database_name(second) == database_name(first)
     assert contents(second) == fresh
     left.close()
     postgresql.release(second)

@@ -163,7 +163,9 @@ class DatabaseFactory:
         self._used: queue.Queue[str | None] = queue.Queue()
         self._janitor: threading.Thread | None = None
 
-    def _new_url(self, label: str) -> str:
+    def _new_url(self, label: str, template: str | None = None) -> str:
+        """A new database: an empty SQLite file's address, or a PostgreSQL database, empty or
+        copied from `template` (a database name)."""
         name = f"zr_{label}_{uuid.uuid4().hex[:10]}"
         if self.backend.admin_url is None:
             return f"sqlite:///{self.workdir / (name + '.db')}"
@@ -172,7 +174,9 @@ class DatabaseFactory:
             .connect()
             .execution_options(isolation_level="AUTOCOMMIT") as conn
         ):
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            conn.exec_driver_sql(
+                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+            )
         self.created.append(name)
         return self.backend.admin_url.rsplit("/", 1)[0] + "/" + name
 
@@ -206,14 +210,7 @@ class DatabaseFactory:
             ready = self._ready.get(template)
             name = ready.pop() if ready else None
         if name is None:
-            name = f"zr_copy_{uuid.uuid4().hex[:10]}"
-            with (
-                get_engine(self.backend.admin_url)
-                .connect()
-                .execution_options(isolation_level="AUTOCOMMIT") as conn
-            ):
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            self.created.append(name)
+            name = database_name(self._new_url("copy", template))
             self._source[name] = template
         # a new address for every test, although the database may be one put back: whatever is
         # kept per address (an engine, the pages' caches) starts afresh, as with a new database

@@ -37,49 +37,61 @@ answer_values = (
 )
 
 
+# The strategies drawn many times an example are made once: a strategy made anew at every draw has
+# its properties worked out anew by Hypothesis (most of this file's time, for the same data).
+asked = st.integers(0, 9)
+above_lowest = st.sampled_from([0, 0, 0, 5])
+rule_sets = st.sampled_from(SETS)
+levels = {id(facts): st.none() | st.sampled_from(facts.level_ids) for facts in SETS}
+digests = st.sampled_from(["a", "b", None])
+moments = st.none() | hours.map(lambda h: DUE - timedelta(hours=h))
+
+
 @st.composite
 def answers(draw: st.DrawFn) -> dict[str, Any]:
-    return {name: draw(answer_values) for name in INPUTS if draw(st.integers(0, 9))}
+    return {name: draw(answer_values) for name in INPUTS if draw(asked)}
 
 
 @st.composite
 def points(draw: st.DrawFn, ruleset: RuleSetFacts) -> dict[str, int]:
     """At the lowest points, or a little above: last-minute perfection turns on the lowest."""
-    return {c: low + draw(st.sampled_from([0, 0, 0, 5])) for c, low in ruleset.min_points.items()}
+    return {c: low + draw(above_lowest) for c, low in ruleset.min_points.items()}
 
 
 @st.composite
 def filings(draw: st.DrawFn, ruleset: RuleSetFacts, at: bool) -> Filing:
-    own = draw(st.sampled_from(SETS))  # an earlier round may have been scored by another rule set
-    ids = ruleset.level_ids if at else own.level_ids
+    own = draw(rule_sets)  # an earlier round may have been scored by another rule set
+    scored_by = ruleset if at else own
     return Filing(
-        draw(st.none() | st.sampled_from(ids)),
-        draw(st.sampled_from(["a", "b", None])),
+        draw(levels[id(scored_by)]),
+        draw(digests),
         draw(answers()),
         draw(points(ruleset)),
-        draw(st.none() | hours.map(lambda h: DUE - timedelta(hours=h))) if at else None,
-        level_ids=None if at else ids,
+        draw(moments) if at else None,
+        level_ids=None if at else scored_by.level_ids,
     )
 
 
 @st.composite
 def facts(draw: st.DrawFn, due_at: datetime | None) -> Facts:
-    ruleset = draw(st.sampled_from(SETS))
+    ruleset = draw(rule_sets)
     return Facts(
         draw(filings(ruleset, at=True)),
         ruleset,
         draw(st.lists(st.none() | filings(ruleset, at=False), max_size=5)),
-        registry_workers=draw(st.none() | st.sampled_from([0, 1000, 1200]) | st.integers(-5, 5_000)),
+        registry_workers=draw(registers),
         due_at=due_at,
-        reminded_at=draw(st.none() | hours.map(lambda h: DUE - timedelta(hours=h))),
-        peers_changed=draw(st.none() | st.floats(0, 1)),
-        platform=draw(
-            st.none()
-            | st.fixed_dictionaries(
-                {"bluezone_installed": st.integers(0, 3_000), "health_declared": st.integers(0, 3_000)}
-            )
-        ),
+        reminded_at=draw(moments),
+        peers_changed=draw(shares),
+        platform=draw(platforms),
     )
+
+
+registers = st.none() | st.sampled_from([0, 1000, 1200]) | st.integers(-5, 5_000)
+shares = st.none() | st.floats(0, 1)
+platforms = st.none() | st.fixed_dictionaries(
+    {"bluezone_installed": st.integers(0, 3_000), "health_declared": st.integers(0, 3_000)}
+)
 
 
 @st.composite

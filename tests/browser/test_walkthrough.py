@@ -124,8 +124,14 @@ def sideways(page: Page) -> list[str]:
 
 # The page's layout as the checks read it: where each headline figure is and how wide the page is.
 # Unchanged for five frames in a row, the page has stopped moving (columns wrap on a phone a few
-# frames after the run has drawn them).
+# frames after the run has drawn them). An element whose code the browser is still fetching stands
+# as a grey placeholder (Streamlit's stSkeleton) that moves nothing while it waits, so none may be
+# left (a phone's Overview was once measured with two figures' neighbours still grey).
 LAYOUT_STILL = """() => {
+  if (document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')) {
+    window.__zoneriskLayout = null;
+    return false;
+  }
   const now = JSON.stringify([document.documentElement.scrollWidth,
     ...[...document.querySelectorAll('[data-testid="stMetric"]')]
       .map(m => { const r = m.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.left)]; })]);

@@ -42,7 +42,7 @@ answer_values = (
 asked = st.integers(0, 9)
 above_lowest = st.sampled_from([0, 0, 0, 5])
 rule_sets = st.sampled_from(SETS)
-levels = {id(facts): st.none() | st.sampled_from(facts.level_ids) for facts in SETS}
+levels = {id(rule_set): st.none() | st.sampled_from(rule_set.level_ids) for rule_set in SETS}
 digests = st.sampled_from(["a", "b", None])
 moments = st.none() | hours.map(lambda h: DUE - timedelta(hours=h))
 

@@ -42,9 +42,14 @@ answer_values = (
 asked = st.integers(0, 9)
 above_lowest = st.sampled_from([0, 0, 0, 5])
 rule_sets = st.sampled_from(SETS)
-levels = {id(rule_set): st.none() | st.sampled_from(rule_set.level_ids) for rule_set in SETS}
+levels = {rule_set.level_ids: st.none() | st.sampled_from(rule_set.level_ids) for rule_set in SETS}
 digests = st.sampled_from(["a", "b", None])
 moments = st.none() | hours.map(lambda h: DUE - timedelta(hours=h))
+registers = st.none() | st.sampled_from([0, 1000, 1200]) | st.integers(-5, 5_000)
+shares = st.none() | st.floats(0, 1)
+platforms = st.none() | st.fixed_dictionaries(
+    {"bluezone_installed": st.integers(0, 3_000), "health_declared": st.integers(0, 3_000)}
+)
 
 
 @st.composite
@@ -63,7 +68,7 @@ def filings(draw: st.DrawFn, ruleset: RuleSetFacts, at: bool) -> Filing:
     own = draw(rule_sets)  # an earlier round may have been scored by another rule set
     scored_by = ruleset if at else own
     return Filing(
-        draw(levels[id(scored_by)]),
+        draw(levels[scored_by.level_ids]),
         draw(digests),
         draw(answers()),
         draw(points(ruleset)),
@@ -85,13 +90,6 @@ def facts(draw: st.DrawFn, due_at: datetime | None) -> Facts:
         peers_changed=draw(shares),
         platform=draw(platforms),
     )
-
-
-registers = st.none() | st.sampled_from([0, 1000, 1200]) | st.integers(-5, 5_000)
-shares = st.none() | st.floats(0, 1)
-platforms = st.none() | st.fixed_dictionaries(
-    {"bluezone_installed": st.integers(0, 3_000), "health_declared": st.integers(0, 3_000)}
-)
 
 
 @st.composite

@@ -10,7 +10,9 @@ as people do; so M users are M people, not M tight loops.
 
 Each step is timed from the request to the app's finished run (what the user waits for, without the
 browser's drawing, which `bench browser` measures). It prints p50/p95/p99 per step, errors and
-throughput, first with 1 replica and then with N (unless --no-baseline), and ends with the line
+throughput, with 1 replica and with N (unless --no-baseline). With --rounds K the two alternate K
+times (1, N, N, 1, 1, N, …), so that a machine that grows busier or quieter during the run weighs on
+both, and the ratio is the median of the rounds' ratios. It ends with the line
 
     load: replicas=N users=M steps=K errors=E p50_submit_s=… p95_submit_s=… p95_overview_s=…
 
@@ -413,11 +415,14 @@ def main(argv: list[str] | None = None) -> int:
         "--record", action="store_true", help="append this run's report to docs/benchmarks.md"
     )
     parser.add_argument(
-        "--no-baseline", action="store_true", help="skip the 1-replica run before the N-replica one"
+        "--no-baseline", action="store_true", help="skip the 1-replica runs beside the N-replica ones"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="pairs of 1-replica and N-replica runs, alternated (default 1)"
     )
     args = parser.parse_args(argv)
-    if args.replicas < 1 or args.users < 1 or args.seconds <= 0:
-        parser.error("--replicas, --users and --seconds must be positive")
+    if args.replicas < 1 or args.users < 1 or args.seconds <= 0 or args.rounds < 1:
+        parser.error("--replicas, --users, --seconds and --rounds must be positive")
     companies = args.companies or max(400, 25 * args.users)
     template_name = template(companies)
     balancer_name = "nginx" if nginx_binary() else "none (each user straight to one replica)"
@@ -425,21 +430,41 @@ def main(argv: list[str] | None = None) -> int:
         f"# balancer: {balancer_name}; PostgreSQL {ADMIN_URL.rsplit('@', 1)[-1]}; {companies} companies",
         flush=True,
     )
-    phases = []
-    if args.replicas > 1 and not args.no_baseline:
-        phases.append(run_phase(1, args.users, args.seconds, template_name))
+    compared = args.replicas > 1 and not args.no_baseline
+    phases: list[Phase] = []
+    for replica_count in phase_order(args.replicas, args.rounds if compared else 1, compared):
+        phases.append(run_phase(replica_count, args.users, args.seconds, template_name))
         print("\n".join(report(phases[-1])), flush=True)
-    phases.append(run_phase(args.replicas, args.users, args.seconds, template_name))
-    print("\n".join(report(phases[-1])), flush=True)
-    if len(phases) == 2:
-        print(
-            f"# throughput {args.replicas} replicas / 1 replica: "
-            f"{phases[1].throughput / phases[0].throughput:.2f}x"
-        )
-    print(contract_line(phases[-1]), flush=True)
+    if compared:
+        print(throughput_line(args.replicas, phases))
+    measured = [phase for phase in phases if phase.replicas == args.replicas]
+    print(contract_line(measured[-1]), flush=True)
     if args.record:
         record(argv_text=" ".join(sys.argv[1:] if argv is None else ["load", *argv]), phases=phases)
-    return 0 if not phases[-1].results.errors else 1
+    return 0 if not any(phase.results.errors for phase in phases) else 1
+
+
+def phase_order(replica_count: int, rounds: int, compared: bool) -> list[int]:
+    """1, N, N, 1, 1, N, …: each round's pair in the order opposite to the last, so a drift in the
+    machine's load over the run falls on both sides alike instead of always on the second."""
+    if not compared:
+        return [replica_count]
+    pairs = [(1, replica_count) if n % 2 == 0 else (replica_count, 1) for n in range(rounds)]
+    return [count for pair in pairs for count in pair]
+
+
+def throughput_line(replica_count: int, phases: list[Phase]) -> str:
+    """The ratio of each round's two phases, and their median: one busy minute moves one round."""
+    ratios = [
+        next(p for p in pair if p.replicas == replica_count).throughput
+        / next(p for p in pair if p.replicas == 1).throughput
+        for pair in zip(phases[::2], phases[1::2], strict=True)
+    ]
+    rounds = ", ".join(f"{ratio:.2f}x" for ratio in ratios)
+    median = f"{statistics.median(ratios):.2f}x"
+    if len(ratios) > 1:
+        median += f" (median of {len(ratios)} rounds: {rounds})"
+    return f"# throughput {replica_count} replicas / 1 replica: {median}"
 
 
 RECORDED = "## Recorded load runs (`python -m bench load … --record`)"

@@ -78,7 +78,11 @@ def client_address() -> str:
     peer = st.context.ip_address
     forwarded = st.context.headers.get("X-Forwarded-For") if st.context.headers else None
     return auth.client_from(
-        peer if isinstance(peer, str) else None,  # AppTest has no socket: a stand-in object
+        # Streamlit gives no address for a connection through localhost (its documented None): that
+        # is our own nginx, or a browser on this machine, not an unknown client. Taken as unknown,
+        # every login there counted against the account as a stranger's and the owner was locked
+        # out after fifty. (AppTest has no socket: a stand-in object, unknown.)
+        auth.LOOPBACK if peer is None else peer if isinstance(peer, str) else None,
         forwarded if isinstance(forwarded, str) else None,
         get_settings().trust_proxy,
     )

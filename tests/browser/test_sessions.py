@@ -126,6 +126,10 @@ def test_a_pasted_link_opens_the_login_then_that_page_and_a_new_tab_needs_no_log
     cookie = next(c for c in context.cookies() if c["name"] == "zr_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]  # plain HTTP here
     context.close()
+    # this browser is on the server's machine, for which Streamlit gives no address: the logins are
+    # from 127.0.0.1, not from an unknown client whose every success counted against the account
+    assert _query(server_database, "SELECT DISTINCT client FROM login_session") == [("127.0.0.1",)]
+    assert _query(server_database, "SELECT key FROM loginthrottle WHERE failures > 0") == []
 
 
 def test_english_stays_through_every_button_that_changes_page(server: str, browser: Browser) -> None:

@@ -129,6 +129,31 @@ def test_a_success_gives_the_office_its_try_back(seeded: str) -> None:
         auth.authenticate("demo.ict", "TTTT-BacGiang-2021", "198.51.100.7", now=T0)
 
 
+@pytest.mark.parametrize("where", ["an unknown client", "a new address each time"])
+def test_an_owner_who_logs_in_all_day_is_never_refused(seeded: str, where: str) -> None:
+    """Sixty logins in one morning with the right password, where the account's own count applies
+    at every login (no address known, or a phone whose address changes): each success gives back
+    the try it was counted for, so the owner is never made to wait. Before, successes there counted
+    as a stranger's tries and the fifty-first login was refused."""
+    _cheap_password(seeded, "demo.ict", "TTTT-BacGiang-2021")
+    for n in range(60):
+        client = auth.UNKNOWN_CLIENT if where == "an unknown client" else f"100.64.{n // 250}.{n % 250}"
+        auth.authenticate("demo.ict", "TTTT-BacGiang-2021", client, now=T0 + timedelta(minutes=n))
+    with get_engine(seeded).connect() as connection:
+        counted = connection.execute(
+            text("SELECT failures FROM loginthrottle WHERE key = 'account:demo.ict'")
+        ).scalar_one_or_none()
+    assert counted in (None, 0)
+    # a stranger's wrong tries still count against the account, the owner's successes aside
+    for n in range(3):
+        _fail("demo.ict", client=f"203.0.113.{n}", at=T0 + timedelta(hours=2))
+    with get_engine(seeded).connect() as connection:
+        counted = connection.execute(
+            text("SELECT failures FROM loginthrottle WHERE key = 'account:demo.ict'")
+        ).scalar_one()
+    assert counted == 3
+
+
 def test_argon2_runs_with_no_write_lock_held(seeded: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """While the password is checked, another writer can take SQLite's write lock at once."""
     if not seeded.startswith("sqlite"):

@@ -89,6 +89,7 @@ class _Key:
 
 
 UNKNOWN_CLIENT = "unknown"
+LOOPBACK = "127.0.0.1"
 
 
 def _keys(username: str, client: str, known: bool) -> list[_Key]:
@@ -146,9 +147,11 @@ def _claim(username: str, client: str, now: datetime) -> list[_Key] | None:
 
 def _give_back(username: str, client: str, keys: list[_Key], now: datetime) -> None:
     """After a success: the account-from-client count starts again and the client becomes known
-    for the account. The client's count loses this one try, so an office that logs in all day is
-    never throttled for succeeding. The account's count is left to time: it measures guessing
-    from elsewhere, which the owner's success does not undo."""
+    for the account. The client's and the account's counts lose this one try, which `_claim`
+    counted before the password was checked: an office that logs in all day, or an owner whose
+    address changes at every login, is never throttled for succeeding. The rest of the account's
+    count is left to time: it measures guessing from elsewhere, which the owner's success does not
+    undo."""
     with unit_of_work(write=True) as session:
         session.execute(delete(LoginThrottle).where(col(LoginThrottle.key) == keys[0].key))
         if client != UNKNOWN_CLIENT:
@@ -161,8 +164,6 @@ def _give_back(username: str, client: str, keys: list[_Key], now: datetime) -> N
                 known.last_success_at = now
                 session.add(known)
         for item in keys[1:]:
-            if not item.key.startswith("client:"):
-                continue
             row = session.get(LoginThrottle, item.key, populate_existing=True)
             if row is not None and row.failures > 0:
                 failures = row.failures - 1

@@ -57,9 +57,9 @@ DRAWN = {
     "reminders": "document.body.innerText.includes('Kênh gửi')",
     "home": "location.pathname.endsWith('/home') && document.querySelector('h1')",
     # the HR officer's Result: the level's figures, the section bars and the criteria table
-    "result": "document.querySelector('[data-testid=\"stMetric\"]') && "
+    "result": "document.querySelector('.zr-figures dd') && "
     "document.querySelector('.zr-bars .zr-row') && "
-    "document.querySelector('[data-testid=\"stDataFrame\"] canvas')",
+    "document.querySelector('.zr-table tbody tr')",
 }
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from app.ui.bars import Segment, points_bars, stacked_bars
+from app.ui.grid import table_html
 
 LEVELS = [Segment("Thấp", "#1a9850"), Segment("Rất cao", "#a50026"), Segment("Chưa nộp", "#bdbdbd")]
 
@@ -49,3 +52,15 @@ def test_the_results_section_bars_show_points_against_each_sections_maximum() ->
     assert widths == [30.0, 70.0, 50.0, 0.0, 0.0, 25.0]
     assert re.findall(r'class="zr-total">([^<]+)<', drawn) == ["6/20", "10/10", "0/5"]
     assert 'aria-label="1. Nhân lực: 6/20"' in drawn and "<Ca" not in drawn
+
+
+def test_a_static_table_writes_numbers_in_the_pages_language_and_text_as_text() -> None:
+    frame = pd.DataFrame(
+        {"Tiêu chí": ['<img src=x onerror="alert(1)">', "CS2"], "Điểm": [1384, 0], "Tỷ lệ": [58.333, 0.5]}
+    )
+    vi, en = table_html(frame, "vi"), table_html(frame, "en", {"Tỷ lệ": "index"})
+    assert "<img" not in vi and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in vi
+    assert re.findall(r'<td data-label="Điểm" class="zr-num">([^<]+)<', vi) == ["1.384", "0"]
+    assert re.findall(r'<td data-label="Tỷ lệ" class="zr-num">([^<]+)<', vi) == ["58,33", "0,5"]
+    assert re.findall(r'<td data-label="Tỷ lệ" class="zr-num">([^<]+)<', en) == ["58.33%", "0.50%"]
+    assert vi.count("<tr>") == 3 and '<th class="zr-num">Điểm</th>' in vi

@@ -9,18 +9,21 @@ import streamlit as st
 from app.scoring import ScoreResult, recommend
 from app.ui.bars import STYLE, points_bars
 from app.ui.format import index
-from app.ui.grid import data_table
+from app.ui.grid import static_table
 from app.ui.session import lang, tr
-from app.ui.widgets import level_badge
+from app.ui.widgets import headline_figures, level_badge
 
 
 def level_box(result: ScoreResult) -> None:
     with st.container(border=True):
         level_badge(result.level, tr("result.level"))
-        cols = st.columns(3)
-        cols[0].metric(tr("result.index"), index(result.index, lang()))
-        cols[1].metric(tr("result.total"), f"{result.total}/{result.max_total}")
-        cols[2].metric(tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no"))
+        headline_figures(
+            [
+                (tr("result.index"), index(result.index, lang())),
+                (tr("result.total"), f"{result.total}/{result.max_total}"),
+                (tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no")),
+            ]
+        )
         if result.floor_reason:
             st.error(result.floor_reason.get(lang()))
         elif result.may_operate_reason:
@@ -79,7 +82,7 @@ def fix_first(result: ScoreResult, round_name: str) -> None:
             )
     if recommendations.priorities:
         with st.expander(tr("result.priorities"), expanded=next_band is None):
-            data_table(
+            static_table(
                 pd.DataFrame(
                     [
                         {
@@ -93,8 +96,7 @@ def fix_first(result: ScoreResult, round_name: str) -> None:
                         }
                         for p in recommendations.priorities
                     ]
-                ),
-                hide_index=True,
+                )
             )
 
 
@@ -111,7 +113,7 @@ def points(result: ScoreResult) -> None:
     )
 
     st.subheader(tr("result.by_criterion"))
-    data_table(
+    static_table(
         pd.DataFrame(
             [
                 {
@@ -123,7 +125,5 @@ def points(result: ScoreResult) -> None:
                 }
                 for c in result.criteria
             ]
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,40 @@ def texts(at: AppTest) -> str:
     """Everything a user reads on the page, as one string, with Markdown's backslash escapes
     resolved as the browser shows them."""
     return _ESCAPED.sub(r"\1", markdown_source(at)).replace("\u2060", "")  # the WORD JOINER is unseen
+
+
+class _Tables(HTMLParser):
+    """The cells of every `<table class="zr-table">`, as the browser shows their text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and ("class", "zr-table") in attrs:
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("th", "td") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def static_tables(at: AppTest) -> list[list[dict[str, str]]]:
+    """The HTML tables the page shows (`app.ui.grid.static_table`), each as rows of {header: text}."""
+    parser = _Tables()
+    for element in at.markdown:
+        parser.feed(str(element.value))
+    return [[dict(zip(table[0], row, strict=True)) for row in table[1:]] for table in parser.tables]
 
 
 def markdown_source(at: AppTest) -> str:

@@ -36,7 +36,7 @@ def level_badge(level: Level, prefix: str = "") -> None:
 FIGURES_STYLE = """<style>
 .zr-figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.5rem 1rem;
   margin:0 0 .75rem 0}
-.zr-figures dt{font-size:.875rem;color:rgba(49,51,63,.75);font-weight:400}
+.zr-figures dt{font-size:.875rem;opacity:.75;font-weight:400}
 .zr-figures dd{margin:0;font-size:1.75rem;line-height:1.3;overflow-wrap:anywhere;
   font-variant-numeric:tabular-nums}
 </style>"""

@@ -104,7 +104,7 @@ TABLE_STYLE = """<style>
 @media (max-width:640px){
 .zr-table thead{display:none}
 .zr-table,.zr-table tbody,.zr-table tr{display:block;width:100%}
-.zr-table tr{padding:.4rem 0;border-bottom:1px solid rgba(128,128,128,.3)}
+.zr-table tr{padding:.4rem 0;border-bottom:1px solid #8884}
 .zr-table td,.zr-table .zr-num{display:block;border:none !important;padding:.1rem 0;text-align:left}
 .zr-table td:first-child{font-weight:600}
 .zr-table td:not(:first-child)::before{content:attr(data-label) ": ";opacity:.7}

@@ -432,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     compared = args.replicas > 1 and not args.no_baseline
     phases: list[Phase] = []
-    for replica_count in phase_order(args.replicas, args.rounds if compared else 1, compared):
+    for replica_count in phase_order(args.replicas, args.rounds, compared):
         phases.append(run_phase(replica_count, args.users, args.seconds, template_name))
         print("\n".join(report(phases[-1])), flush=True)
     if compared:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import update
@@ -14,7 +15,7 @@ from streamlit.testing.v1.element_tree import Button, Radio
 from app.formatting import typed_number
 from app.services.context import unit_of_work
 from db.models import Assessment, Company, LoginSession, User, utcnow
-from tests.databases import scalar
+from tests.databases import rows, scalar
 from tests.pages.apptest import app, fill, logged_in, markdown_source, static_tables, texts
 from tests.services.helpers import GOOD_ANSWERS
 
@@ -372,6 +373,12 @@ def test_result_names_its_round_and_shows_the_plan_only_beside_the_targets_it_ca
     page = texts(at)
     assert f"Cần khắc phục trước · {newest.period_name}" in page
     assert f"Kế hoạch khắc phục · {newest.period_name}" in page
+    # the level box's figures are the stored submission's, the index rounded half up to 2 decimals
+    stored = rows(seeded, "SELECT risk_index, total, max_total FROM assessment WHERE id = :a", a=newest.id)[0]
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", markdown_source(at)))
+    rounded = Decimal(str(stored[0])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert figures["Chỉ số nguy cơ"].replace("\u00a0", " ") == f"{rounded}".replace(".", ",") + " %"
+    assert figures["Tổng điểm"] == f"{stored[1]}/{stored[2]}"
     table = static_tables(at)[0]  # recoverable points
     table_targets = {
         part.split(" → ")[0]: part.split(" → ")[1] for row in table for part in row["Cách làm"].split("; ")

@@ -45,8 +45,10 @@ USER, PASSWORD = "demo.ict", "TTTT-BacGiang-2021"
 COMPANY, COMPANY_PASSWORD = "demo.company", "HoaBinh-Garment-2021"
 SESSIONS = 3
 DRAWN = {
-    "overview": "document.querySelector('.zr-bars .zr-row') && "
-    "document.querySelector('[data-testid=\"stDataFrame\"] canvas')",
+    # the Overview's headline figures, its bars by area and the areas' table under them
+    "overview": "document.querySelector('.zr-figures dd') && "
+    "document.querySelector('.zr-bars .zr-row') && "
+    "document.querySelector('.zr-table tbody tr')",
     "lists": "document.querySelector('[data-testid=\"stDataFrame\"] canvas') && "
     "[...document.querySelectorAll('label')].some(l => l.textContent.includes('Mở doanh nghiệp'))",
     "detail": "document.body.innerText.includes('Bản nộp mới nhất')",

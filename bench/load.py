@@ -270,6 +270,11 @@ async def hr_officer(
         await _think(rng)
 
 
+def _shows_figures(page: Page) -> bool:
+    """The Overview's headline figures are there (`app.ui.widgets.headline_figures`)."""
+    return any('class="zr-figures"' in str(element.value) for element in page.tree.markdown)
+
+
 async def official(
     base: str, source: str, results: Results, who: tuple[str, str], stop_at: float, rng: random.Random
 ) -> None:
@@ -277,7 +282,7 @@ async def official(
     tab = Tab(base, source)
     try:
         page = await log_in(tab, results, *who)
-        if not page.tree.metric:
+        if not _shows_figures(page):
             raise PageError("the Overview showed no figures")
         while time.monotonic() < stop_at:
             await _think(rng)
@@ -285,7 +290,7 @@ async def official(
             results.step("lists", page)
             await _think(rng)
             page = await tab.go("")
-            if not page.tree.metric:
+            if not _shows_figures(page):
                 raise PageError("the Overview showed no figures")
             results.step("overview", page)
     except (PageError, KeyError, ValueError, OSError) as failure:

@@ -64,3 +64,12 @@ def test_a_static_table_writes_numbers_in_the_pages_language_and_text_as_text() 
     assert re.findall(r'<td data-label="Tỷ lệ" class="zr-num">([^<]+)<', vi) == ["58,33", "0,5"]
     assert re.findall(r'<td data-label="Tỷ lệ" class="zr-num">([^<]+)<', en) == ["58.33%", "0.50%"]
     assert vi.count("<tr>") == 3 and '<th class="zr-num">Điểm</th>' in vi
+
+
+def test_a_share_is_rounded_once_half_up_and_a_missing_one_is_a_dash() -> None:
+    """381 of 400 is 95,25 %: written 95,3 % (half up, from the share itself), never 95,2 %."""
+    frame = pd.DataFrame({"Khu vực": ["KCN A", "KCN B"], "Đã nộp": [381 / 400, None]})
+    vi = table_html(frame, "vi", {"Đã nộp": "share"})
+    en = table_html(frame, "en", {"Đã nộp": "share"})
+    assert re.findall(r'<td data-label="Đã nộp" class="zr-num">([^<]+)<', vi) == ["95,3\u00a0%", "—"]
+    assert re.findall(r'<td data-label="Đã nộp" class="zr-num">([^<]+)<', en) == ["95.3%", "—"]

@@ -11,12 +11,12 @@ from pathlib import Path
 from bench.load import Results, file_assessment, log_in
 from bench.processes import replicas
 from bench.stclient import Page, Tab
-from tests.pages.apptest import PASSWORDS
+from tests.pages.apptest import PASSWORDS, figures
 from tests.services.helpers import latest_period_id
 
 
 def filed(page: Page) -> int:
-    shown = next(m.value for m in page.tree.metric if m.label == "Đã nộp")
+    shown = figures(page.tree)["Đã nộp"]
     return int(str(shown).replace(".", ""))
 
 

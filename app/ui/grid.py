@@ -25,9 +25,10 @@ from app import formatting
 from app.safe_text import spreadsheet_cell
 from app.ui.session import lang
 
-NumberKind = Literal["count", "decimal", "index", "percent100"]
+NumberKind = Literal["count", "decimal", "index", "percent100", "share"]
 """count: 1.384; decimal: up to 2 decimals; index: a risk index in percent, 2 decimals (58,33 %);
-percent100: a percentage 0–100 with one decimal (92,5 %)"""
+percent100: a percentage 0–100 with one decimal (92,5 %); share: a share of 1 written the same way,
+rounded once from the share itself (381/400 → 95,3 %)"""
 STYLED_CELLS = 100_000  # cells of the whole table: a Styler renders every one (10k × 10: 1.2 s)
 
 
@@ -41,6 +42,8 @@ def _formatter(kind: NumberKind, language: str) -> Callable[[Any], str]:
             return formatting.index(value, language)
         if kind == "percent100":
             return formatting.percent(value / 100, language)
+        if kind == "share":
+            return formatting.percent(value, language)
         return formatting.quantity(value, language)
 
     return shown

@@ -20,9 +20,10 @@ from app.ui.charts import STILL, adoption_by_area, company_map, filing_and_level
 from app.ui.downloads import excel_download, pdf_download, pdf_preview
 from app.ui.filters import describe
 from app.ui.format import index, number, percent, rn
-from app.ui.grid import data_table
+from app.ui.grid import data_table, static_table
 from app.ui.platform import platform_by_area
 from app.ui.session import lang, tr
+from app.ui.widgets import Figure, headline_figures
 from app.vocabulary import Role
 
 CHARTS = ("areas", "trend", "adoption", "map")
@@ -45,36 +46,45 @@ def exports(actor: Actor, period: Round, period_id: int, filters: Filters, rules
 
 def filing_figures(view: Overview) -> None:
     filing = view.filing
-    cols = st.columns(5)
-    cols[0].metric(tr("overview.expected"), number(filing.expected, lang()))
-    cols[1].metric(
-        tr("overview.submitted"),
-        number(filing.submitted, lang()),
-        percent(filing.share_submitted, lang()),
-        delta_color="off",
-        delta_arrow="off",
+    language = lang()
+    headline_figures(
+        [
+            Figure(tr("overview.expected"), number(filing.expected, language)),
+            Figure(
+                tr("overview.submitted"),
+                number(filing.submitted, language),
+                percent(filing.share_submitted, language),
+            ),
+            Figure(tr("overview.on_time"), number(filing.on_time, language)),
+            Figure(tr("overview.late"), number(filing.late, language)),
+            Figure(tr("overview.missing"), number(filing.missing, language)),
+        ]
     )
-    cols[2].metric(tr("overview.on_time"), number(filing.on_time, lang()))
-    cols[3].metric(tr("overview.late"), number(filing.late, lang()))
-    cols[4].metric(tr("overview.missing"), number(filing.missing, lang()))
 
 
 def level_figures(view: Overview, ruleset: RuleSet) -> None:
+    """Companies by level, each with its share of the workers and its level's colour; who may not
+    operate; and adoption."""
     st.subheader(tr("overview.levels"))
+    language = lang()
     workers = view.submitted_workers
-    level_cols = st.columns(len(view.levels) + 1)
-    for col, level in zip(level_cols, view.levels, strict=False):
-        col.metric(
-            ruleset.level(level.level).label.get(lang()),
-            number(level.companies, lang()),
-            tr("overview.worker_share", share=percent(level.workers / workers if workers else None, lang())),
-            delta_color="off",
-            delta_arrow="off",
+    figures = [
+        Figure(
+            ruleset.level(row.level).label.get(language),
+            number(row.companies, language),
+            tr("overview.worker_share", share=percent(row.workers / workers if workers else None, language)),
+            ruleset.level(row.level).color,
         )
-    level_cols[-1].metric(tr("overview.may_not_operate"), number(view.may_not_operate, lang()))
-    bluezone_col, health_col = st.columns(2)
-    bluezone_col.metric(tr("overview.bluezone"), percent(view.adoption["bluezone"], lang()))
-    health_col.metric(tr("overview.health"), percent(view.adoption["health"], lang()))
+        for row in view.levels
+    ]
+    figures.append(Figure(tr("overview.may_not_operate"), number(view.may_not_operate, language)))
+    headline_figures(figures)
+    headline_figures(
+        [
+            Figure(tr("overview.bluezone"), percent(view.adoption["bluezone"], language)),
+            Figure(tr("overview.health"), percent(view.adoption["health"], language)),
+        ]
+    )
 
 
 def chart(actor: Actor, period_id: int, filters: Filters, view: Overview, ruleset: RuleSet) -> None:
@@ -107,29 +117,28 @@ def _areas(areas: list[AreaRow], view: Overview, ruleset: RuleSet) -> None:
         for a in areas
     ]
     st.markdown(STYLE + stacked_bars(tr("chart.levels_by_area"), segments, rows), unsafe_allow_html=True)
-    data_table(
+    # a short summary under the bars, in HTML: the grid's canvas was most of what a new session's
+    # browser spent drawing this page (the province page has the full table, sortable)
+    static_table(
         pd.DataFrame(
             [
                 {
                     tr("overview.col.area"): a.zone_name,
                     tr("overview.expected"): a.expected,
                     tr("overview.submitted"): a.submitted,
-                    tr("overview.col.filed_share"): a.submitted / a.expected * 100 if a.expected else None,
+                    tr("overview.col.filed_share"): a.submitted / a.expected if a.expected else None,
                     tr("overview.col.high"): sum(a.levels.get(lv, 0) for lv in high_levels(view.level_order)),
-                    tr("overview.bluezone"): None if a.bluezone_share is None else a.bluezone_share * 100,
-                    tr("overview.health"): None if a.health_share is None else a.health_share * 100,
+                    tr("overview.bluezone"): a.bluezone_share,
+                    tr("overview.health"): a.health_share,
                 }
                 for a in areas
             ]
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            tr("overview.col.filed_share"): st.column_config.ProgressColumn(
-                format="%.0f%%", min_value=0, max_value=100
-            ),
+        numbers={
+            tr("overview.col.filed_share"): "share",
+            tr("overview.bluezone"): "share",
+            tr("overview.health"): "share",
         },
-        numbers={tr("overview.bluezone"): "percent100", tr("overview.health"): "percent100"},
     )
 
 

@@ -17,15 +17,19 @@ from app.ui.format import number, when
 from app.ui.grid import data_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
+from app.ui.widgets import headline_figures
 
 
 def effect_figures(actor: Actor, period_id: int) -> None:
     """Reminded / filed after a reminder / still missing: what the ICT department reports up."""
     effect = reminder_effect.effect(actor, period_id)
-    cols = st.columns(3)
-    cols[0].metric(tr("reminders.reminded"), number(effect.reminded, lang()))
-    cols[1].metric(tr("reminders.filed_after"), number(effect.filed_after, lang()))
-    cols[2].metric(tr("reminders.still_missing"), number(effect.still_missing, lang()))
+    headline_figures(
+        [
+            (tr("reminders.reminded"), number(effect.reminded, lang())),
+            (tr("reminders.filed_after"), number(effect.filed_after, lang())),
+            (tr("reminders.still_missing"), number(effect.still_missing, lang())),
+        ]
+    )
     if effect.channels:
         data_table(
             pd.DataFrame(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import streamlit as st
 
@@ -36,21 +36,40 @@ def level_badge(level: Level, prefix: str = "") -> None:
 FIGURES_STYLE = """<style>
 .zr-figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.5rem 1rem;
   margin:0 0 .75rem 0}
+.zr-figures>div{min-width:0}
+.zr-figures>div[style]{border-left:.3rem solid;padding-left:.5rem}
 .zr-figures dt{font-size:.875rem;opacity:.75;font-weight:400}
 .zr-figures dd{margin:0;font-size:1.75rem;line-height:1.3;overflow-wrap:anywhere;
   font-variant-numeric:tabular-nums}
+.zr-figures dd.zr-note{font-size:.875rem;opacity:.75;line-height:1.4}
 </style>"""
 
 
-def headline_figures(figures: Sequence[tuple[str, str]]) -> None:
-    """A row of labelled figures (label, value) in HTML, for the company's level box. `st.metric`
-    draws through a component whose code a new session's browser fetches before the figures show:
-    on the Result page that was about 0.06 s of the 0.26 s from the click to the page drawn
-    (`python -m bench browser`). They wrap onto more rows on a phone and are never cut short."""
-    items = "".join(
-        f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd></div>" for label, value in figures
-    )
-    st.markdown(f'{FIGURES_STYLE}<dl class="zr-figures">{items}</dl>', unsafe_allow_html=True)
+class Figure(NamedTuple):
+    """One headline figure: what it counts, the figure in the page's language, an optional note
+    under it (a share, a comparison) and an optional colour (a risk level's) for its edge."""
+
+    label: str
+    value: str
+    note: str = ""
+    colour: str = ""
+
+
+def headline_figures(figures: Sequence[tuple[str, str] | Figure]) -> None:
+    """A row of labelled figures in HTML, which wraps onto more rows on a phone and never cuts a
+    figure short. `st.metric` draws through a front-end component whose code a new session's
+    browser fetches and lays out before the figures show: on the Result page that was about 0.06 s
+    of the 0.26 s from the click to the page drawn, on the Overview (thirteen of them) more
+    (`python -m bench browser`, docs/benchmarks.md)."""
+    items = []
+    for figure in figures:
+        label, value, note, colour = Figure(*figure)
+        edge = f' style="border-color:{html.escape(colour)}"' if colour else ""
+        note_html = f'<dd class="zr-note">{html.escape(note)}</dd>' if note else ""
+        items.append(
+            f"<div{edge}><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>{note_html}</div>"
+        )
+    st.markdown(f'{FIGURES_STYLE}<dl class="zr-figures">{"".join(items)}</dl>', unsafe_allow_html=True)
 
 
 def reconstructed_banner(ruleset: RuleSet) -> None:

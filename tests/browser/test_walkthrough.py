@@ -103,7 +103,11 @@ SIDEWAYS = """() => {
 }"""
 
 
-CLIPPED = """() => [...document.querySelectorAll('[data-testid="stMetric"], [data-testid="stMetric"] *')]
+# A headline figure: Streamlit's metric, or ours in HTML (`app.ui.widgets.headline_figures`).
+FIGURE = "[data-testid=stMetric], .zr-figures > div"
+
+CLIPPED = f"""() => [...document.querySelectorAll('{FIGURE}')]
+  .flatMap(el => [el, ...el.querySelectorAll('*')])
   .filter(el => el.scrollWidth > el.clientWidth + 1)
   .map(el => el.textContent.slice(0, 40))"""
 
@@ -133,13 +137,13 @@ LAYOUT_STILL = """() => {
     return false;
   }
   const now = JSON.stringify([document.documentElement.scrollWidth,
-    ...[...document.querySelectorAll('[data-testid="stMetric"]')]
+    ...[...document.querySelectorAll('{FIGURE}')]
       .map(m => { const r = m.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.left)]; })]);
   const seen = window.__zoneriskLayout ??= {last: null, still: 0};
   seen.still = now === seen.last ? seen.still + 1 : 0;
   seen.last = now;
   return seen.still >= 5;
-}"""
+}""".replace("{FIGURE}", FIGURE)
 
 
 def layout_settled(page: Page) -> None:
@@ -267,7 +271,7 @@ def walk(server: str, browser: Browser, lang: str, size: str) -> None:
                     found += _preview_fits(page, lang)
                 if size == "phone" and key == "nav.overview":  # figures two to a row, not a tower
                     tops = page.evaluate(
-                        "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+                        f"() => [...document.querySelectorAll('{FIGURE}')]"
                         ".map(m => Math.round(m.getBoundingClientRect().top))"
                     )
                     if len(tops) > 2 and 3 * len(set(tops)) > 2 * len(tops):

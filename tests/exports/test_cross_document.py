@@ -20,7 +20,7 @@ from app.services.oversight.filters import Filters
 from db.models import Assessment
 from tests.databases import rows
 from tests.exports.test_figures import text_of
-from tests.pages.apptest import logged_in
+from tests.pages.apptest import figures, logged_in
 from tests.services.helpers import actor, latest_period_id
 
 
@@ -44,10 +44,6 @@ def _summary(book_bytes: bytes) -> dict[str, list[str]]:
         if len(cells) >= 2 and isinstance(cells[0].value, str):
             found[cells[0].value] = [_shown(c.value, c.number_format) for c in cells[1:]]
     return found
-
-
-def _metrics(at: object) -> dict[str, str]:
-    return {m.label: str(m.value) for m in at.metric}  # type: ignore[attr-defined]
 
 
 def test_the_same_figure_is_the_same_string_in_workbook_pdf_and_page(seeded: str) -> None:
@@ -86,7 +82,7 @@ def test_the_same_figure_is_the_same_string_in_workbook_pdf_and_page(seeded: str
     assert line and line.groups() == (str(expected), str(expected - filed))
 
     at = logged_in("demo.ict")
-    metrics = {k: v.replace("\xa0", " ") for k, v in _metrics(at).items()}
+    metrics = {k: v.replace("\xa0", " ") for k, v in figures(at).items()}
     assert metrics["Phải nộp"] == str(expected)
     assert metrics["Chưa nộp"] == str(expected - filed)
     assert metrics["Cài Bluezone"] == half

@@ -95,6 +95,51 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
+class _Figures(HTMLParser):
+    """The headline figures of every `<dl class="zr-figures">` (`app.ui.widgets.headline_figures`):
+    each label with its figure and its note, as the browser shows their text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[list[str]] = []
+        self._inside = 0
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "dl" and ("class", "zr-figures") in attrs:
+            self._inside += 1
+        elif self._inside and tag == "dt":
+            self.figures.append([])
+            self._text = []
+        elif self._inside and tag == "dd":
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "dl" and self._inside:
+            self._inside -= 1
+        elif tag in ("dt", "dd") and self._text is not None:
+            self.figures[-1].append("".join(self._text))
+            self._text = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def figure_rows(at: Any) -> list[tuple[str, str, str]]:
+    """Every headline figure the page shows, in order, as (label, figure, note or "").
+    `at` is an AppTest or a page's element tree (`bench.stclient.Page.tree`)."""
+    parser = _Figures()
+    for element in at.markdown:
+        parser.feed(str(element.value))
+    return [(label, value, note[0] if note else "") for label, value, *note in parser.figures]
+
+
+def figures(at: Any) -> dict[str, str]:
+    """The headline figures as {label: figure}, as a user reads them."""
+    return {label: value for label, value, _ in figure_rows(at)}
+
+
 def static_tables(at: AppTest) -> list[list[dict[str, str]]]:
     """The HTML tables the page shows (`app.ui.grid.static_table`), each as rows of {header: text}."""
     parser = _Tables()
@@ -118,5 +163,5 @@ def markdown_source(at: AppTest) -> str:
         "success",
     ):
         parts.extend(str(element.value) for element in getattr(at, kind))
-    parts.extend(f"{m.label} {m.value}" for m in at.metric)
+    parts.extend(f"{m.label} {m.value}" for m in at.metric)  # the pages that still draw st.metric
     return "\n".join(parts)

@@ -12,7 +12,7 @@ from app.formatting import number, percent
 from app.services.admin import rulesets
 from app.services.filing import assessments
 from tests.databases import rows, scalar
-from tests.pages.apptest import logged_in, markdown_source, texts
+from tests.pages.apptest import figure_rows, figures, logged_in, markdown_source, static_tables, texts
 from tests.services.helpers import GOOD_ANSWERS, RISKY_ANSWERS, actor, latest_period_id
 
 EXPECTED_IN = {
@@ -23,7 +23,7 @@ EXPECTED_IN = {
 
 
 def _metric(at: AppTest, label: str) -> str:
-    return next(str(m.value) for m in at.metric if m.label == label)
+    return figures(at)[label]
 
 
 @pytest.mark.parametrize("username", list(EXPECTED_IN))
@@ -65,6 +65,23 @@ def test_overview_counts_only_the_officials_scope(seeded: str, username: str) ->
     for area, level, count in per_area:
         expected_bars.setdefault(str(area), {})[labels[level]] = int(count)
     assert drawn == expected_bars
+    # the table under the bars: each area's expected, filed, share filed and high or above
+    high = ("high", "very_high")  # "cao trở lên"
+    expected_table = {}
+    for area, counts in expected_bars.items():
+        area_expected = sum(counts.values())
+        area_filed = area_expected - counts.get("Chưa nộp", 0)
+        expected_table[area] = {
+            "Phải nộp": number(area_expected),
+            "Đã nộp": number(area_filed),
+            "Tỷ lệ đã nộp": percent(area_filed / area_expected),
+            "Nguy cơ cao trở lên": number(sum(counts.get(labels[lv], 0) for lv in high)),
+        }
+    shown_table = {
+        row["Khu vực"]: {column: row[column] for column in expected_table[row["Khu vực"]]}
+        for row in static_tables(at)[0]
+    }
+    assert shown_table == expected_table
     assert len(at.get("plotly_chart")) == 0  # no 4.7 MB script for the first view
 
 
@@ -238,9 +255,14 @@ def test_every_overview_figure_of_the_province_matches_sql(seeded: str) -> None:
         "FROM assessment a JOIN periodcompany pc ON pc.company_id = a.company_id "
         "AND pc.period_id = a.period_id WHERE a.period_id = :p AND a.is_latest = TRUE"
     )
+    notes = {label: note for label, _, note in figure_rows(at)}
+    assert notes["Đã nộp"] == percent(filed / expected)  # the share filed, under the count
+    all_workers = scalar(seeded, f"SELECT sum(a.workers) {latest}", p=period)
     for level in registry.get("bg-kcn-2021").ruleset.levels:
-        count = scalar(seeded, f"SELECT count(*) {latest} AND a.level = :lv", p=period, lv=level.id)
+        by_level = f"SELECT count(*), coalesce(sum(a.workers), 0) {latest} AND a.level = :lv"
+        count, workers = rows(seeded, by_level, p=period, lv=level.id)[0]
         assert _metric(at, level.label.vi) == number(count), level.id
+        assert notes[level.label.vi] == f"{percent(workers / all_workers)} NLĐ", level.id
     barred = scalar(seeded, f"SELECT count(*) {latest} AND a.may_operate = FALSE", p=period)
     assert _metric(at, "Không được hoạt động") == number(barred)
     phones, bluezone, workers, declared = rows(

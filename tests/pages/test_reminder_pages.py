@@ -16,7 +16,7 @@ from app.services.reminding import outbox, reminder_effect, reminders
 from db.models import OutboxMessage, User
 from tests.databases import scalar
 from tests.notify.servers import SmtpServer
-from tests.pages.apptest import logged_in, texts
+from tests.pages.apptest import figures, logged_in, texts
 from tests.services.helpers import actor, latest_period_id
 
 MISSING_IN_ZONES = """
@@ -106,7 +106,7 @@ def test_the_reminders_page_shows_the_effect_of_the_round(seeded: str, smtp: Smt
     at = logged_in("demo.ict")
     at.switch_page("app/pages/reminders.py").run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = figures(at)
     reminded = scalar(
         seeded,
         "SELECT count(DISTINCT company_id) FROM outboxmessage WHERE status = 'sent' AND period_id = :p"

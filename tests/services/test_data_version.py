@@ -22,7 +22,7 @@ from app.services.oversight import freshness
 from db.engine import get_engine
 from db.models import AuditEvent, Company, Period
 from tests.databases import scalar
-from tests.pages.apptest import PASSWORDS, logged_in
+from tests.pages.apptest import PASSWORDS, figures, logged_in
 from tests.services.helpers import GOOD_ANSWERS, actor, latest_period_id
 
 
@@ -134,7 +134,7 @@ def test_a_submit_elsewhere_shows_on_this_replicas_next_page_run(seeded: str) ->
 
 
 def _metric(at: AppTest, label: str) -> str:
-    return next(str(m.value) for m in at.metric if m.label == label)
+    return figures(at)[label]
 
 
 def _plus_one(shown: str) -> str:

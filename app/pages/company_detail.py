@@ -18,7 +18,7 @@ from app.ui.platform import platform_lines
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
 from app.ui.text import plain
-from app.ui.widgets import level_badge, reconstructed_banner, service_error, signed_by
+from app.ui.widgets import headline_figures, level_badge, reconstructed_banner, service_error, signed_by
 from app.vocabulary import Role
 
 actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
@@ -54,10 +54,13 @@ with st.container(border=True):
     st.subheader(tr("detail.latest", name=plain(rn(latest.period_name))))
     result = assessments.result_of(latest)
     level_badge(result.level, tr("result.level"))
-    cols = st.columns(3)
-    cols[0].metric(tr("result.index"), index(result.index, lang()))
-    cols[1].metric(tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no"))
-    cols[2].metric(tr("home.status"), tr(f"status.{latest.status}"))
+    headline_figures(
+        [
+            (tr("result.index"), index(result.index, lang())),
+            (tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no")),
+            (tr("home.status"), tr(f"status.{latest.status}")),
+        ]
+    )
     if reason := result.floor_reason or result.may_operate_reason:
         st.error(reason.get(lang()))
     doubts(actor, latest)

@@ -7,12 +7,12 @@ import streamlit as st
 from app.sectors import sector_name
 from app.services.filing import portal
 from app.services.filing.assessments import ruleset_of
-from app.ui.format import day, rn, today_vietnam, when
+from app.ui.format import day, number, rn, today_vietnam, when
 from app.ui.home import go_to_round, latest_level, other_rounds, returned_warning
 from app.ui.reminders import company_notices
 from app.ui.session import lang, require_actor, round_in_address, tr
 from app.ui.text import plain
-from app.ui.widgets import reconstructed_banner
+from app.ui.widgets import headline_figures, reconstructed_banner
 from app.vocabulary import Role, Status
 
 actor = require_actor(Role.company)
@@ -36,15 +36,19 @@ days_left = (period.due_on - today_vietnam()).days
 
 with st.container(border=True):
     st.subheader(tr("home.current_round", name=plain(rn(period.name))))
-    cols = st.columns(3)
-    cols[0].metric(tr("home.due"), day(period.due_on))
     if period.closed:
-        cols[1].metric(tr("home.days_left"), tr("home.closed"))
+        time_left = tr("home.closed")
     elif days_left >= 0:
-        cols[1].metric(tr("home.days_left"), days_left)
+        time_left = number(days_left, lang())
     else:
-        cols[1].metric(tr("home.days_left"), tr("home.overdue", days=-days_left))
-    cols[2].metric(tr("home.status"), tr(f"status.{state.status}"))
+        time_left = tr("home.overdue", days=-days_left)
+    headline_figures(
+        [
+            (tr("home.due"), day(period.due_on)),
+            (tr("home.days_left"), time_left),
+            (tr("home.status"), tr(f"status.{state.status}")),
+        ]
+    )
 
     if state.status == Status.returned and state.submission and state.submission.latest_review:
         returned_warning(state.submission.latest_review)

@@ -13,7 +13,7 @@ from app.services.errors import ServiceError
 from app.services.filing import assessments, companies, credibility
 from app.services.filing.assessments import AssessmentView
 from app.services.scope import REVIEWERS
-from app.ui.grid import data_table
+from app.ui.grid import static_table
 from app.ui.questionnaire import answers_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
@@ -76,12 +76,8 @@ def answers_and_points(latest: AssessmentView, previous: AssessmentView | None) 
             }
         )
     st.subheader(tr("detail.answers"))
-    data_table(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={tr("result.col.criterion"): st.column_config.TextColumn(pinned=True)},
-    )
+    # in HTML: an answer is a sentence, which the grid cut short at its column's width
+    static_table(pd.DataFrame(rows))
     with st.expander(tr("detail.all_answers")):
         answers_table(
             result.compiled.ruleset, questionnaire(result.compiled.ruleset, latest.answers), latest.answers

@@ -328,11 +328,17 @@ def test_an_official_finds_a_company_by_name_and_reads_its_answers(seeded: str) 
     at.button(key="detail_open").click().run()
     page = texts(at)
     assert "Câu trả lời và điểm từng tiêu chí" in page
-    table = at.dataframe[0].value
-    assert list(table.iloc[:, 0])[:2] == [
+    table = static_tables(at)[0]  # the latest submission's answers, a row per criterion
+    assert [row["Tiêu chí"] for row in table][:2] == [
         "CS1 · Số lượng NLĐ làm việc tập trung",
         "CS2 · Diện tích làm việc cho một NLĐ",
     ]
+    # the points shown add up to the stored total of that submission
+    company = int(at.query_params["company"])
+    newest = "WHERE company_id = :c AND status <> 'draft' ORDER BY submitted_at DESC, id DESC LIMIT 1"
+    stored = rows(seeded, f"SELECT total, max_total FROM assessment {newest}", c=company)[0]
+    points = [row["Điểm"].split("/") for row in table]
+    assert (sum(int(p) for p, _ in points), sum(int(m) for _, m in points)) == tuple(stored)
     # issue 26: with a company open, another is a search away (no going back to an empty page)
     first = at.query_params["company"]
     at.text_input(key="detail_search").input("kingtech").run()

@@ -6,6 +6,10 @@ the note gives the bytes the browser received over the WebSocket for that step (
 of frame payloads). Aims (issue 16): browser ≤ 1.5× script, < 150 kB per Overview, Overview < 1.5 s
 at the demo scale and < 3 s at 10k × 52 on a quiet machine.
 
+The first line is the floor (`bench/floor_app.py`): a page switch in a bare Streamlit app whose
+script writes one heading. Its ratio is what Streamlit and the browser cost on their own; every
+in-session page's note then says how much longer it draws than that empty page, beyond its script.
+
 Each figure is the median of three fresh sessions (a new browser context, a new Streamlit session),
 after one warm-up session, so the replica's imports and first queries are not counted.
 """
@@ -15,10 +19,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +35,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from app.config import ROOT
 from bench.harness import Figure
 from bench.monitoring import _ensure_seeded, _postgres_url
-from bench.processes import replicas
+from bench.processes import free_port, replicas, wait_healthy
 from bench.stclient import Page, Tab, clicked, typed
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,6 +49,8 @@ ARGS = [
 USER, PASSWORD = "demo.ict", "TTTT-BacGiang-2021"
 COMPANY, COMPANY_PASSWORD = "demo.company", "HoaBinh-Garment-2021"
 SESSIONS = 3
+FLOOR_SESSIONS = 5  # the floor's visits are short: more of them, for a steadier median
+LOGIN_STEPS = ("overview", "home")  # timed from the login's click: a page load for the cookie too
 DRAWN = {
     # the Overview's headline figures, its bars by area and the areas' table under them
     "overview": "document.querySelector('.zr-figures dd') && "
@@ -59,6 +66,8 @@ DRAWN = {
     "reminders": "document.body.innerText.includes('Kênh gửi')",
     "home": "location.pathname.endsWith('/home') && document.querySelector('h1')",
     # the HR officer's Result: the level's figures, the section bars and the criteria table
+    # the floor's second page (bench/floor_app.py)
+    "floor": "[...document.querySelectorAll('h1')].some(h => h.textContent.includes('Trang B'))",
     "result": "document.querySelector('.zr-figures dd') && "
     "document.querySelector('.zr-bars .zr-row') && "
     "document.querySelector('.zr-table tbody tr')",
@@ -73,6 +82,25 @@ def server(url: str) -> Iterator[str]:
         replicas(1, url, Path(folder)) as running,
     ):
         yield f"http://127.0.0.1:{running[0][0]}"
+
+
+FLOOR_APP = ROOT / "bench" / "floor_app.py"
+
+
+@contextmanager
+def bare_streamlit(script: Path) -> Iterator[str]:
+    """Plain `streamlit run` of `script` on a free loopback port."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 # --- the script's own time, without a browser --------------------------------------------------
@@ -128,6 +156,16 @@ async def _script_company(base: str) -> dict[str, float]:
         await tab.close()
 
 
+async def _script_floor(base: str) -> dict[str, float]:
+    """The floor app's page switch, run without a browser."""
+    tab = Tab(base)
+    try:
+        await tab.open()
+        return {"floor": (await tab.go("b")).seconds}
+    finally:
+        await tab.close()
+
+
 def _button(page: Page, label: str) -> Any:
     return next(b for b in page.tree.button if b.label == label)
 
@@ -138,23 +176,31 @@ def _button(page: Page, label: str) -> Any:
 Visit = tuple[dict[str, float], dict[str, int], dict[str, float]]  # times, bytes, run finished at
 
 
-def _browser_session(context: Any, base: str, company: bool = False) -> Visit:
-    """One visit in a new tab of the same browser profile: a new Streamlit session (log in again),
-    with the browser's cache as a returning user has it (plotly.js and the app's scripts)."""
-    context.clear_cookies(name="zr_session")  # logged out, as a new visit is: the cache stays
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    received = [0]
-    runs: list[tuple[str, float]] = []  # ("start" | "finished", when) of this step's script runs
+class _Stepper:
+    """A tab whose steps are timed from the action to the page drawn, with every script run the
+    step started finished: the WebSocket's frames are read as they arrive (Chrome's own events),
+    counting their bytes and noting each run's start and finish."""
 
-    def on_frame(event: dict[str, Any]) -> None:
+    def __init__(self, page: Any, drawn: Mapping[str, str]) -> None:
+        self.page = page
+        self.drawn = drawn
+        self.received = 0
+        self.runs: list[tuple[str, float]] = []  # ("start" | "finished", when) of this step's runs
+        self.times: dict[str, float] = {}
+        self.sizes: dict[str, int] = {}
+        self.finished: dict[str, float] = {}
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.webSocketFrameReceived", self._on_frame)
+
+    def _on_frame(self, event: dict[str, Any]) -> None:
         response = event["response"]
         data = response.get("payloadData", "")
         if response.get("opcode") != 2:
-            received[0] += len(data.encode())
+            self.received += len(data.encode())
             return
         raw = base64.b64decode(data)
-        received[0] += len(raw)
+        self.received += len(raw)
         message = ForwardMsg()
         try:
             message.ParseFromString(raw)
@@ -162,33 +208,35 @@ def _browser_session(context: Any, base: str, company: bool = False) -> Visit:
             return
         kind = message.WhichOneof("type")
         if kind == "new_session":
-            runs.append(("start", time.perf_counter()))
+            self.runs.append(("start", time.perf_counter()))
         elif kind == "script_finished" and message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
-            runs.append(("finished", time.perf_counter()))
+            self.runs.append(("finished", time.perf_counter()))
 
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.on("Network.webSocketFrameReceived", on_frame)
-    times: dict[str, float] = {}
-    sizes: dict[str, int] = {}
-    finished: dict[str, float] = {}
-
-    def settled() -> bool:
-        """Every run this step started has sent its run-finished message."""
-        return bool(runs) and runs[-1][0] == "finished"
-
-    def step(name: str, action: Callable[[], None]) -> None:
-        received[0] = 0
-        runs.clear()
+    def step(self, name: str, action: Callable[[], None]) -> None:
+        self.received = 0
+        self.runs.clear()
         started = time.perf_counter()
         action()
-        page.wait_for_function(f"() => {DRAWN[name]}", polling="raf")
-        while not settled():  # drawn is not done: the run may still be sending
-            page.wait_for_timeout(5)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        times[name] = time.perf_counter() - started
-        sizes[name] = received[0]
-        finished[name] = runs[-1][1] - started  # when the last run's finished message came in
+        self.page.wait_for_function(f"() => {self.drawn[name]}", polling="raf")
+        while not (self.runs and self.runs[-1][0] == "finished"):  # drawn is not done: still sending
+            self.page.wait_for_timeout(5)
+        self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        self.times[name] = time.perf_counter() - started
+        self.sizes[name] = self.received
+        self.finished[name] = self.runs[-1][1] - started  # when the last run's finished message came in
+
+    def visit(self) -> Visit:
+        return self.times, self.sizes, self.finished
+
+
+def _browser_session(context: Any, base: str, company: bool = False) -> Visit:
+    """One visit in a new tab of the same browser profile: a new Streamlit session (log in again),
+    with the browser's cache as a returning user has it (plotly.js and the app's scripts)."""
+    context.clear_cookies(name="zr_session")  # logged out, as a new visit is: the cache stays
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    stepper = _Stepper(page, DRAWN)
+    step = stepper.step
 
     try:
         page.goto(base + "/", wait_until="networkidle")
@@ -202,7 +250,7 @@ def _browser_session(context: Any, base: str, company: bool = False) -> Visit:
 
             step("home", company_log_in)
             step("result", lambda: page.get_by_role("link", name="Kết quả").click())
-            return times, sizes, finished
+            return stepper.visit()
         page.get_by_label("Tên đăng nhập").fill(USER)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
 
@@ -217,7 +265,21 @@ def _browser_session(context: Any, base: str, company: bool = False) -> Visit:
         step("reminders", lambda: page.get_by_role("link", name="Nhắc nhở").click())
     finally:
         page.close()
-    return times, sizes, finished
+    return stepper.visit()
+
+
+def _browser_floor(context: Any, base: str) -> Visit:
+    """The floor app in a new tab: its first page, then the click on the second."""
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    stepper = _Stepper(page, DRAWN)
+    try:
+        page.goto(base + "/", wait_until="networkidle")
+        page.get_by_role("heading", name="Trang A").wait_for()
+        stepper.step("floor", lambda: page.get_by_role("link", name="Trang B").click())
+    finally:
+        page.close()
+    return stepper.visit()
 
 
 def _script(coroutine: Any) -> dict[str, float]:
@@ -228,7 +290,35 @@ def _script(coroutine: Any) -> dict[str, float]:
     return result
 
 
-def _figures(label: str, url: str) -> list[Figure]:
+def _floor() -> Figure:
+    """The floor (bench/floor_app.py): a page switch whose script takes next to no time, in the
+    same Chromium, alternated with its script run. No page can be drawn sooner than its script's
+    run plus about this, so a ratio to a short script says more about the floor than the page."""
+    from playwright.sync_api import sync_playwright
+
+    with bare_streamlit(FLOOR_APP) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+        try:
+            _script(_script_floor(base))  # warm-up, as for the app
+            _browser_floor(context, base)
+            scripts, visits = [], []
+            for _ in range(FLOOR_SESSIONS):
+                scripts.append(_script(_script_floor(base))["floor"])
+                visits.append(_browser_floor(context, base))
+        finally:
+            browser.close()
+    finished_at = statistics.median(v[2]["floor"] for v in visits)
+    return Figure(
+        "browser.floor[streamlit, empty page]",
+        statistics.median(v[0]["floor"] for v in visits),
+        statistics.median(scripts),
+        f"run finished at {finished_at:.3f}s; the least any page switch costs in Chromium",
+    )
+
+
+def _figures(label: str, url: str, floor: float) -> list[Figure]:
+    """The app's pages on `url`; `floor` is an empty page's drawing beyond its script (`_floor`)."""
     from playwright.sync_api import sync_playwright
 
     with server(url) as base, sync_playwright() as playwright:
@@ -256,12 +346,17 @@ def _figures(label: str, url: str) -> list[Figure]:
         kilobytes = statistics.median(r[1][name] for r in runs) / 1024
         finished_at = statistics.median(r[2][name] for r in runs)
         aim = {"overview": "aim ≤1.5x, <150 kB"}.get(name, "aim ≤1.5x")
+        # what drawing this page adds to the empty page's drawing (`floor`: the floor's time beyond
+        # its own script); the login steps (Overview, Home) also load the page again for the
+        # session cookie, which the floor does not
+        extra = browser_time - script_time - floor
+        beyond = "" if name in LOGIN_STEPS else f", draws {extra:+.3f}s beyond an empty page"
         figures.append(
             Figure(
                 f"browser.{name}[{label}]",
                 browser_time,
                 script_time,
-                f"{kilobytes:.0f} kB received, run finished at {finished_at:.3f}s; {aim}",
+                f"{kilobytes:.0f} kB received, run finished at {finished_at:.3f}s{beyond}; {aim}",
             )
         )
     return figures
@@ -274,15 +369,17 @@ def run(quick: bool) -> list[Figure]:
     folder = ROOT / "data" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     scales = [(400, 12)] if quick else [(400, 12), (10_000, 52)]
-    figures: list[Figure] = []
+    floor = _floor()
+    drawing = floor.seconds - floor.baseline_seconds  # an empty page's drawing, beyond its script
+    figures: list[Figure] = [floor]
     for companies, periods in scales:
         scale = f"{companies}×{periods}" if companies < 1000 else f"{companies // 1000}k×{periods}"
         name = "demo-400x12.db" if companies == 400 else f"monitoring-{companies}x{periods}.db"
         sqlite = f"sqlite:///{folder / name}"
         _ensure_seeded(sqlite, companies, periods)
-        figures += _figures(f"sqlite {scale}", sqlite)
+        figures += _figures(f"sqlite {scale}", sqlite, drawing)
         postgres = _postgres_url(f"zonerisk_bench_{companies}x{periods}")
         if postgres is not None:
             _ensure_seeded(postgres, companies, periods)
-            figures += _figures(f"postgresql {scale}", postgres)
+            figures += _figures(f"postgresql {scale}", postgres, drawing)
     return figures

@@ -9,16 +9,16 @@ from app.sectors import sector_name
 from app.services.errors import ServiceError
 from app.services.filing import assessments, companies
 from app.services.filing.assessments import ruleset_of
-from app.ui.company import answers_and_points, doubts, pick_company, review_actions
+from app.ui.company import answers_and_points, doubts, latest_figures, pick_company, review_actions
 from app.ui.downloads import company_pdf_download
-from app.ui.format import index, number, rn, when
+from app.ui.format import number, rn, when
 from app.ui.inspections import side_by_side
 from app.ui.names import pending_name_review
 from app.ui.platform import platform_lines
 from app.ui.session import lang, require_actor, tr
 from app.ui.tables import comparison_picker, submissions_table
 from app.ui.text import plain
-from app.ui.widgets import headline_figures, level_badge, reconstructed_banner, service_error, signed_by
+from app.ui.widgets import reconstructed_banner, service_error, signed_by
 from app.vocabulary import Role
 
 actor = require_actor(Role.zone_board, Role.labour, Role.ict, Role.admin)
@@ -52,17 +52,7 @@ reconstructed_banner(ruleset)
 
 with st.container(border=True):
     st.subheader(tr("detail.latest", name=plain(rn(latest.period_name))))
-    result = assessments.result_of(latest)
-    level_badge(result.level, tr("result.level"))
-    headline_figures(
-        [
-            (tr("result.index"), index(result.index, lang())),
-            (tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no")),
-            (tr("home.status"), tr(f"status.{latest.status}")),
-        ]
-    )
-    if reason := result.floor_reason or result.may_operate_reason:
-        st.error(reason.get(lang()))
+    latest_figures(latest)
     doubts(actor, latest)
     platform_lines(actor, latest)
     for review in latest.reviews:

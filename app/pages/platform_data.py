@@ -13,7 +13,7 @@ from app.ui.format import rn
 from app.ui.platform import comparison_table
 from app.ui.session import require_actor, tr
 from app.ui.text import plain
-from app.ui.widgets import service_error, stop_on_problems
+from app.ui.widgets import headline_figures, service_error, stop_on_problems
 from app.vocabulary import Role
 
 actor = require_actor(Role.ict, Role.admin)
@@ -58,5 +58,5 @@ if not compared:
     st.info(tr("platform.none"))
 else:
     over = sum(c.over_reported for c in compared)
-    st.metric(tr("platform.over"), f"{over} / {len(compared)}")
+    headline_figures([(tr("platform.over"), f"{over} / {len(compared)}")])
     comparison_table(compared)

@@ -13,6 +13,7 @@ from app.ui.grid import data_table
 from app.ui.province import summary, table
 from app.ui.session import lang, require_actor, tr
 from app.ui.text import plain
+from app.ui.widgets import headline_figures
 from app.vocabulary import Role
 
 actor = require_actor(Role.ict, Role.admin)
@@ -32,8 +33,7 @@ for kind, title in (
     if not any(a.expected for a in areas):
         st.info(tr("overview.no_match"))
         continue
-    for column, (label, value) in zip(st.columns(5), summary(areas, high).items(), strict=True):
-        column.metric(label, value)
+    headline_figures(list(summary(areas, high).items()))
     # full width, every row shown: side by side, half-width tables cut columns off at 1366 px
     data_table(
         table(areas, high),

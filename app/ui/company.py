@@ -13,11 +13,12 @@ from app.services.errors import ServiceError
 from app.services.filing import assessments, companies, credibility
 from app.services.filing.assessments import AssessmentView
 from app.services.scope import REVIEWERS
+from app.ui.format import index
 from app.ui.grid import static_table
 from app.ui.questionnaire import answers_table
 from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.ui.widgets import service_error
+from app.ui.widgets import headline_figures, level_badge, service_error
 from app.vocabulary import Status
 
 
@@ -54,6 +55,22 @@ def _search(actor: Actor) -> None:
         if st.button(tr("lists.open_button"), icon=":material/open_in_new:", key="detail_open"):
             st.query_params["company"] = str(chosen)
             st.rerun()
+
+
+def latest_figures(latest: AssessmentView) -> None:
+    """The latest submission's level, index, whether the company may operate and the filing's
+    status, and why it may not operate where it may not."""
+    result = assessments.result_of(latest)
+    level_badge(result.level, tr("result.level"))
+    headline_figures(
+        [
+            (tr("result.index"), index(result.index, lang())),
+            (tr("result.may_operate"), tr("common.yes") if result.may_operate else tr("common.no")),
+            (tr("home.status"), tr(f"status.{latest.status}")),
+        ]
+    )
+    if reason := result.floor_reason or result.may_operate_reason:
+        st.error(reason.get(lang()))
 
 
 def answers_and_points(latest: AssessmentView, previous: AssessmentView | None) -> None:

@@ -28,7 +28,7 @@ from app.ui.grid import data_table
 from app.ui.questionnaire import merged, navigation, section_form
 from app.ui.session import lang, tr
 from app.ui.text import plain
-from app.ui.widgets import level_badge, service_error
+from app.ui.widgets import headline_figures, level_badge, service_error
 from app.vocabulary import Role
 
 
@@ -185,10 +185,13 @@ def side_by_side(actor: Actor, company_id: int) -> None:
     latest = done[0]
     told, found, pairs = calibration.side_by_side(actor, latest.id, lang())
     st.subheader(tr("inspect.side_by_side", on=day(latest.visited_on), by=inspector_of(latest)))
-    cols = st.columns(3)
-    cols[0].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
-    cols[1].metric(tr("inspect.inspector_index"), index(found.index, lang()))
-    cols[2].metric(tr("inspect.inspector_level"), found.level.label.get(lang()))
+    headline_figures(
+        [
+            (tr("inspect.self_index"), index(told.index if told else None, lang())),
+            (tr("inspect.inspector_index"), index(found.index, lang())),
+            (tr("inspect.inspector_level"), found.level.label.get(lang())),
+        ]
+    )
     if latest.official_level:
         st.warning(tr("inspect.is_official"))
     if latest.stop_operation:
@@ -235,9 +238,12 @@ def company_inspections(actor: Actor) -> None:
     with st.container(border=True):
         st.subheader(headings[view.id])
         level_badge(found.level, tr("inspect.inspector_level"))
-        cols = st.columns(2)
-        cols[0].metric(tr("inspect.inspector_index"), index(found.index, lang()))
-        cols[1].metric(tr("inspect.self_index"), index(told.index if told else None, lang()))
+        headline_figures(
+            [
+                (tr("inspect.inspector_index"), index(found.index, lang())),
+                (tr("inspect.self_index"), index(told.index if told else None, lang())),
+            ]
+        )
         if view.official_level:
             st.warning(tr("inspect.is_official"))
         if view.stop_operation:

@@ -9,6 +9,7 @@ from app.services.filing.portal import CompanyRound
 from app.ui.format import number, rn, when
 from app.ui.session import lang, tr
 from app.ui.text import plain
+from app.ui.widgets import headline_figures
 
 
 def last_figures(state: CompanyRound) -> None:
@@ -27,5 +28,9 @@ def last_figures(state: CompanyRound) -> None:
             ("bluezone_installed", tr("profile.fig.bluezone")),
             ("health_declared", tr("profile.fig.health")),
         ]
-        for col, (key, label) in zip(st.columns(len(figures)), figures, strict=True):
-            col.metric(label, number(last.answers.get(key), lang(), 0 if key != "workshop_area_m2" else 1))
+        headline_figures(
+            [
+                (label, number(last.answers.get(key), lang(), 0 if key != "workshop_area_m2" else 1))
+                for key, label in figures
+            ]
+        )

@@ -164,6 +164,22 @@ def test_ict_province_view_shows_zones_and_districts(seeded: str) -> None:
     at.switch_page("app/pages/province.py").run()
     assert not at.exception
     assert len(at.dataframe) == 2
+    # the two sections' headline figures: inside the zones, then outside; together the province
+    by_kind = rows(
+        seeded,
+        "SELECT z.kind = 'industrial_zone', count(*), count(a.id) FROM periodcompany pc "
+        "JOIN company c ON c.id = pc.company_id JOIN zone z ON z.id = c.zone_id LEFT JOIN assessment a "
+        "ON a.company_id = pc.company_id AND a.period_id = pc.period_id AND a.is_latest "
+        "WHERE pc.period_id = :p GROUP BY z.kind = 'industrial_zone' ORDER BY 1 DESC",
+        p=latest_period_id(),
+    )
+    assert len(by_kind) == 2  # companies inside the zones and outside them
+    shown = [(value, note) for label, value, note in figure_rows(at) if label in ("Phải nộp", "Đã nộp")]
+    assert shown == [
+        item
+        for _, expected, filed in by_kind
+        for item in ((number(expected), ""), (f"{number(filed)} ({percent(filed / expected)})", ""))
+    ]
 
 
 def test_a_round_with_no_submissions_shows_an_empty_state(seeded: str) -> None:

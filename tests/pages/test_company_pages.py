@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from app.formatting import typed_number
 from app.services.context import unit_of_work
 from db.models import Assessment, Company, LoginSession, User, utcnow
 from tests.databases import rows, scalar
-from tests.pages.apptest import app, fill, logged_in, markdown_source, static_tables, texts
+from tests.pages.apptest import app, figures, fill, logged_in, markdown_source, static_tables, texts
 from tests.services.helpers import GOOD_ANSWERS
 
 
@@ -53,6 +53,22 @@ def test_home_shows_round_due_date_status_and_latest_level(seeded: str) -> None:
     assert "Hạn nộp" in page and "Chưa bắt đầu" in page
     assert "zr-level" in page  # the coloured level badge
     assert "ZoneRisk xây dựng lại" in page  # the reconstructed-rules banner
+    # the round's figures: its due date and the days left as the stored round and today make them
+    from app.formatting import today_vietnam
+    from app.services.filing import portal
+    from tests.services.helpers import actor
+
+    shown_round = portal.current_round(actor("company"), None).period
+    assert shown_round is not None
+    due_on, closed = rows(seeded, "SELECT due_on, closed FROM period WHERE id = :p", p=shown_round.id)[0]
+    due = due_on if isinstance(due_on, date) else date.fromisoformat(due_on)
+    left = (due - today_vietnam()).days
+    figures_shown = figures(at)
+    assert figures_shown["Hạn nộp"] == f"{due:%d/%m/%Y}"
+    assert figures_shown["Còn lại (ngày)"] == (
+        "Đã đóng" if closed else str(left) if left >= 0 else f"Quá hạn {-left} ngày"
+    )
+    assert figures_shown["Trạng thái"] == "Chưa bắt đầu"
 
 
 def test_fill_in_validate_save_resume_and_submit(seeded: str) -> None:
@@ -176,6 +192,16 @@ def test_english_switch_changes_labels_and_level_names(seeded: str) -> None:
 def test_profile_edit_is_validated_and_saved(seeded: str) -> None:
     at = logged_in("demo.company")
     at.switch_page("app/pages/profile.py").run()
+    # the figures the questionnaire starts from are the newest submission's, as stored
+    import json
+
+    newest = "WHERE company_id = :c AND status <> 'draft' ORDER BY submitted_at DESC, id DESC LIMIT 1"
+    company = scalar(seeded, "SELECT company_id FROM app_user WHERE username = 'demo.company'")
+    stored = scalar(seeded, f"SELECT answers FROM assessment {newest}", c=company)
+    answers = stored if isinstance(stored, dict) else json.loads(stored)
+    shown = figures(at)
+    assert shown["Người lao động"] == f"{answers['workers']:,}".replace(",", ".")
+    assert shown["Đã cài Bluezone"] == f"{answers['bluezone_installed']:,}".replace(",", ".")
     at.text_input(key="pf_email").input("not an email")
     _button(at, "Lưu hồ sơ").click().run()
     assert any("email" in e.value for e in at.error)

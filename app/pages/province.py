@@ -33,7 +33,7 @@ for kind, title in (
     if not any(a.expected for a in areas):
         st.info(tr("overview.no_match"))
         continue
-    headline_figures(list(summary(areas, high).items()))
+    headline_figures(summary(areas, high))
     # full width, every row shown: side by side, half-width tables cut columns off at 1366 px
     data_table(
         table(areas, high),

@@ -7,28 +7,37 @@ import pandas as pd
 from app.services.oversight.monitoring import AreaRow
 from app.ui.format import number, percent
 from app.ui.session import lang, tr
+from app.ui.widgets import Figure
 
 
-def summary(areas: list[AreaRow], high_levels: list[str]) -> dict[str, str]:
+def summary(areas: list[AreaRow], high_levels: list[str]) -> list[Figure]:
+    """The headline sums of one kind of area, as the Overview writes them (the share filed under
+    the count filed)."""
     expected = sum(a.expected for a in areas)
     submitted = sum(a.submitted for a in areas)
     phones = sum(a.smartphone_owners for a in areas)
     workers = sum(a.workers for a in areas)
-    return {
-        tr("overview.expected"): number(expected, lang()),
-        tr(
-            "overview.submitted"
-        ): f"{number(submitted, lang())} ({percent(submitted / expected if expected else None, lang())})",
-        tr("overview.col.high"): number(
-            sum(a.levels.get(lv, 0) for a in areas for lv in high_levels), lang()
+    language = lang()
+    return [
+        Figure(tr("overview.expected"), number(expected, language)),
+        Figure(
+            tr("overview.submitted"),
+            number(submitted, language),
+            percent(submitted / expected if expected else None, language),
         ),
-        tr("overview.bluezone"): percent(
-            sum(a.bluezone_installed for a in areas) / phones if phones else None, lang()
+        Figure(
+            tr("overview.col.high"),
+            number(sum(a.levels.get(lv, 0) for a in areas for lv in high_levels), language),
         ),
-        tr("overview.health"): percent(
-            sum(a.health_declared for a in areas) / workers if workers else None, lang()
+        Figure(
+            tr("overview.bluezone"),
+            percent(sum(a.bluezone_installed for a in areas) / phones if phones else None, language),
         ),
-    }
+        Figure(
+            tr("overview.health"),
+            percent(sum(a.health_declared for a in areas) / workers if workers else None, language),
+        ),
+    ]
 
 
 def table(areas: list[AreaRow], high_levels: list[str]) -> pd.DataFrame:

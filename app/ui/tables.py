@@ -14,7 +14,7 @@ from app.scoring.compare import compare
 from app.services.filing import assessments
 from app.services.filing.assessments import AssessmentView
 from app.ui.format import index, rn, signed, when
-from app.ui.grid import data_table
+from app.ui.grid import static_table
 from app.ui.questionnaire import shown_answer
 from app.ui.session import lang, tr
 
@@ -36,12 +36,9 @@ def submissions_table(
         if with_operate:
             row[tr("result.may_operate")] = tr("common.yes") if s.may_operate else tr("common.no")
         rows.append(row)
-    data_table(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        numbers={tr("result.index"): "index"},
-    )
+    # in HTML: a company's submissions are a round or two a week, read in order, never sorted; the
+    # grid's code was most of what the detail page drew beyond an empty page (`bench browser`)
+    static_table(pd.DataFrame(rows), numbers={tr("result.index"): "index"})
 
 
 def submission_labels(submissions: Sequence[AssessmentView]) -> Callable[[int], str]:
@@ -91,7 +88,7 @@ def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, k
         st.info(tr("history.no_change"))
         return
     inputs = {i.id: i for i in ruleset.inputs}
-    data_table(
+    static_table(  # the answers that changed are sentences, which the grid cut short
         pd.DataFrame(
             [
                 {
@@ -108,7 +105,5 @@ def comparison_picker(submissions: Sequence[AssessmentView], ruleset: RuleSet, k
                 }
                 for c in comparison.changes
             ]
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )

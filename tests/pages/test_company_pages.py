@@ -148,13 +148,33 @@ def test_history_compares_two_submissions(seeded: str) -> None:
     at = logged_in("demo.company")
     at.switch_page("app/pages/history.py").run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert len(table) == scalar(
+    table = static_tables(at)[0]  # every submission, newest first, with its index
+    stored = rows(
         seeded,
-        "SELECT count(*) FROM assessment WHERE company_id = :c AND status <> 'draft'",
+        "SELECT risk_index FROM assessment WHERE company_id = :c AND status <> 'draft' "
+        "ORDER BY submitted_at DESC, id DESC",
         c=_my_company_id(),
     )
+    assert len(table) == len(stored) > 1
+    hundredths = Decimal("0.01")
+    written = [
+        f"{Decimal(str(value)).quantize(hundredths, rounding=ROUND_HALF_UP)}".replace(".", ",") + "\u00a0%"
+        for (value,) in stored
+    ]
+    assert [row["Chỉ số nguy cơ"] for row in table] == written
     assert "So sánh hai bản nộp" in texts(at)
+    # the two newest compared: each changed criterion's points before and after, which add up to
+    # the change of the stored totals
+    totals = rows(
+        seeded,
+        "SELECT total FROM assessment WHERE company_id = :c AND status <> 'draft' "
+        "ORDER BY submitted_at DESC, id DESC LIMIT 2",
+        c=_my_company_id(),
+    )
+    changes = static_tables(at)[1]
+    for row in changes:
+        assert int(row["Thay đổi"]) == int(row["Điểm sau"]) - int(row["Điểm trước"]), row
+    assert sum(int(row["Thay đổi"]) for row in changes) == totals[0][0] - totals[1][0]
 
 
 def test_another_companys_assessment_cannot_be_opened_by_link_or_session(seeded: str) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from app.config import ROOT
 from bench.harness import Figure
 from bench.monitoring import _ensure_seeded, _postgres_url
-from bench.processes import free_port, replicas, wait_healthy
+from bench.processes import bare_streamlit, replicas
 from bench.stclient import Page, Tab, clicked, typed
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,22 +84,6 @@ def server(url: str) -> Iterator[str]:
 
 
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
-
-
-@contextmanager
-def bare_streamlit(script: Path) -> Iterator[str]:
-    """Plain `streamlit run` of `script` on a free loopback port."""
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 # --- the script's own time, without a browser --------------------------------------------------

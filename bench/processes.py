@@ -91,6 +91,22 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 @contextmanager
+def bare_streamlit(script: Path) -> Iterator[str]:
+    """Plain `streamlit run` of `script` on a free loopback port (`bench/floor_app.py`), stopped,
+    killed if need be, when the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop([process])
+
+
+@contextmanager
 def replicas(
     count: int, database_url: str, workdir: Path
 ) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:

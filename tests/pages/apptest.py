@@ -136,8 +136,12 @@ def figure_rows(at: Any) -> list[tuple[str, str, str]]:
 
 
 def figures(at: Any) -> dict[str, str]:
-    """The headline figures as {label: figure}, as a user reads them."""
-    return {label: value for label, value, _ in figure_rows(at)}
+    """The headline figures as {label: figure}, as a user reads them. A page that shows one label
+    twice (the province's two sections) is read with `figure_rows`: a dict would keep the last."""
+    rows = figure_rows(at)
+    labels = [label for label, _, _ in rows]
+    assert len(set(labels)) == len(labels), f"a label shown twice, read figure_rows: {labels}"
+    return {label: value for label, value, _ in rows}
 
 
 def static_tables(at: AppTest) -> list[list[dict[str, str]]]:

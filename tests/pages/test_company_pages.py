@@ -427,10 +427,10 @@ def test_result_names_its_round_and_shows_the_plan_only_beside_the_targets_it_ca
     assert f"Kế hoạch khắc phục · {newest.period_name}" in page
     # the level box's figures are the stored submission's, the index rounded half up to 2 decimals
     stored = rows(seeded, "SELECT risk_index, total, max_total FROM assessment WHERE id = :a", a=newest.id)[0]
-    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", markdown_source(at)))
+    level_box = figures(at)
     rounded = Decimal(str(stored[0])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    assert figures["Chỉ số nguy cơ"].replace("\u00a0", " ") == f"{rounded}".replace(".", ",") + " %"
-    assert figures["Tổng điểm"] == f"{stored[1]}/{stored[2]}"
+    assert level_box["Chỉ số nguy cơ"].replace("\u00a0", " ") == f"{rounded}".replace(".", ",") + " %"
+    assert level_box["Tổng điểm"] == f"{stored[1]}/{stored[2]}"
     table = static_tables(at)[0]  # recoverable points
     table_targets = {
         part.split(" → ")[0]: part.split(" → ")[1] for row in table for part in row["Cách làm"].split("; ")
